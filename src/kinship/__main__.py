@@ -1,0 +1,3 @@
+from kinship.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Builtin plugins: vCard, iCalendar and JSON backup formats, and the default strategies."""

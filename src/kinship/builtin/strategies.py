@@ -1,0 +1,435 @@
+"""The builtin follow-up strategies: cadence, occasions, appreciation, give-first.
+
+Each strategy is a pure, deterministic function ``suggest(snapshot, today)`` over a
+:class:`~kinship.records.ContactSnapshot`: no database, no I/O, no clock (``today`` is given).
+Settings come from ``snapshot.settings[<strategy name>]`` (the ``[strategies.<name>]`` table of
+the config file); every key has a default, and a value of the wrong type falls back to it.
+
+Priority scale (lower is more urgent), shared by all strategies so the Today list sorts well:
+
+===  ==========================================================
+10   thanks overdue (help received, no thanks within the window)
+15   condolence after a loss or illness
+20   check-in overdue (past the cadence plus its grace)
+25   congratulations on a life event
+30   birthday or anniversary coming up
+35   thanks due soon
+40   check-in due (within the grace band, or nothing logged yet)
+45   check-in after a loss or illness (the follow-up sequence)
+50   check-in coming up (``lead_days`` ahead of the due date)
+60   rhythm-based check-in (third-party ``cadence-learner``)
+80   offer help (give-first)
+===  ==========================================================
+
+See ``docs/follow-ups.md`` for how each strategy decides and every setting.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kinship import hookimpl
+from kinship.records import GIVEN_KINDS, ContactSnapshot, LifeEvent, Strategy, Suggestion
+
+__all__ = [
+    "PRIORITY",
+    "appreciation",
+    "cadence",
+    "default_strategies",
+    "give_first",
+    "kinship_register_followup_strategies",
+    "occasions",
+]
+
+#: The priority of each kind of suggestion (lower is more urgent); see the module docstring.
+PRIORITY: dict[str, int] = {
+    "thank-overdue": 10,
+    "condole": 15,
+    "check-in-overdue": 20,
+    "congratulate": 25,
+    "occasion": 30,
+    "thank": 35,
+    "check-in-due": 40,
+    "life-check-in": 45,
+    "check-in-soon": 50,
+    "offer-help": 80,
+}
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _settings(snapshot: ContactSnapshot, name: str) -> Mapping[str, Any]:
+    value = snapshot.settings.get(name) if snapshot.settings else None
+    return value if isinstance(value, Mapping) else {}
+
+
+def _int(settings: Mapping[str, Any], key: str, default: int, minimum: int = 0) -> int:
+    """An integer setting ≥ ``minimum``; missing or malformed values give ``default``."""
+    value = settings.get(key)
+    if isinstance(value, bool) or value is None:
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number >= minimum else default
+
+
+def _float(settings: Mapping[str, Any], key: str, default: float, minimum: float = 0.0) -> float:
+    value = settings.get(key)
+    if isinstance(value, bool) or value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number >= minimum and number == number else default
+
+
+def _zone(settings: Mapping[str, Any]) -> tzinfo | None:
+    """The ``tz`` setting as a zone; ``None`` means the system's local zone."""
+    name = settings.get("tz")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local_date(moment: datetime, zone: tzinfo | None) -> date:
+    """The calendar date of ``moment`` in ``zone`` (system local zone when ``None``).
+
+    Naive datetimes are taken as UTC, which is how the store keeps them.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
+
+
+def _inactive(snapshot: ContactSnapshot, today: date) -> bool:
+    """Archived and snoozed contacts get no suggestions from any strategy."""
+    return snapshot.archived or (
+        snapshot.snoozed_until is not None and snapshot.snoozed_until > today
+    )
+
+
+def _fmt(day: date, today: date) -> str:
+    """``Dec 10``; with the year when it is far from ``today`` (``Mar 3, 2024``)."""
+    text = f"{_MONTHS[day.month - 1]} {day.day}"
+    if day.year != today.year and abs((day - today).days) > 180:
+        text += f", {day.year}"
+    return text
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _latest(moments: Iterable[datetime | None]) -> datetime | None:
+    present = [_aware(m) for m in moments if m is not None]
+    return max(present) if present else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- cadence
+
+CADENCE = "cadence"
+
+
+def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """Check in every ``cadence_days``; any interaction restarts the clock.
+
+    Settings: ``lead_days`` (0) — suggest this many days before the due date;
+    ``grace_days`` (max(3, cadence // 5)) — after due + grace it is *overdue*;
+    ``tz`` (system zone) — the zone whose calendar days count.
+    """
+    every = snapshot.cadence_days
+    if not every or every <= 0 or _inactive(snapshot, today):
+        return
+    settings = _settings(snapshot, CADENCE)
+    lead = _int(settings, "lead_days", 0)
+    grace = _int(settings, "grace_days", max(3, every // 5))
+
+    if snapshot.last_interaction_at is None:
+        yield Suggestion(
+            snapshot.uid,
+            "check-in",
+            today,
+            f"no interaction logged yet; you planned every {_days(every)}",
+            PRIORITY["check-in-due"],
+            CADENCE,
+        )
+        return
+
+    last = _local_date(snapshot.last_interaction_at, _zone(settings))
+    due = last + timedelta(days=every)
+    if due > today + timedelta(days=lead):
+        return
+    ago = (today - last).days
+    when = f"{_days(ago)} ago" if ago > 0 else "today"
+    said = f"last talked {when}; you planned every {every}"
+    if today > due + timedelta(days=grace):
+        reason = f"{said} (overdue {_days((today - due).days)})"
+        priority = PRIORITY["check-in-overdue"]
+    elif due <= today:
+        late = (today - due).days
+        reason = f"{said} (due today)" if late == 0 else f"{said} (due {_days(late)} ago)"
+        priority = PRIORITY["check-in-due"]
+    else:
+        reason = f"{said} (due {_fmt(due, today)})"
+        priority = PRIORITY["check-in-soon"]
+    yield Suggestion(snapshot.uid, "check-in", due, reason, priority, CADENCE)
+
+
+# --------------------------------------------------------------------------- occasions
+
+OCCASIONS = "occasions"
+
+#: Life events that call for congratulations, and those that call for condolences.
+CONGRATULATE_KINDS = frozenset({"new-job", "promotion", "wedding", "baby", "move", "graduation"})
+CONDOLE_KINDS = frozenset({"loss", "illness"})
+
+#: The follow-up sequence per life event kind: (days after the event, suggestion kind).
+#: The first step is satisfied by a congratulation/condolence logged after the event (or any
+#: interaction on or after its due date); later steps by any interaction on or after theirs.
+SEQUENCES: dict[str, tuple[tuple[int, str], ...]] = {
+    **{kind: ((1, "congratulate"),) for kind in CONGRATULATE_KINDS},
+    "loss": ((1, "condole"), (14, "check-in"), (42, "check-in")),
+    "illness": ((1, "condole"), (14, "check-in")),
+}
+
+_PAST = {
+    "new-job": "started a new job",
+    "promotion": "got promoted",
+    "wedding": "got married",
+    "baby": "had a baby",
+    "move": "moved",
+    "graduation": "graduated",
+    "loss": "suffered a loss",
+    "illness": "fell ill",
+}
+_FUTURE = {
+    "new-job": "starts a new job",
+    "promotion": "gets promoted",
+    "wedding": "gets married",
+    "baby": "is expecting a baby",
+    "move": "moves",
+    "graduation": "graduates",
+    "loss": "faces a loss",
+    "illness": "faces an illness",
+}
+_ANSWER_KIND = {"congratulate": "congratulation", "condole": "condolence"}
+
+
+def occasions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """Birthdays, anniversaries and life events.
+
+    Settings: ``lead_days`` (7) — how far ahead birthdays, anniversaries and life-event steps
+    show; ``recent_days`` (30) — how long a missed life-event step keeps showing;
+    ``tz`` (system zone) — the zone whose calendar days count.
+    """
+    if _inactive(snapshot, today):
+        return
+    settings = _settings(snapshot, OCCASIONS)
+    lead = _int(settings, "lead_days", 7)
+    recent = _int(settings, "recent_days", 30)
+    zone = _zone(settings)
+    horizon = today + timedelta(days=lead)
+    last = (
+        _local_date(snapshot.last_interaction_at, zone)
+        if snapshot.last_interaction_at is not None
+        else None
+    )
+
+    for kind, when in (("birthday", snapshot.birthday), ("anniversary", snapshot.anniversary)):
+        if when is None:
+            continue
+        on = when.next_on_or_after(today)
+        if on > horizon or (last is not None and last >= on):
+            continue  # too far ahead, or already in touch on the day itself
+        years = on.year - when.year if when.year is not None else 0
+        if kind == "birthday":
+            reason = (
+                f"turns {years} on {_fmt(on, today)}"
+                if years > 0
+                else f"birthday on {_fmt(on, today)}"
+            )
+        else:
+            reason = (
+                f"{_ordinal(years)} anniversary on {_fmt(on, today)}"
+                if years > 0
+                else f"anniversary on {_fmt(on, today)}"
+            )
+        yield Suggestion(snapshot.uid, kind, on, reason, PRIORITY["occasion"], OCCASIONS)
+
+    for event in sorted(snapshot.life_events, key=lambda e: (e.on, e.kind)):
+        suggestion = _life_event_step(snapshot, event, today, horizon, recent, zone, last)
+        if suggestion is not None:
+            yield suggestion
+
+
+def _life_event_step(
+    snapshot: ContactSnapshot,
+    event: LifeEvent,
+    today: date,
+    horizon: date,
+    recent: int,
+    zone: tzinfo | None,
+    last: date | None,
+) -> Suggestion | None:
+    """The one step of ``event``'s sequence to suggest now, if any."""
+    steps = SEQUENCES.get(event.kind)
+    if not steps:
+        return None
+    reachable = [
+        (i, event.on + timedelta(days=offset), kind)
+        for i, (offset, kind) in enumerate(steps)
+        if event.on + timedelta(days=offset) <= horizon
+    ]
+    if not reachable:
+        return None
+    index, due, kind = reachable[-1]
+    if (today - due).days > recent:
+        return None  # missed long ago: let it go
+    if last is not None and last >= due:
+        return None  # they have been in touch since this step was due
+    answered = snapshot.last_by_kind.get(_ANSWER_KIND.get(kind, ""))
+    if answered is not None and _local_date(answered, zone) >= event.on:
+        return None  # congratulated / condoled since the event
+    what = event.summary.strip()
+    about = f" ({what})" if what else ""
+    if index == 0:
+        verb = _PAST[event.kind] if event.on <= today else _FUTURE[event.kind]
+        reason = f"{verb} on {_fmt(event.on, today)}{about}"
+        if kind == "congratulate":
+            reason += "; congratulate them"
+            priority = PRIORITY["congratulate"]
+        else:
+            reason += "; send your condolences"
+            priority = PRIORITY["condole"]
+    else:
+        weeks = (due - event.on).days // 7
+        reason = (
+            f"{_PAST[event.kind]} on {_fmt(event.on, today)}{about}; "
+            f"{weeks} weeks on, ask how they are doing"
+        )
+        priority = PRIORITY["life-check-in"]
+    return Suggestion(snapshot.uid, kind, due, reason, priority, OCCASIONS)
+
+
+# --------------------------------------------------------------------------- appreciation
+
+APPRECIATION = "appreciation"
+
+
+def appreciation(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """Thank people for help, introductions and gifts received.
+
+    Settings: ``within_days`` (2) — thank within this many days of the (earliest) help;
+    ``max_age_days`` (180) — help older than this is not brought up (old imported history);
+    ``tz`` (system zone).
+    """
+    if _inactive(snapshot, today) or not snapshot.unthanked:
+        return
+    settings = _settings(snapshot, APPRECIATION)
+    within = _int(settings, "within_days", 2)
+    max_age = _int(settings, "max_age_days", 180)
+    zone = _zone(settings)
+    thanked = snapshot.last_by_kind.get("thanks")
+    thanked_at = _aware(thanked) if thanked is not None else None
+    days = sorted(
+        _local_date(moment, zone)
+        for moment in snapshot.unthanked
+        if thanked_at is None or _aware(moment) > thanked_at
+    )
+    days = [d for d in days if (today - d).days <= max_age]
+    if not days:
+        return
+    first = days[0]
+    due = first + timedelta(days=within)
+    if len(days) == 1:
+        reason = f"helped you on {_fmt(first, today)}; no thanks logged yet"
+    else:
+        reason = f"helped you {len(days)} times since {_fmt(first, today)}; no thanks logged yet"
+    priority = PRIORITY["thank-overdue"] if due < today else PRIORITY["thank"]
+    yield Suggestion(snapshot.uid, "thank", due, reason, priority, APPRECIATION)
+
+
+# --------------------------------------------------------------------------- give-first
+
+GIVE_FIRST = "give-first"
+
+
+def give_first(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """Offer value where you mostly received — gently and rarely.
+
+    Suggested when ``received >= min_received`` (2), ``received > given * ratio`` (2) and
+    nothing was given in the last ``quiet_days`` (90). It then shows for ``show_days`` (7) out of
+    every ``every_days`` (60): the cycle starts ``quiet_days`` after you last gave (or, if you
+    never did, at a stable per-contact offset so not everyone comes up on the same day), and
+    the suggestion's due date is the start of the current window, so it stays stable while shown.
+    """
+    if _inactive(snapshot, today):
+        return
+    settings = _settings(snapshot, GIVE_FIRST)
+    ratio = _float(settings, "ratio", 2.0)
+    min_received = _int(settings, "min_received", 2, minimum=1)
+    quiet = _int(settings, "quiet_days", 90)
+    every = _int(settings, "every_days", 60, minimum=1)
+    show = max(1, min(_int(settings, "show_days", 7, minimum=1), every))
+    received, given = snapshot.received, snapshot.given
+    if received < min_received or received <= given * ratio:
+        return
+
+    last_given = _latest(snapshot.last_by_kind.get(kind) for kind in GIVEN_KINDS)
+    if last_given is not None:
+        start = _local_date(last_given, _zone(settings)) + timedelta(days=quiet)
+    else:
+        start = date(2000, 1, 1) + timedelta(days=zlib.crc32(snapshot.uid.encode()) % every)
+    if today < start:
+        return
+    phase = (today - start).days % every
+    if phase >= show:
+        return
+    gave = f"gave {given}" if given else "gave nothing yet"
+    reason = f"you received {received} times and {gave}; offer an intro, advice or a resource"
+    due = today - timedelta(days=phase)
+    yield Suggestion(snapshot.uid, "offer-help", due, reason, PRIORITY["offer-help"], GIVE_FIRST)
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def default_strategies() -> list[Strategy]:
+    """The four builtin strategies, in the order they are registered."""
+    return [
+        Strategy(CADENCE, "Check in every N days (contact or tag cadence)", cadence),
+        Strategy(
+            OCCASIONS,
+            "Birthdays, anniversaries, and life events to congratulate or condole",
+            occasions,
+        ),
+        Strategy(APPRECIATION, "Thank people for help, introductions and gifts", appreciation),
+        Strategy(GIVE_FIRST, "Offer help where you have mostly received", give_first),
+    ]
+
+
+@hookimpl
+def kinship_register_followup_strategies(register: Callable[[Strategy], None]) -> None:
+    for strategy in default_strategies():
+        register(strategy)

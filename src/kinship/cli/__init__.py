@@ -1,0 +1,248 @@
+"""The ``kinship`` command line: scripts, cron jobs, and the door to the TUI.
+
+Each area registers its subcommands with :class:`CommandRegistry` (plugins too, through
+``kinship_register_commands``). Errors are one line on stderr: exit 1, or 2 for usage.
+Textual is imported only when the TUI is launched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from kinship import __version__
+from kinship.errors import KinshipError
+
+#: Modules that register the builtin subcommands, in help order.
+COMMAND_MODULES = (
+    "kinship.cli.contacts",
+    "kinship.cli.io",
+    "kinship.cli.followups",
+    "kinship.cli.plugins",
+    "kinship.cli.db",
+)
+
+Runner = Callable[[argparse.Namespace, "Context"], "int | None"]
+
+
+class UsageError(KinshipError):
+    """Wrong arguments: exit status 2."""
+
+
+@dataclass
+class Context:
+    """What a command needs: the store (opened on first use), settings, output streams."""
+
+    args: argparse.Namespace
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _store: Any = None
+    _settings: Any = None
+    _host: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from kinship.config import load_settings
+
+            self._settings = load_settings()
+        return self._settings
+
+    @property
+    def target(self) -> str:
+        from kinship.config import database_target
+
+        return database_target(getattr(self.args, "db", None), self.settings)
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from kinship.store import open_store
+
+            self._store = open_store(self.target)
+        return self._store
+
+    @property
+    def host(self) -> Any:
+        """The plugin host (builtins + entry points unless --no-plugins)."""
+        if self._host is None:
+            from kinship.plugins import load_host
+
+            self._host = load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
+        return self._host
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def json(self, data: Any) -> None:
+        self.out.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+    def warn(self, text: str) -> None:
+        self.err.write(f"kinship: {text}\n")
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class CommandRegistry:
+    """Adds subcommands. ``configure(parser)`` adds arguments; ``run(args, ctx)`` runs."""
+
+    def __init__(self, subparsers: Any, parent: argparse.ArgumentParser) -> None:
+        self._sub = subparsers
+        self._parent = parent
+        self.names: set[str] = set()
+
+    def command(
+        self,
+        name: str,
+        *,
+        help: str,
+        run: Runner,
+        configure: Callable[[argparse.ArgumentParser], None] | None = None,
+        json_output: bool = False,
+    ) -> argparse.ArgumentParser:
+        if name in self.names:
+            raise KinshipError(f"command {name!r} is registered twice")
+        parser = self._sub.add_parser(name, help=help, description=help, parents=[self._parent])
+        if json_output:
+            parser.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+        if configure:
+            configure(parser)
+        parser.set_defaults(_run=run)
+        self.names.add(name)
+        return parser
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="database file or URL (default: KINSHIP_DB, then the user data dir)")
+    p.add_argument("--no-plugins", action="store_true", default=argparse.SUPPRESS, help="load builtin plugins only")
+    return p
+
+
+def build_parser(host: Any = None) -> argparse.ArgumentParser:
+    import importlib
+
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="kinship",
+        description="Build and keep strong relationships. With no command, opens the app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"kinship {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the app on a throwaway store with sample people")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    registry = CommandRegistry(sub, common)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(registry)
+    if host is not None:
+        host.register_commands(registry)
+    return parser
+
+
+def _wants_plugins(argv: list[str]) -> bool:
+    """Plugin commands are only needed when the command is not a builtin one."""
+    return "--no-plugins" not in argv
+
+
+def main(argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    host = None
+    try:
+        parser = build_parser()
+        known = _first_command(args_list)
+        builtin_names = _builtin_names(parser)
+        if known is not None and known not in builtin_names and _wants_plugins(args_list):
+            # An unknown command may come from a plugin: load plugins to find it.
+            from kinship.plugins import load_host
+
+            host = load_host(no_plugins=False, err=err)
+            parser = build_parser(host)
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    except KinshipError as exc:
+        err.write(f"kinship: {exc}\n")
+        return 1
+    if not hasattr(args, "db"):
+        args.db = None
+    if not hasattr(args, "no_plugins"):
+        args.no_plugins = False
+    if os.environ.get("KINSHIP_NO_PLUGINS"):
+        args.no_plugins = True
+    ctx = Context(args=args, out=out, err=err, _host=host)
+    return run(ctx)
+
+
+def _first_command(argv: list[str]) -> str | None:
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            continue
+        if word == "--db":
+            skip = True
+            continue
+        if word.startswith("-"):
+            continue
+        return word
+    return None
+
+
+def _builtin_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def run(ctx: Context) -> int:
+    from peewee import PeeweeException
+
+    args = ctx.args
+    try:
+        if getattr(args, "_run", None) is None:
+            return _open_tui(ctx)
+        code = args._run(args, ctx)
+        return int(code or 0)
+    except UsageError as exc:
+        ctx.warn(str(exc))
+        return 2
+    except KinshipError as exc:
+        ctx.warn(str(exc))
+        return 1
+    except PeeweeException as exc:
+        ctx.warn(f"database error: {_one_line(exc)}")
+        return 1
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        ctx.warn(_one_line(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if ctx._store is not None:
+            from kinship.store import close_store
+
+            close_store()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _open_tui(ctx: Context) -> int:
+    from kinship.tui import launch
+
+    return launch(ctx)

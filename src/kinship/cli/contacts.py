@@ -1,0 +1,517 @@
+"""People and what happens with them: add, contacts, show, edit, archive, tag, relate,
+merge, log, note, event."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kinship.cli import CommandRegistry, Context, UsageError
+from kinship.text import visible
+
+
+def register(cli: CommandRegistry) -> None:
+    cli.command("add", help="add a contact", run=cmd_add, configure=_add_args, json_output=True)
+    cli.command("contacts", help="list or search contacts", run=cmd_contacts, configure=_contacts_args, json_output=True)
+    cli.command("show", help="show one contact with everything about them", run=cmd_show, configure=_show_args, json_output=True)
+    cli.command("edit", help="change a contact's details", run=cmd_edit, configure=_edit_args, json_output=True)
+    cli.command("archive", help="archive a contact (hidden, kept)", run=cmd_archive, configure=_archive_args)
+    cli.command("tag", help="add or remove tags; set a tag's default cadence", run=cmd_tag, configure=_tag_args, json_output=True)
+    cli.command("relate", help="record how two people are related", run=cmd_relate, configure=_relate_args)
+    cli.command("merge", help="merge a duplicate into a contact", run=cmd_merge, configure=_merge_args, json_output=True)
+    cli.command("log", help="log an interaction with one or more people", run=cmd_log, configure=_log_args, json_output=True)
+    cli.command("note", help="add an empathy note about someone", run=cmd_note, configure=_note_args, json_output=True)
+    cli.command("event", help="add a dated event or life event", run=cmd_event, configure=_event_args, json_output=True)
+
+
+# --- shared output ------------------------------------------------------------------------
+
+
+def contact_summary(contacts: list[Any]) -> list[dict[str, Any]]:
+    """The stable JSON shape of ``contacts --json`` (DESIGN §7), two extra queries in all."""
+    from kinship.dates import from_store
+    from kinship.store import queries
+
+    ids = [c.id for c in contacts]
+    fields = queries.fields_by_contact(ids)
+    tags = queries.tags_by_contact(ids)
+    out = []
+    for c in contacts:
+        last = from_store(c.last_interaction_at)
+        out.append(
+            {
+                "uid": c.uid,
+                "display_name": c.display_name,
+                "nickname": c.nickname,
+                "organization": c.organization,
+                "title": c.title,
+                "emails": [f.value for f in fields[c.id] if f.kind == "email"],
+                "phones": [f.value for f in fields[c.id] if f.kind == "phone"],
+                "tags": tags[c.id],
+                "birthday": c.birthday,
+                "last_interaction_at": last.isoformat() if last else None,
+                "next_due_at": c.next_due_at.isoformat() if c.next_due_at else None,
+                "archived": bool(c.archived),
+            }
+        )
+    return out
+
+
+def _line(item: dict[str, Any]) -> str:
+    parts = [visible(item["display_name"])]
+    if item["organization"]:
+        parts.append(visible(item["organization"]))
+    if item["emails"]:
+        parts.append(visible(item["emails"][0]))
+    if item["tags"]:
+        parts.append(" ".join("#" + visible(t) for t in item["tags"]))
+    if item["next_due_at"]:
+        parts.append(f"due {item['next_due_at']}")
+    if item["archived"]:
+        parts.append("(archived)")
+    return "  ".join(parts)
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+def _add_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="display name")
+    p.add_argument("--email", action="append", default=[], help="email address (repeatable)")
+    p.add_argument("--phone", action="append", default=[], help="phone number (repeatable)")
+    p.add_argument("--tag", action="append", default=[], help="tag or circle (repeatable)")
+    p.add_argument("--every", type=int, metavar="DAYS", help="check in every DAYS days")
+    p.add_argument("--birthday", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year")
+    p.add_argument("--org", default="", help="organization")
+    p.add_argument("--title", default="", help="job title")
+    p.add_argument("--nickname", default="")
+    p.add_argument("--met", default="", metavar="TEXT", help="how or where you met")
+    p.add_argument("--uid", help="a stable UID (default: a new one)")
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    c = contacts.add(
+        args.name,
+        emails=args.email,
+        phones=args.phone,
+        tags=args.tag,
+        uid=args.uid,
+        cadence_days=args.every,
+        birthday=args.birthday,
+        organization=args.org,
+        title=args.title,
+        nickname=args.nickname,
+        met_how=args.met,
+    )
+    if args.json:
+        ctx.json(contact_summary([c])[0])
+    else:
+        ctx.print(f"added {visible(c.display_name)} ({c.uid})")
+    return 0
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+def _contacts_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="*", help="words and field terms: tag:X org:X email:X phone:X name:X is:due is:archived")
+    p.add_argument("--sort", choices=("name", "due", "recent"), default="name")
+    p.add_argument("--all", action="store_true", help="include archived contacts")
+    p.add_argument("--limit", type=int, default=0, help="at most N contacts (0: all)")
+
+
+def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.store import queries
+
+    ctx.store
+    q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    if args.limit:
+        q = q.limit(args.limit)
+    # Stream in pages so a 100k-contact list never sits in memory at once.
+    page_size = 500
+    first = True
+    if args.json:
+        ctx.out.write("[")
+    offset = 0
+    while True:
+        page = list(q.clone().offset(offset).limit(min(page_size, args.limit - offset) if args.limit else page_size))
+        if not page:
+            break
+        for item in contact_summary(page):
+            if args.json:
+                import json
+
+                ctx.out.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+            else:
+                ctx.print(_line(item))
+            first = False
+        offset += len(page)
+        if len(page) < page_size or (args.limit and offset >= args.limit):
+            break
+    if args.json:
+        ctx.out.write("\n]\n" if not first else "]\n")
+    return 0
+
+
+# --- show ---------------------------------------------------------------------------------
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="name, prefix, UID or search words")
+
+
+def contact_detail(c: Any) -> dict[str, Any]:
+    from kinship.dates import from_store
+    from kinship.services import events, interactions, notes
+    from kinship.store.models import Contact, FollowUp, Relationship
+
+    data = contact_summary([c])[0]
+    data.update(
+        {
+            "given_name": c.given_name,
+            "family_name": c.family_name,
+            "anniversary": c.anniversary,
+            "met_how": c.met_how,
+            "met_on": c.met_on.isoformat() if c.met_on else None,
+            "cadence_days": c.cadence_days,
+            "strategy": c.strategy,
+            "notes_text": c.notes,
+            "version": c.version,
+            "fields": [
+                {"kind": f.kind, "label": f.label, "value": f.value, "preferred": f.preferred}
+                for f in c.fields.order_by(c.fields.model.kind, c.fields.model.position)
+            ],
+        }
+    )
+    rels = []
+    for r in Relationship.select(Relationship, Contact).join(Contact, on=Relationship.to_contact).where(Relationship.from_contact == c):
+        rels.append({"kind": r.kind, "direction": "out", "uid": r.to_contact.uid, "display_name": r.to_contact.display_name})
+    for r in Relationship.select(Relationship, Contact).join(Contact, on=Relationship.from_contact).where(Relationship.to_contact == c):
+        rels.append({"kind": r.kind, "direction": "in", "uid": r.from_contact.uid, "display_name": r.from_contact.display_name})
+    data["relationships"] = rels
+    its = interactions.for_contact(c, limit=200)
+    others = interactions.others_in([i.id for i in its], exclude=c.id)
+    data["interactions"] = [
+        {
+            "uid": i.uid,
+            "occurred_at": from_store(i.occurred_at).isoformat(),  # type: ignore[union-attr]
+            "kind": i.kind,
+            "summary": i.summary,
+            "notes": i.notes,
+            "with": others[i.id],
+        }
+        for i in its
+    ]
+    data["events"] = [
+        {
+            "uid": e.uid,
+            "summary": e.summary,
+            "kind": e.kind,
+            "start": e.start.date().isoformat() if e.all_day else from_store(e.start).isoformat(),  # type: ignore[union-attr]
+            "all_day": e.all_day,
+            "location": e.location,
+            "rrule": e.rrule,
+        }
+        for e in events.for_contact(c)
+    ]
+    data["notes"] = [
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "body": n.body,
+            "pinned": n.pinned,
+            "created_at": from_store(n.created_at).isoformat(),  # type: ignore[union-attr]
+            "updated_at": from_store(n.updated_at).isoformat(),  # type: ignore[union-attr]
+        }
+        for n in notes.for_contact(c)
+    ]
+    data["followups"] = [
+        {"kind": f.kind, "due": f.due.isoformat(), "reason": f.reason, "origin": f.origin, "status": f.status}
+        for f in c.followups.where(FollowUp.status == "open").order_by(FollowUp.due)
+    ]
+    return data
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    c = contacts.resolve(args.name)
+    data = contact_detail(c)
+    if args.json:
+        ctx.json(data)
+        return 0
+    v = visible
+    ctx.print(v(data["display_name"]) + (f"  ({v(data['nickname'])})" if data["nickname"] else ""))
+    for label, key in (("org", "organization"), ("title", "title"), ("birthday", "birthday"), ("anniversary", "anniversary"), ("met", "met_how")):
+        if data.get(key):
+            ctx.print(f"  {label}: {v(str(data[key]))}")
+    for f in data["fields"]:
+        label = f" ({v(f['label'])})" if f["label"] else ""
+        ctx.print(f"  {f['kind']}{label}: {v(f['value'])}")
+    if data["tags"]:
+        ctx.print("  tags: " + ", ".join(v(t) for t in data["tags"]))
+    if data["cadence_days"]:
+        ctx.print(f"  check in every {data['cadence_days']} days")
+    ctx.print(f"  last contact: {data['last_interaction_at'] or 'never'}; next due: {data['next_due_at'] or '-'}")
+    for r in data["relationships"]:
+        arrow = "is" if r["direction"] == "out" else "has"
+        ctx.print(f"  {arrow} {r['kind']} {'of' if r['direction'] == 'out' else ''} {v(r['display_name'])}".replace("  ", " ").rstrip())
+    if data["notes_text"]:
+        ctx.print("  notes: " + v(data["notes_text"]))
+    if data["notes"]:
+        ctx.print("Empathy notes:")
+        for n in data["notes"]:
+            ctx.print(f"  {'* ' if n['pinned'] else '  '}[{n['kind']}] {v(n['body'])}")
+    if data["interactions"]:
+        ctx.print("Interactions:")
+        for i in data["interactions"][:20]:
+            who = f" (with {', '.join(v(x) for x in i['with'])})" if i["with"] else ""
+            ctx.print(f"  {i['occurred_at'][:10]}  {i['kind']:<14} {v(i['summary'])}{who}")
+    if data["events"]:
+        ctx.print("Events:")
+        for e in data["events"][:20]:
+            ctx.print(f"  {e['start'][:10]}  {e['kind']:<14} {v(e['summary'])}")
+    if data["followups"]:
+        ctx.print("Follow-ups:")
+        for f in data["followups"]:
+            ctx.print(f"  {f['due']}  {f['kind']:<12} {v(f['reason'])}")
+    return 0
+
+
+# --- edit / archive -----------------------------------------------------------------------
+
+
+def _edit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="name, prefix or UID")
+    p.add_argument("--name", dest="new_name", help="new display name")
+    p.add_argument("--email", action="append", help="replace the emails (repeatable)")
+    p.add_argument("--phone", action="append", help="replace the phones (repeatable)")
+    p.add_argument("--org")
+    p.add_argument("--title")
+    p.add_argument("--nickname")
+    p.add_argument("--birthday", help="YYYY-MM-DD or --MM-DD; empty to clear")
+    p.add_argument("--anniversary", help="YYYY-MM-DD or --MM-DD; empty to clear")
+    p.add_argument("--every", help="check-in cadence in days; 'never' to clear")
+    p.add_argument("--strategy", help="follow-up strategy for this person")
+    p.add_argument("--met", help="how or where you met")
+    p.add_argument("--notes", help="free notes (replaces)")
+    p.add_argument("--if-version", type=int, metavar="N", help="refuse if the contact changed since version N")
+
+
+def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    c = contacts.resolve(args.name)
+    changes: dict[str, Any] = {}
+    for attr, key in (("new_name", "display_name"), ("org", "organization"), ("title", "title"), ("nickname", "nickname"), ("birthday", "birthday"), ("anniversary", "anniversary"), ("strategy", "strategy"), ("met", "met_how"), ("notes", "notes")):
+        value = getattr(args, attr)
+        if value is not None:
+            changes[key] = value
+    if args.every is not None:
+        if args.every.lower() in ("never", "none", ""):
+            changes["cadence_days"] = None
+        else:
+            try:
+                changes["cadence_days"] = int(args.every)
+            except ValueError:
+                raise UsageError(f"--every takes a number of days or 'never', not {args.every!r}") from None
+    if not changes and args.email is None and args.phone is None:
+        raise UsageError("nothing to change; see `kinship edit --help`")
+    updated = contacts.update(c.uid, args.if_version if args.if_version is not None else c.version, emails=args.email, phones=args.phone, **changes)
+    if args.json:
+        ctx.json(contact_summary([updated])[0])
+    else:
+        ctx.print(f"updated {visible(updated.display_name)} (version {updated.version})")
+    return 0
+
+
+def _archive_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name")
+    p.add_argument("--undo", action="store_true", help="bring the contact back")
+
+
+def cmd_archive(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    c = contacts.resolve(args.name)
+    contacts.set_archived(c.uid, not args.undo)
+    ctx.print(f"{'restored' if args.undo else 'archived'} {visible(c.display_name)}" + ("" if args.undo else f" (undo: kinship archive --undo {c.uid})"))
+    return 0
+
+
+# --- tag / relate / merge -----------------------------------------------------------------
+
+
+def _tag_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", nargs="?", help="contact (omit with --cadence to set a tag's cadence)")
+    p.add_argument("tags", nargs="*", help="tags to add; prefix with - to remove (e.g. -clients)")
+    p.add_argument("--cadence", nargs=2, metavar=("TAG", "DAYS"), help="default check-in cadence for a tag ('never' clears)")
+
+
+def cmd_tag(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    if args.cadence:
+        name, days = args.cadence
+        value = None if days.lower() in ("never", "none") else _int(days, "--cadence DAYS")
+        t = contacts.set_tag_cadence(name, value)
+        ctx.print(f"tag {visible(t.name)}: " + (f"every {t.cadence_days} days" if t.cadence_days else "no default cadence"))
+        if not args.name:
+            return 0
+    if not args.name:
+        raise UsageError("name a contact, or use --cadence TAG DAYS")
+    c = contacts.resolve(args.name)
+    add = [t for t in args.tags if not t.startswith("-")]
+    remove = [t[1:] for t in args.tags if t.startswith("-")]
+    tags = contacts.tag(c.uid, add, remove)
+    if args.json:
+        ctx.json({"uid": c.uid, "tags": tags})
+    else:
+        ctx.print(f"{visible(c.display_name)}: " + (", ".join(visible(t) for t in tags) or "no tags"))
+    return 0
+
+
+def _int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a number, not {text!r}") from None
+
+
+def _relate_args(p: argparse.ArgumentParser) -> None:
+    from kinship.records import RELATIONSHIP_KINDS
+
+    p.add_argument("person", help="who")
+    p.add_argument("kind", help="is … of: " + ", ".join(RELATIONSHIP_KINDS))
+    p.add_argument("other", help="whom")
+    p.add_argument("--remove", action="store_true", help="remove the relationship")
+
+
+def cmd_relate(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+
+    ctx.store
+    a, b = contacts.resolve(args.person), contacts.resolve(args.other)
+    if args.remove:
+        n = contacts.unrelate(a.uid, b.uid, args.kind)
+        ctx.print(f"removed {n} relationship(s)")
+    else:
+        contacts.relate(a.uid, b.uid, args.kind)
+        ctx.print(f"{visible(a.display_name)} is {args.kind} of {visible(b.display_name)}")
+    return 0
+
+
+def _merge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("keep", help="the contact to keep")
+    p.add_argument("duplicate", help="the contact merged into it (then removed)")
+    p.add_argument("--take", action="append", default=[], metavar="FIELD", help="take this field from the duplicate (repeatable)")
+    p.add_argument("--no-backup", action="store_true", help="skip the safety copy of the database")
+
+
+def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts
+    from kinship.store.models import utcnow
+
+    store = ctx.store
+    keep, dup = contacts.resolve(args.keep), contacts.resolve(args.duplicate)
+    for f in args.take:
+        if f not in contacts.EDITABLE:
+            raise UsageError(f"--take {f}: not a field ({', '.join(contacts.EDITABLE)})")
+    backup = None
+    if store.path is not None and not args.no_backup:
+        backup = store.path.with_name(f"{store.path.name}.pre-merge-{utcnow():%Y%m%dT%H%M%S%f}.bak")
+        store.backup_to(backup)
+    report = contacts.merge(keep.uid, dup.uid, prefer={f: "other" for f in args.take})
+    if args.json:
+        ctx.json({"kept": contact_summary([report.kept])[0], "moved": report.moved, "backup": str(backup) if backup else None})
+    else:
+        moved = ", ".join(f"{n} {k}" for k, n in report.moved.items() if n)
+        ctx.print(f"merged {visible(dup.display_name)} into {visible(report.kept.display_name)}" + (f": moved {moved}" if moved else ""))
+        if backup:
+            ctx.print(f"a copy of the database before the merge is at {backup}")
+    return 0
+
+
+# --- log / note / event -------------------------------------------------------------------
+
+
+def _log_args(p: argparse.ArgumentParser) -> None:
+    from kinship.records import INTERACTION_KINDS
+
+    p.add_argument("summary", help="what happened")
+    p.add_argument("--with", dest="people", action="append", required=True, metavar="NAME", help="who was there (repeatable)")
+    p.add_argument("--kind", default="meeting", help=", ".join(INTERACTION_KINDS))
+    p.add_argument("--date", default="now", help="when: YYYY-MM-DD[THH:MM], today, yesterday, '3 days ago', 'last friday'")
+    p.add_argument("--notes", default="")
+
+
+def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.dates import parse_datetime
+    from kinship.services import contacts, interactions
+
+    ctx.store
+    when = parse_datetime(args.date)
+    people = contacts.resolve_many(args.people)
+    row = interactions.log(args.summary, [c.uid for c in people], kind=args.kind, occurred_at=when, notes=args.notes)
+    if args.json:
+        rec = interactions.interaction_record(row)
+        ctx.json({"uid": rec.uid, "occurred_at": rec.occurred_at.isoformat(), "kind": rec.kind, "summary": rec.summary, "participants": rec.participants})
+    else:
+        ctx.print(f"logged {row.kind} with {', '.join(visible(c.display_name) for c in people)}")
+    return 0
+
+
+def _note_args(p: argparse.ArgumentParser) -> None:
+    from kinship.records import NOTE_KINDS
+
+    p.add_argument("name")
+    p.add_argument("text")
+    p.add_argument("--kind", default="general", help=", ".join(NOTE_KINDS))
+    p.add_argument("--pin", action="store_true", help="pin it to the top of the brief")
+
+
+def cmd_note(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import contacts, notes
+
+    ctx.store
+    c = contacts.resolve(args.name)
+    n = notes.add(c, args.text, kind=args.kind, pinned=args.pin)
+    if args.json:
+        ctx.json({"id": n.id, "contact": c.uid, "kind": n.kind, "body": n.body, "pinned": n.pinned})
+    else:
+        ctx.print(f"noted ({n.kind}) for {visible(c.display_name)}")
+    return 0
+
+
+def _event_args(p: argparse.ArgumentParser) -> None:
+    from kinship.records import EVENT_KINDS
+
+    p.add_argument("summary")
+    p.add_argument("--date", required=True, help="YYYY-MM-DD (all day) or YYYY-MM-DDTHH:MM, or natural forms")
+    p.add_argument("--kind", default="event", help=", ".join(EVENT_KINDS))
+    p.add_argument("--with", dest="people", action="append", default=[], metavar="NAME")
+    p.add_argument("--location", default="")
+
+
+def cmd_event(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.dates import parse_date, parse_datetime
+    from kinship.services import contacts, events
+
+    ctx.store
+    start: Any = parse_datetime(args.date) if ("T" in args.date or ":" in args.date) else parse_date(args.date)
+    people = contacts.resolve_many(args.people)
+    e = events.add(args.summary, start, kind=args.kind, people=people, location=args.location)
+    if args.json:
+        ctx.json({"uid": e.uid, "summary": e.summary, "kind": e.kind, "start": str(start), "people": [c.uid for c in people]})
+    else:
+        ctx.print(f"added {e.kind} {visible(e.summary)} on {start}")
+    return 0

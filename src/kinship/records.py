@@ -1,0 +1,422 @@
+"""The plain records that plugins exchange with kinship.
+
+Plugins import only this module and :data:`kinship.hookimpl`. Nothing here touches the
+database: importers yield these records, exporters receive them, follow-up strategies read
+:class:`ContactSnapshot` and return :class:`Suggestion`. Keep this module free of heavy
+imports; it is loaded on every start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Union
+
+__all__ = [
+    "CONTACT_FIELD_KINDS",
+    "EVENT_KINDS",
+    "FOLLOWUP_KINDS",
+    "GIVEN_KINDS",
+    "INTERACTION_KINDS",
+    "LIFE_EVENT_KINDS",
+    "NOTE_KINDS",
+    "RECEIVED_KINDS",
+    "RELATIONSHIP_KINDS",
+    "ContactRecord",
+    "ContactSnapshot",
+    "EventRecord",
+    "ExportBundle",
+    "Exporter",
+    "FieldRecord",
+    "FollowUpRecord",
+    "ImportProblem",
+    "Importer",
+    "InteractionRecord",
+    "LifeEvent",
+    "NoteRecord",
+    "PaletteCommand",
+    "PartialDate",
+    "Record",
+    "RelationshipRecord",
+    "Strategy",
+    "Suggestion",
+]
+
+CONTACT_FIELD_KINDS = ("email", "phone", "address", "url", "social", "custom")
+
+INTERACTION_KINDS = (
+    "call",
+    "meeting",
+    "message",
+    "email",
+    "event",
+    "thanks",
+    "help-given",
+    "help-received",
+    "intro-given",
+    "intro-received",
+    "gift-given",
+    "gift-received",
+    "congratulation",
+    "condolence",
+    "promise",
+)
+#: Interactions where value went from the user to the contact.
+GIVEN_KINDS = frozenset({"help-given", "intro-given", "gift-given"})
+#: Interactions where value came to the user; these are what "thank them" looks for.
+RECEIVED_KINDS = frozenset({"help-received", "intro-received", "gift-received"})
+
+LIFE_EVENT_KINDS = (
+    "new-job",
+    "promotion",
+    "wedding",
+    "baby",
+    "move",
+    "graduation",
+    "loss",
+    "illness",
+)
+EVENT_KINDS = ("event", "networking", "meeting", "birthday", "anniversary", *LIFE_EVENT_KINDS)
+
+NOTE_KINDS = (
+    "need",
+    "goal",
+    "challenge",
+    "interest",
+    "family",
+    "perspective",
+    "feeling",
+    "preference",
+    "general",
+)
+
+RELATIONSHIP_KINDS = (
+    "partner",
+    "spouse",
+    "child",
+    "parent",
+    "sibling",
+    "family",
+    "friend",
+    "colleague",
+    "manager",
+    "report",
+    "mentor",
+    "mentee",
+    "client",
+    "introduced-by",
+)
+
+FOLLOWUP_KINDS = ("check-in", "birthday", "anniversary", "congratulate", "condole", "thank", "offer-help", "promise", "manual")
+
+_PARTIAL_RE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A calendar date whose year may be unknown (birthdays, anniversaries).
+
+    ``str()`` gives ``YYYY-MM-DD`` or, without a year, the vCard form ``--MM-DD``.
+    """
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        # Validate against a leap year when the year is unknown, so --02-29 is allowed.
+        date(self.year if self.year is not None else 2000, self.month, self.day)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY-MM-DD``, ``YYYYMMDD``, ``--MM-DD`` or ``--MMDD``; raise ValueError."""
+        m = _PARTIAL_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or --MM-DD)")
+        year = int(m.group(1)) if m.group(1) else None
+        try:
+            return cls(int(m.group(2)), int(m.group(3)), year)
+        except ValueError as exc:
+            raise ValueError(f"not a date: {text!r} ({exc})") from None
+
+    @classmethod
+    def from_date(cls, d: date) -> PartialDate:
+        return cls(d.month, d.day, d.year)
+
+    def to_date(self, year: int | None = None) -> date:
+        """The date in ``year`` (default: its own); Feb 29 falls on Feb 28 in common years."""
+        y = year if year is not None else self.year
+        if y is None:
+            raise ValueError("year unknown")
+        try:
+            return date(y, self.month, self.day)
+        except ValueError:
+            return date(y, 2, 28)
+
+    def next_on_or_after(self, today: date) -> date:
+        """The next anniversary of this date on or after ``today``."""
+        d = self.to_date(today.year)
+        return d if d >= today else self.to_date(today.year + 1)
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(slots=True)
+class FieldRecord:
+    """One email, phone, address, URL, social handle or custom field."""
+
+    kind: str
+    value: str
+    label: str = ""
+    preferred: bool = False
+
+
+@dataclass(slots=True)
+class ContactRecord:
+    """A person, as importers produce and exporters receive them.
+
+    ``line`` is the 1-based line in ``source`` where the item started (for reports).
+    """
+
+    display_name: str
+    uid: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    nickname: str = ""
+    organization: str = ""
+    title: str = ""
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    met_how: str = ""
+    met_on: date | None = None
+    cadence_days: int | None = None
+    strategy: str = ""
+    notes: str = ""
+    archived: bool = False
+    tags: list[str] = field(default_factory=list)
+    fields: list[FieldRecord] = field(default_factory=list)
+    #: Anything an importer wants kept for a lossless round trip (e.g. ``{"photo": "..."}``).
+    extra: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    line: int | None = None
+
+    def emails(self) -> list[str]:
+        return [f.value for f in self.fields if f.kind == "email"]
+
+    def phones(self) -> list[str]:
+        return [f.value for f in self.fields if f.kind == "phone"]
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """A dated thing: a networking event, a meeting, a life event.
+
+    ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
+    ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
+    addresses; ``contact_uids`` names people already known by UID.
+    """
+
+    summary: str
+    start: date | datetime
+    uid: str = ""
+    end: date | datetime | None = None
+    all_day: bool = False
+    timezone: str = ""
+    kind: str = "event"
+    location: str = ""
+    description: str = ""
+    rrule: str = ""
+    rdates: list[date | datetime] = field(default_factory=list)
+    exdates: list[date | datetime] = field(default_factory=list)
+    attendees: list[str] = field(default_factory=list)
+    contact_uids: list[str] = field(default_factory=list)
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class InteractionRecord:
+    """Something that happened with one or more people (``participants`` are contact UIDs)."""
+
+    occurred_at: datetime
+    kind: str
+    summary: str
+    participants: list[str] = field(default_factory=list)
+    notes: str = ""
+    uid: str = ""
+    event_uid: str = ""
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class NoteRecord:
+    """An empathy note about one contact."""
+
+    contact_uid: str
+    body: str
+    kind: str = "general"
+    pinned: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class RelationshipRecord:
+    """``from_uid`` is ``kind`` of ``to_uid`` (e.g. A *mentor* of B)."""
+
+    from_uid: str
+    to_uid: str
+    kind: str
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class FollowUpRecord:
+    """An explicit reminder, e.g. an exported VTODO read back."""
+
+    contact_uid: str
+    due: date
+    reason: str
+    kind: str = "manual"
+    origin: str = "manual"
+    status: str = "open"
+    uid: str = ""
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class ImportProblem:
+    """Something an importer could not read. ``fatal`` problems abort the whole file."""
+
+    file: str
+    message: str
+    line: int | None = None
+    fatal: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+Record = Union[
+    ContactRecord, EventRecord, InteractionRecord, NoteRecord, RelationshipRecord, FollowUpRecord
+]
+
+
+@dataclass(slots=True)
+class ExportBundle:
+    """Everything an exporter may write. Iterables may be lazy: consume each once."""
+
+    contacts: Iterable[ContactRecord] = ()
+    events: Iterable[EventRecord] = ()
+    interactions: Iterable[InteractionRecord] = ()
+    notes: Iterable[NoteRecord] = ()
+    relationships: Iterable[RelationshipRecord] = ()
+    followups: Iterable[FollowUpRecord] = ()
+    #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LifeEvent:
+    kind: str
+    on: date
+    summary: str = ""
+
+
+@dataclass(slots=True)
+class ContactSnapshot:
+    """What a follow-up strategy knows about one contact. Built in bulk; read only."""
+
+    uid: str
+    display_name: str
+    cadence_days: int | None = None
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    last_interaction_at: datetime | None = None
+    #: Most recent interaction per kind.
+    last_by_kind: dict[str, datetime] = field(default_factory=dict)
+    #: Dates of past interactions, oldest first (for learning a rhythm).
+    interaction_dates: list[date] = field(default_factory=list)
+    life_events: list[LifeEvent] = field(default_factory=list)
+    #: When help/intros/gifts were received with no thanks logged after them.
+    unthanked: list[datetime] = field(default_factory=list)
+    given: int = 0
+    received: int = 0
+    #: Summaries of promises made to this person and not yet kept.
+    open_promises: list[str] = field(default_factory=list)
+    snoozed_until: date | None = None
+    archived: bool = False
+    tags: list[str] = field(default_factory=list)
+    strategy: str = ""
+    #: Strategy settings from the config file, per strategy name.
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """Reach out to ``contact_uid`` (kind, due date, why). Lower ``priority`` is more urgent."""
+
+    contact_uid: str
+    kind: str
+    due: date
+    reason: str
+    priority: int = 50
+    strategy: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """Registered through ``kinship_register_importers``.
+
+    ``read(path)`` yields records and :class:`ImportProblem` (parse only: no database).
+    ``sniff(path)`` says whether this importer recognises the file by content.
+    """
+
+    name: str
+    description: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path], Iterator[Record | ImportProblem]]
+    sniff: Callable[[Path], bool] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``."""
+
+    name: str
+    description: str
+    suffix: str
+    write: Callable[[ExportBundle, Path], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """Registered through ``kinship_register_followup_strategies``."""
+
+    name: str
+    description: str
+    suggest: Callable[[ContactSnapshot, date], Iterable[Suggestion]]
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    """A command-palette entry a plugin adds to the TUI.
+
+    ``run(app)`` is called on the UI thread with the running app; keep it quick.
+    """
+
+    title: str
+    help: str
+    run: Callable[[Any], None]

@@ -1,0 +1,151 @@
+"""Logging what happened: interactions with one or more people."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from peewee import fn
+
+from kinship.dates import from_store, to_store
+from kinship.errors import NotFound, ValidationError
+from kinship.records import INTERACTION_KINDS, InteractionRecord
+from kinship.services import _notify
+from kinship.services.due import refresh_due
+from kinship.store import current
+from kinship.store.models import Contact, Event, Interaction, Participant
+
+
+def validate_kind(kind: str) -> str:
+    kind = kind.strip().lower()
+    if kind not in INTERACTION_KINDS:
+        raise ValidationError(f"unknown interaction kind {kind!r} (use {', '.join(INTERACTION_KINDS)})")
+    return kind
+
+
+def log(
+    summary: str,
+    participant_uids: Sequence[str],
+    *,
+    kind: str = "meeting",
+    occurred_at: datetime | None = None,
+    notes: str = "",
+    event_uid: str | None = None,
+    uid: str | None = None,
+    source: str = "",
+) -> Interaction:
+    """Record an interaction and move each participant's last contact and due date."""
+    summary = summary.strip()
+    if not summary:
+        raise ValidationError("an interaction needs a summary")
+    kind = validate_kind(kind)
+    when = occurred_at or datetime.now().astimezone()
+    stored = to_store(when)
+    if stored > to_store(datetime.now().astimezone()) + timedelta(days=1):
+        raise ValidationError("that date is in the future; log what happened, or add an event")
+    if not participant_uids:
+        raise ValidationError("an interaction needs at least one person")
+    with current().write():
+        people = list(Contact.select().where(Contact.uid.in_(list(participant_uids))))
+        missing = set(participant_uids) - {c.uid for c in people}
+        if missing:
+            raise NotFound(f"no contact with UID {sorted(missing)[0]!r}")
+        event = None
+        if event_uid:
+            event = Event.get_or_none(Event.uid == event_uid)
+            if event is None:
+                raise NotFound(f"no event with UID {event_uid!r}")
+        row = Interaction.create(
+            uid=uid or str(uuid.uuid4()),
+            occurred_at=stored,
+            kind=kind,
+            summary=summary,
+            notes=notes,
+            event=event,
+            source=source,
+        )
+        Participant.insert_many([(row.id, c.id) for c in people], fields=[Participant.interaction, Participant.contact]).execute()
+        ids = [c.id for c in people]
+        Contact.update(last_interaction_at=stored).where(
+            Contact.id.in_(ids) & ((Contact.last_interaction_at.is_null()) | (Contact.last_interaction_at < stored))
+        ).execute()
+        refresh_due(ids)
+        _notify.interaction_logged(row.id)
+    return row
+
+
+def delete(uid: str) -> InteractionRecord:
+    """Remove an interaction (for undo); participants' last contact is recomputed."""
+    with current().write():
+        row = Interaction.get_or_none(Interaction.uid == uid)
+        if row is None:
+            raise NotFound(f"no interaction with UID {uid!r}")
+        record = interaction_record(row)
+        ids = [p.contact_id for p in row.participants]
+        row.delete_instance(recursive=False)
+        Participant.delete().where(Participant.interaction == row.id).execute()
+        recompute_last(ids)
+        refresh_due(ids)
+    return record
+
+
+def recompute_last(contact_ids: list[int]) -> None:
+    latest = dict(
+        Participant.select(Participant.contact, fn.MAX(Interaction.occurred_at))
+        .join(Interaction)
+        .where(Participant.contact.in_(contact_ids))
+        .group_by(Participant.contact)
+        .tuples()
+    )
+    for cid in contact_ids:
+        Contact.update(last_interaction_at=latest.get(cid)).where(Contact.id == cid).execute()
+
+
+def interaction_record(row: Interaction) -> InteractionRecord:
+    uids = [
+        c.uid
+        for c in Contact.select(Contact.uid).join(Participant).where(Participant.interaction == row.id).order_by(Contact.sort_name)
+    ]
+    event_uid = ""
+    if row.event_id:
+        event_uid = Event.get_by_id(row.event_id).uid
+    occurred = from_store(row.occurred_at)
+    assert occurred is not None
+    return InteractionRecord(
+        occurred_at=occurred,
+        kind=row.kind,
+        summary=row.summary,
+        participants=uids,
+        notes=row.notes,
+        uid=row.uid,
+        event_uid=event_uid,
+        source=row.source,
+    )
+
+
+def for_contact(contact: Contact, *, limit: int = 50, offset: int = 0) -> list[Interaction]:
+    return list(
+        Interaction.select()
+        .join(Participant)
+        .where(Participant.contact == contact)
+        .order_by(Interaction.occurred_at.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def others_in(interaction_ids: list[int], exclude: int | None = None) -> dict[int, list[str]]:
+    """Display names of participants per interaction (one query)."""
+    out: dict[int, list[str]] = {i: [] for i in interaction_ids}
+    q = (
+        Participant.select(Participant.interaction, Contact.display_name, Contact.id)
+        .join(Contact)
+        .where(Participant.interaction.in_(interaction_ids))
+        .order_by(Contact.sort_name)
+        .tuples()
+    )
+    for iid, name, cid in q:
+        if cid != exclude:
+            out[iid].append(name)
+    return out

@@ -1,0 +1,212 @@
+"""0001: the initial schema, frozen as it was released (do not edit; add 0002_… instead).
+
+The models are copied here rather than imported so later changes to ``models.py`` cannot
+change what this step creates; ``tests/store/test_migrations.py`` proves the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    Database,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime the store keeps."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the store itself (schema version)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Contact(BaseModel):
+    uid = CharField(unique=True)
+    display_name = CharField()
+    #: Case-folded name for sorting and exact/prefix resolution.
+    sort_name = CharField(index=True)
+    given_name = CharField(default="")
+    family_name = CharField(default="")
+    nickname = CharField(default="")
+    organization = CharField(default="")
+    title = CharField(default="")
+    #: PartialDate text: ``YYYY-MM-DD`` or ``--MM-DD``.
+    birthday = CharField(null=True)
+    anniversary = CharField(null=True)
+    met_how = TextField(default="")
+    met_on = DateField(null=True)
+    cadence_days = IntegerField(null=True)
+    strategy = CharField(default="")
+    snoozed_until = DateField(null=True)
+    archived = BooleanField(default=False, index=True)
+    notes = TextField(default="")
+    source = CharField(default="")
+    #: JSON object of importer extras (e.g. photo), kept for lossless export.
+    extra = TextField(default="")
+    #: JSON list of fields the user changed in kinship; imports do not clobber them silently.
+    edited = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    #: Optimistic lock: bumped on every update; an update from a stale version is refused.
+    version = IntegerField(default=1)
+    last_interaction_at = DateTimeField(null=True, index=True)
+    next_due_at = DateField(null=True, index=True)
+
+
+class ContactField(BaseModel):
+    contact = ForeignKeyField(Contact, backref="fields", on_delete="CASCADE")
+    kind = CharField()
+    label = CharField(default="")
+    value = TextField()
+    #: Lower-cased email / digits-only phone, for matching imports and searches.
+    normalized = CharField(index=True, default="")
+    preferred = BooleanField(default=False)
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("contact", "kind", "position"), False),)
+
+
+class Tag(BaseModel):
+    name = CharField(unique=True)
+    cadence_days = IntegerField(null=True)
+
+
+class ContactTag(BaseModel):
+    contact = ForeignKeyField(Contact, backref="tag_links", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="contact_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("contact", "tag"), True),)
+
+
+class Relationship(BaseModel):
+    from_contact = ForeignKeyField(Contact, backref="relations_out", on_delete="CASCADE")
+    to_contact = ForeignKeyField(Contact, backref="relations_in", on_delete="CASCADE")
+    kind = CharField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("from_contact", "to_contact", "kind"), True),)
+
+
+class Event(BaseModel):
+    uid = CharField(unique=True)
+    summary = TextField()
+    kind = CharField(default="event", index=True)
+    #: UTC start for timed events; midnight of the day for all-day events.
+    start = DateTimeField(index=True)
+    end = DateTimeField(null=True)
+    all_day = BooleanField(default=False)
+    timezone = CharField(default="")
+    location = TextField(default="")
+    description = TextField(default="")
+    rrule = TextField(default="")
+    #: JSON lists of ISO dates/datetimes.
+    rdates = TextField(default="")
+    exdates = TextField(default="")
+    source = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class EventPerson(BaseModel):
+    event = ForeignKeyField(Event, backref="people", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="event_links", on_delete="CASCADE")
+    role = CharField(default="attendee")
+
+    class Meta:
+        indexes = ((("event", "contact"), True), (("contact",), False))
+
+
+class Interaction(BaseModel):
+    uid = CharField(unique=True)
+    occurred_at = DateTimeField(index=True)
+    kind = CharField(index=True)
+    summary = TextField()
+    notes = TextField(default="")
+    event = ForeignKeyField(Event, null=True, backref="interactions", on_delete="SET NULL")
+    source = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Participant(BaseModel):
+    interaction = ForeignKeyField(Interaction, backref="participants", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="participations", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("interaction", "contact"), True), (("contact", "interaction"), False))
+
+
+class EmpathyNote(BaseModel):
+    contact = ForeignKeyField(Contact, backref="empathy_notes", on_delete="CASCADE")
+    kind = CharField(default="general")
+    body = TextField()
+    pinned = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("contact", "pinned"), False),)
+
+
+class FollowUp(BaseModel):
+    contact = ForeignKeyField(Contact, backref="followups", on_delete="CASCADE")
+    due = DateField(index=True)
+    reason = TextField(default="")
+    kind = CharField(default="manual")
+    #: Strategy name, or "manual".
+    origin = CharField(default="manual")
+    #: open, done, snoozed, dismissed
+    status = CharField(default="open", index=True)
+    priority = IntegerField(default=50)
+    snoozed_until = DateField(null=True)
+    done_at = DateTimeField(null=True)
+    uid = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
+
+
+MODELS = (
+    Meta,
+    Contact,
+    ContactField,
+    Tag,
+    ContactTag,
+    Relationship,
+    Event,
+    EventPerson,
+    Interaction,
+    Participant,
+    EmpathyNote,
+    FollowUp,
+)
+
+
+def up(db: Database, migrator: object) -> None:
+    database.initialize(db)
+    db.create_tables(MODELS)

@@ -1,0 +1,144 @@
+"""Read queries shared by the CLI and the TUI. SQL filters and pages; nothing loads all rows.
+
+A contact query is free text plus khard-style field terms::
+
+    ada tag:mentors org:acme email:ada@ phone:555 name:love nick:al is:archived is:due
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from peewee import JOIN, SQL, ModelSelect, fn
+
+from kinship.errors import ValidationError
+from kinship.store import search
+from kinship.store.models import Contact, ContactField, ContactTag, Tag
+
+SORTS = ("name", "due", "recent")
+FIELDS = ("name", "nick", "org", "title", "email", "phone", "tag", "is")
+
+
+@dataclass
+class ParsedQuery:
+    text: str = ""
+    terms: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse(query: str) -> ParsedQuery:
+    try:
+        words = shlex.split(query)
+    except ValueError:
+        words = query.split()
+    free: list[str] = []
+    terms: list[tuple[str, str]] = []
+    for word in words:
+        key, sep, value = word.partition(":")
+        if sep and key.lower() in FIELDS and value:
+            terms.append((key.lower(), value))
+        else:
+            free.append(word)
+    return ParsedQuery(" ".join(free), terms)
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _term(key: str, value: str, today: date) -> Any:
+    low = value.casefold()
+    if key == "name":
+        return (Contact.sort_name ** _like(low)) | (Contact.nickname ** _like(value))
+    if key == "nick":
+        return Contact.nickname ** _like(value)
+    if key == "org":
+        return Contact.organization ** _like(value)
+    if key == "title":
+        return Contact.title ** _like(value)
+    if key in ("email", "phone"):
+        norm = low if key == "email" else "".join(ch for ch in value if ch.isdigit()) or low
+        sub = ContactField.select(ContactField.contact).where(
+            (ContactField.kind == key) & (ContactField.normalized ** _like(norm))
+        )
+        return Contact.id.in_(sub)
+    if key == "tag":
+        sub = (
+            ContactTag.select(ContactTag.contact)
+            .join(Tag)
+            .where(fn.LOWER(Tag.name) == low)
+        )
+        return Contact.id.in_(sub)
+    if key == "is":
+        if low == "archived":
+            return Contact.archived == True  # noqa: E712 - peewee expression
+        if low == "due":
+            return Contact.next_due_at <= today
+        raise ValidationError(f"unknown filter is:{value} (use is:archived or is:due)")
+    raise ValidationError(f"unknown field {key}:")  # pragma: no cover - FIELDS guards
+
+
+def contacts(
+    query: str = "",
+    *,
+    include_archived: bool = False,
+    sort: str = "name",
+    today: date | None = None,
+) -> ModelSelect:
+    """Contacts matching ``query``, sorted, ready for ``.paginate()`` / ``.limit()``."""
+    if sort not in SORTS:
+        raise ValidationError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
+    today = today or date.today()
+    parsed = parse(query)
+    q = Contact.select()
+    wants_archived = any(k == "is" and v.casefold() == "archived" for k, v in parsed.terms)
+    if not include_archived and not wants_archived:
+        q = q.where(Contact.archived == False)  # noqa: E712
+    if parsed.text:
+        q = q.where(search.matching(parsed.text))
+    for key, value in parsed.terms:
+        q = q.where(_term(key, value, today))
+    if sort == "due":
+        q = q.order_by(SQL("next_due_at IS NULL"), Contact.next_due_at, Contact.sort_name)
+    elif sort == "recent":
+        q = q.order_by(
+            SQL("last_interaction_at IS NULL"), Contact.last_interaction_at.desc(), Contact.sort_name
+        )
+    else:
+        q = q.order_by(Contact.sort_name, Contact.id)
+    return q
+
+
+def tags_by_contact(contact_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {cid: [] for cid in contact_ids}
+    rows = (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(contact_ids))
+        .order_by(Tag.name)
+        .objects()
+    )
+    for row in rows:
+        out[row.contact_id].append(row.name)
+    return out
+
+
+def fields_by_contact(contact_ids: list[int]) -> dict[int, list[ContactField]]:
+    out: dict[int, list[ContactField]] = {cid: [] for cid in contact_ids}
+    for f in (
+        ContactField.select()
+        .where(ContactField.contact.in_(contact_ids))
+        .order_by(ContactField.contact, ContactField.kind, ContactField.position)
+    ):
+        out[f.contact_id].append(f)
+    return out
+
+
+def count(query: ModelSelect) -> int:
+    return query.order_by().count()
+
+
+__all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_contact"]

@@ -1,0 +1,133 @@
+"""Full-text search over contacts.
+
+SQLite: an FTS5 table (unicode61 with diacritics removed, prefix indexes) keyed by contact id,
+rewritten by :func:`reindex` inside the same transaction as the write that changed the text.
+Other backends fall back to case-insensitive LIKE, so nothing outside ``store/`` changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from peewee import SQL, fn
+
+from kinship.store.models import Contact, ContactField, ContactTag, EmpathyNote, Tag
+
+if TYPE_CHECKING:
+    from kinship.store.db import Store
+
+_FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5("
+    "name, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def prepare(store: Store) -> None:
+    if store.is_sqlite:
+        with store.write():
+            store.db.execute_sql(_FTS_DDL)
+
+
+def _is_sqlite() -> bool:
+    from kinship.store.db import current
+
+    return current().is_sqlite
+
+
+def document(contact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The (name, body) text indexed for each contact, built with one query per table."""
+    ids = list(contact_ids)
+    docs: dict[int, list[list[str]]] = {}
+    for c in Contact.select(
+        Contact.id,
+        Contact.display_name,
+        Contact.given_name,
+        Contact.family_name,
+        Contact.nickname,
+        Contact.organization,
+        Contact.title,
+        Contact.notes,
+    ).where(Contact.id.in_(ids)):
+        docs[c.id] = [
+            [c.display_name, c.given_name, c.family_name, c.nickname],
+            [c.organization, c.title, c.notes],
+        ]
+    for f in ContactField.select(ContactField.contact, ContactField.value).where(
+        ContactField.contact.in_(ids)
+    ):
+        docs[f.contact_id][1].append(f.value)
+    for link in (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(ids))
+        .objects()
+    ):
+        docs[link.contact_id][1].append(link.name)
+    for note in EmpathyNote.select(EmpathyNote.contact, EmpathyNote.body).where(
+        EmpathyNote.contact.in_(ids)
+    ):
+        docs[note.contact_id][1].append(note.body)
+    return {cid: (" ".join(filter(None, n)), " ".join(filter(None, b))) for cid, (n, b) in docs.items()}
+
+
+def reindex(contact_ids: Iterable[int]) -> None:
+    """Refresh the index rows of these contacts (call inside the writing transaction)."""
+    if not _is_sqlite():
+        return
+    ids = list(set(contact_ids))
+    if not ids:
+        return
+    from kinship.store.db import current
+
+    db = current().db
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", chunk)
+        rows = [(cid, n, b) for cid, (n, b) in document(chunk).items()]
+        if rows:
+            db.cursor().executemany("INSERT INTO contact_fts (rowid, name, body) VALUES (?, ?, ?)", rows)
+
+
+def forget(contact_ids: Iterable[int]) -> None:
+    if not _is_sqlite():
+        return
+    from kinship.store.db import current
+
+    ids = list(contact_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        current().db.execute_sql(
+            f"DELETE FROM contact_fts WHERE rowid IN ({','.join('?' * len(chunk))})", chunk
+        )
+
+
+def fts_expression(text: str) -> str | None:
+    """Turn free text into an FTS5 query: every word must match as a prefix."""
+    words = _TOKEN.findall(text)
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def matching(text: str) -> Any:
+    """A condition on Contact that holds when ``text`` matches its indexed text."""
+    if _is_sqlite():
+        expr = fts_expression(text)
+        if expr is None:
+            return SQL("1 = 1")
+        return Contact.id.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr]))
+    cond = SQL("1 = 1")
+    for word in _TOKEN.findall(text):
+        like = f"%{word}%"
+        sub = ContactField.select(ContactField.contact).where(ContactField.value ** like)
+        cond = cond & (
+            (fn.LOWER(Contact.display_name) ** like)
+            | (Contact.nickname ** like)
+            | (Contact.organization ** like)
+            | Contact.id.in_(sub)
+        )
+    return cond

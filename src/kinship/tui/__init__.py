@@ -1,0 +1,11 @@
+"""The Textual app. Imported only when the TUI is launched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def launch(ctx: Any) -> int:
+    from kinship.tui.app import run_app
+
+    return run_app(ctx)
