@@ -21,7 +21,9 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _UNITS = {"day": 1, "week": 7}
 _AGO = re.compile(r"^(\d+|a|an|one)\s+(day|week|month|year)s?\s+ago$")
 _IN = re.compile(r"^in\s+(\d+|a|an|one)\s+(day|week|month|year)s?$")
-_REL = re.compile(r"^(last|next|this)?\s*(" + "|".join(_WEEKDAYS) + r"|mon|tue|wed|thu|fri|sat|sun)$")
+_REL = re.compile(
+    r"^(last|next|this)?\s*(" + "|".join(_WEEKDAYS) + r"|mon|tue|wed|thu|fri|sat|sun)$"
+)
 
 HELP = "use YYYY-MM-DD, today, yesterday, '3 days ago', 'last friday' or 'in 2 weeks'"
 

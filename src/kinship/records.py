@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "CONTACT_FIELD_KINDS",
@@ -110,7 +110,17 @@ RELATIONSHIP_KINDS = (
     "introduced-by",
 )
 
-FOLLOWUP_KINDS = ("check-in", "birthday", "anniversary", "congratulate", "condole", "thank", "offer-help", "promise", "manual")
+FOLLOWUP_KINDS = (
+    "check-in",
+    "birthday",
+    "anniversary",
+    "congratulate",
+    "condole",
+    "thank",
+    "offer-help",
+    "promise",
+    "manual",
+)
 
 _PARTIAL_RE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})$")
 
@@ -309,9 +319,14 @@ class ImportProblem:
         return f"{where}: {self.message}"
 
 
-Record = Union[
-    ContactRecord, EventRecord, InteractionRecord, NoteRecord, RelationshipRecord, FollowUpRecord
-]
+Record = (
+    ContactRecord
+    | EventRecord
+    | InteractionRecord
+    | NoteRecord
+    | RelationshipRecord
+    | FollowUpRecord
+)
 
 
 @dataclass(slots=True)

@@ -76,6 +76,10 @@ class Context:
             self._host = load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
         return self._host
 
+    def open(self) -> Any:
+        """Open the store now (commands call this before touching the services)."""
+        return self.store
+
     def print(self, text: str = "") -> None:
         self.out.write(text + "\n")
 
@@ -113,7 +117,9 @@ class CommandRegistry:
             raise KinshipError(f"command {name!r} is registered twice")
         parser = self._sub.add_parser(name, help=help, description=help, parents=[self._parent])
         if json_output:
-            parser.add_argument("--json", action="store_true", help="print JSON (a stable interface)")
+            parser.add_argument(
+                "--json", action="store_true", help="print JSON (a stable interface)"
+            )
         if configure:
             configure(parser)
         parser.set_defaults(_run=run)
@@ -123,8 +129,18 @@ class CommandRegistry:
 
 def _common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="database file or URL (default: KINSHIP_DB, then the user data dir)")
-    p.add_argument("--no-plugins", action="store_true", default=argparse.SUPPRESS, help="load builtin plugins only")
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=argparse.SUPPRESS,
+        help="database file or URL (default: KINSHIP_DB, then the user data dir)",
+    )
+    p.add_argument(
+        "--no-plugins",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="load builtin plugins only",
+    )
     return p
 
 
@@ -138,7 +154,9 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"kinship {__version__}")
-    parser.add_argument("--demo", action="store_true", help="open the app on a throwaway store with sample people")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a throwaway store with sample people"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     registry = CommandRegistry(sub, common)
     for name in COMMAND_MODULES:
@@ -150,10 +168,12 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
 
 def _wants_plugins(argv: list[str]) -> bool:
     """Plugin commands are only needed when the command is not a builtin one."""
-    return "--no-plugins" not in argv
+    return "--no-plugins" not in argv and not os.environ.get("KINSHIP_NO_PLUGINS")
 
 
-def main(argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     err = err or sys.stderr

@@ -12,16 +12,68 @@ from kinship.text import visible
 
 def register(cli: CommandRegistry) -> None:
     cli.command("add", help="add a contact", run=cmd_add, configure=_add_args, json_output=True)
-    cli.command("contacts", help="list or search contacts", run=cmd_contacts, configure=_contacts_args, json_output=True)
-    cli.command("show", help="show one contact with everything about them", run=cmd_show, configure=_show_args, json_output=True)
-    cli.command("edit", help="change a contact's details", run=cmd_edit, configure=_edit_args, json_output=True)
-    cli.command("archive", help="archive a contact (hidden, kept)", run=cmd_archive, configure=_archive_args)
-    cli.command("tag", help="add or remove tags; set a tag's default cadence", run=cmd_tag, configure=_tag_args, json_output=True)
-    cli.command("relate", help="record how two people are related", run=cmd_relate, configure=_relate_args)
-    cli.command("merge", help="merge a duplicate into a contact", run=cmd_merge, configure=_merge_args, json_output=True)
-    cli.command("log", help="log an interaction with one or more people", run=cmd_log, configure=_log_args, json_output=True)
-    cli.command("note", help="add an empathy note about someone", run=cmd_note, configure=_note_args, json_output=True)
-    cli.command("event", help="add a dated event or life event", run=cmd_event, configure=_event_args, json_output=True)
+    cli.command(
+        "contacts",
+        help="list or search contacts",
+        run=cmd_contacts,
+        configure=_contacts_args,
+        json_output=True,
+    )
+    cli.command(
+        "show",
+        help="show one contact with everything about them",
+        run=cmd_show,
+        configure=_show_args,
+        json_output=True,
+    )
+    cli.command(
+        "edit",
+        help="change a contact's details",
+        run=cmd_edit,
+        configure=_edit_args,
+        json_output=True,
+    )
+    cli.command(
+        "archive", help="archive a contact (hidden, kept)", run=cmd_archive, configure=_archive_args
+    )
+    cli.command(
+        "tag",
+        help="add or remove tags; set a tag's default cadence",
+        run=cmd_tag,
+        configure=_tag_args,
+        json_output=True,
+    )
+    cli.command(
+        "relate", help="record how two people are related", run=cmd_relate, configure=_relate_args
+    )
+    cli.command(
+        "merge",
+        help="merge a duplicate into a contact",
+        run=cmd_merge,
+        configure=_merge_args,
+        json_output=True,
+    )
+    cli.command(
+        "log",
+        help="log an interaction with one or more people",
+        run=cmd_log,
+        configure=_log_args,
+        json_output=True,
+    )
+    cli.command(
+        "note",
+        help="add an empathy note about someone",
+        run=cmd_note,
+        configure=_note_args,
+        json_output=True,
+    )
+    cli.command(
+        "event",
+        help="add a dated event or life event",
+        run=cmd_event,
+        configure=_event_args,
+        json_output=True,
+    )
 
 
 # --- shared output ------------------------------------------------------------------------
@@ -92,7 +144,7 @@ def _add_args(p: argparse.ArgumentParser) -> None:
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     c = contacts.add(
         args.name,
         emails=args.email,
@@ -117,7 +169,11 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _contacts_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("query", nargs="*", help="words and field terms: tag:X org:X email:X phone:X name:X is:due is:archived")
+    p.add_argument(
+        "query",
+        nargs="*",
+        help="words and field terms: tag:X org:X email:X phone:X name:X is:due is:archived",
+    )
     p.add_argument("--sort", choices=("name", "due", "recent"), default="name")
     p.add_argument("--all", action="store_true", help="include archived contacts")
     p.add_argument("--limit", type=int, default=0, help="at most N contacts (0: all)")
@@ -126,7 +182,7 @@ def _contacts_args(p: argparse.ArgumentParser) -> None:
 def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.store import queries
 
-    ctx.store
+    ctx.open()
     q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
@@ -139,7 +195,11 @@ def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write("[")
     offset = 0
     while True:
-        page = list(q.clone().offset(offset).limit(min(page_size, args.limit - offset) if args.limit else page_size))
+        page = list(
+            q.clone()
+            .offset(offset)
+            .limit(min(page_size, args.limit - offset) if args.limit else page_size)
+        )
         if not page:
             break
         for item in contact_summary(page):
@@ -189,10 +249,32 @@ def contact_detail(c: Any) -> dict[str, Any]:
         }
     )
     rels = []
-    for r in Relationship.select(Relationship, Contact).join(Contact, on=Relationship.to_contact).where(Relationship.from_contact == c):
-        rels.append({"kind": r.kind, "direction": "out", "uid": r.to_contact.uid, "display_name": r.to_contact.display_name})
-    for r in Relationship.select(Relationship, Contact).join(Contact, on=Relationship.from_contact).where(Relationship.to_contact == c):
-        rels.append({"kind": r.kind, "direction": "in", "uid": r.from_contact.uid, "display_name": r.from_contact.display_name})
+    for r in (
+        Relationship.select(Relationship, Contact)
+        .join(Contact, on=Relationship.to_contact)
+        .where(Relationship.from_contact == c)
+    ):
+        rels.append(
+            {
+                "kind": r.kind,
+                "direction": "out",
+                "uid": r.to_contact.uid,
+                "display_name": r.to_contact.display_name,
+            }
+        )
+    for r in (
+        Relationship.select(Relationship, Contact)
+        .join(Contact, on=Relationship.from_contact)
+        .where(Relationship.to_contact == c)
+    ):
+        rels.append(
+            {
+                "kind": r.kind,
+                "direction": "in",
+                "uid": r.from_contact.uid,
+                "display_name": r.from_contact.display_name,
+            }
+        )
     data["relationships"] = rels
     its = interactions.for_contact(c, limit=200)
     others = interactions.others_in([i.id for i in its], exclude=c.id)
@@ -231,7 +313,13 @@ def contact_detail(c: Any) -> dict[str, Any]:
         for n in notes.for_contact(c)
     ]
     data["followups"] = [
-        {"kind": f.kind, "due": f.due.isoformat(), "reason": f.reason, "origin": f.origin, "status": f.status}
+        {
+            "kind": f.kind,
+            "due": f.due.isoformat(),
+            "reason": f.reason,
+            "origin": f.origin,
+            "status": f.status,
+        }
         for f in c.followups.where(FollowUp.status == "open").order_by(FollowUp.due)
     ]
     return data
@@ -240,7 +328,7 @@ def contact_detail(c: Any) -> dict[str, Any]:
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     c = contacts.resolve(args.name)
     data = contact_detail(c)
     if args.json:
@@ -248,7 +336,13 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     v = visible
     ctx.print(v(data["display_name"]) + (f"  ({v(data['nickname'])})" if data["nickname"] else ""))
-    for label, key in (("org", "organization"), ("title", "title"), ("birthday", "birthday"), ("anniversary", "anniversary"), ("met", "met_how")):
+    for label, key in (
+        ("org", "organization"),
+        ("title", "title"),
+        ("birthday", "birthday"),
+        ("anniversary", "anniversary"),
+        ("met", "met_how"),
+    ):
         if data.get(key):
             ctx.print(f"  {label}: {v(str(data[key]))}")
     for f in data["fields"]:
@@ -258,10 +352,15 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("  tags: " + ", ".join(v(t) for t in data["tags"]))
     if data["cadence_days"]:
         ctx.print(f"  check in every {data['cadence_days']} days")
-    ctx.print(f"  last contact: {data['last_interaction_at'] or 'never'}; next due: {data['next_due_at'] or '-'}")
+    last, due = data["last_interaction_at"] or "never", data["next_due_at"] or "-"
+    ctx.print(f"  last contact: {last}; next due: {due}")
     for r in data["relationships"]:
-        arrow = "is" if r["direction"] == "out" else "has"
-        ctx.print(f"  {arrow} {r['kind']} {'of' if r['direction'] == 'out' else ''} {v(r['display_name'])}".replace("  ", " ").rstrip())
+        who = v(r["display_name"])
+        ctx.print(
+            f"  {r['kind']} of {who}"
+            if r["direction"] == "out"
+            else f"  {who} is their {r['kind']}"
+        )
     if data["notes_text"]:
         ctx.print("  notes: " + v(data["notes_text"]))
     if data["notes"]:
@@ -301,16 +400,28 @@ def _edit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strategy", help="follow-up strategy for this person")
     p.add_argument("--met", help="how or where you met")
     p.add_argument("--notes", help="free notes (replaces)")
-    p.add_argument("--if-version", type=int, metavar="N", help="refuse if the contact changed since version N")
+    p.add_argument(
+        "--if-version", type=int, metavar="N", help="refuse if the contact changed since version N"
+    )
 
 
 def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     c = contacts.resolve(args.name)
     changes: dict[str, Any] = {}
-    for attr, key in (("new_name", "display_name"), ("org", "organization"), ("title", "title"), ("nickname", "nickname"), ("birthday", "birthday"), ("anniversary", "anniversary"), ("strategy", "strategy"), ("met", "met_how"), ("notes", "notes")):
+    for attr, key in (
+        ("new_name", "display_name"),
+        ("org", "organization"),
+        ("title", "title"),
+        ("nickname", "nickname"),
+        ("birthday", "birthday"),
+        ("anniversary", "anniversary"),
+        ("strategy", "strategy"),
+        ("met", "met_how"),
+        ("notes", "notes"),
+    ):
         value = getattr(args, attr)
         if value is not None:
             changes[key] = value
@@ -321,10 +432,18 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
             try:
                 changes["cadence_days"] = int(args.every)
             except ValueError:
-                raise UsageError(f"--every takes a number of days or 'never', not {args.every!r}") from None
+                raise UsageError(
+                    f"--every takes a number of days or 'never', not {args.every!r}"
+                ) from None
     if not changes and args.email is None and args.phone is None:
         raise UsageError("nothing to change; see `kinship edit --help`")
-    updated = contacts.update(c.uid, args.if_version if args.if_version is not None else c.version, emails=args.email, phones=args.phone, **changes)
+    updated = contacts.update(
+        c.uid,
+        args.if_version if args.if_version is not None else c.version,
+        emails=args.email,
+        phones=args.phone,
+        **changes,
+    )
     if args.json:
         ctx.json(contact_summary([updated])[0])
     else:
@@ -340,10 +459,13 @@ def _archive_args(p: argparse.ArgumentParser) -> None:
 def cmd_archive(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     c = contacts.resolve(args.name)
     contacts.set_archived(c.uid, not args.undo)
-    ctx.print(f"{'restored' if args.undo else 'archived'} {visible(c.display_name)}" + ("" if args.undo else f" (undo: kinship archive --undo {c.uid})"))
+    ctx.print(
+        f"{'restored' if args.undo else 'archived'} {visible(c.display_name)}"
+        + ("" if args.undo else f" (undo: kinship archive --undo {c.uid})")
+    )
     return 0
 
 
@@ -352,31 +474,42 @@ def cmd_archive(args: argparse.Namespace, ctx: Context) -> int:
 
 def _tag_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", help="contact (omit with --cadence to set a tag's cadence)")
-    p.add_argument("tags", nargs="*", help="tags to add; prefix with - to remove (e.g. -clients)")
-    p.add_argument("--cadence", nargs=2, metavar=("TAG", "DAYS"), help="default check-in cadence for a tag ('never' clears)")
+    p.add_argument("tags", nargs="*", help="tags to add")
+    p.add_argument(
+        "--remove", action="append", default=[], metavar="TAG", help="tag to remove (repeatable)"
+    )
+    p.add_argument(
+        "--cadence",
+        nargs=2,
+        metavar=("TAG", "DAYS"),
+        help="default check-in cadence for a tag ('never' clears)",
+    )
 
 
 def cmd_tag(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     if args.cadence:
         name, days = args.cadence
         value = None if days.lower() in ("never", "none") else _int(days, "--cadence DAYS")
         t = contacts.set_tag_cadence(name, value)
-        ctx.print(f"tag {visible(t.name)}: " + (f"every {t.cadence_days} days" if t.cadence_days else "no default cadence"))
+        ctx.print(
+            f"tag {visible(t.name)}: "
+            + (f"every {t.cadence_days} days" if t.cadence_days else "no default cadence")
+        )
         if not args.name:
             return 0
     if not args.name:
         raise UsageError("name a contact, or use --cadence TAG DAYS")
     c = contacts.resolve(args.name)
-    add = [t for t in args.tags if not t.startswith("-")]
-    remove = [t[1:] for t in args.tags if t.startswith("-")]
-    tags = contacts.tag(c.uid, add, remove)
+    tags = contacts.tag(c.uid, args.tags, args.remove)
     if args.json:
         ctx.json({"uid": c.uid, "tags": tags})
     else:
-        ctx.print(f"{visible(c.display_name)}: " + (", ".join(visible(t) for t in tags) or "no tags"))
+        ctx.print(
+            f"{visible(c.display_name)}: " + (", ".join(visible(t) for t in tags) or "no tags")
+        )
     return 0
 
 
@@ -399,7 +532,7 @@ def _relate_args(p: argparse.ArgumentParser) -> None:
 def cmd_relate(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts
 
-    ctx.store
+    ctx.open()
     a, b = contacts.resolve(args.person), contacts.resolve(args.other)
     if args.remove:
         n = contacts.unrelate(a.uid, b.uid, args.kind)
@@ -413,7 +546,13 @@ def cmd_relate(args: argparse.Namespace, ctx: Context) -> int:
 def _merge_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("keep", help="the contact to keep")
     p.add_argument("duplicate", help="the contact merged into it (then removed)")
-    p.add_argument("--take", action="append", default=[], metavar="FIELD", help="take this field from the duplicate (repeatable)")
+    p.add_argument(
+        "--take",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="take this field from the duplicate (repeatable)",
+    )
     p.add_argument("--no-backup", action="store_true", help="skip the safety copy of the database")
 
 
@@ -432,10 +571,19 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
         store.backup_to(backup)
     report = contacts.merge(keep.uid, dup.uid, prefer={f: "other" for f in args.take})
     if args.json:
-        ctx.json({"kept": contact_summary([report.kept])[0], "moved": report.moved, "backup": str(backup) if backup else None})
+        ctx.json(
+            {
+                "kept": contact_summary([report.kept])[0],
+                "moved": report.moved,
+                "backup": str(backup) if backup else None,
+            }
+        )
     else:
         moved = ", ".join(f"{n} {k}" for k, n in report.moved.items() if n)
-        ctx.print(f"merged {visible(dup.display_name)} into {visible(report.kept.display_name)}" + (f": moved {moved}" if moved else ""))
+        ctx.print(
+            f"merged {visible(dup.display_name)} into {visible(report.kept.display_name)}"
+            + (f": moved {moved}" if moved else "")
+        )
         if backup:
             ctx.print(f"a copy of the database before the merge is at {backup}")
     return 0
@@ -448,9 +596,20 @@ def _log_args(p: argparse.ArgumentParser) -> None:
     from kinship.records import INTERACTION_KINDS
 
     p.add_argument("summary", help="what happened")
-    p.add_argument("--with", dest="people", action="append", required=True, metavar="NAME", help="who was there (repeatable)")
+    p.add_argument(
+        "--with",
+        dest="people",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="who was there (repeatable)",
+    )
     p.add_argument("--kind", default="meeting", help=", ".join(INTERACTION_KINDS))
-    p.add_argument("--date", default="now", help="when: YYYY-MM-DD[THH:MM], today, yesterday, '3 days ago', 'last friday'")
+    p.add_argument(
+        "--date",
+        default="now",
+        help="when: YYYY-MM-DD[THH:MM], today, yesterday, '3 days ago', 'last friday'",
+    )
     p.add_argument("--notes", default="")
 
 
@@ -458,13 +617,23 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.dates import parse_datetime
     from kinship.services import contacts, interactions
 
-    ctx.store
+    ctx.open()
     when = parse_datetime(args.date)
     people = contacts.resolve_many(args.people)
-    row = interactions.log(args.summary, [c.uid for c in people], kind=args.kind, occurred_at=when, notes=args.notes)
+    row = interactions.log(
+        args.summary, [c.uid for c in people], kind=args.kind, occurred_at=when, notes=args.notes
+    )
     if args.json:
         rec = interactions.interaction_record(row)
-        ctx.json({"uid": rec.uid, "occurred_at": rec.occurred_at.isoformat(), "kind": rec.kind, "summary": rec.summary, "participants": rec.participants})
+        ctx.json(
+            {
+                "uid": rec.uid,
+                "occurred_at": rec.occurred_at.isoformat(),
+                "kind": rec.kind,
+                "summary": rec.summary,
+                "participants": rec.participants,
+            }
+        )
     else:
         ctx.print(f"logged {row.kind} with {', '.join(visible(c.display_name) for c in people)}")
     return 0
@@ -482,7 +651,7 @@ def _note_args(p: argparse.ArgumentParser) -> None:
 def cmd_note(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import contacts, notes
 
-    ctx.store
+    ctx.open()
     c = contacts.resolve(args.name)
     n = notes.add(c, args.text, kind=args.kind, pinned=args.pin)
     if args.json:
@@ -496,7 +665,9 @@ def _event_args(p: argparse.ArgumentParser) -> None:
     from kinship.records import EVENT_KINDS
 
     p.add_argument("summary")
-    p.add_argument("--date", required=True, help="YYYY-MM-DD (all day) or YYYY-MM-DDTHH:MM, or natural forms")
+    p.add_argument(
+        "--date", required=True, help="YYYY-MM-DD (all day) or YYYY-MM-DDTHH:MM, or natural forms"
+    )
     p.add_argument("--kind", default="event", help=", ".join(EVENT_KINDS))
     p.add_argument("--with", dest="people", action="append", default=[], metavar="NAME")
     p.add_argument("--location", default="")
@@ -506,12 +677,24 @@ def cmd_event(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.dates import parse_date, parse_datetime
     from kinship.services import contacts, events
 
-    ctx.store
-    start: Any = parse_datetime(args.date) if ("T" in args.date or ":" in args.date) else parse_date(args.date)
+    ctx.open()
+    start: Any = (
+        parse_datetime(args.date)
+        if ("T" in args.date or ":" in args.date)
+        else parse_date(args.date)
+    )
     people = contacts.resolve_many(args.people)
     e = events.add(args.summary, start, kind=args.kind, people=people, location=args.location)
     if args.json:
-        ctx.json({"uid": e.uid, "summary": e.summary, "kind": e.kind, "start": str(start), "people": [c.uid for c in people]})
+        ctx.json(
+            {
+                "uid": e.uid,
+                "summary": e.summary,
+                "kind": e.kind,
+                "start": str(start),
+                "people": [c.uid for c in people],
+            }
+        )
     else:
         ctx.print(f"added {e.kind} {visible(e.summary)} on {start}")
     return 0

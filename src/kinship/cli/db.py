@@ -9,8 +9,19 @@ from kinship.cli import CommandRegistry, Context, UsageError
 
 
 def register(cli: CommandRegistry) -> None:
-    cli.command("db", help="database: `db path` or `db upgrade`", run=cmd_db, configure=_db_args, json_output=True)
-    cli.command("backup", help="copy the database to a file (SQLite online backup)", run=cmd_backup, configure=_backup_args)
+    cli.command(
+        "db",
+        help="database: `db path` or `db upgrade`",
+        run=cmd_db,
+        configure=_db_args,
+        json_output=True,
+    )
+    cli.command(
+        "backup",
+        help="copy the database to a file (SQLite online backup)",
+        run=cmd_backup,
+        configure=_backup_args,
+    )
 
 
 def _db_args(p: argparse.ArgumentParser) -> None:
@@ -27,9 +38,8 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         else:
             ctx.print(describe_target(target))
         return 0
-    from kinship.store import migrations, open_store
-
     from kinship.errors import StoreError
+    from kinship.store import migrations, open_store
 
     # Open without upgrading first to report what changes; then apply with a backup.
 
@@ -44,9 +54,14 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     ctx._store = store
     version = migrations.schema_version(store)
     if args.json:
-        ctx.json({"schema_version": version, "latest": migrations.latest(), "upgraded": bool(applied)})
+        ctx.json(
+            {"schema_version": version, "latest": migrations.latest(), "upgraded": bool(applied)}
+        )
     else:
-        ctx.print(f"schema {version} (latest {migrations.latest()})" + ("; upgraded, backup kept beside the database" if applied else "; up to date"))
+        ctx.print(
+            f"schema {version} (latest {migrations.latest()})"
+            + ("; upgraded, backup kept beside the database" if applied else "; up to date")
+        )
     return 0
 
 

@@ -191,7 +191,9 @@ def resolve_many(names: Iterable[str]) -> list[Contact]:
 # --- records ------------------------------------------------------------------------------
 
 
-def to_record(c: Contact, *, fields: list[ContactField] | None = None, tags: list[str] | None = None) -> ContactRecord:
+def to_record(
+    c: Contact, *, fields: list[ContactField] | None = None, tags: list[str] | None = None
+) -> ContactRecord:
     if fields is None:
         fields = list(c.fields.order_by(ContactField.kind, ContactField.position))
     if tags is None:
@@ -230,7 +232,9 @@ def records(contacts: Sequence[Contact]) -> list[ContactRecord]:
 # --- writes -------------------------------------------------------------------------------
 
 
-def _set_fields(contact: Contact, kind: str, values: Iterable[FieldRecord | str], *, replace: bool) -> None:
+def _set_fields(
+    contact: Contact, kind: str, values: Iterable[FieldRecord | str], *, replace: bool
+) -> None:
     existing = {f.normalized: f for f in contact.fields.where(ContactField.kind == kind)}
     if replace:
         ContactField.delete().where(
@@ -349,7 +353,10 @@ def update(
         contact.version += 1
         contact.updated_at = utcnow()
         rows = (
-            Contact.update({k: getattr(contact, k) for k in (*values, "sort_name", "edited", "updated_at")} | {"version": contact.version})
+            Contact.update(
+                {k: getattr(contact, k) for k in (*values, "sort_name", "edited", "updated_at")}
+                | {"version": contact.version}
+            )
             .where((Contact.id == contact.id) & (Contact.version == contact.version - 1))
             .execute()
         )
@@ -396,7 +403,10 @@ def set_tag_cadence(name: str, days: int | None) -> Tag:
     with current().write():
         (tag_row,) = _ensure_tags([name])
         Tag.update(cadence_days=days).where(Tag.id == tag_row.id).execute()
-        ids = [link.contact_id for link in ContactTag.select(ContactTag.contact).where(ContactTag.tag == tag_row)]
+        ids = [
+            link.contact_id
+            for link in ContactTag.select(ContactTag.contact).where(ContactTag.tag == tag_row)
+        ]
         refresh_due(ids)
     return Tag.get_by_id(tag_row.id)
 
@@ -404,14 +414,18 @@ def set_tag_cadence(name: str, days: int | None) -> Tag:
 def relate(from_uid: str, to_uid: str, kind: str) -> Relationship:
     kind = kind.strip().lower()
     if kind not in RELATIONSHIP_KINDS:
-        raise ValidationError(f"unknown relationship {kind!r} (use {', '.join(RELATIONSHIP_KINDS)})")
+        raise ValidationError(
+            f"unknown relationship {kind!r} (use {', '.join(RELATIONSHIP_KINDS)})"
+        )
     with current().write():
         a, b = get(from_uid), get(to_uid)
         if a.id == b.id:
             raise ValidationError("a contact cannot be related to itself")
         Relationship.insert(from_contact=a, to_contact=b, kind=kind).on_conflict_ignore().execute()
         rel = Relationship.get(
-            (Relationship.from_contact == a) & (Relationship.to_contact == b) & (Relationship.kind == kind)
+            (Relationship.from_contact == a)
+            & (Relationship.to_contact == b)
+            & (Relationship.kind == kind)
         )
     return rel
 
@@ -451,7 +465,9 @@ def merge(keep_uid: str, other_uid: str, *, prefer: dict[str, str] | None = None
             if key == "notes":
                 if theirs and theirs not in (mine or ""):
                     keep.notes = f"{mine}\n\n{theirs}".strip() if mine else theirs
-            elif prefer.get(key) == "other" or (prefer.get(key) != "keep" and mine in (None, "") and theirs not in (None, "")):
+            elif prefer.get(key) == "other" or (
+                prefer.get(key) != "keep" and mine in (None, "") and theirs not in (None, "")
+            ):
                 setattr(keep, key, theirs)
         keep.sort_name = keep.display_name.casefold()
         # Fields: move the ones keep does not already have.
@@ -464,20 +480,36 @@ def merge(keep_uid: str, other_uid: str, *, prefer: dict[str, str] | None = None
             n += 1
         moved["fields"] = n
         moved["tags"] = _repoint(ContactTag, ContactTag.contact, keep, other, ContactTag.tag)
-        moved["interactions"] = _repoint(Participant, Participant.contact, keep, other, Participant.interaction)
+        moved["interactions"] = _repoint(
+            Participant, Participant.contact, keep, other, Participant.interaction
+        )
         moved["events"] = _repoint(EventPerson, EventPerson.contact, keep, other, EventPerson.event)
-        moved["notes"] = EmpathyNote.update(contact=keep).where(EmpathyNote.contact == other).execute()
-        moved["followups"] = FollowUp.update(contact=keep).where(FollowUp.contact == other).execute()
+        moved["notes"] = (
+            EmpathyNote.update(contact=keep).where(EmpathyNote.contact == other).execute()
+        )
+        moved["followups"] = (
+            FollowUp.update(contact=keep).where(FollowUp.contact == other).execute()
+        )
         rel = 0
-        for r in Relationship.select().where((Relationship.from_contact == other) | (Relationship.to_contact == other)):
+        for r in Relationship.select().where(
+            (Relationship.from_contact == other) | (Relationship.to_contact == other)
+        ):
             a = keep.id if r.from_contact_id == other.id else r.from_contact_id
             b = keep.id if r.to_contact_id == other.id else r.to_contact_id
             if a != b:
-                rel += Relationship.insert(from_contact=a, to_contact=b, kind=r.kind).on_conflict_ignore().execute() and 1
+                rel += (
+                    Relationship.insert(from_contact=a, to_contact=b, kind=r.kind)
+                    .on_conflict_ignore()
+                    .execute()
+                    and 1
+                )
         moved["relationships"] = rel
         last = [d for d in (keep.last_interaction_at, other.last_interaction_at) if d]
         keep.last_interaction_at = max(last) if last else None
-        merged_extra = {**(json.loads(other.extra) if other.extra else {}), **(json.loads(keep.extra) if keep.extra else {})}
+        merged_extra = {
+            **(json.loads(other.extra) if other.extra else {}),
+            **(json.loads(keep.extra) if keep.extra else {}),
+        }
         keep.extra = json.dumps(merged_extra) if merged_extra else ""
         keep.version += 1
         keep.updated_at = utcnow()
@@ -493,7 +525,9 @@ def merge(keep_uid: str, other_uid: str, *, prefer: dict[str, str] | None = None
 
 def _repoint(model: Any, column: Any, keep: Contact, other: Contact, partner: Any) -> int:
     """Move link rows from ``other`` to ``keep``, dropping ones keep already has."""
-    have = {getattr(row, partner.name + "_id") for row in model.select(partner).where(column == keep)}
+    have = {
+        getattr(row, partner.name + "_id") for row in model.select(partner).where(column == keep)
+    }
     moved = 0
     for row in model.select().where(column == other):
         if getattr(row, partner.name + "_id") in have:

@@ -77,11 +77,20 @@ def add(
 
 def for_contact(contact: Contact, *, limit: int = 50) -> list[Event]:
     return list(
-        Event.select().join(EventPerson).where(EventPerson.contact == contact).order_by(Event.start.desc()).limit(limit)
+        Event.select()
+        .join(EventPerson)
+        .where(EventPerson.contact == contact)
+        .order_by(Event.start.desc())
+        .limit(limit)
     )
 
 
 def upcoming(*, start: datetime | None = None, limit: int = 50) -> list[Event]:
     """Non-recurring events from ``start`` on (recurring ones are expanded by the caller)."""
     start = start or utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(Event.select().where((Event.start >= start) | (Event.rrule != "")).order_by(Event.start).limit(limit))
+    return list(
+        Event.select()
+        .where((Event.start >= start) | (Event.rrule != ""))
+        .order_by(Event.start)
+        .limit(limit)
+    )

@@ -20,7 +20,9 @@ from kinship.store.models import Contact, Event, Interaction, Participant
 def validate_kind(kind: str) -> str:
     kind = kind.strip().lower()
     if kind not in INTERACTION_KINDS:
-        raise ValidationError(f"unknown interaction kind {kind!r} (use {', '.join(INTERACTION_KINDS)})")
+        raise ValidationError(
+            f"unknown interaction kind {kind!r} (use {', '.join(INTERACTION_KINDS)})"
+        )
     return kind
 
 
@@ -65,10 +67,13 @@ def log(
             event=event,
             source=source,
         )
-        Participant.insert_many([(row.id, c.id) for c in people], fields=[Participant.interaction, Participant.contact]).execute()
+        Participant.insert_many(
+            [(row.id, c.id) for c in people], fields=[Participant.interaction, Participant.contact]
+        ).execute()
         ids = [c.id for c in people]
         Contact.update(last_interaction_at=stored).where(
-            Contact.id.in_(ids) & ((Contact.last_interaction_at.is_null()) | (Contact.last_interaction_at < stored))
+            Contact.id.in_(ids)
+            & ((Contact.last_interaction_at.is_null()) | (Contact.last_interaction_at < stored))
         ).execute()
         refresh_due(ids)
         _notify.interaction_logged(row.id)
@@ -105,7 +110,10 @@ def recompute_last(contact_ids: list[int]) -> None:
 def interaction_record(row: Interaction) -> InteractionRecord:
     uids = [
         c.uid
-        for c in Contact.select(Contact.uid).join(Participant).where(Participant.interaction == row.id).order_by(Contact.sort_name)
+        for c in Contact.select(Contact.uid)
+        .join(Participant)
+        .where(Participant.interaction == row.id)
+        .order_by(Contact.sort_name)
     ]
     event_uid = ""
     if row.event_id:

@@ -34,7 +34,9 @@ def add(contact: Contact, body: str, *, kind: str = "general", pinned: bool = Fa
     return note
 
 
-def update(note_id: int, *, body: str | None = None, kind: str | None = None, pinned: bool | None = None) -> EmpathyNote:
+def update(
+    note_id: int, *, body: str | None = None, kind: str | None = None, pinned: bool | None = None
+) -> EmpathyNote:
     with current().write():
         note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
         if note is None:

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import Database, OperationalError, PeeweeException, SqliteDatabase
+from peewee import (
+    Database,
+    ImproperlyConfigured,
+    OperationalError,
+    PeeweeException,
+    SqliteDatabase,
+)
 
 from kinship.errors import StoreError
 from kinship.store import migrations, search
@@ -71,6 +77,12 @@ class Store:
 _current: Store | None = None
 
 
+def _safe(target: str) -> str:
+    from kinship.config import describe_target
+
+    return describe_target(target)
+
+
 def current() -> Store:
     """The store opened by :func:`open_store` (services use it)."""
     if _current is None:
@@ -119,7 +131,7 @@ def _make_other(url: str) -> Database:
     try:
         return connect(url)
     except (ImportError, PeeweeException, ValueError, RuntimeError) as exc:
-        raise StoreError(f"cannot open {url.split('@')[-1]}: {exc}") from None
+        raise StoreError(f"cannot open {_safe(url)}: {exc}") from None
 
 
 def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store:
@@ -136,15 +148,19 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         db = _make_sqlite(path) if path is not None or target == ":memory:" else _make_other(target)
         database.initialize(db)
         db.connect(reuse_if_open=True)
-    except (OperationalError, OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{target}: cannot open database: {exc}") from None
+    except ImproperlyConfigured as exc:
+        raise StoreError(f"{_safe(target)}: {exc} (pip install 'kinship[postgres]')") from None
+    except (PeeweeException, OSError, sqlite3.Error) as exc:
+        raise StoreError(
+            f"{_safe(target)}: cannot open database: {' '.join(str(exc).split())}"
+        ) from None
     store = Store(db=db, target=target, path=path.resolve() if path else None)
     try:
         migrations.prepare(store, upgrade=upgrade)
         search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{target}: {exc}") from None
+        raise StoreError(f"{_safe(target)}: {exc}") from None
     except StoreError:
         store.close()
         raise

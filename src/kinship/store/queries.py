@@ -66,11 +66,7 @@ def _term(key: str, value: str, today: date) -> Any:
         )
         return Contact.id.in_(sub)
     if key == "tag":
-        sub = (
-            ContactTag.select(ContactTag.contact)
-            .join(Tag)
-            .where(fn.LOWER(Tag.name) == low)
-        )
+        sub = ContactTag.select(ContactTag.contact).join(Tag).where(fn.LOWER(Tag.name) == low)
         return Contact.id.in_(sub)
     if key == "is":
         if low == "archived":
@@ -105,7 +101,9 @@ def contacts(
         q = q.order_by(SQL("next_due_at IS NULL"), Contact.next_due_at, Contact.sort_name)
     elif sort == "recent":
         q = q.order_by(
-            SQL("last_interaction_at IS NULL"), Contact.last_interaction_at.desc(), Contact.sort_name
+            SQL("last_interaction_at IS NULL"),
+            Contact.last_interaction_at.desc(),
+            Contact.sort_name,
         )
     else:
         q = q.order_by(Contact.sort_name, Contact.id)

@@ -26,7 +26,9 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def prepare(store: Store) -> None:
-    if store.is_sqlite:
+    if store.is_sqlite and not store.db.table_exists("contact_fts"):
+        # Only a new database writes here: opening an existing one must not wait on a
+        # writer in another process.
         with store.write():
             store.db.execute_sql(_FTS_DDL)
 
@@ -70,7 +72,9 @@ def document(contact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         EmpathyNote.contact.in_(ids)
     ):
         docs[note.contact_id][1].append(note.body)
-    return {cid: (" ".join(filter(None, n)), " ".join(filter(None, b))) for cid, (n, b) in docs.items()}
+    return {
+        cid: (" ".join(filter(None, n)), " ".join(filter(None, b))) for cid, (n, b) in docs.items()
+    }
 
 
 def reindex(contact_ids: Iterable[int]) -> None:
@@ -89,7 +93,9 @@ def reindex(contact_ids: Iterable[int]) -> None:
         db.execute_sql(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", chunk)
         rows = [(cid, n, b) for cid, (n, b) in document(chunk).items()]
         if rows:
-            db.cursor().executemany("INSERT INTO contact_fts (rowid, name, body) VALUES (?, ?, ?)", rows)
+            db.cursor().executemany(
+                "INSERT INTO contact_fts (rowid, name, body) VALUES (?, ?, ?)", rows
+            )
 
 
 def forget(contact_ids: Iterable[int]) -> None:
@@ -119,15 +125,17 @@ def matching(text: str) -> Any:
         expr = fts_expression(text)
         if expr is None:
             return SQL("1 = 1")
-        return Contact.id.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr]))
+        return Contact.id.in_(
+            SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr])
+        )
     cond = SQL("1 = 1")
     for word in _TOKEN.findall(text):
         like = f"%{word}%"
-        sub = ContactField.select(ContactField.contact).where(ContactField.value ** like)
+        sub = ContactField.select(ContactField.contact).where(ContactField.value**like)
         cond = cond & (
             (fn.LOWER(Contact.display_name) ** like)
-            | (Contact.nickname ** like)
-            | (Contact.organization ** like)
+            | (Contact.nickname**like)
+            | (Contact.organization**like)
             | Contact.id.in_(sub)
         )
     return cond

@@ -34,7 +34,9 @@ def steps() -> list[Step]:
     for info in pkgutil.iter_modules(__path__):
         m = _NAME.match(info.name)
         if m:
-            found.append(Step(int(m.group(1)), info.name, importlib.import_module(f"{__name__}.{info.name}")))
+            found.append(
+                Step(int(m.group(1)), info.name, importlib.import_module(f"{__name__}.{info.name}"))
+            )
     found.sort(key=lambda s: s.number)
     return found
 
@@ -66,7 +68,9 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
         return []
     if current is not None:
         if not upgrade:
-            raise StoreError(f"{store.target}: schema {current} needs an upgrade: run `kinship db upgrade`")
+            raise StoreError(
+                f"{store.target}: schema {current} needs an upgrade: run `kinship db upgrade`"
+            )
         if store.path is not None:
             store.backup_to(store.path.with_name(f"{store.path.name}.v{current}.bak"))
     apply(store, todo)
@@ -81,8 +85,6 @@ def apply(store: Store, todo: list[Step]) -> None:
         with store.write():
             step.module.up(store.db, migrator)
             if store.db.table_exists("meta"):
-                store.db.execute_sql("DELETE FROM meta WHERE key = 'schema_version'")
-                store.db.execute_sql(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', %s)"
-                    % int(step.number)
-                )
+                from kinship.store.models import Meta
+
+                Meta.replace(key="schema_version", value=str(step.number)).execute()

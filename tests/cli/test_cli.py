@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CONTACT_KEYS = {
+    "uid",
+    "display_name",
+    "nickname",
+    "organization",
+    "title",
+    "emails",
+    "phones",
+    "tags",
+    "birthday",
+    "last_interaction_at",
+    "next_due_at",
+    "archived",
+}
+
+
+def test_done_when_scenario(cli) -> None:
+    r = cli(
+        "add",
+        "Ada Lovelace",
+        "--email",
+        "ada@example.org",
+        "--every",
+        "30",
+        "--birthday",
+        "1815-12-10",
+    )
+    assert r.code == 0, r.err
+    r = cli("log", "Coffee at the conference", "--with", "Ada", "--kind", "meeting")
+    assert r.code == 0, r.err
+    show = cli("show", "Ada", "--json").json()
+    assert set(show) >= CONTACT_KEYS
+    assert {"fields", "relationships", "interactions", "events", "notes", "followups"} <= set(show)
+    assert show["interactions"][0]["summary"] == "Coffee at the conference"
+    assert show["last_interaction_at"] is not None
+    assert show["next_due_at"] is not None
+    found = cli("contacts", "lovelace", "--json").json()
+    assert [c["display_name"] for c in found] == ["Ada Lovelace"]
+    assert set(found[0]) == CONTACT_KEYS
+    assert found[0]["birthday"] == "1815-12-10"
+
+
+def test_contacts_json_is_a_list_even_when_empty(cli) -> None:
+    assert cli("contacts", "--json").json() == []
+
+
+def test_contacts_plain_and_limit(cli) -> None:
+    for n in ("Ann", "Bea", "Cid"):
+        cli("add", n)
+    r = cli("contacts", "--limit", "2")
+    assert r.out.splitlines() == ["Ann", "Bea"]
+
+
+def test_control_characters_never_reach_the_terminal(cli) -> None:
+    name = "Anna [Work] \x1b[2J[@click=app.quit]x[/]"
+    assert cli("add", name).code == 0
+    for args in (("contacts",), ("show", "Anna")):
+        r = cli(*args)
+        assert r.code == 0, r.err
+        assert "\x1b" not in r.out
+        assert "\\x1b[2J[@click=app.quit]x[/]" in r.out
+    data = cli("contacts", "--json").json()
+    assert data[0]["display_name"] == name  # JSON keeps it exact (escaped by the encoder)
+    assert "\x1b" not in cli("contacts", "--json").out
+
+
+def test_ambiguous_name_lists_candidates_and_changes_nothing(cli) -> None:
+    cli("add", "Ada Lovelace")
+    cli("add", "Ada Byron")
+    r = cli("log", "hello", "--with", "Ada")
+    assert r.code == 1
+    assert r.out == ""
+    assert "matches 2 contacts" in r.err and "Ada Byron" in r.err and "Ada Lovelace" in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    assert cli("show", "Ada Lovelace", "--json").json()["interactions"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "nobody"), "no contact matches"),
+        (("add", "X", "--birthday", "1815-13-01"), "not a date"),
+        (("add", "X", "--email", "nope"), "not an email"),
+        (("log", "x", "--with", "Ann", "--date", "someday"), "not a date"),
+        (("log", "x", "--with", "Ann", "--kind", "telepathy"), "unknown interaction kind"),
+        (("note", "Ann", "x", "--kind", "gossip"), "unknown note kind"),
+        (("relate", "Ann", "nemesis", "Ann"), "unknown relationship"),
+    ],
+)
+def test_user_mistakes_are_one_line_exit_1(cli, args, message) -> None:
+    cli("add", "Ann")
+    r = cli(*args)
+    assert r.code == 1
+    assert message in r.err
+    assert r.err.count("\n") == 1 and "Traceback" not in r.err
+
+
+def test_usage_errors_exit_2(cli) -> None:
+    assert cli("add").code == 2
+    assert cli("log", "x").code == 2  # --with is required
+    assert cli("frobnicate", db=False).code == 2
+
+
+def test_edit_and_conflict(cli) -> None:
+    cli("add", "Ada")
+    v = cli("show", "Ada", "--json").json()["version"]
+    r = cli("edit", "Ada", "--org", "Analytical Engines", "--every", "14", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["organization"] == "Analytical Engines"
+    r = cli("edit", "Ada", "--title", "Countess", "--if-version", str(v))
+    assert r.code == 1 and "changed elsewhere" in r.err
+    assert cli("show", "Ada", "--json").json()["title"] == ""
+    assert cli("edit", "Ada").code == 2
+
+
+def test_tags_note_relate_merge(cli) -> None:
+    cli("add", "Ada", "--email", "ada@example.org")
+    cli("add", "Ada Dup", "--email", "ADA@example.org", "--phone", "555 0100")
+    cli("add", "Charles")
+    assert cli("tag", "Charles", "mentors", "math", "--json").json()["tags"] == ["math", "mentors"]
+    assert cli("tag", "Charles", "--remove", "math", "--json").json()["tags"] == ["mentors"]
+    assert cli("tag", "--cadence", "mentors", "30").code == 0
+    assert cli("show", "Charles", "--json").json()["next_due_at"] is not None
+    assert cli("note", "Charles", "wants a co-author", "--kind", "goal", "--pin").code == 0
+    assert cli("relate", "Charles", "mentor", "Ada Dup").code == 0
+    cli("log", "talk", "--with", "Ada Dup", "--date", "yesterday")
+    r = cli("merge", "Ada", "Ada Dup", "--json")
+    assert r.code == 0, r.err
+    merged = r.json()
+    assert merged["moved"]["interactions"] == 1
+    assert merged["backup"] and merged["backup"].endswith(".bak")
+    shown = cli("show", "Ada", "--json").json()
+    assert shown["phones"] == ["555 0100"]
+    assert shown["emails"] == ["ada@example.org"]
+    assert shown["relationships"][0]["kind"] == "mentor"
+    assert len(shown["interactions"]) == 1
+    charles = cli("show", "Charles", "--json").json()
+    assert charles["notes"][0]["pinned"] is True
+
+
+def test_archive_and_undo(cli) -> None:
+    cli("add", "Old Friend")
+    assert "undo" in cli("archive", "Old").out
+    assert cli("contacts", "--json").json() == []
+    assert len(cli("contacts", "--all", "--json").json()) == 1
+    cli("archive", "Old", "--undo")
+    assert len(cli("contacts", "--json").json()) == 1
+
+
+def test_event_and_db_commands(cli, db_path) -> None:
+    cli("add", "Ada")
+    r = cli(
+        "event",
+        "Ada starts at Babbage & Co",
+        "--date",
+        "2026-11-20",
+        "--kind",
+        "new-job",
+        "--with",
+        "Ada",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    assert cli("show", "Ada", "--json").json()["events"][0]["kind"] == "new-job"
+    assert cli("db", "path").out.strip() == str(db_path)
+    assert cli("db", "upgrade", "--json").json()["upgraded"] is False
+    dest = db_path.with_name("copy.db")
+    assert cli("backup", str(dest)).code == 0 and dest.exists()
+    r = cli("backup", str(dest))
+    assert r.code == 1 and "already exists" in r.err
+
+
+def test_version_and_module_entry() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "kinship", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.startswith("kinship ")
+
+
+def test_core_never_imports_textual(tmp_path) -> None:
+    code = (
+        "import sys, io\n"
+        "from kinship.cli import main\n"
+        f"main(['add', 'X', '--db', {str(tmp_path / 'h.db')!r}], out=io.StringIO())\n"
+        f"main(['contacts', '--db', {str(tmp_path / 'h.db')!r}], out=io.StringIO())\n"
+        "import kinship.store, kinship.services.contacts, kinship.services.interactions\n"
+        "bad = [m for m in ('textual', 'icalendar', 'vobject') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "KINSHIP_NO_PLUGINS": "1"},
+    )
+    assert r.returncode == 0, r.stderr

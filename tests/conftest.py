@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh file store per test and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kinship.store import Store, close_store, open_store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's own database, config or plugins."""
+    monkeypatch.delenv("KINSHIP_DB", raising=False)
+    monkeypatch.setenv("KINSHIP_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("KINSHIP_NO_PLUGINS", "1")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "kinship.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    s = open_store(db_path)
+    try:
+        yield s
+    finally:
+        close_store()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):  # type: ignore[no-untyped-def]
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., Result]:
+    """Run ``kinship --db <tmp db> ARGS`` in process."""
+    from kinship.cli import main
+
+    def run(*args: str, db: bool = True) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        argv = [*args, "--db", str(db_path)] if db and args else list(args)
+        code = main(argv, out=out, err=err)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
