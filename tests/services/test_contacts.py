@@ -88,6 +88,8 @@ def test_resolve_exact_prefix_search_ambiguous(store) -> None:
     assert {u for u, _ in exc.value.candidates} == {a.uid, b.uid}
     with pytest.raises(NotFound):
         contacts.resolve("Zed")
+    with pytest.raises(NotFound):
+        contacts.resolve("!!!")  # no words: not "everyone"
 
 
 def test_optimistic_lock_refuses_stale_update(store) -> None:

@@ -164,11 +164,14 @@ def resolve(name: str, *, include_archived: bool = True) -> Contact:
     if by_uid:
         return by_uid
     folded = text.casefold()
-    for cond in (
+    conds = [
         Contact.sort_name == folded,
-        fn.SUBSTR(Contact.sort_name, 1, len(folded)) == folded,
-        search.matching(text),
-    ):
+        # A range on the indexed column rather than SUBSTR(), so prefixes stay index lookups.
+        (Contact.sort_name >= folded) & (Contact.sort_name < folded + "\U0010ffff"),
+    ]
+    if search.fts_expression(text) is not None:
+        conds.append(search.matching(text))
+    for cond in conds:
         found = list(base.where(cond).order_by(Contact.sort_name).limit(50))
         if len(found) == 1:
             return found[0]
@@ -342,10 +345,10 @@ def update(
             contact.sort_name = values["display_name"].casefold()
         if emails is not None:
             _set_fields(contact, "email", emails, replace=True)
-            edited.add("emails") if mark_edited else None
+            edited |= {"emails"} if mark_edited else set()
         if phones is not None:
             _set_fields(contact, "phone", phones, replace=True)
-            edited.add("phones") if mark_edited else None
+            edited |= {"phones"} if mark_edited else set()
         if tags is not None:
             ContactTag.delete().where(ContactTag.contact == contact).execute()
             _link_tags(contact, tags)
