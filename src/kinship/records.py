@@ -143,6 +143,8 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY-MM-DD``, ``YYYYMMDD``, ``--MM-DD`` or ``--MMDD``; raise ValueError."""
+        if not isinstance(text, str):
+            raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or --MM-DD)")
         m = _PARTIAL_RE.match(text.strip())
         if not m:
             raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or --MM-DD)")

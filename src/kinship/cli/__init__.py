@@ -44,6 +44,7 @@ class Context:
     _store: Any = None
     _settings: Any = None
     _host: Any = None
+    _restore_listener: Any = None
 
     @property
     def settings(self) -> Any:
@@ -65,6 +66,10 @@ class Context:
             from kinship.store import open_store
 
             self._store = open_store(self.target)
+            from kinship.plugins import listen_lazily
+
+            # Plugins hear about writes; they are loaded when the first notification fires.
+            self._restore_listener = listen_lazily(lambda: self.host)
         return self._store
 
     @property
@@ -252,6 +257,8 @@ def run(ctx: Context) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        if ctx._restore_listener is not None:
+            ctx._restore_listener()
         if ctx._store is not None:
             from kinship.store import close_store
 

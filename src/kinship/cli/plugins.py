@@ -1,9 +1,51 @@
-"""Placeholder: these commands land with their issue."""
+"""``kinship plugins [--all] [--json]``: which plugins are installed, and whether they work."""
 
 from __future__ import annotations
 
-from kinship.cli import CommandRegistry
+import argparse
+from typing import Any
+
+from kinship.cli import CommandRegistry, Context
+from kinship.text import visible
 
 
 def register(cli: CommandRegistry) -> None:
-    return None
+    cli.command(
+        "plugins",
+        help="list installed plugins: name, version, hooks, status (and why one is disabled)",
+        run=cmd_plugins,
+        configure=_plugins_args,
+        json_output=True,
+    )
+
+
+def _plugins_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--all", action="store_true", help="include the builtin plugins")
+
+
+def cmd_plugins(args: argparse.Namespace, ctx: Context) -> int:
+    host = ctx.host
+    # Call every registration hook once, so a plugin that raises in one is listed as such.
+    host.check()
+    infos = [i for i in host.infos() if args.all or not i.builtin]
+    if args.json:
+        ctx.json([i.to_json() for i in infos])
+        return 0
+    if not infos:
+        ctx.print("no third-party plugins installed (--all lists the builtin ones too)")
+        return 0
+    rows = [_row(i) for i in infos]
+    widths = [max(len(r[n]) for r in rows) for n in range(3)]
+    for row in rows:
+        cells = [row[n].ljust(widths[n]) for n in range(3)]
+        ctx.print("  ".join([*cells, row[3]]).rstrip())
+    return 0
+
+
+def _row(info: Any) -> tuple[str, str, str, str]:
+    dist = " ".join(x for x in (info.distribution or "", info.version or "") if x)
+    if info.builtin:
+        dist += " (builtin)"
+    hooks = ",".join(h.removeprefix("kinship_") for h in info.hooks) or "-"
+    status = info.status if not info.error else f"{info.status}: {info.error}"
+    return visible(info.name), visible(dist), visible(hooks), visible(status)
