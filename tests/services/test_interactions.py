@@ -26,8 +26,10 @@ def test_log_moves_last_contact_and_due_in_one_transaction(store) -> None:
 def test_tag_cadence_applies_when_contact_has_none(store) -> None:
     a = contacts.add("Ada", tags=["inner circle"])
     contacts.set_tag_cadence("inner circle", 14)
-    a = Contact.get_by_id(a.id)
-    assert a.next_due_at == a.created_at.date() + timedelta(days=14)
+    # No interaction yet: the cadence asks for a first check-in now.
+    assert Contact.get_by_id(a.id).next_due_at == date.today()
+    interactions.log("lunch", [a.uid], occurred_at=datetime.now(UTC) - timedelta(days=2))
+    assert Contact.get_by_id(a.id).next_due_at == date.today() + timedelta(days=12)
 
 
 def test_log_validation(store) -> None:

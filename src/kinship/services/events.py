@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from kinship.dates import to_store
 from kinship.errors import ValidationError
 from kinship.records import EVENT_KINDS
+from kinship.services.due import refresh_due
 from kinship.store import current
 from kinship.store.models import Contact, Event, EventPerson, utcnow
 
@@ -72,6 +73,7 @@ def add(
             EventPerson.insert_many(
                 [(event.id, c.id) for c in people], fields=[EventPerson.event, EventPerson.contact]
             ).on_conflict_ignore().execute()
+            refresh_due([c.id for c in people])  # a life event can start a follow-up
     return event
 
 

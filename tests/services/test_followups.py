@@ -1,0 +1,307 @@
+"""The follow-up engine on hand-made histories in a real temporary store, with a fixed today."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from kinship.builtin.strategies import default_strategies
+from kinship.config import Settings
+from kinship.records import Strategy, Suggestion
+from kinship.services import contacts, dataset, events, followups, interactions
+from kinship.store import close_store, open_store
+from kinship.store.models import Contact, FollowUp
+
+TODAY = date(2025, 6, 15)
+UTC_SETTINGS = {n: {"tz": "UTC"} for n in ("cadence", "occasions", "appreciation", "give-first")}
+
+
+def settings(**tables: Any) -> Settings:
+    strategies = {k: dict(v) for k, v in UTC_SETTINGS.items()}
+    for name, table in tables.pop("strategies", {}).items():
+        strategies.setdefault(name, {}).update(table)
+    return Settings(strategies=strategies, tags=tables.pop("tags", {}))
+
+
+def use(today: date = TODAY, plugins: list[Strategy] | None = None, **kw: Any) -> followups.Engine:
+    return followups.use(
+        plugins if plugins is not None else default_strategies(), settings(**kw), today=today
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Any]:
+    s = open_store(tmp_path / "k.db")
+    use()
+    yield s
+    followups.reset()
+    close_store()
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def log(c: Contact, kind: str, day: date, summary: str = "x") -> None:
+    interactions.log(summary, [c.uid], kind=kind, occurred_at=at(day))
+
+
+def open_rows(c: Contact | None = None) -> list[tuple[str, str, date]]:
+    q = FollowUp.select().where(FollowUp.status == "open")
+    if c is not None:
+        q = q.where(FollowUp.contact == c.id)
+    return sorted((r.contact.display_name, r.kind, r.due) for r in q)
+
+
+def due(today: date = TODAY, **kw: Any) -> list[tuple[str, str]]:
+    return [(i.display_name, i.kind) for i in followups.due_items(today, **kw)]
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+def test_cadence_overdue_and_no_interaction_yet(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=30)
+    contacts.add("Bob", cadence_days=30)
+    log(ada, "meeting", TODAY - timedelta(days=40))
+    followups.recompute_all(TODAY)
+    [a] = followups.due_items(TODAY, kind="check-in", within=0)[:1]
+    assert (a.display_name, a.due, a.priority, a.strategy) == (
+        "Ada",
+        TODAY - timedelta(days=10),
+        20,
+        "cadence",
+    )
+    assert "40 days ago" in a.reason
+    b = [i for i in followups.due_items(TODAY) if i.display_name == "Bob"]
+    assert [(i.kind, i.due) for i in b] == [("check-in", TODAY)]
+    assert b[0].reason.startswith("no interaction logged yet")
+    assert Contact.get_by_id(ada.id).next_due_at == TODAY - timedelta(days=10)
+
+
+def test_any_interaction_resets_the_cadence_in_the_same_transaction(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=30)
+    log(ada, "meeting", TODAY - timedelta(days=40))
+    assert due() == [("Ada", "check-in")]
+    log(ada, "gift-given", TODAY - timedelta(days=1))  # not a "check-in", still counts
+    assert due() == []
+    assert open_rows(ada) == []
+    assert Contact.get_by_id(ada.id).next_due_at == TODAY + timedelta(days=29)
+
+
+def test_birthday_across_the_year_boundary(store: Any) -> None:
+    today = date(2024, 12, 28)
+    use(today)
+    contacts.add("Jan", birthday="--01-02")
+    followups.recompute_all(today)
+    [item] = followups.due_items(today)
+    assert (item.kind, item.due, item.reason) == ("birthday", date(2025, 1, 2), "birthday on Jan 2")
+
+
+def test_feb_29_birthday_falls_on_feb_28_in_common_years(store: Any) -> None:
+    today = date(2025, 2, 25)
+    use(today)
+    contacts.add("Leap", birthday="2000-02-29")
+    followups.recompute_all(today)
+    [item] = followups.due_items(today)
+    assert (item.kind, item.due, item.reason) == (
+        "birthday",
+        date(2025, 2, 28),
+        "turns 25 on Feb 28",
+    )
+
+
+def test_life_event_added_shows_a_congratulation_at_once(store: Any) -> None:
+    ada = contacts.add("Ada")
+    events.add("Staff engineer", TODAY - timedelta(days=3), kind="new-job", people=[ada])
+    [item] = followups.due_items(TODAY)
+    assert item.kind == "congratulate" and "started a new job" in item.reason
+    log(ada, "congratulation", TODAY - timedelta(days=1))
+    assert due() == []
+
+
+def test_appreciation_until_thanked(store: Any) -> None:
+    bob = contacts.add("Bob")
+    log(bob, "help-received", TODAY - timedelta(days=1))
+    [item] = followups.due_items(TODAY)
+    assert (item.kind, item.due, item.strategy) == (
+        "thank",
+        TODAY + timedelta(days=1),
+        "appreciation",
+    )
+    log(bob, "thanks", TODAY)
+    assert due() == []
+
+
+def test_give_first(store: Any) -> None:
+    use(strategies={"give-first": {"every_days": 1, "show_days": 1}})
+    eve = contacts.add("Eve")
+    for n in (10, 20, 30):
+        log(eve, "help-received", TODAY - timedelta(days=n))
+    log(eve, "thanks", TODAY - timedelta(days=5))
+    assert due() == [("Eve", "offer-help")]
+    log(eve, "help-given", TODAY)
+    assert due() == []
+
+
+def test_archived_contact_gets_nothing_and_its_rows_go(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=7)
+    assert due() == [("Ada", "check-in")]
+    contacts.set_archived(ada.uid)
+    assert due() == [] and open_rows() == []
+    followups.recompute_all(TODAY)
+    assert open_rows() == []
+    assert Contact.get_by_id(ada.id).next_due_at is None
+
+
+def test_snoozed_contact_is_hidden_until_the_snooze_ends(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=7)
+    log(ada, "call", TODAY - timedelta(days=10))
+    assert due() == [("Ada", "check-in")]
+    followups.snooze(ada.uid, TODAY + timedelta(days=3))
+    assert due() == []
+    assert Contact.get_by_id(ada.id).next_due_at == TODAY + timedelta(days=3)
+    later = TODAY + timedelta(days=3)
+    use(later)
+    followups.refresh_stale(later)  # the daily catch-up wakes it
+    assert due(later) == [("Ada", "check-in")]
+    with pytest.raises(Exception, match="after today"):
+        followups.snooze(ada.uid, later)
+
+
+# --------------------------------------------------------------------------- upsert, done, dismiss
+
+
+def test_recompute_is_idempotent(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=30, birthday="--06-18")
+    log(ada, "meeting", TODAY - timedelta(days=40))
+    followups.recompute_all(TODAY)
+    before = [(r.id, r.kind, r.due, r.reason) for r in FollowUp.select().order_by(FollowUp.id)]
+    report = followups.recompute_all(TODAY)
+    after = [(r.id, r.kind, r.due, r.reason) for r in FollowUp.select().order_by(FollowUp.id)]
+    assert report.changed == 0 and before == after and len(after) == 2
+
+
+def test_most_urgent_suggestion_per_kind_wins(store: Any) -> None:
+    def mild(snapshot: Any, today: date) -> Any:
+        yield Suggestion(snapshot.uid, "check-in", today, "mild", 90, "mild")
+
+    def urgent(snapshot: Any, today: date) -> Any:
+        yield Suggestion(snapshot.uid, "check-in", today, "urgent", 5, "urgent")
+
+    use(plugins=[Strategy("mild", "", mild), Strategy("urgent", "", urgent)])
+    contacts.add("Ada")
+    [item] = followups.due_items(TODAY)
+    assert (item.reason, item.strategy) == ("urgent", "urgent")
+
+
+def test_dismiss_is_for_this_occurrence(store: Any) -> None:
+    ada = contacts.add("Ada", birthday="--06-18")
+    assert due() == [("Ada", "birthday")]
+    followups.dismiss(ada.uid)
+    assert due() == []
+    followups.recompute_all(TODAY)
+    assert due() == []  # not resurrected
+    next_year = date(2026, 6, 14)
+    use(next_year)
+    followups.recompute_all(next_year)
+    assert [(i.kind, i.due) for i in followups.due_items(next_year)] == [
+        ("birthday", date(2026, 6, 18))
+    ]
+
+
+def test_done_logs_the_matching_interaction(store: Any) -> None:
+    bob = contacts.add("Bob", birthday="--06-17")
+    log(bob, "help-received", TODAY - timedelta(days=1))
+    with pytest.raises(Exception, match="--kind"):
+        followups.done(bob.uid)
+    report = followups.done(bob.uid, kind="thank", occurred_at=at(TODAY, 9))
+    assert report.interaction_kind == "thanks"
+    assert due() == [("Bob", "birthday")]
+    assert FollowUp.get(FollowUp.kind == "thank").status == "done"
+    followups.recompute_all(TODAY)
+    assert due() == [("Bob", "birthday")]
+    followups.done(bob.uid, occurred_at=at(TODAY, 10))
+    assert due() == []
+    assert [i.kind for i in interactions.for_contact(bob)] == [
+        "congratulation",
+        "thanks",
+        "help-received",
+    ]
+    with pytest.raises(Exception, match="nothing is due"):
+        followups.done(bob.uid)
+
+
+# ------------------------------------------------------------------- strategy choice and config
+
+
+def boom(snapshot: Any, today: date) -> Any:
+    raise RuntimeError("kaput")
+
+
+def test_a_strategy_that_raises_is_isolated(store: Any) -> None:
+    eng = use(plugins=[Strategy("boom", "", boom), *default_strategies()])
+    ada = contacts.add("Ada", cadence_days=30)
+    log(ada, "meeting", TODAY - timedelta(days=40))
+    contacts.add("Bob", birthday="--06-16")
+    followups.recompute_all(TODAY)
+    assert due() == [("Ada", "check-in"), ("Bob", "birthday")]
+    assert eng.errors == {"boom": "RuntimeError: kaput"}
+
+
+def test_per_contact_and_per_tag_strategy_choice(store: Any) -> None:
+    use(tags={"quiet": {"strategies": ["occasions"]}, "mentors": {"cadence": 10}})
+    contacts.add("Ada", cadence_days=7, birthday="--06-16", strategy="cadence")
+    contacts.add("Bob", cadence_days=7, birthday="--06-16", tags=["quiet"])
+    contacts.add("Cy", tags=["mentors"])
+    followups.recompute_all(TODAY)
+    assert due() == [("Ada", "check-in"), ("Cy", "check-in"), ("Bob", "birthday")]
+
+
+def test_disabled_strategy_is_neither_run_nor_listed(store: Any) -> None:
+    contacts.add("Ada", cadence_days=7, birthday="--06-16")
+    assert sorted(due()) == [("Ada", "birthday"), ("Ada", "check-in")]
+    use(strategies={"cadence": {"enabled": False}})
+    assert due() == [("Ada", "birthday")]  # hidden at once
+    followups.refresh_stale(TODAY)  # new signature → full recompute removes its rows
+    assert [k for _, k, _ in open_rows()] == ["birthday"]
+
+
+# --------------------------------------------------------------------------- staleness and scale
+
+
+def test_refresh_stale_same_day_next_day_and_signature(store: Any) -> None:
+    ada = contacts.add("Ada", cadence_days=30)
+    log(ada, "meeting", TODAY - timedelta(days=29))
+    assert followups.refresh_stale(TODAY).mode == "full"  # never computed before
+    assert followups.refresh_stale(TODAY).mode == "fresh"
+    assert due(within=0) == []
+    tomorrow = TODAY + timedelta(days=1)
+    use(tomorrow)
+    report = followups.refresh_stale(tomorrow)
+    assert report.mode == "catch-up"
+    assert due(tomorrow, within=0) == [("Ada", "check-in")]
+    use(tomorrow, strategies={"cadence": {"lead_days": 2}})
+    assert followups.refresh_stale(tomorrow).mode == "full"
+
+
+def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> None:
+    dataset.generate(10_000, 20_000, today=TODAY, index_search=False, recompute=False)
+    with count_queries() as full:
+        followups.refresh_stale(TODAY)
+    # 7 snapshot queries + a few for the rows and next_due_at per 1000-contact chunk.
+    assert full.count <= 10 * 20 + 10
+    with count_queries() as counter:
+        followups.refresh_stale(TODAY)
+        items = followups.due_items(TODAY)
+    assert counter.count <= 3
+    assert len(items) > 100
+    tomorrow = TODAY + timedelta(days=1)
+    use(tomorrow)
+    report = followups.refresh_stale(tomorrow)
+    assert report.mode == "catch-up" and report.contacts < 10_000 // 2
