@@ -11,5 +11,5 @@ __all__ = ["__version__", "hookimpl"]
 
 __version__ = "0.1.0"
 
-#: Marker for plugin hook implementations: ``@hookimpl def kinship_register_importers(register): ...``
+#: Marks plugin hook implementations: ``@hookimpl`` over ``def kinship_register_importers(...)``.
 hookimpl = pluggy.HookimplMarker("kinship")
