@@ -66,6 +66,7 @@ from kinship.records import (
 )
 from kinship.services import _notify
 from kinship.services.contacts import (
+    EDITABLE,
     normalize,
     validate_cadence,
     validate_field,
@@ -102,22 +103,7 @@ _YEARLESS_MAX = 1604
 _OCCASION_TITLE = re.compile(r"^(?P<n>.+?)[’'`]s?\s+(?:birthday|anniversary)$", re.IGNORECASE)
 _UID_NAMESPACE = uuid.UUID("3f0b7f3e-2d7c-4f43-9a57-6b696e736869")
 #: Scalar contact attributes compared and merged (edited-field names match these).
-_SCALARS = (
-    "display_name",
-    "given_name",
-    "family_name",
-    "nickname",
-    "organization",
-    "title",
-    "birthday",
-    "anniversary",
-    "met_how",
-    "met_on",
-    "cadence_days",
-    "strategy",
-    "notes",
-    "archived",
-)
+_SCALARS = (*EDITABLE, "archived")
 _ORDER = (
     ContactRecord,
     EventRecord,
