@@ -1,31 +1,264 @@
-"""Minimal app until the full TUI lands: says what is in the store."""
+"""The kinship Textual app.
+
+Construct it with :class:`KinshipApp` (tests pass a fixed ``today`` and no plugins), or run it
+from the CLI through :func:`run_app`. All database work runs on one database thread
+(:meth:`KinshipApp.db`): one connection, serialised reads and writes, the UI never waits.
+Imports run in a thread worker with their own connection. Plugins, follow-up computation and
+the heavy import libraries load in workers after the first paint.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import functools
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kinship.records import PaletteCommand
+from kinship.tui.commands import (
+    ContactJumpProvider,
+    KinshipCommandsProvider,
+    PluginCommandsProvider,
+)
+from kinship.tui.safe import plain_symbols
+
+T = TypeVar("T")
 
 
 class KinshipApp(App[None]):
+    """Keyboard-first personal CRM: contacts, their timeline, what matters to them, Today."""
+
     TITLE = "kinship"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {
+        KinshipCommandsProvider,
+        ContactJumpProvider,
+        PluginCommandsProvider,
+    }
+    ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, summary: str) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Every key, generated from the bindings",
+        ),
+        Binding(
+            "t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"
+        ),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
+    ]
+
+    def __init__(
+        self,
+        store_target: str | os.PathLike[str] | None = None,
+        *,
+        today: date | None = None,
+        settings: Any = None,
+        host: Any = None,
+        host_loader: Callable[[], Any] | None = None,
+        started_at: float | None = None,
+    ) -> None:
+        self.started_at = started_at if started_at is not None else time.perf_counter()
         super().__init__()
-        self.summary = summary
+        from kinship.store import current, open_store
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self.summary, markup=False)
-        yield Footer()
+        if store_target is not None:
+            open_store(store_target)
+        self.store = current()
+        self._fixed_today = today
+        self.settings = settings
+        self.host = host
+        self._host_loader = host_loader
+        self.plain = plain_symbols()
+        self.plugin_commands: list[PaletteCommand] = []
+        self.startup_ms: float | None = None
+        self.first_rows_ms: float | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinship-db")
+        #: Set once the plugin host is loaded and follow-ups are up to date for today.
+        self.followups_ready = asyncio.Event()
+        keys = getattr(settings, "keys", None) or {}
+        if keys:
+            self.set_keymap(dict(keys))
+
+    # ----------------------------------------------------------------- basics
+
+    @property
+    def today(self) -> date:
+        return self._fixed_today or date.today()
+
+    async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func`` on the database thread and await its result."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+
+    def say(
+        self, message: str, *, severity: str = "information", timeout: float | None = None
+    ) -> None:
+        """A toast that shows ``message`` literally (it may hold user text)."""
+        from kinship.tui.safe import clean
+
+        self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        from kinship.tui.screens.main import MainScreen
+
+        if self.plain:
+            self.add_class("-plain")
+        self.push_screen(MainScreen())
+        if not self.is_headless:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        self.load_plugins()
+
+    def on_ready(self) -> None:
+        self.startup_ms = (time.perf_counter() - self.started_at) * 1000
+        self.log.info(f"kinship started in {self.startup_ms:.0f} ms")
+
+    def on_unmount(self) -> None:
+        def close() -> None:
+            with contextlib.suppress(Exception):
+                self.store.db.close()
+
+        with contextlib.suppress(RuntimeError):
+            self._executor.submit(close)
+        self._executor.shutdown(wait=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plugins")
+    def load_plugins(self) -> None:
+        """Off the first paint: load the plugin host, its palette commands, point the
+        follow-up engine at its strategies and run the daily catch-up (own connection)."""
+        from kinship.tui import data
+
+        host = self.host
+        try:
+            if host is None and self._host_loader is not None:
+                host = self._host_loader()
+            commands: list[PaletteCommand] = []
+            strategies = None
+            if host is not None:
+                commands = list(getattr(host, "palette_commands", list)())
+                strategies = list(host.strategies()) if hasattr(host, "strategies") else None
+            self.call_from_thread(self._set_host, host, commands)
+            data.prepare_followups(self._fixed_today, strategies, self.settings)
+        finally:
+            with contextlib.suppress(Exception):
+                self.store.db.close()  # this thread's connection
+            with contextlib.suppress(Exception):
+                self.call_from_thread(self.followups_ready.set)
+
+    def _set_host(self, host: Any, commands: list[PaletteCommand]) -> None:
+        self.host = host
+        self.plugin_commands = commands
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        """One place for worker errors: shown as a message, never a crash."""
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            err = event.worker.error
+            if event.worker.group == "plugins":
+                self.say(f"plugins not loaded: {err}", severity="warning")
+            else:
+                self.say(_describe(err), severity="error")
+
+    # ----------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        from kinship.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_today(self) -> None:
+        from kinship.tui.screens.today import TodayScreen
+
+        if isinstance(self.screen, TodayScreen):
+            self.pop_screen()
+        elif not self.screen.is_modal:
+            self.push_screen(TodayScreen())
+
+    def run_plugin_command(self, command: PaletteCommand) -> None:
+        try:
+            command.run(self)
+        except Exception as exc:  # a plugin must not take the app down
+            self.say(f"{command.title}: {exc}", severity="error")
+
+    @property
+    def main(self) -> Any:
+        from kinship.tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line message for an error raised by a service or the database."""
+    from kinship.errors import KinshipError
+
+    if isinstance(exc, KinshipError):
+        return str(exc)
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"database error: {text}" if _is_db_error(exc) else f"{type(exc).__name__}: {text}"
+
+
+def _is_db_error(exc: BaseException) -> bool:
+    import sqlite3
+
+    from peewee import PeeweeException
+
+    return isinstance(exc, PeeweeException | sqlite3.Error)
+
+
+def describe_error(exc: BaseException) -> str:
+    return _describe(exc)
 
 
 def run_app(ctx: Any) -> int:
-    from kinship.store.models import Contact, Interaction
+    started = time.perf_counter()
+    demo = bool(getattr(ctx.args, "demo", False))
+    tmpdir: tempfile.TemporaryDirectory[str] | None = None
+    try:
+        if demo:
+            from kinship.services import demo as demo_data
+            from kinship.store import open_store
 
-    ctx.store
-    n, m = Contact.select().count(), Interaction.select().count()
-    KinshipApp(f"{n} contacts, {m} interactions in {ctx.target}").run()
+            tmpdir = tempfile.TemporaryDirectory(prefix="kinship-demo-")
+            open_store(str(Path(tmpdir.name) / "demo.db"))
+            # Builtin strategies for the sample data: plugins load after the first paint.
+            from kinship.tui.data import use_builtin_followups
+
+            use_builtin_followups(ctx.settings)
+            demo_data.generate(today=date.today())
+        else:
+            ctx.store  # noqa: B018 - opens the database
+        app = KinshipApp(
+            None,
+            settings=ctx.settings,
+            host_loader=lambda: ctx.host,
+            started_at=started,
+        )
+        app.run()
+    finally:
+        if tmpdir is not None:
+            from kinship.store import close_store
+
+            close_store()
+            tmpdir.cleanup()
     return 0

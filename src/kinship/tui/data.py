@@ -1,0 +1,723 @@
+"""The TUI's reads: small, paged, set-based queries returning plain rows.
+
+No Textual here, so these run on the database thread (see ``app.KinshipApp.db``) and in
+tests without an app. Writes go through :mod:`kinship.services` only. The two services still
+being written elsewhere (follow-ups, importing) are reached through one adapter function
+each (:func:`today_groups`, :func:`followup_action`, :func:`import_preview`, :func:`import_run`)
+so they plug in without touching the screens.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from peewee import fn
+
+from kinship.records import RECEIVED_KINDS, PartialDate
+from kinship.store import current, queries
+from kinship.store.models import (
+    Contact,
+    ContactField,
+    EmpathyNote,
+    Event,
+    EventPerson,
+    FollowUp,
+    Interaction,
+    Participant,
+    Relationship,
+)
+
+PAGE = 100
+BIRTHDAY_SOON = 14
+
+
+# --------------------------------------------------------------------------- contact list
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    id: int
+    uid: str
+    name: str
+    org: str
+    next_due: date | None
+    birthday: str | None
+    last_at: datetime | None
+    archived: bool
+
+
+_ROW_COLUMNS = (
+    Contact.id,
+    Contact.uid,
+    Contact.display_name,
+    Contact.organization,
+    Contact.next_due_at,
+    Contact.birthday,
+    Contact.last_interaction_at,
+    Contact.archived,
+)
+
+
+def contact_page(
+    query: str, sort: str, *, archived: bool, offset: int, limit: int, today: date
+) -> list[ContactRow]:
+    """One window of the contact list: ``LIMIT``/``OFFSET`` on the indexed sort."""
+    q = queries.contacts(query, sort=sort, include_archived=archived, today=today)
+    q = q.select(*_ROW_COLUMNS).limit(limit).offset(offset).tuples()
+    return [ContactRow(*row) for row in q]
+
+
+def contact_count(query: str, *, archived: bool, today: date) -> int:
+    return queries.count(queries.contacts(query, include_archived=archived, today=today))
+
+
+def first_window(
+    query: str, sort: str, *, archived: bool, today: date, limit: int = PAGE
+) -> tuple[int, list[ContactRow]]:
+    """The count and the first page of a new search, in one round trip to the DB thread.
+
+    The count is skipped when the first page is short (it *is* the count).
+    """
+    rows = contact_page(query, sort, archived=archived, offset=0, limit=limit, today=today)
+    total = len(rows) if len(rows) < limit else contact_count(query, archived=archived, today=today)
+    return total, rows
+
+
+def store_is_empty() -> bool:
+    return Contact.select(Contact.id).limit(1).count() == 0
+
+
+def badge(row: ContactRow, today: date, *, plain: bool = False) -> tuple[str, str]:
+    """The short status shown at the end of a row, and its style class
+    (``overdue``, ``due``, ``soon``, ``birthday`` or "")."""
+    if row.archived:
+        return "archived", "archived"
+    if row.birthday:
+        try:
+            nxt = PartialDate.parse(row.birthday).next_on_or_after(today)
+        except ValueError:
+            nxt = None
+        if nxt is not None and (nxt - today).days <= BIRTHDAY_SOON:
+            days = (nxt - today).days
+            when = "today" if days == 0 else f"in {days}d"
+            return (f"bday {when}" if plain else f"🎂 {when}"), "birthday"
+    if row.next_due is not None:
+        days = (row.next_due - today).days
+        if days < 0:
+            return f"overdue {-days}d", "overdue"
+        if days == 0:
+            return "due", "due"
+        if days <= 7:
+            return f"due in {days}d", "soon"
+    return "", ""
+
+
+def search_names(text: str, *, limit: int = 20, today: date | None = None) -> list[ContactRow]:
+    """Jump-to-contact for the command palette: SQL search, at most ``limit`` rows."""
+    if not text.strip():
+        return []
+    return contact_page(
+        text, "name", archived=False, offset=0, limit=limit, today=today or date.today()
+    )
+
+
+# --------------------------------------------------------------------------- one contact
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    when: date
+    kind: str
+    summary: str
+    others: list[str] = field(default_factory=list)
+    source: str = "interaction"  # or "event", "life"
+    upcoming: bool = False
+    who: str = ""
+
+
+@dataclass(slots=True)
+class NoteItem:
+    id: int
+    kind: str
+    body: str
+    pinned: bool
+    updated: date
+
+
+@dataclass(slots=True)
+class ContactDetail:
+    id: int
+    uid: str
+    name: str
+    version: int
+    org: str
+    title: str
+    emails: list[str]
+    phones: list[str]
+    tags: list[str]
+    birthday: str | None
+    cadence: int | None
+    next_due: date | None
+    last_at: datetime | None
+    archived: bool
+    timeline: list[TimelineItem]
+    monthly: list[int]
+    notes: list[NoteItem]
+    relations: list[tuple[str, str]]
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[TimelineItem]:
+    """Interactions (with who else was there) and events of one person, newest first."""
+    rows = list(
+        Interaction.select(
+            Interaction.id, Interaction.occurred_at, Interaction.kind, Interaction.summary
+        )
+        .join(Participant)
+        .where(Participant.contact == contact_id)
+        .order_by(Interaction.occurred_at.desc())
+        .limit(limit)
+        .tuples()
+    )
+    from kinship.services.interactions import others_in
+
+    others = others_in([r[0] for r in rows], exclude=contact_id) if rows else {}
+    items = [
+        TimelineItem(_day(at), kind, summary, others.get(iid, []), "interaction")
+        for iid, at, kind, summary in rows
+    ]
+    from kinship.records import LIFE_EVENT_KINDS
+
+    for start, kind, summary in (
+        Event.select(Event.start, Event.kind, Event.summary)
+        .join(EventPerson)
+        .where(EventPerson.contact == contact_id)
+        .order_by(Event.start.desc())
+        .limit(limit)
+        .tuples()
+    ):
+        day = _day(start)
+        items.append(
+            TimelineItem(
+                day, kind, summary, [], "life" if kind in LIFE_EVENT_KINDS else "event", day > today
+            )
+        )
+    items.sort(key=lambda i: i.when, reverse=True)
+    return items[:limit]
+
+
+def upcoming(today: date, *, days: int = 60, limit: int = 60) -> list[TimelineItem]:
+    """Everyone's dated things ahead: events and birthdays (nobody selected)."""
+    start = datetime.combine(today, datetime.min.time())
+    end = start + timedelta(days=days)
+    items: list[TimelineItem] = []
+    events = list(
+        Event.select(Event.id, Event.start, Event.kind, Event.summary)
+        .where((Event.start >= start) & (Event.start < end))
+        .order_by(Event.start)
+        .limit(limit)
+        .tuples()
+    )
+    who: dict[int, list[str]] = {}
+    if events:
+        for eid, name in (
+            EventPerson.select(EventPerson.event, Contact.display_name)
+            .join(Contact)
+            .where(EventPerson.event.in_([e[0] for e in events]))
+            .tuples()
+        ):
+            who.setdefault(eid, []).append(name)
+    for eid, st, kind, summary in events:
+        items.append(TimelineItem(_day(st), kind, summary, who.get(eid, []), "event", True))
+    for name, bday in birthdays_between(today, today + timedelta(days=days), limit=limit):
+        items.append(TimelineItem(bday, "birthday", name, [], "event", True, who=name))
+    items.sort(key=lambda i: i.when)
+    return items[:limit]
+
+
+def birthdays_between(start: date, end: date, *, limit: int = 200) -> list[tuple[str, date]]:
+    """(name, next birthday) for birthdays in [start, end], by month-day text (one query)."""
+    keys: list[str] = []
+    d = start
+    while d <= end and len(keys) < 400:
+        keys.append(f"{d.month:02d}-{d.day:02d}")
+        d += timedelta(days=1)
+    if not keys:
+        return []
+    rows = (
+        Contact.select(Contact.display_name, Contact.birthday)
+        .where(
+            Contact.birthday.is_null(False)
+            & (Contact.archived == False)  # noqa: E712
+            & fn.SUBSTR(Contact.birthday, -5).in_(keys)
+        )
+        .tuples()
+    )
+    out = []
+    for name, bday in rows:
+        try:
+            nxt = PartialDate.parse(bday).next_on_or_after(start)
+        except ValueError:
+            continue
+        out.append((name, nxt))
+    out.sort(key=lambda x: (x[1], x[0]))
+    return out[:limit]
+
+
+def monthly_counts(contact_id: int, today: date, *, months: int = 24) -> list[int]:
+    """Interactions per month for the last ``months`` months (SQL GROUP BY month)."""
+    first = date(today.year, today.month, 1)
+    y, m = divmod(first.month - 1 - (months - 1), 12)
+    since = date(first.year + y, m + 1, 1)
+    if current().is_sqlite:
+        month = fn.strftime("%Y-%m", Interaction.occurred_at)
+    else:  # pragma: no cover - PostgreSQL
+        month = fn.to_char(Interaction.occurred_at, "YYYY-MM")
+    counts = dict(
+        Interaction.select(month, fn.COUNT(Interaction.id))
+        .join(Participant)
+        .where((Participant.contact == contact_id) & (Interaction.occurred_at >= since))
+        .group_by(month)
+        .tuples()
+    )
+    out = []
+    for i in range(months):
+        y, m = divmod(since.month - 1 + i, 12)
+        out.append(int(counts.get(f"{since.year + y:04d}-{m + 1:02d}", 0)))
+    return out
+
+
+def notes(contact_id: int) -> list[NoteItem]:
+    return [
+        NoteItem(n.id, n.kind, n.body, n.pinned, _day(n.updated_at))
+        for n in EmpathyNote.select()
+        .where(EmpathyNote.contact == contact_id)
+        .order_by(EmpathyNote.pinned.desc(), EmpathyNote.kind, EmpathyNote.updated_at.desc())
+    ]
+
+
+def detail(contact_id: int, today: date) -> ContactDetail | None:
+    c = Contact.get_or_none(Contact.id == contact_id)
+    if c is None:
+        return None
+    fields = queries.fields_by_contact([c.id])[c.id]
+    rels = [
+        (kind, name)
+        for kind, name in Relationship.select(Relationship.kind, Contact.display_name)
+        .join(Contact, on=(Relationship.to_contact == Contact.id))
+        .where(Relationship.from_contact == c.id)
+        .tuples()
+    ]
+    rels += [
+        (f"{kind} of", name)
+        for kind, name in Relationship.select(Relationship.kind, Contact.display_name)
+        .join(Contact, on=(Relationship.from_contact == Contact.id))
+        .where(Relationship.to_contact == c.id)
+        .tuples()
+    ]
+    return ContactDetail(
+        id=c.id,
+        uid=c.uid,
+        name=c.display_name,
+        version=c.version,
+        org=c.organization,
+        title=c.title,
+        emails=[f.value for f in fields if f.kind == "email"],
+        phones=[f.value for f in fields if f.kind == "phone"],
+        tags=queries.tags_by_contact([c.id])[c.id],
+        birthday=c.birthday,
+        cadence=c.cadence_days,
+        next_due=c.next_due_at,
+        last_at=c.last_interaction_at,
+        archived=c.archived,
+        timeline=timeline(c.id, today),
+        monthly=monthly_counts(c.id, today),
+        notes=notes(c.id),
+        relations=rels,
+    )
+
+
+def editable(contact_id: int) -> dict[str, Any] | None:
+    """What the edit form loads, including the version it will pass back."""
+    c = Contact.get_or_none(Contact.id == contact_id)
+    if c is None:
+        return None
+    fields = queries.fields_by_contact([c.id])[c.id]
+    return {
+        "uid": c.uid,
+        "version": c.version,
+        "display_name": c.display_name,
+        "organization": c.organization,
+        "title": c.title,
+        "emails": [f.value for f in fields if f.kind == "email"],
+        "phones": [f.value for f in fields if f.kind == "phone"],
+        "tags": queries.tags_by_contact([c.id])[c.id],
+        "birthday": c.birthday or "",
+        "cadence_days": c.cadence_days,
+        "strategy": c.strategy,
+        "notes": c.notes,
+        "nickname": c.nickname,
+        "met_how": c.met_how,
+    }
+
+
+# --------------------------------------------------------------------------- brief
+
+
+@dataclass(slots=True)
+class Brief:
+    name: str
+    org: str
+    pinned: list[NoteItem]
+    other_notes: list[NoteItem]
+    last: list[TimelineItem]
+    due: list[str]
+    relations: list[tuple[str, str]]
+
+
+def brief(contact_id: int, today: date) -> Brief | None:
+    """ "Before you meet": pinned notes, the last three interactions, what is due and why."""
+    d = detail(contact_id, today)
+    if d is None:
+        return None
+    due = [
+        f"{kind.replace('-', ' ')} ({_when_words(day, today)}): {reason}"
+        for day, kind, reason in open_followups(contact_id)
+    ]
+    if not due and d.next_due is not None:
+        due.append(_due_words(d.next_due, today, d.cadence))
+    return Brief(
+        name=d.name,
+        org=", ".join(x for x in (d.title, d.org) if x),
+        pinned=[n for n in d.notes if n.pinned],
+        other_notes=[n for n in d.notes if not n.pinned][:3],
+        last=[t for t in d.timeline if t.source == "interaction"][:3],
+        due=due,
+        relations=d.relations,
+    )
+
+
+def _when_words(day: date, today: date) -> str:
+    days = (day - today).days
+    if days < 0:
+        return f"{-days} days overdue"
+    return "today" if days == 0 else f"in {days} days"
+
+
+def _due_words(due: date, today: date, cadence: int | None) -> str:
+    days = (due - today).days
+    every = f" (every {cadence} days)" if cadence else ""
+    if days < 0:
+        return f"check in: overdue by {-days} days{every}"
+    if days == 0:
+        return f"check in: due today{every}"
+    return f"check in: due in {days} days{every}"
+
+
+# --------------------------------------------------------------------------- Today (adapter)
+
+#: The groups of the Today screen, in order: (key, title).
+GROUPS = (
+    ("check-in", "Check in"),
+    ("occasion", "Occasions"),
+    ("thank", "Say thank you"),
+    ("offer-help", "Offer help"),
+)
+_KIND_GROUP = {
+    "check-in": "check-in",
+    "promise": "check-in",
+    "manual": "check-in",
+    "birthday": "occasion",
+    "anniversary": "occasion",
+    "congratulate": "occasion",
+    "condole": "occasion",
+    "occasion": "occasion",
+    "thank": "thank",
+    "offer-help": "offer-help",
+}
+#: The interaction kind a "done" pre-fills, per group.
+DONE_KIND = {
+    "check-in": "call",
+    "occasion": "congratulation",
+    "thank": "thanks",
+    "offer-help": "help-given",
+}
+
+
+@dataclass(slots=True)
+class TodayItem:
+    contact_id: int
+    uid: str
+    name: str
+    kind: str
+    reason: str
+    due: date
+    group: str = "check-in"
+    #: The follow-up service's own handle for done/snooze/dismiss (None: fallback item).
+    ref: Any = None
+
+
+@dataclass(slots=True)
+class TodayGroup:
+    key: str
+    title: str
+    items: list[TodayItem]
+
+
+def _followups() -> Any:
+    try:
+        return importlib.import_module("kinship.services.followups")
+    except ImportError:
+        return None
+
+
+def today_groups(today: date) -> list[TodayGroup]:
+    """Who to reach out to and why, grouped: ``services.followups.today_groups`` (without its
+    daily refresh: the app runs that in a worker at start) — the one adapter to that service.
+    Without the service, the indexed ``next_due_at`` plus birthdays and unthanked help."""
+    svc = _followups()
+    if svc is None or not hasattr(svc, "today_groups"):
+        return _fallback_groups(today)
+    groups = svc.today_groups(today, refresh=False)
+    uids = sorted({i.contact_uid for g in groups for i in g.items})
+    ids: dict[str, int] = {}
+    for start in range(0, len(uids), 500):
+        ids.update(
+            Contact.select(Contact.uid, Contact.id)
+            .where(Contact.uid.in_(uids[start : start + 500]))
+            .tuples()
+        )
+    out = []
+    for g in groups:
+        items = [
+            TodayItem(
+                ids[i.contact_uid],
+                i.contact_uid,
+                i.display_name,
+                i.kind,
+                i.reason,
+                _day(i.due),
+                g.key,
+                ref=i,
+            )
+            for i in g.items
+            if i.contact_uid in ids
+        ]
+        if items:
+            out.append(TodayGroup(g.key, g.title, items))
+    return out
+
+
+def prepare_followups(today: date | None, strategies: list[Any] | None, settings: Any) -> None:
+    """Point the follow-up engine at our strategies and bring the follow-ups up to date for
+    today (the daily catch-up). Runs in a thread worker after the first paint."""
+    svc = _followups()
+    if svc is None:
+        return
+    if strategies is None:
+        from kinship.builtin.strategies import default_strategies
+
+        strategies = list(default_strategies())
+    if settings is None:
+        from kinship.config import Settings
+
+        settings = Settings()
+    svc.use(strategies, settings, today=today)
+    svc.refresh_stale(today)
+
+
+def use_builtin_followups(settings: Any) -> None:
+    """Point the follow-up engine at the builtin strategies (no plugin loading)."""
+    svc = _followups()
+    if svc is not None:
+        from kinship.builtin.strategies import default_strategies
+
+        svc.use(list(default_strategies()), settings)
+
+
+def _fallback_groups(today: date) -> list[TodayGroup]:
+    by_group: dict[str, list[TodayItem]] = {key: [] for key, _ in GROUPS}
+    for item in _fallback_items(today):
+        by_group.setdefault(item.group, []).append(item)
+    titles = dict(GROUPS)
+    return [
+        TodayGroup(key, titles.get(key, key), sorted(v, key=lambda i: (i.due, i.name)))
+        for key, v in by_group.items()
+        if v
+    ]
+
+
+def _fallback_items(today: date, *, ahead: int = 7, limit: int = 300) -> list[TodayItem]:
+    items: list[TodayItem] = []
+    for cid, uid, name, due, cadence in (
+        Contact.select(
+            Contact.id, Contact.uid, Contact.display_name, Contact.next_due_at, Contact.cadence_days
+        )
+        .where(
+            (Contact.archived == False)  # noqa: E712
+            & Contact.next_due_at.is_null(False)
+            & (Contact.next_due_at <= today + timedelta(days=ahead))
+        )
+        .order_by(Contact.next_due_at)
+        .limit(limit)
+        .tuples()
+    ):
+        items.append(
+            TodayItem(cid, uid, name, "check-in", _due_words(due, today, cadence), due, "check-in")
+        )
+    for cid, uid, name, bday in (
+        Contact.select(Contact.id, Contact.uid, Contact.display_name, Contact.birthday)
+        .where(
+            Contact.birthday.is_null(False)
+            & (Contact.archived == False)  # noqa: E712
+            & fn.SUBSTR(Contact.birthday, -5).in_(
+                [
+                    f"{d.month:02d}-{d.day:02d}"
+                    for d in (today + timedelta(days=i) for i in range(ahead + 1))
+                ]
+            )
+        )
+        .tuples()
+    ):
+        nxt = PartialDate.parse(bday).next_on_or_after(today)
+        days = (nxt - today).days
+        when = "today" if days == 0 else f"in {days} days"
+        items.append(
+            TodayItem(
+                cid, uid, name, "birthday", f"birthday {when} ({nxt:%b} {nxt.day})", nxt, "occasion"
+            )
+        )
+    items.extend(_unthanked(today))
+    return items
+
+
+def _unthanked(today: date, *, window: int = 90, limit: int = 100) -> list[TodayItem]:
+    """Help received in the last ``window`` days with no thanks logged since (set-based)."""
+    since = datetime.combine(today - timedelta(days=window), datetime.min.time())
+    received = (
+        Participant.select(
+            Participant.contact, fn.MAX(Interaction.occurred_at).alias("at"), Interaction.summary
+        )
+        .join(Interaction)
+        .where(Interaction.kind.in_(sorted(RECEIVED_KINDS)) & (Interaction.occurred_at >= since))
+        .group_by(Participant.contact)
+        .tuples()
+    )
+    got = {cid: (at, summary) for cid, at, summary in received}
+    if not got:
+        return []
+    thanked = dict(
+        Participant.select(Participant.contact, fn.MAX(Interaction.occurred_at))
+        .join(Interaction)
+        .where((Interaction.kind == "thanks") & Participant.contact.in_(list(got)))
+        .group_by(Participant.contact)
+        .tuples()
+    )
+    owed = [cid for cid, (at, _) in got.items() if cid not in thanked or thanked[cid] < at]
+    if not owed:
+        return []
+    out = []
+    names = dict(
+        Contact.select(Contact.id, Contact.display_name)
+        .where(Contact.id.in_(owed[:limit]) & (Contact.archived == False))  # noqa: E712
+        .tuples()
+    )
+    uids = dict(Contact.select(Contact.id, Contact.uid).where(Contact.id.in_(list(names))).tuples())
+    for cid in names:
+        at, summary = got[cid]
+        day = _day(at)
+        out.append(
+            TodayItem(
+                cid,
+                uids[cid],
+                names[cid],
+                "thank",
+                f"thank for: {summary} ({day:%b} {day.day})",
+                day,
+                "thank",
+            )
+        )
+    return out
+
+
+def followup_action(item: TodayItem, action: str, today: date, *, days: int = 7) -> str:
+    """Done / snooze / dismiss a Today item through ``services.followups``; a one-line message.
+
+    Raises LookupError without the service (the caller then opens the log form for "done":
+    logging what happened satisfies a check-in).
+    """
+    svc = _followups()
+    if svc is None or item.ref is None:
+        raise LookupError(f"{action} needs the follow-up service")
+    if action == "done":
+        report = svc.done(item.uid, kind=item.kind)
+        return f"Done: {item.name} (logged {report.interaction_kind})"
+    if action == "snooze":
+        svc.snooze(item.uid, today + timedelta(days=days))
+        return f"Snoozed {item.name} for {days} days"
+    if action == "dismiss":
+        svc.dismiss(item.uid, kind=item.kind)
+        return f"Dismissed: {item.reason or item.kind} ({item.name})"
+    raise ValueError(action)
+
+
+# --------------------------------------------------------------------------- contacts by name
+
+
+def contact_by_uid(uid: str) -> ContactRow | None:
+    row = Contact.select(*_ROW_COLUMNS).where(Contact.uid == uid).tuples().first()
+    return ContactRow(*row) if row else None
+
+
+def contact_fields(contact_id: int) -> list[ContactField]:
+    return queries.fields_by_contact([contact_id])[contact_id]
+
+
+def open_followups(contact_id: int) -> list[tuple[date, str, str]]:
+    return [
+        (_day(due), kind, reason)
+        for due, kind, reason in FollowUp.select(FollowUp.due, FollowUp.kind, FollowUp.reason)
+        .where((FollowUp.contact == contact_id) & (FollowUp.status == "open"))
+        .order_by(FollowUp.due)
+        .tuples()
+    ]
+
+
+def position_of(uid: str, query: str, sort: str, *, archived: bool, today: date) -> int | None:
+    """The row index of a contact in the current list (to jump to it), or None."""
+    row = Contact.get_or_none(Contact.uid == uid)
+    if row is None:
+        return None
+    q = queries.contacts(query, sort=sort, include_archived=archived, today=today)
+    ids = q.select(Contact.id)
+    if not q.select(Contact.id).where(Contact.id == row.id).exists():
+        return None
+    if sort == "name":
+        return (
+            ids.where(
+                (Contact.sort_name < row.sort_name)
+                | ((Contact.sort_name == row.sort_name) & (Contact.id < row.id))
+            )
+            .order_by()
+            .count()
+        )
+    # Other sorts: window function would do; a bounded scan of ids is fine for jumps.
+    for i, (cid,) in enumerate(ids.tuples().iterator()):
+        if cid == row.id:
+            return i
+    return None
+
+
+def store_path() -> Path | None:
+    return current().path

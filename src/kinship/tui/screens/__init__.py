@@ -1,0 +1,1 @@
+"""Screens: main (three panes), Today, help, brief, forms, import."""

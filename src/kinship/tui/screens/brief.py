@@ -1,0 +1,119 @@
+"""The brief: "before you meet" — pinned notes, the last three interactions, what is due."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kinship.tui import data
+from kinship.tui.safe import clean, content
+from kinship.tui.widgets.panes import when
+
+if TYPE_CHECKING:
+    from kinship.tui.app import KinshipApp
+
+
+class BriefScreen(ModalScreen[None]):
+    """One screen to read before a call or a coffee."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape,b,q", "dismiss(None)", "Close", id="brief.close", tooltip="Close the brief"
+        ),
+        Binding("l", "log", "Log", id="brief.log", tooltip="Log an interaction now"),
+    ]
+    DEFAULT_CSS = """
+    BriefScreen { align: center middle; }
+    BriefScreen > #brief {
+        width: 80; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    BriefScreen .h { text-style: bold; color: $text-accent; margin-top: 1; }
+    BriefScreen #brief-name { text-style: bold; }
+    BriefScreen.-phone > #brief { width: 100%; height: 100%; max-height: 100%; border: none; }
+    """
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+    @property
+    def kapp(self) -> KinshipApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="brief"):
+            yield Static("Loading…", id="brief-body")
+
+    async def on_mount(self) -> None:
+        self.set_class(self.app.size.width < 60, "-phone")
+        b = await self.kapp.db(data.brief, self.contact_id, self.kapp.today)
+        body = self.query_one("#brief-body", Static)
+        if b is None:
+            body.update("This contact is gone.")
+            return
+        body.update(render_brief(b, self.kapp.today))
+
+    def action_log(self) -> None:
+        main = self.kapp.main
+        self.dismiss(None)
+        if main is not None:
+            main.action_log()
+
+
+def render_brief(b: data.Brief, today: object) -> Content:
+    lines: list[Content] = [
+        Content.assemble(("Before you meet ", "bold"), content(b.name, "bold $text-accent"))
+    ]
+    if b.org:
+        lines.append(content(b.org, "$text-muted"))
+    lines.append(Content(""))
+    lines.append(Content.styled("What is due, and why", "bold"))
+    lines += [Content.assemble("  • ", content(d)) for d in b.due] or [
+        Content.styled("  nothing due", "$text-muted")
+    ]
+    lines.append(Content(""))
+    lines.append(Content.styled("Pinned notes", "bold"))
+    if b.pinned:
+        for n in b.pinned:
+            lines.append(
+                Content.assemble(
+                    ("  * ", "$warning"), (f"{clean(n.kind)}: ", "bold"), content(n.body)
+                )
+            )
+    else:
+        lines.append(
+            Content.styled("  none pinned (pin a note with p in the notes pane)", "$text-muted")
+        )
+    if b.other_notes:
+        for n in b.other_notes:
+            lines.append(
+                Content.assemble("    ", (f"{clean(n.kind)}: ", "$text-muted"), content(n.body))
+            )
+    lines.append(Content(""))
+    lines.append(Content.styled("Last three interactions", "bold"))
+    if b.last:
+        for item in b.last:
+            others = (" · with " + ", ".join(clean(o) for o in item.others)) if item.others else ""
+            lines.append(
+                Content.assemble(
+                    (f"  {when(item.when, today)}  ", "$text-muted"),  # type: ignore[arg-type]
+                    (f"{clean(item.kind)}  ", "$text-primary"),
+                    content(item.summary),
+                    (others, "$text-muted"),
+                )
+            )
+    else:
+        lines.append(Content.styled("  nothing logged yet", "$text-muted"))
+    if b.relations:
+        lines.append(Content(""))
+        lines.append(Content.styled("People around them", "bold"))
+        for kind, name in b.relations[:6]:
+            lines.append(Content.assemble((f"  {clean(kind)}: ", "$text-muted"), content(name)))
+    return Content("\n").join(lines)

@@ -1,0 +1,99 @@
+"""The help screen (``?``): every key, generated from the bindings and the active keymap."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+INTRO = (
+    'Keys can be changed in the config file\'s [keys] table: binding id = "key", e.g.\n'
+    '  main.log = "L"\n'
+    "Search terms: free text, tag:NAME org: email: phone: name: nick: is:due is:archived"
+)
+
+
+def sections() -> list[tuple[str, list[BindingType]]]:
+    from kinship.tui.app import KinshipApp
+    from kinship.tui.screens.brief import BriefScreen
+    from kinship.tui.screens.forms import FormScreen
+    from kinship.tui.screens.main import MainScreen
+    from kinship.tui.screens.today import TodayScreen
+    from kinship.tui.widgets.contact_list import ContactList
+    from kinship.tui.widgets.panes import NotesPane
+
+    return [
+        (
+            "Everywhere",
+            [
+                *KinshipApp.BINDINGS,
+                Binding(
+                    "ctrl+p",
+                    "command_palette",
+                    "Command palette: every action, jump to a contact, plugin commands",
+                ),
+            ],
+        ),
+        ("Main screen", MainScreen.BINDINGS),
+        ("Contact list", [*ContactList.BINDINGS, Binding("enter", "brief", "Open the brief")]),
+        ("Notes pane", NotesPane.BINDINGS),
+        ("Today", TodayScreen.BINDINGS),
+        ("Brief", BriefScreen.BINDINGS),
+        (
+            "Forms",
+            [
+                *FormScreen.BINDINGS,
+                Binding("enter", "save", "Save (in a one-line field)"),
+                Binding("tab", "next", "Next field"),
+            ],
+        ),
+    ]
+
+
+def help_content(keymap: dict[str, str]) -> Content:
+    lines: list[Content] = [Content(INTRO), Content("")]
+    for title, bindings in sections():
+        lines.append(Content.styled(title, "bold $text-accent"))
+        for b in bindings:
+            if not isinstance(b, Binding):
+                continue
+            key = keymap.get(b.id, b.key) if b.id else b.key
+            keys = ", ".join(_display(k) for k in key.split(","))
+            text = b.tooltip or b.description
+            ident = f"  [{b.id}]" if b.id else ""
+            lines.append(Content.assemble((f"  {keys:<18}", "bold"), text, (ident, "$text-muted")))
+        lines.append(Content(""))
+    return Content("\n").join(lines)
+
+
+def _display(key: str) -> str:
+    key = key.strip()
+    return {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del"}.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys; close with escape, q or ?."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        with VerticalScroll():
+            yield Static(help_content(keymap), id="help-body")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()

@@ -1,0 +1,593 @@
+"""The main screen: Contacts | Events | Empathy notes.
+
+Wide terminals show the three panes side by side; below 100 columns they collapse to tabs
+(one pane at a time, ``1``/``2``/``3`` or the tab bar); below 60 columns the phone layout
+drops the header and borders. Every change is saved when it is made, so there is no unsaved
+state to lose on quit or a dropped SSH session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
+
+from kinship.store.queries import SORTS
+from kinship.tui import data
+from kinship.tui.safe import content
+from kinship.tui.widgets.contact_list import ContactList, Listing
+from kinship.tui.widgets.panes import EventsPane, NotesPane
+
+if TYPE_CHECKING:
+    from kinship.tui.app import KinshipApp
+
+NARROW = 100
+PHONE = 60
+PANES = ("contacts", "events", "notes")
+
+WELCOME = """Welcome to kinship.
+
+Your store is empty. Three things to do first:
+
+  a   add a contact (name, email, birthday, how often to check in)
+  i   import contacts from a vCard file or a vdir folder
+  ?   see every key
+
+Or try it on sample people first:  kinship --demo"""
+
+
+class Welcome(Static, can_focus=True):
+    """The empty-store welcome; focusable so that a / i / ? reach the screen's bindings."""
+
+
+@dataclass
+class Undo:
+    description: str
+    run: Callable[[], Any]
+
+
+class MainScreen(Screen[None]):
+    """Contacts (search as you type, sort), the selected person's timeline, their notes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="main.search",
+            tooltip="Search as you type (tag:mentors org:acme …)",
+        ),
+        Binding(
+            "s", "sort", "Sort", id="main.sort", tooltip="Sort by name, due date or most recent"
+        ),
+        Binding("a", "add_contact", "Add", id="main.add", tooltip="Add a contact"),
+        Binding("e", "edit_contact", "Edit", id="main.edit", tooltip="Edit the selected contact"),
+        Binding(
+            "l", "log", "Log", id="main.log", tooltip="Log an interaction with the selected contact"
+        ),
+        Binding("n", "add_note", "Note", id="main.note", tooltip="Add an empathy note"),
+        Binding(
+            "b",
+            "brief",
+            "Brief",
+            id="main.brief",
+            tooltip="Before you meet: pinned notes, last interactions, what is due",
+        ),
+        Binding(
+            "v",
+            "add_event",
+            "Event",
+            show=False,
+            id="main.event",
+            tooltip="Add an event or life event",
+        ),
+        Binding(
+            "r",
+            "relate",
+            "Relate",
+            show=False,
+            id="main.relate",
+            tooltip="Relate the selected contact to another",
+        ),
+        Binding(
+            "m",
+            "merge",
+            "Merge",
+            show=False,
+            id="main.merge",
+            tooltip="Merge another contact into the selected one",
+        ),
+        Binding(
+            "x",
+            "archive",
+            "Archive",
+            show=False,
+            id="main.archive",
+            tooltip="Archive or unarchive the selected contact (undo with u)",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            id="main.undo",
+            tooltip="Undo the last archive or note deletion",
+        ),
+        Binding(
+            "i",
+            "import",
+            "Import",
+            show=False,
+            id="main.import",
+            tooltip="Import a vCard/iCalendar file or folder",
+        ),
+        Binding(
+            "A",
+            "toggle_archived",
+            "Show archived",
+            show=False,
+            id="main.archived",
+            tooltip="Show or hide archived contacts",
+        ),
+        Binding(
+            "1",
+            "pane('contacts')",
+            "Contacts pane",
+            show=False,
+            id="main.pane1",
+            tooltip="Show the contacts (narrow layout)",
+        ),
+        Binding(
+            "2",
+            "pane('events')",
+            "Events pane",
+            show=False,
+            id="main.pane2",
+            tooltip="Show the timeline (narrow layout)",
+        ),
+        Binding(
+            "3",
+            "pane('notes')",
+            "Notes pane",
+            show=False,
+            id="main.pane3",
+            tooltip="Show the empathy notes (narrow layout)",
+        ),
+        Binding(
+            "escape",
+            "escape",
+            "Back",
+            show=False,
+            id="main.escape",
+            tooltip="Leave the search; clear it",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listing = Listing()
+        self.selected: data.ContactRow | None = None
+        self.detail: data.ContactDetail | None = None
+        self.undo_stack: list[Undo] = []
+        self._search_gen = 0
+        self._detail_gen = 0
+        self.active_pane = "contacts"
+        #: Keystroke → list updated, in ms (the search budget is measured on this).
+        self.search_latencies: list[float] = []
+        self._typed_at: float | None = None
+
+    @property
+    def kapp(self) -> KinshipApp:
+        return self.app  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
+        yield Tabs(
+            Tab("1 Contacts", id="tab-contacts"),
+            Tab("2 Events", id="tab-events"),
+            Tab("3 Notes", id="tab-notes"),
+            id="pane-tabs",
+        )
+        with Horizontal(id="panes"):
+            with Vertical(id="contacts", classes="pane -active"):
+                yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
+                yield Static(id="list-status", markup=False)
+                yield ContactList(today=self.kapp.today, plain=self.kapp.plain, id="contact-list")
+                yield Welcome(WELCOME, id="welcome", markup=False)
+            yield EventsPane(id="events", classes="pane")
+            yield NotesPane(id="notes", classes="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_size(self.app.size.width)
+        self.query_one(ContactList).focus()
+        self.query_one(NotesPane).show(None, [], self.kapp.today)
+        self.reload()
+        self.load_upcoming()
+        self.load_today_count()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_size(event.size.width)
+
+    def _apply_size(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < PHONE, "-phone")
+        self.query_one(Footer).compact = width < PHONE
+
+    def action_pane(self, name: str) -> None:
+        self.show_pane(name)
+
+    def show_pane(self, name: str) -> None:
+        self.active_pane = name
+        for pane in PANES:
+            self.query_one(f"#{pane}").set_class(pane == name, "-active")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+        if self.has_class("-narrow"):
+            target = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}[
+                name
+            ]
+            self.query_one(target).focus()
+
+    @on(Tabs.TabActivated)
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            name = event.tab.id.removeprefix("tab-")
+            if name != self.active_pane:
+                self.show_pane(name)
+
+    # ----------------------------------------------------------------- contacts
+
+    def reload(self, *, select_uid: str | None = None) -> None:
+        """Re-run the current search (after a keystroke or a change) on the DB thread."""
+        self._search_gen += 1
+        self._reload(
+            Listing(self.listing.query, self.listing.sort, self.listing.archived),
+            self._search_gen,
+            select_uid,
+        )
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def _reload(self, listing: Listing, gen: int, select_uid: str | None) -> None:
+        today = self.kapp.today
+
+        def job() -> tuple[int, list[data.ContactRow], int, bool] | None:
+            if gen != self._search_gen:
+                return None  # a newer keystroke is already queued
+            cursor = 0
+            if select_uid is not None:
+                pos = data.position_of(
+                    select_uid, listing.query, listing.sort, archived=listing.archived, today=today
+                )
+                cursor = pos or 0
+            page = cursor // data.PAGE
+            if page == 0:
+                total, rows = data.first_window(
+                    listing.query, listing.sort, archived=listing.archived, today=today
+                )
+            else:
+                total = data.contact_count(listing.query, archived=listing.archived, today=today)
+                rows = data.contact_page(
+                    listing.query,
+                    listing.sort,
+                    archived=listing.archived,
+                    offset=page * data.PAGE,
+                    limit=data.PAGE,
+                    today=today,
+                )
+            empty = total == 0 and not listing.query and data.store_is_empty()
+            return total, rows, cursor, empty
+
+        try:
+            result = await self.kapp.db(job)
+        except Exception as exc:  # e.g. a malformed is: filter
+            from kinship.tui.app import describe_error
+
+            self.query_one("#list-status", Static).update(describe_error(exc))
+            return
+        if result is None or gen != self._search_gen:
+            return
+        total, rows, cursor, empty = result
+        cl = self.query_one(ContactList)
+        page = cursor // data.PAGE
+        cl.show(listing, total, rows, page=page, cursor=cursor)
+        if self._typed_at is not None:
+            self.search_latencies.append((time.perf_counter() - self._typed_at) * 1000)
+            self._typed_at = None
+        if self.kapp.first_rows_ms is None:
+            self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
+            self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
+        self.set_class(empty, "-empty")
+        if empty and (
+            self.focused is None or self.focused.id != "search" or not self.listing.query
+        ):
+            self.query_one("#welcome").focus()  # keys go to the bindings: a, i, ?
+        self._status()
+
+    def _status(self) -> None:
+        cl = self.query_one(ContactList)
+        n = cl.total
+        parts = [f"{n:,} contact{'s' if n != 1 else ''}", f"by {cl.listing.sort}"]
+        if cl.listing.archived:
+            parts.append("incl. archived")
+        self.query_one("#list-status", Static).update(" · ".join(parts))
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._typed_at = time.perf_counter()
+        self.listing.query = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one(ContactList).focus()
+
+    def action_search(self) -> None:
+        if self.has_class("-narrow"):
+            self.show_pane("contacts")
+        self.query_one("#search", Input).focus()
+
+    def action_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one(ContactList).focus()
+        elif search.value:
+            search.value = ""
+        elif self.has_class("-narrow") and self.active_pane != "contacts":
+            self.show_pane("contacts")
+
+    def action_sort(self) -> None:
+        self.listing.sort = SORTS[(SORTS.index(self.listing.sort) + 1) % len(SORTS)]
+        self.reload(select_uid=self.selected.uid if self.selected else None)
+
+    def action_toggle_archived(self) -> None:
+        self.listing.archived = not self.listing.archived
+        self.reload(select_uid=self.selected.uid if self.selected else None)
+
+    def jump_to(self, uid: str) -> None:
+        """Select a contact (palette, Today): clear a search that hides it, then move there."""
+        while self.app.screen is not self:
+            self.app.pop_screen()
+        search = self.query_one("#search", Input)
+        if search.value:
+            with search.prevent(Input.Changed):
+                search.value = ""
+            self.listing.query = ""
+        self.reload(select_uid=uid)
+        if self.has_class("-narrow"):
+            self.show_pane("contacts")
+        self.query_one(ContactList).focus()
+
+    # ----------------------------------------------------------------- detail
+
+    @on(ContactList.Highlighted)
+    def _highlighted(self, event: ContactList.Highlighted) -> None:
+        self.selected = event.row
+        self._detail_gen += 1
+        if event.row is None:
+            self.detail = None
+            self.query_one(NotesPane).show(None, [], self.kapp.today)
+            self.load_upcoming()
+        else:
+            self.load_detail(event.row.id, self._detail_gen)
+
+    @on(ContactList.Chosen)
+    def _chosen(self) -> None:
+        self.action_brief()
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_detail(self, contact_id: int, gen: int) -> None:
+        today = self.kapp.today
+
+        def job() -> data.ContactDetail | None:
+            if gen != self._detail_gen:
+                return None
+            return data.detail(contact_id, today)
+
+        detail = await self.kapp.db(job)
+        if detail is None or gen != self._detail_gen:
+            return
+        self.detail = detail
+        self.query_one(EventsPane).show_contact(detail, today)
+        self.query_one(NotesPane).show(detail.name, detail.notes, today)
+
+    @work(exclusive=True, group="upcoming", exit_on_error=False)
+    async def load_upcoming(self) -> None:
+        items = await self.kapp.db(data.upcoming, self.kapp.today)
+        if self.selected is None:
+            self.query_one(EventsPane).show_upcoming(items, self.kapp.today)
+
+    @work(exclusive=True, group="today-count", exit_on_error=False)
+    async def load_today_count(self) -> None:
+        """The number of people to reach out to, off the first paint."""
+        await self.kapp.followups_ready.wait()
+        groups = await self.kapp.db(data.today_groups, self.kapp.today)
+        n = sum(len(g.items) for g in groups)
+        self.sub_title = f"{n} to reach out to today (t)" if n else "nothing due today"
+
+    def refresh_all(self, select_uid: str | None = None) -> None:
+        """After a write: the list (keeping the selection), the panes, the Today count."""
+        uid = select_uid or (self.selected.uid if self.selected else None)
+        self.reload(select_uid=uid)
+        if self.selected is not None and (select_uid is None or select_uid == self.selected.uid):
+            self._detail_gen += 1
+            self.load_detail(self.selected.id, self._detail_gen)
+        self.load_today_count()
+
+    # ----------------------------------------------------------------- actions
+
+    def _need_contact(self) -> data.ContactRow | None:
+        if self.selected is None:
+            self.kapp.say("Select a contact first (or add one with a).", severity="warning")
+        return self.selected
+
+    def action_add_contact(self) -> None:
+        from kinship.tui.screens.forms import ContactForm
+
+        self.app.push_screen(ContactForm(None), self._after_write)
+
+    @work(exit_on_error=False, group="forms")
+    async def action_edit_contact(self) -> None:
+        from kinship.tui.screens.forms import ContactForm
+
+        row = self._need_contact()
+        if row is None:
+            return
+        initial = await self.kapp.db(data.editable, row.id)
+        if initial is None:
+            self.kapp.say("That contact is gone.", severity="warning")
+            self.reload()
+            return
+        self.app.push_screen(ContactForm(initial), self._after_write)
+
+    def action_log(self, kind: str = "meeting", summary: str = "") -> None:
+        from kinship.tui.screens.forms import LogForm
+
+        row = self._need_contact()
+        if row is None:
+            return
+        self.app.push_screen(
+            LogForm([(row.uid, row.name)], kind=kind, summary=summary), self._after_write
+        )
+
+    def action_add_note(self) -> None:
+        from kinship.tui.screens.forms import NoteForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(NoteForm(row.uid, row.name), self._after_write)
+
+    def action_add_event(self) -> None:
+        from kinship.tui.screens.forms import EventForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(EventForm([(row.uid, row.name)]), self._after_write)
+
+    def action_relate(self) -> None:
+        from kinship.tui.screens.forms import RelateForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(RelateForm(row.uid, row.name), self._after_write)
+
+    def action_merge(self) -> None:
+        from kinship.tui.screens.forms import MergeForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(MergeForm(row.uid, row.name), self._after_write)
+
+    def action_brief(self) -> None:
+        from kinship.tui.screens.brief import BriefScreen
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(BriefScreen(row.id))
+
+    def action_import(self) -> None:
+        from kinship.tui.screens.importing import ImportScreen
+
+        self.app.push_screen(ImportScreen(), lambda result: self.refresh_all() if result else None)
+
+    def _after_write(self, result: Any) -> None:
+        if result:
+            self.refresh_all(select_uid=result if isinstance(result, str) else None)
+
+    @work(exit_on_error=False, group="writes")
+    async def action_archive(self) -> None:
+        from kinship.services import contacts
+
+        row = self._need_contact()
+        if row is None:
+            return
+        archived = not row.archived
+        try:
+            await self.kapp.db(contacts.set_archived, row.uid, archived)
+        except Exception as exc:
+            from kinship.tui.app import describe_error
+
+            self.kapp.say(describe_error(exc), severity="error")
+            return
+        verb = "Archived" if archived else "Unarchived"
+        self.undo_stack.append(
+            Undo(
+                f"{verb.lower()} {row.name}",
+                partial_call(contacts.set_archived, row.uid, not archived),
+            )
+        )
+        self.kapp.say(f"{verb} {row.name} (u to undo)")
+        self.refresh_all()
+
+    @work(exit_on_error=False, group="writes")
+    async def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.kapp.say("Nothing to undo.")
+            return
+        undo = self.undo_stack.pop()
+        try:
+            await self.kapp.db(undo.run)
+        except Exception as exc:
+            from kinship.tui.app import describe_error
+
+            self.kapp.say(describe_error(exc), severity="error")
+            return
+        self.kapp.say(f"Undone: {undo.description}")
+        self.refresh_all()
+
+    @work(exit_on_error=False, group="writes")
+    async def action_pin_note(self) -> None:
+        from kinship.services import notes
+
+        note = self.query_one(NotesPane).highlighted
+        if note is None:
+            return
+        await self.kapp.db(notes.update, note.id, pinned=not note.pinned)
+        self.refresh_all()
+
+    @work(exit_on_error=False, group="writes")
+    async def action_delete_note(self) -> None:
+        from kinship.services import notes
+        from kinship.store.models import Contact
+
+        note = self.query_one(NotesPane).highlighted
+        row = self.selected
+        if note is None or row is None:
+            return
+        await self.kapp.db(notes.delete, note.id)
+
+        def restore() -> None:
+            notes.add(Contact.get_by_id(row.id), note.body, kind=note.kind, pinned=note.pinned)
+
+        self.undo_stack.append(Undo(f"deleted {note.kind} note", restore))
+        self.kapp.say(f"Deleted the {note.kind} note (u to undo)")
+        self.refresh_all()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pin_note", "delete_note"):
+            return self.query_one(NotesPane).has_focus_within
+        return True
+
+    @on(OptionList.OptionHighlighted, "#notes-list")
+    def _note_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def title_for(self, row: data.ContactRow) -> Content:
+        return content(row.name)
+
+
+def partial_call(func: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    return lambda: func(*args)

@@ -1,0 +1,1 @@
+"""Widgets: the Line-API contact list and the two detail panes."""

@@ -1,0 +1,170 @@
+"""The Events and Empathy-notes panes. They show what the main screen hands them; all user
+text goes through :mod:`kinship.tui.safe` and into ``Content`` (never markup)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from kinship.tui import data
+from kinship.tui.safe import clean, content
+
+KIND_STYLE = {
+    "call": "$accent",
+    "meeting": "$accent",
+    "thanks": "$success",
+    "help-given": "$success",
+    "help-received": "$warning",
+    "birthday": "$success",
+    "loss": "$error",
+    "illness": "$error",
+}
+
+
+def when(d: date, today: date) -> str:
+    return d.strftime("%b %d") if d.year == today.year else d.strftime("%Y-%m-%d")
+
+
+def timeline_prompt(item: data.TimelineItem, today: date) -> Content:
+    """Two lines: date · kind · who else was there, then the summary."""
+    kind_style = (
+        "bold $warning" if item.source == "life" else KIND_STYLE.get(item.kind, "$text-primary")
+    )
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"{when(item.when, today)}  ", "$text-muted"),
+        (clean(item.kind), kind_style),
+    ]
+    if item.others:
+        names = ", ".join(clean(n) for n in item.others[:4]) + ("…" if len(item.others) > 4 else "")
+        parts.append((f" · with {names}", "$text-muted"))
+    parts += ["\n  ", content(item.summary)]
+    return Content.assemble(*parts)
+
+
+def note_prompt(note: data.NoteItem, today: date) -> Content:
+    pin = "* " if note.pinned else "  "
+    return Content.assemble(
+        (pin, "bold $warning"),
+        (f"{clean(note.kind)}", "bold $text-primary"),
+        (f"  {when(note.updated, today)}\n", "$text-muted"),
+        content("  " + clean(note.body, single_line=False), single_line=False),
+    )
+
+
+class EventsPane(Vertical):
+    """Sparkline of interactions per month, then the timeline (or everyone's upcoming)."""
+
+    DEFAULT_CSS = """
+    EventsPane #events-title { height: 1; text-style: bold; padding: 0 1; }
+    EventsPane Sparkline { height: 2; margin: 0 1; }
+    EventsPane #spark-caption { height: 1; color: $text-muted; padding: 0 1; }
+    EventsPane OptionList { height: 1fr; border: none; }
+    EventsPane.-nobody Sparkline, EventsPane.-nobody #spark-caption { display: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="events-title", markup=False)
+        yield Sparkline([0], id="spark")
+        yield Static(id="spark-caption", markup=False)
+        yield OptionList(id="timeline")
+
+    def show_contact(self, detail: data.ContactDetail, today: date) -> None:
+        self.remove_class("-nobody")
+        self.query_one("#events-title", Static).update(
+            Content.assemble("Timeline · ", content(detail.name))
+        )
+        self.query_one(Sparkline).data = detail.monthly
+        total = sum(detail.monthly)
+        self.query_one("#spark-caption", Static).update(
+            f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)"
+        )
+        self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
+
+    def show_upcoming(self, items: list[data.TimelineItem], today: date) -> None:
+        self.add_class("-nobody")
+        self.query_one("#events-title", Static).update("Upcoming · everyone")
+        self._fill(items, today, "Nothing coming up in the next 60 days.")
+
+    def _fill(self, items: list[data.TimelineItem], today: date, empty: str) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        if not items:
+            ol.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
+            return
+        ol.add_options([Option(timeline_prompt(i, today)) for i in items])
+
+
+class NotesPane(Vertical):
+    """Empathy notes of the selected person: pinned first, by kind, with dates."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "p",
+            "screen.pin_note",
+            "Pin/unpin",
+            id="notes.pin",
+            tooltip="Pin or unpin the highlighted note",
+        ),
+        Binding(
+            "delete,d",
+            "screen.delete_note",
+            "Delete note",
+            id="notes.delete",
+            tooltip="Delete the highlighted note (undo with u)",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    NotesPane #notes-title { height: 1; text-style: bold; padding: 0 1; }
+    NotesPane OptionList { height: 1fr; border: none; }
+    """
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.items: list[data.NoteItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Empathy notes", id="notes-title", markup=False)
+        yield OptionList(id="notes-list")
+
+    def show(self, name: str | None, notes: list[data.NoteItem], today: date) -> None:
+        self.items = notes
+        title = self.query_one("#notes-title", Static)
+        title.update(
+            Content.assemble("Empathy notes · ", content(name)) if name else "Empathy notes"
+        )
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        if name is None:
+            ol.add_option(
+                Option(
+                    Content.styled("Select someone to see what matters to them.", "$text-muted"),
+                    disabled=True,
+                )
+            )
+        elif not notes:
+            ol.add_option(
+                Option(
+                    Content.styled(
+                        "No notes yet: press n to add one (needs, goals, family …).", "$text-muted"
+                    ),
+                    disabled=True,
+                )
+            )
+        else:
+            ol.add_options([Option(note_prompt(n, today), id=f"note-{n.id}") for n in notes])
+
+    @property
+    def highlighted(self) -> data.NoteItem | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None or not self.items:
+            return None
+        index = ol.highlighted
+        return self.items[index] if index < len(self.items) else None

@@ -1,0 +1,79 @@
+"""TUI fixtures: a file store in tmp_path (thread workers need one), a fixed today, no plugins."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kinship.store import Store, close_store, open_store
+
+TODAY = date(2025, 3, 14)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: Any) -> bool | None:
+    """Run ``async def`` tests on a fresh event loop (no pytest-asyncio needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+        return True
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _tui_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("KINSHIP_ASCII", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    from kinship.builtin.strategies import default_strategies
+    from kinship.config import Settings
+    from kinship.services import followups
+
+    followups.use(default_strategies(), Settings(), today=TODAY)
+    yield
+    followups.reset()
+
+
+@pytest.fixture
+def tui_store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "tui.db")
+    try:
+        yield s
+    finally:
+        close_store()
+
+
+@pytest.fixture
+def demo_store(tui_store: Store) -> Store:
+    from kinship.services import demo
+
+    demo.generate(60, seed=3, today=TODAY)
+    return tui_store
+
+
+def make_app(store: Store, **kw: Any) -> Any:
+    from kinship.tui.app import KinshipApp
+
+    return KinshipApp(store.target, today=TODAY, host=None, **kw)
+
+
+async def settle(pilot: Any, app: Any) -> None:
+    """Let every worker and the messages they post finish (no sleeps)."""
+    for _ in range(8):
+        await pilot.pause()
+        if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+            break
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: Any) -> str:
+    """Everything on screen as plain text (what a person would read)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)

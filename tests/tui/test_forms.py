@@ -1,0 +1,275 @@
+"""Forms: add, edit (optimistic lock), log, note, event, relate, merge; errors keep them open."""
+
+from __future__ import annotations
+
+import peewee
+
+from kinship.services import contacts, interactions, notes
+from kinship.store.models import Contact, EmpathyNote, Event, Interaction, Relationship
+from kinship.tui.screens.forms import ContactForm, FormScreen, LogForm, MergeForm
+from kinship.tui.widgets.contact_list import ContactList
+
+from .conftest import make_app, screen_text, settle
+
+
+async def fill(pilot, app, **values):
+    for name, value in values.items():
+        w = app.screen.query_one(f"#f-{name}")
+        if hasattr(w, "load_text"):
+            w.load_text(value)
+        elif isinstance(value, bool):
+            w.value = value
+        else:
+            w.value = value
+    await pilot.pause()
+
+
+async def save(pilot, app):
+    await pilot.press("ctrl+s")
+    await settle(pilot, app)
+
+
+async def test_add_contact_with_validation(tui_store):
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ContactForm)
+        await fill(
+            pilot,
+            app,
+            display_name="",
+            emails="not-an-email",
+            birthday="13/45",
+            cadence_days="often",
+        )
+        await save(pilot, app)
+        form = app.screen
+        assert isinstance(form, ContactForm)  # stays open
+        text = screen_text(app)
+        assert "a contact needs a name" in text
+        assert "not an email address" in text
+        assert "whole number of days" in text
+        assert form.query_one("#e-birthday").has_class("-shown")
+        await fill(
+            pilot,
+            app,
+            display_name="Ada Lovelace",
+            emails="ada@example.org, ada@work.example",
+            phones="+44 20 1234",
+            tags="mentors, inner circle",
+            birthday="--12-10",
+            cadence_days="30",
+        )
+        await save(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        ada = contacts.resolve("Ada Lovelace")
+        assert ada.birthday == "--12-10" and ada.cadence_days == 30
+        rec = contacts.to_record(ada)
+        assert rec.emails() == ["ada@example.org", "ada@work.example"]
+        assert sorted(rec.tags) == ["inner circle", "mentors"]
+        cl = app.main.query_one(ContactList)
+        assert cl.total == 1 and cl.current.name == "Ada Lovelace"
+
+
+async def test_edit_contact_and_conflict(tui_store):
+    ada = contacts.add("Ada Lovelace", organization="Engines")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ContactForm) and form.initial["version"] == ada.version
+        assert form.query_one("#f-organization").value == "Engines"
+        await fill(pilot, app, title="Countess")
+        await save(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        assert contacts.get(ada.uid).title == "Countess"
+        # Someone else changes her while the form is open: a Conflict, the form stays open.
+        await pilot.press("e")
+        await settle(pilot, app)
+        contacts.update(ada.uid, None, organization="Elsewhere")
+        await fill(pilot, app, title="Mathematician")
+        await save(pilot, app)
+        assert isinstance(app.screen, ContactForm)
+        assert "was changed elsewhere" in screen_text(app)
+        assert app.screen.query_one("#f-title").value == "Mathematician"  # nothing lost
+        assert contacts.get(ada.uid).title == "Countess"
+
+
+async def test_database_error_keeps_form_open(tui_store, monkeypatch):
+    app = make_app(tui_store)
+
+    def broken(*args, **kw):
+        raise peewee.OperationalError("disk I/O error")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        monkeypatch.setattr(contacts, "add", broken)
+        await fill(pilot, app, display_name="Ada Lovelace")
+        await save(pilot, app)
+        assert isinstance(app.screen, ContactForm)
+        assert "database error: disk I/O error" in screen_text(app)
+        assert app.screen.query_one("#f-display_name").value == "Ada Lovelace"
+        monkeypatch.undo()
+        await save(pilot, app)  # retry works once the database is back
+        assert not isinstance(app.screen, FormScreen)
+        assert Contact.select().count() == 1
+
+
+async def test_log_interaction_with_several_people(tui_store):
+    contacts.add("Ada Lovelace")
+    contacts.add("Charles Babbage")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l")
+        await settle(pilot, app)
+        assert isinstance(app.screen, LogForm)
+        assert app.screen.query_one("#f-people").value == "Ada Lovelace"
+        await fill(pilot, app, summary="", when="someday")
+        await save(pilot, app)
+        assert "say in a few words" in screen_text(app) and "not a date" in screen_text(app)
+        await fill(
+            pilot,
+            app,
+            summary="Tea and engines",
+            people="Ada Lovelace, Nobody Known",
+            when="yesterday",
+            kind="call",
+        )
+        await save(pilot, app)
+        assert "no contact matches 'Nobody Known'" in screen_text(app)
+        await fill(pilot, app, people="Ada Lovelace, Charles")
+        await save(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        row = Interaction.get()
+        assert row.summary == "Tea and engines" and row.kind == "call"
+        assert len(list(row.participants)) == 2
+        assert "Tea and engines" in screen_text(app)  # the timeline refreshed
+
+
+async def test_add_note_and_pin_and_delete_with_undo(tui_store):
+    contacts.add("Ada Lovelace")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("n")
+        await settle(pilot, app)
+        await fill(pilot, app, kind="goal", body="Publish the notes on the engine", pinned=True)
+        await save(pilot, app)
+        note = EmpathyNote.get()
+        assert note.kind == "goal" and note.pinned
+        assert "Publish the notes" in screen_text(app)
+        app.main.query_one("#notes-list").focus()
+        await pilot.pause()
+        app.main.query_one("#notes-list").highlighted = 0
+        await pilot.press("p")
+        await settle(pilot, app)
+        assert not EmpathyNote.get().pinned
+        app.main.query_one("#notes-list").focus()
+        app.main.query_one("#notes-list").highlighted = 0
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert EmpathyNote.select().count() == 0
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert EmpathyNote.get().body == "Publish the notes on the engine"
+
+
+async def test_add_life_event(tui_store):
+    contacts.add("Ada Lovelace")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("v")
+        await settle(pilot, app)
+        await fill(pilot, app, summary="Got married", kind="wedding", when="2025-03-01")
+        await save(pilot, app)
+        ev = Event.get()
+        assert ev.kind == "wedding" and ev.start.date().isoformat() == "2025-03-01"
+        assert "Got married" in screen_text(app)
+
+
+async def test_relate_two_contacts(tui_store):
+    contacts.add("Ada Lovelace")
+    contacts.add("Mary Somerville")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        await fill(pilot, app, kind="mentor", other="Ada Lovelace")
+        await save(pilot, app)
+        assert "cannot be related to themselves" in screen_text(app)
+        await fill(pilot, app, other="Mary")
+        await save(pilot, app)
+        rel = Relationship.get()
+        assert rel.kind == "mentor" and rel.to_contact.display_name == "Mary Somerville"
+
+
+async def test_merge_side_by_side(tui_store):
+    keep = contacts.add("Ada Lovelace", organization="Engines", emails=["ada@example.org"])
+    dup = contacts.add(
+        "Ada King", organization="Analytical Society", title="Countess", emails=["ada@king.example"]
+    )
+    notes.add(dup, "Likes poetry", kind="interest")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(keep.uid)
+        await settle(pilot, app)
+        await pilot.press("m")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MergeForm)
+        await fill(pilot, app, other="Ada King")
+        await save(pilot, app)  # first save compares
+        form = app.screen
+        assert isinstance(form, MergeForm)
+        text = screen_text(app)
+        assert "Analytical Society" in text and "Engines" in text and "Countess" in text
+        form.query_one("#take-organization").value = True
+        await pilot.pause()
+        await save(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        merged = contacts.get(keep.uid)
+        assert merged.organization == "Analytical Society" and merged.title == "Countess"
+        assert Contact.select().count() == 1
+        assert sorted(contacts.to_record(merged).emails()) == [
+            "ada@example.org",
+            "ada@king.example",
+        ]
+        assert EmpathyNote.get().contact_id == merged.id
+
+
+async def test_escape_cancels_form(tui_store):
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await settle(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        assert Contact.select().count() == 0
+
+
+async def test_log_prefilled_after_interactions_keep_working(tui_store):
+    """Logging moves the due date: the list badge updates after the write."""
+    from datetime import datetime
+
+    ada = contacts.add("Ada Lovelace", cadence_days=7)
+    interactions.log("Old call", [ada.uid], occurred_at=datetime(2025, 1, 1, 12).astimezone())
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert "overdue" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot, app)
+        await fill(pilot, app, summary="Caught up")
+        await save(pilot, app)
+        assert "overdue" not in screen_text(app).split("Timeline")[0]

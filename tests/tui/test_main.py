@@ -1,0 +1,199 @@
+"""Pilot tests of the main screen: list, search as you type, sort, panes, layouts."""
+
+from __future__ import annotations
+
+from kinship.services import contacts, interactions, notes
+from kinship.tui.widgets.contact_list import ContactList
+from kinship.tui.widgets.panes import EventsPane, NotesPane
+
+from .conftest import make_app, screen_text, settle
+
+
+async def test_list_is_line_api_over_sql_pages(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert cl.total == 60
+        assert cl.cached_rows() <= 100  # one page, not every row
+        first = cl.current
+        assert first is not None
+        assert app.main.selected == first
+        text = screen_text(app)
+        assert first.name in text
+        assert "60 contacts · by name" in text
+        # The timeline and notes of the highlighted person are shown.
+        assert app.main.detail is not None and app.main.detail.id == first.id
+        await pilot.press("j", "j")
+        await settle(pilot, app)
+        assert cl.cursor == 2
+        assert app.main.selected == cl.row_at(2)
+        assert app.main.detail.id == cl.row_at(2).id
+
+
+async def test_search_as_you_type_and_field_query(tui_store):
+    contacts.add("Ada Lovelace", tags=["mentors"], organization="Analytical Engines")
+    contacts.add("Alan Turing", organization="Bletchley")
+    contacts.add("Grace Hopper", tags=["mentors"])
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert cl.total == 3
+        await pilot.press("slash", "a", "d")
+        await settle(pilot, app)
+        assert cl.total == 1 and cl.current.name == "Ada Lovelace"
+        await pilot.press("backspace", "backspace", *"tag:mentors")
+        await settle(pilot, app)
+        assert cl.total == 2
+        assert {cl.row_at(0).name, cl.row_at(1).name} == {"Ada Lovelace", "Grace Hopper"}
+        await pilot.press("escape")  # back to the list
+        assert cl.has_focus
+        await pilot.press("escape")  # clears the search
+        await settle(pilot, app)
+        assert cl.total == 3
+
+
+async def test_bad_filter_is_a_message_not_a_crash(tui_store):
+    contacts.add("Ada Lovelace")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"is:nonsense")
+        await settle(pilot, app)
+        assert "unknown filter" in screen_text(app)
+
+
+async def test_sort_cycles_name_due_recent(tui_store):
+    from datetime import datetime, timedelta
+
+    a = contacts.add("Aaron Old", cadence_days=10)
+    b = contacts.add("Zed Recent", cadence_days=200)
+    when = datetime(2025, 3, 13, 12, 0).astimezone()
+    interactions.log("Coffee", [b.uid], occurred_at=when)
+    interactions.log("Call", [a.uid], occurred_at=when - timedelta(days=300))
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert cl.row_at(0).name == "Aaron Old"
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert cl.listing.sort == "due"
+        assert cl.row_at(0).name == "Aaron Old"  # overdue first
+        assert "overdue" in screen_text(app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert cl.listing.sort == "recent"
+        assert cl.row_at(0).name == "Zed Recent"
+        assert "by recent" in screen_text(app)
+
+
+async def test_archived_hidden_by_default_and_archive_undo(tui_store):
+    contacts.add("Ada Lovelace")
+    gone = contacts.add("Old Friend")
+    contacts.set_archived(gone.uid, True)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert cl.total == 1
+        await pilot.press("A")
+        await settle(pilot, app)
+        assert cl.total == 2
+        await pilot.press("A")
+        await settle(pilot, app)
+        await pilot.press("x")  # archive Ada
+        await settle(pilot, app)
+        assert contacts.resolve("Ada Lovelace").archived
+        assert cl.total == 0
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert cl.total == 1
+        assert not contacts.resolve("Ada Lovelace").archived
+
+
+async def test_panes_show_timeline_sparkline_and_notes(tui_store):
+    from datetime import datetime
+
+    ada = contacts.add("Ada Lovelace")
+    bob = contacts.add("Charles Babbage")
+    interactions.log(
+        "Tea with Charles",
+        [ada.uid, bob.uid],
+        kind="meeting",
+        occurred_at=datetime(2025, 3, 1, 12).astimezone(),
+    )
+    notes.add(ada, "Wants to publish the notes", kind="goal", pinned=True)
+    notes.add(ada, "Loves poetry", kind="interest")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "Tea with Charles" in text
+        assert "with Charles Babbage" in text
+        assert "1 interaction in 24 months" in text
+        assert app.main.query_one(EventsPane).query_one("Sparkline").data[-1] == 1
+        pane = app.main.query_one(NotesPane)
+        assert [n.body for n in pane.items] == ["Wants to publish the notes", "Loves poetry"]
+
+
+async def test_nobody_selected_shows_everyones_upcoming(tui_store):
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "Upcoming · everyone" in text
+        # Empty store: the welcome with the three things to do first.
+        assert "add a contact" in text and "import contacts" in text and "see every key" in text
+
+
+async def test_narrow_collapses_to_tabs_and_phone_layout(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        main = app.main
+        assert main.has_class("-narrow") and not main.has_class("-phone")
+        assert main.query_one("#contacts").display and not main.query_one("#events").display
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert main.query_one("#events").display and not main.query_one("#contacts").display
+        assert "Timeline ·" in screen_text(app)
+        await pilot.press("3")
+        assert main.query_one("#notes").display
+        await pilot.press("escape")
+        assert main.query_one("#contacts").display
+    app = make_app(demo_store)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot, app)
+        assert app.main.has_class("-phone")
+        assert not app.main.query_one("Header").display
+
+
+async def test_resizing_switches_layouts(demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert not app.main.has_class("-narrow")
+        await pilot.resize_terminal(70, 24)
+        await settle(pilot, app)
+        assert app.main.has_class("-narrow")
+
+
+async def test_no_color_uses_text_badges(tui_store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    contacts.add("Ada Lovelace", birthday="--03-17")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "bday in 3d" in text and "🎂" not in text
+        assert app.has_class("-plain")
+
+
+async def test_birthday_badge_emoji(tui_store):
+    contacts.add("Ada Lovelace", birthday="1815-03-17")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert "🎂 in 3d" in screen_text(app)

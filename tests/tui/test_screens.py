@@ -1,0 +1,233 @@
+"""Brief, Today (done / snooze / dismiss / jump), help, command palette, import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from kinship.records import PaletteCommand
+from kinship.services import contacts, interactions, notes
+from kinship.store.models import Contact, FollowUp, Interaction
+from kinship.tui.screens.brief import BriefScreen
+from kinship.tui.screens.help import HelpScreen
+from kinship.tui.screens.importing import ImportScreen
+from kinship.tui.screens.today import TodayScreen
+from kinship.tui.widgets.contact_list import ContactList
+
+from .conftest import TODAY, make_app, screen_text, settle
+
+
+def _ada_with_history():
+    ada = contacts.add("Ada Lovelace", cadence_days=14)
+    bob = contacts.add("Charles Babbage")
+    for day, kind, summary in (
+        (1, "call", "First call"),
+        (20, "meeting", "Tea"),
+        (40, "email", "Sent notes"),
+        (60, "call", "Old call"),
+    ):
+        interactions.log(
+            summary,
+            [ada.uid, bob.uid] if kind == "meeting" else [ada.uid],
+            kind=kind,
+            occurred_at=datetime(2025, 3, day % 28 + 1, 12).astimezone()
+            if day < 28
+            else datetime(2025, 1, day % 28 + 1, 12).astimezone(),
+        )
+    notes.add(ada, "Wants to publish", kind="goal", pinned=True)
+    notes.add(ada, "Prefers letters", kind="preference")
+    return ada
+
+
+async def test_brief_before_you_meet(tui_store):
+    _ada_with_history()
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("b")
+        await settle(pilot, app)
+        assert isinstance(app.screen, BriefScreen)
+        text = screen_text(app)
+        assert "Before you meet Ada Lovelace" in text
+        assert "goal: Wants to publish" in text  # pinned
+        assert "Last three interactions" in text
+        assert text.count("Old call") == 0  # only the last three
+        assert "What is due, and why" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, BriefScreen)
+        await pilot.press("enter")  # enter on a row opens it too
+        await settle(pilot, app)
+        assert isinstance(app.screen, BriefScreen)
+
+
+async def test_today_groups_done_snooze_dismiss_jump(tui_store):
+    old = datetime(2025, 1, 2, 12).astimezone()
+    for name in ("Ada Lovelace", "Charles Babbage", "Mary Somerville", "Zed Last"):
+        c = contacts.add(name, cadence_days=14)
+        interactions.log("Long ago", [c.uid], occurred_at=old)
+    helper = contacts.resolve("Zed Last")
+    interactions.log(
+        "Reviewed my draft",
+        [helper.uid],
+        kind="help-received",
+        occurred_at=datetime(2025, 3, 10, 12).astimezone(),
+    )
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("t")
+        await settle(pilot, app)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        text = screen_text(app)
+        assert "Check in" in text and "Ada Lovelace" in text
+        assert "Thank" in text
+        first = today.current
+        assert first is not None
+        before = Interaction.select().count()
+        await pilot.press("d")  # done: logs what satisfies it
+        await settle(pilot, app)
+        assert Interaction.select().count() == before + 1
+        assert FollowUp.get(
+            (FollowUp.contact == first.contact_id)
+            & (FollowUp.kind == first.kind)
+            & (FollowUp.status == "done")
+        )
+        second = today.current
+        assert second is not None and second.uid != first.uid
+        await pilot.press("z")  # snooze a week
+        await settle(pilot, app)
+        assert Contact.get(Contact.uid == second.uid).snoozed_until.isoformat() == "2025-03-21"
+        third = today.current
+        await pilot.press("x")  # dismiss
+        await settle(pilot, app)
+        assert (
+            FollowUp.select()
+            .where((FollowUp.contact == third.contact_id) & (FollowUp.status == "dismissed"))
+            .count()
+            == 1
+        )
+        target = today.current
+        await pilot.press("enter")  # jump to the contact
+        await settle(pilot, app)
+        assert not isinstance(app.screen, TodayScreen)
+        assert app.main.selected is not None and app.main.selected.uid == target.uid
+
+
+async def test_help_lists_every_binding_with_keymap(tui_store):
+    from kinship.config import Settings
+
+    contacts.add("Ada Lovelace")
+    app = make_app(tui_store, settings=Settings(keys={"main.log": "L"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l")  # remapped away
+        await settle(pilot, app)
+        assert app.screen is app.main
+        await pilot.press("L")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "LogForm"
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+        body = str(app.screen.query_one("#help-body").render())
+        from kinship.tui.screens.help import sections
+
+        for _, bindings in sections():
+            for b in bindings:
+                if b.id:
+                    assert b.id in body
+        assert "L" in body.split("[main.log]")[0].splitlines()[-1]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_an_id():
+    from kinship.tui.screens.help import sections
+
+    for title, bindings in sections():
+        for b in bindings:
+            if title not in ("Everywhere", "Contact list", "Forms") or b.action not in (
+                "command_palette",
+                "brief",
+                "save",
+                "next",
+            ):
+                assert b.id, (title, b)
+
+
+async def test_palette_actions_jump_and_plugin_commands(tui_store):
+    contacts.add("Ada Lovelace")
+    contacts.add("Grace Hopper")
+    ran = []
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.plugin_commands = [
+            PaletteCommand("Say hello", "a plugin command", lambda a: ran.append(a))
+        ]
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        await pilot.press(*"grace")
+        await settle(pilot, app)
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "Grace Hopper" in text and "Go to this contact" in text
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.main.selected.name == "Grace Hopper"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"say hello")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert ran == [app]
+        await pilot.press("ctrl+p")
+        await pilot.press(*"add")
+        await pilot.pause(0.3)
+        assert "Add a contact" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "ContactForm"
+
+
+async def test_import_preview_then_import(tui_store, tmp_path: Path):
+    vcf = tmp_path / "people.vcf"
+    vcf.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+        "EMAIL:ada@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-2\r\nFN:Grace Hopper\r\n"
+        "N:Hopper;Grace;;;\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("i")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#path").value = str(tmp_path / "missing.vcf")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "no such file" in screen_text(app)
+        app.screen.query_one("#path").value = str(vcf)
+        await pilot.press("enter")  # dry run
+        await settle(pilot, app)
+        assert "2 created" in screen_text(app) and "dry run" in screen_text(app)
+        assert Contact.select().count() == 0
+        await pilot.click("#import")
+        await settle(pilot, app)
+        assert Contact.select().count() == 2
+        assert app.screen.imported
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.main.query_one(ContactList).total == 2
+
+
+async def test_started_in_ms_is_logged(tui_store):
+    app = make_app(tui_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.startup_ms is not None and app.startup_ms > 0
+        assert app.today == TODAY

@@ -1,0 +1,34 @@
+"""SVG snapshots (fixed data and clock, no cursor blink) of the main screen, Today, a form
+and the brief at 120×40, 80×24 and 50×20. Update with ``pytest --snapshot-update``."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from .conftest import make_app, settle
+
+SIZES = [(120, 40), (80, 24), (50, 20)]
+VIEWS = {
+    "main": (),
+    "today": ("t",),
+    "form": ("a",),
+    "brief": ("j", "b"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_snapshot(snap_compare, demo_store, view, size):
+    app = make_app(demo_store)
+
+    async def run_before(pilot):
+        await settle(pilot, app)
+        for key in VIEWS[view]:
+            await pilot.press(key)
+            await settle(pilot, app)
+        for inp in app.screen.query(Input):
+            inp.cursor_blink = False
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
