@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kinship.errors import StoreError
 from kinship.store import close_store, migrations, open_store
 from kinship.store.models import MODELS
 
@@ -44,15 +45,26 @@ def test_migration_numbers_are_unique_and_contiguous() -> None:
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-def test_upgrade_keeps_a_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upgrade_from_schema_1_keeps_a_backup(tmp_path: Path) -> None:
+    from kinship.store.db import Store, _make_sqlite
+    from kinship.store.models import Contact, database
+
     path = tmp_path / "old.db"
-    s = open_store(path)
-    s.db.execute_sql("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    close_store()
-    # Schema 0 → 1 re-runs 0001 (CREATE TABLE IF NOT EXISTS), after copying the file.
-    with pytest.raises(Exception, match="needs an upgrade"):
+    db = _make_sqlite(path)
+    database.initialize(db)
+    old = Store(db=db, target=str(path), path=path)
+    migrations.apply(old, migrations.steps()[:1])
+    Contact.create(uid="u1", display_name="Ada", sort_name="ada")
+    db.close()
+
+    with pytest.raises(StoreError, match="needs an upgrade"):
         open_store(path, upgrade=False)
+    store = open_store(path)
+    assert migrations.schema_version(store) == migrations.latest()
+    assert Contact.get(Contact.uid == "u1").display_name == "Ada"
+    upgraded = _schema(store.db)
     close_store()
-    open_store(path)
+    assert (tmp_path / "old.db.v1.bak").exists()
+    fresh = open_store(tmp_path / "fresh.db")
+    assert upgraded == _schema(fresh.db)
     close_store()
-    assert (tmp_path / "old.db.v0.bak").exists()

@@ -73,6 +73,11 @@ class Contact(BaseModel):
     last_interaction_at = DateTimeField(null=True, index=True)
     next_due_at = DateField(null=True, index=True)
 
+    class Meta:
+        # The contact list filters archived and orders by name or due date: these let SQLite
+        # walk one index for a page instead of sorting every matching row.
+        indexes = ((("archived", "sort_name"), False), (("archived", "next_due_at"), False))
+
 
 class ContactField(BaseModel):
     contact = ForeignKeyField(Contact, backref="fields", on_delete="CASCADE")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from peewee import JOIN, SQL, ModelSelect, fn
+from peewee import JOIN, OP, SQL, Expression, ModelSelect, NodeList, Value, fn
 
 from kinship.errors import ValidationError
 from kinship.store import search
@@ -44,30 +44,37 @@ def parse(query: str) -> ParsedQuery:
     return ParsedQuery(" ".join(free), terms)
 
 
-def _like(value: str) -> str:
+def _contains(column: Any, value: str) -> Any:
+    """``column`` contains ``value`` (case-insensitive); ``%``, ``_`` and ``\\`` are literal.
+
+    SQLite's LIKE has no escape character unless ``ESCAPE`` names one."""
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    pattern = NodeList((Value(f"%{escaped}%"), SQL("ESCAPE '\\'")))
+    return Expression(column, OP.ILIKE, pattern)
 
 
 def _term(key: str, value: str, today: date) -> Any:
     low = value.casefold()
     if key == "name":
-        return (Contact.sort_name ** _like(low)) | (Contact.nickname ** _like(value))
+        return _contains(Contact.sort_name, low) | _contains(Contact.nickname, value)
     if key == "nick":
-        return Contact.nickname ** _like(value)
+        return _contains(Contact.nickname, value)
     if key == "org":
-        return Contact.organization ** _like(value)
+        return _contains(Contact.organization, value)
     if key == "title":
-        return Contact.title ** _like(value)
+        return _contains(Contact.title, value)
     if key in ("email", "phone"):
         norm = low if key == "email" else "".join(ch for ch in value if ch.isdigit()) or low
         sub = ContactField.select(ContactField.contact).where(
-            (ContactField.kind == key) & (ContactField.normalized ** _like(norm))
+            (ContactField.kind == key) & _contains(ContactField.normalized, norm)
         )
         return Contact.id.in_(sub)
     if key == "tag":
-        sub = ContactTag.select(ContactTag.contact).join(Tag).where(fn.LOWER(Tag.name) == low)
-        return Contact.id.in_(sub)
+        # Tags first (few rows), then the contact_tag index on tag: no scan of every link.
+        tag_ids = Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)
+        return Contact.id.in_(
+            ContactTag.select(ContactTag.contact).where(ContactTag.tag.in_(tag_ids))
+        )
     if key == "is":
         if low == "archived":
             return Contact.archived == True  # noqa: E712 - peewee expression
