@@ -81,7 +81,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def database_target(cli_value: str | None = None, settings: Settings | None = None) -> str:
     if cli_value:
         return cli_value
-    env = os.environ.get("KINSHIP_DB")
+    env = os.environ.get("KINSHIP_DB", "").strip()
     if env:
         return env
     if settings and settings.db:

@@ -38,6 +38,8 @@ def _shift(today: date, n: int, unit: str) -> date:
     months = n * (12 if unit == "year" else 1)
     y, m = divmod(today.month - 1 + months, 12)
     year, month = today.year + y, m + 1
+    if not date.min.year <= year <= date.max.year:
+        raise OverflowError("date value out of range")
     for day in (today.day, 30, 29, 28):
         try:
             return date(year, month, day)
@@ -58,10 +60,12 @@ def parse_date(text: str, today: date | None = None) -> date:
         return today - timedelta(days=1)
     if s == "tomorrow":
         return today + timedelta(days=1)
-    if m := _AGO.match(s):
-        return _shift(today, -_count(m.group(1)), m.group(2))
-    if m := _IN.match(s):
-        return _shift(today, _count(m.group(1)), m.group(2))
+    if m := _AGO.match(s) or _IN.match(s):
+        sign = -1 if s.endswith("ago") else 1
+        try:
+            return _shift(today, sign * _count(m.group(1)), m.group(2))
+        except (OverflowError, ValueError):
+            raise ValidationError(f"date out of range: {text!r}") from None
     if m := _REL.match(s):
         which, name = m.group(1) or "last", m.group(2)
         target = next(i for i, d in enumerate(_WEEKDAYS) if d.startswith(name[:3]))
@@ -90,11 +94,18 @@ def parse_datetime(text: str, now: datetime | None = None) -> datetime:
             dt = datetime.fromisoformat(s)
         except ValueError:
             raise ValidationError(f"not a date and time: {text!r}; {HELP}") from None
-        return dt if dt.tzinfo else dt.astimezone()
-    day = parse_date(s, now.date())
-    if day == now.date():
-        return now
-    return datetime.combine(day, time(12, 0)).astimezone()
+    else:
+        day = parse_date(s, now.date())
+        if day == now.date():
+            return now
+        dt = datetime.combine(day, time(12, 0))
+    try:
+        # Local time and the store's UTC must both exist (not so near year 1 or 9999).
+        dt = dt if dt.tzinfo else dt.astimezone()
+        dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError(f"date out of range: {text!r}") from None
+    return dt
 
 
 def parse_partial(text: str) -> PartialDate:

@@ -69,16 +69,24 @@ def _settings(snapshot: ContactSnapshot, name: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _int(settings: Mapping[str, Any], key: str, default: int, minimum: int = 0) -> int:
-    """An integer setting ≥ ``minimum``; missing or malformed values give ``default``."""
+#: The largest day count a setting may hold (ten years, as for cadences); beyond it date
+#: arithmetic would overflow, so such a value is malformed like any other.
+MAX_DAYS = 3650
+
+
+def _int(
+    settings: Mapping[str, Any], key: str, default: int, minimum: int = 0, maximum: int = MAX_DAYS
+) -> int:
+    """An integer setting in ``minimum..maximum``; missing or malformed values give
+    ``default``."""
     value = settings.get(key)
     if isinstance(value, bool) or value is None:
         return default
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
-    return number if number >= minimum else default
+    return number if minimum <= number <= maximum else default
 
 
 def _float(settings: Mapping[str, Any], key: str, default: float, minimum: float = 0.0) -> float:
@@ -388,7 +396,7 @@ def give_first(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
         return
     settings = _settings(snapshot, GIVE_FIRST)
     ratio = _float(settings, "ratio", 2.0)
-    min_received = _int(settings, "min_received", 2, minimum=1)
+    min_received = _int(settings, "min_received", 2, minimum=1, maximum=10**6)
     quiet = _int(settings, "quiet_days", 90)
     every = _int(settings, "every_days", 60, minimum=1)
     show = max(1, min(_int(settings, "show_days", 7, minimum=1), every))

@@ -8,12 +8,14 @@ Textual is imported only when the TUI is launched.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from kinship import __version__
 from kinship.errors import KinshipError
@@ -89,10 +91,29 @@ class Context:
         self.out.write(text + "\n")
 
     def json(self, data: Any) -> None:
-        self.out.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+        self.out.write(self.dumps(data, indent=2) + "\n")
+
+    def dumps(self, data: Any, *, indent: int | None = None) -> str:
+        """JSON text for ``out``: UTF-8, or ASCII escapes when ``out`` cannot encode UTF-8
+        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same."""
+        encoding = (getattr(self.out, "encoding", None) or "utf-8").lower().replace("_", "-")
+        return json.dumps(
+            data,
+            ensure_ascii=not encoding.startswith("utf"),
+            indent=indent,
+            default=_json_default,
+        )
 
     def warn(self, text: str) -> None:
-        self.err.write(f"kinship: {text}\n")
+        self.err.write(error_line(text))
+
+
+def error_line(text: str) -> str:
+    """``kinship: <text>`` as one line; control characters in it (from a name, a query, a
+    file) are shown as escapes, never sent raw to the terminal."""
+    from kinship.text import visible
+
+    return f"kinship: {visible(' '.join(text.split()))}\n"
 
 
 def _json_default(value: Any) -> Any:
@@ -132,8 +153,28 @@ class CommandRegistry:
         return parser
 
 
+_YEARLESS = re.compile(r"--\d\d-?\d\d")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with what it echoes of the command line made visible: "unrecognized
+    arguments" quotes the words raw, and a word may hold escape sequences."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        # A year-less date (``--birthday --04-15``) is a value, not an unknown option.
+        if _YEARLESS.fullmatch(arg_string):
+            return None
+        return super()._parse_optional(arg_string)
+
+    def error(self, message: str) -> NoReturn:
+        from kinship.text import visible
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")
+
+
 def _common() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+    p = ArgumentParser(add_help=False)
     p.add_argument(
         "--db",
         metavar="PATH|URL",
@@ -153,7 +194,7 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
     import importlib
 
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="kinship",
         description="Build and keep strong relationships. With no command, opens the app.",
         parents=[common],
@@ -180,8 +221,8 @@ def main(
     argv: Iterable[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = _tolerant(out or sys.stdout)
+    err = _tolerant(err or sys.stderr)
     host = None
     try:
         parser = build_parser()
@@ -197,16 +238,29 @@ def main(
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     except KinshipError as exc:
-        err.write(f"kinship: {exc}\n")
+        err.write(error_line(str(exc)))
         return 1
     if not hasattr(args, "db"):
         args.db = None
+    elif not args.db.strip():
+        # An empty --db (an unset variable in a script) must not fall back to the real store.
+        err.write(error_line("--db needs a path or URL"))
+        return 2
     if not hasattr(args, "no_plugins"):
         args.no_plugins = False
     if os.environ.get("KINSHIP_NO_PLUGINS"):
         args.no_plugins = True
     ctx = Context(args=args, out=out, err=err, _host=host)
     return run(ctx)
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """A terminal that cannot show a character gets an escape, not a traceback."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+        with contextlib.suppress(Exception):
+            reconfigure(errors="backslashreplace")
+    return stream
 
 
 def _first_command(argv: list[str]) -> str | None:
@@ -247,7 +301,13 @@ def run(ctx: Context) -> int:
         ctx.warn(str(exc))
         return 1
     except PeeweeException as exc:
-        ctx.warn(f"database error: {_one_line(exc)}")
+        from kinship.store.db import describe_error
+
+        ctx.warn(f"database error: {describe_error(exc)}")
+        return 1
+    except UnicodeEncodeError as exc:
+        # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
+        ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
         return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):

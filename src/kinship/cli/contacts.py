@@ -182,10 +182,10 @@ def _contacts_args(p: argparse.ArgumentParser) -> None:
 def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.store import queries
 
-    ctx.open()
-    q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    ctx.open()
+    q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
     if args.limit:
         q = q.limit(args.limit)
     # Stream in pages so a 100k-contact list never sits in memory at once.
@@ -204,9 +204,7 @@ def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
             break
         for item in contact_summary(page):
             if args.json:
-                import json
-
-                ctx.out.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
+                ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item))
             else:
                 ctx.print(_line(item))
             first = False
@@ -437,6 +435,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
                 ) from None
     if not changes and args.email is None and args.phone is None:
         raise UsageError("nothing to change; see `kinship edit --help`")
+    if args.strategy:
+        _check_strategies(args.strategy, ctx)
     updated = contacts.update(
         c.uid,
         args.if_version if args.if_version is not None else c.version,
@@ -449,6 +449,18 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.print(f"updated {visible(updated.display_name)} (version {updated.version})")
     return 0
+
+
+def _check_strategies(text: str, ctx: Context) -> None:
+    """A misspelt strategy name would silently stop this person's follow-ups."""
+    from kinship.errors import ValidationError
+
+    known = {s.name for s in ctx.host.strategies()}
+    for name in (n.strip() for n in text.split(",")):
+        if name and name not in known:
+            raise ValidationError(
+                f"no follow-up strategy named {name!r} (installed: {', '.join(sorted(known))})"
+            )
 
 
 def _archive_args(p: argparse.ArgumentParser) -> None:

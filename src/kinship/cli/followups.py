@@ -119,8 +119,6 @@ def _due_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
-    import json
-
     from kinship.services import followups
 
     within = _within(args.within)
@@ -133,9 +131,7 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
         first = True
         ctx.out.write("[")
         for item in items:
-            ctx.out.write(
-                ("\n  " if first else ",\n  ") + json.dumps(item.to_json(), ensure_ascii=False)
-            )
+            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item.to_json()))
             first = False
         ctx.out.write("]\n" if first else "\n]\n")
     else:

@@ -79,7 +79,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     reports: list[ImportReport] = []
     for raw in args.paths:
         path = Path(raw)
-        if not path.exists():
+        if not raw or not path.exists():  # Path("") is the current folder
             report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
             report.problems.append(ImportProblem(raw, "no such file or folder", fatal=True))
         else:

@@ -563,6 +563,11 @@ class DueItem:
         }
 
 
+def _horizon(today: date, within: int) -> date:
+    """``today + within`` days; a huge ``within`` means everything (no overflow)."""
+    return today + timedelta(days=min(within, (date.max - today).days))
+
+
 def iter_due(
     today: date | None = None,
     *,
@@ -590,7 +595,7 @@ def iter_due(
         .join(Contact)
         .where(
             (FollowUp.status == "open")
-            & (FollowUp.due <= today + timedelta(days=within))
+            & (FollowUp.due <= _horizon(today, within))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
             & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
@@ -614,7 +619,7 @@ def due_counts(today: date | None = None, *, within: int = 7) -> dict[str, int]:
         .join(Contact)
         .where(
             (FollowUp.status == "open")
-            & (FollowUp.due <= today + timedelta(days=max(0, within)))
+            & (FollowUp.due <= _horizon(today, max(0, within)))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
             & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))

@@ -869,6 +869,11 @@ class _Run:
             if not isinstance(rec.occurred_at, datetime):
                 self.skip(rec, "interaction skipped: no date and time")
                 continue
+            try:
+                occurred_at = to_store(rec.occurred_at)
+            except (OverflowError, ValueError):
+                self.skip(rec, f"interaction {summary!r} skipped: date out of range")
+                continue
             who = {people[u] for u in rec.participants if u in people}
             missing = [u for u in rec.participants if u not in people]
             if not who:
@@ -883,7 +888,7 @@ class _Run:
                 self.problem(rec, f"interaction {summary!r}: event {rec.event_uid!r} "
                                   "not found; not linked")
             values: dict[str, Any] = {
-                "occurred_at": to_store(rec.occurred_at),
+                "occurred_at": occurred_at,
                 "kind": kind,
                 "summary": summary,
                 "notes": (rec.notes or "").strip(),
@@ -966,13 +971,19 @@ class _Run:
             if kind not in NOTE_KINDS:
                 self.problem(rec, f"unknown note kind {kind!r}; kept as 'general'")
                 kind = "general"
+            try:
+                created_at = to_store(rec.created_at) if rec.created_at else None
+                updated_at = to_store(rec.updated_at) if rec.updated_at else None
+            except (OverflowError, ValueError):
+                self.skip(rec, "note skipped: date out of range")
+                continue
             row = existing.get((cid, body))
             if row is None:
-                created = to_store(rec.created_at) if rec.created_at else self.now
+                created = created_at or self.now
                 values: dict[str, Any] = {
                     "contact": cid, "kind": kind, "body": body, "pinned": bool(rec.pinned),
                     "created_at": created,
-                    "updated_at": to_store(rec.updated_at) if rec.updated_at else created,
+                    "updated_at": updated_at or created,
                 }
                 new_id = EmpathyNote.insert(values).execute()
                 existing[(cid, body)] = EmpathyNote(id=new_id, **values)
@@ -987,7 +998,7 @@ class _Run:
             if not changes:
                 self.report.unchanged += 1
                 continue
-            changes["updated_at"] = to_store(rec.updated_at) if rec.updated_at else self.now
+            changes["updated_at"] = updated_at or self.now
             EmpathyNote.update(changes).where(EmpathyNote.id == row.id).execute()
             for k, v in changes.items():
                 setattr(row, k, v)

@@ -77,6 +77,17 @@ class Store:
 _current: Store | None = None
 
 
+def describe_error(exc: BaseException) -> str:
+    """A database error as one line; a lock held past the busy timeout says so plainly."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if "database is locked" in text or "database is busy" in text:
+        return (
+            f"the database is busy: another program kept it locked for over "
+            f"{BUSY_TIMEOUT_S:g} s; try again"
+        )
+    return text
+
+
 def _safe(target: str) -> str:
     from kinship.config import describe_target
 
@@ -149,18 +160,17 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         database.initialize(db)
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured as exc:
-        raise StoreError(f"{_safe(target)}: {exc} (pip install 'kinship[postgres]')") from None
+        hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
+        raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
-        raise StoreError(
-            f"{_safe(target)}: cannot open database: {' '.join(str(exc).split())}"
-        ) from None
+        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
     store = Store(db=db, target=target, path=path.resolve() if path else None)
     try:
         migrations.prepare(store, upgrade=upgrade)
         search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {exc}") from None
+        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
     except StoreError:
         store.close()
         raise
