@@ -5,11 +5,26 @@ Plugin authors need only ``from kinship import hookimpl`` and :mod:`kinship.reco
 
 from __future__ import annotations
 
-import pluggy
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["__version__", "hookimpl"]
 
 __version__ = "0.1.0"
 
-#: Marks plugin hook implementations: ``@hookimpl`` over ``def kinship_register_importers(...)``.
-hookimpl = pluggy.HookimplMarker("kinship")
+if TYPE_CHECKING:
+    import pluggy
+
+    #: Marks plugin hook implementations: ``@hookimpl`` over ``def kinship_register_…``.
+    hookimpl: pluggy.HookimplMarker
+
+
+def __getattr__(name: str) -> Any:
+    # pluggy is imported on first use of ``hookimpl``, not by ``kinship --version`` or
+    # commands that never load plugins (~12 ms of start-up).
+    if name == "hookimpl":
+        import pluggy
+
+        marker = pluggy.HookimplMarker("kinship")
+        globals()["hookimpl"] = marker
+        return marker
+    raise AttributeError(f"module 'kinship' has no attribute {name!r}")

@@ -74,9 +74,10 @@ class Contact(BaseModel):
     next_due_at = DateField(null=True, index=True)
 
     class Meta:
-        # The contact list filters archived and orders by name or due date: these let SQLite
-        # walk one index for a page instead of sorting every matching row.
-        indexes = ((("archived", "sort_name"), False), (("archived", "next_due_at"), False))
+        # The contact list filters archived and orders by name: SQLite walks this index for
+        # a page instead of sorting every row. (An (archived, next_due_at) twin misled the
+        # planner into reading every active contact in due order for unrelated filters.)
+        indexes = ((("archived", "sort_name"), False),)
 
 
 class ContactField(BaseModel):
@@ -90,7 +91,11 @@ class ContactField(BaseModel):
     position = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("contact", "kind", "position"), False),)
+        indexes = (
+            (("contact", "kind", "position"), False),
+            # Covers email:/phone: substring filters: a scan of this index, not of the table.
+            (("kind", "normalized", "contact"), False),
+        )
 
 
 class Tag(BaseModel):

@@ -99,7 +99,13 @@ def contacts(
     q = Contact.select()
     wants_archived = any(k == "is" and v.casefold() == "archived" for k, v in parsed.terms)
     if not include_archived and not wants_archived:
-        q = q.where(Contact.archived == False)  # noqa: E712
+        if parsed.text or parsed.terms:
+            # "+ 0" keeps SQLite off the (archived, sort_name) index when another filter is
+            # there: walking every active contact in name order to test a LIKE is slower
+            # than the filter's own plan (FTS rowids, a tag lookup, or one table scan).
+            q = q.where((Contact.archived + 0) == 0)
+        else:
+            q = q.where(Contact.archived == False)  # noqa: E712
     if parsed.text:
         q = q.where(search.matching(parsed.text))
     for key, value in parsed.terms:

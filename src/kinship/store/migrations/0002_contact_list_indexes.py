@@ -1,4 +1,5 @@
-"""0002: indexes for the contact list's pages (archived + name, archived + due date)."""
+"""0002: indexes for the contact list: archived + name (pages), field kind + normalised
+value + contact (covering ``email:``/``phone:`` filters)."""
 
 from __future__ import annotations
 
@@ -10,5 +11,5 @@ from playhouse.migrate import migrate
 def up(db: Any, migrator: Any) -> None:
     migrate(
         migrator.add_index("contact", ("archived", "sort_name"), False),
-        migrator.add_index("contact", ("archived", "next_due_at"), False),
+        migrator.add_index("contact_field", ("kind", "normalized", "contact_id"), False),
     )
