@@ -80,33 +80,13 @@ def register(cli: CommandRegistry) -> None:
 
 
 def contact_summary(contacts: list[Any]) -> list[dict[str, Any]]:
-    """The stable JSON shape of ``contacts --json`` (DESIGN §7), two extra queries in all."""
-    from kinship.dates import from_store
+    """The stable JSON objects of ``contacts --json`` (DESIGN §7), in the given order."""
     from kinship.store import queries
+    from kinship.store.models import Contact
 
     ids = [c.id for c in contacts]
-    fields = queries.fields_by_contact(ids)
-    tags = queries.tags_by_contact(ids)
-    out = []
-    for c in contacts:
-        last = from_store(c.last_interaction_at)
-        out.append(
-            {
-                "uid": c.uid,
-                "display_name": c.display_name,
-                "nickname": c.nickname,
-                "organization": c.organization,
-                "title": c.title,
-                "emails": [f.value for f in fields[c.id] if f.kind == "email"],
-                "phones": [f.value for f in fields[c.id] if f.kind == "phone"],
-                "tags": tags[c.id],
-                "birthday": c.birthday,
-                "last_interaction_at": last.isoformat() if last else None,
-                "next_due_at": c.next_due_at.isoformat() if c.next_due_at else None,
-                "archived": bool(c.archived),
-            }
-        )
-    return out
+    by_uid = {d["uid"]: d for d in queries.summaries(Contact.select().where(Contact.id.in_(ids)))}
+    return [by_uid[c.uid] for c in contacts]
 
 
 def _line(item: dict[str, Any]) -> str:
@@ -188,29 +168,16 @@ def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
     q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
     if args.limit:
         q = q.limit(args.limit)
-    # Stream in pages so a 100k-contact list never sits in memory at once.
-    page_size = 500
+    # One streamed statement: a 100k-contact list never sits in memory at once.
     first = True
     if args.json:
         ctx.out.write("[")
-    offset = 0
-    while True:
-        page = list(
-            q.clone()
-            .offset(offset)
-            .limit(min(page_size, args.limit - offset) if args.limit else page_size)
-        )
-        if not page:
-            break
-        for item in contact_summary(page):
-            if args.json:
-                ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item))
-            else:
-                ctx.print(_line(item))
-            first = False
-        offset += len(page)
-        if len(page) < page_size or (args.limit and offset >= args.limit):
-            break
+    for item in queries.summaries(q):
+        if args.json:
+            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item))
+        else:
+            ctx.print(_line(item))
+        first = False
     if args.json:
         ctx.out.write("\n]\n" if not first else "]\n")
     return 0
