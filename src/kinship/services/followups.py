@@ -550,6 +550,7 @@ class DueItem:
     strategy: str
     priority: int
     followup_id: int
+    contact_id: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The stable ``due --json`` shape (DESIGN §7)."""
@@ -572,11 +573,13 @@ def iter_due(
     today: date | None = None,
     *,
     within: int = 7,
-    kind: str | None = None,
+    kind: str | Iterable[str] | None = None,
     limit: int | None = None,
+    by_urgency: bool = False,
 ) -> Iterator[DueItem]:
     """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
-    oldest due first — one indexed query, streamed. Call :func:`refresh_stale` first."""
+    oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
+    query, streamed. Call :func:`refresh_stale` first."""
     eng = engine()
     today = today or eng.today()
     if within < 0:
@@ -591,6 +594,7 @@ def iter_due(
             FollowUp.origin,
             FollowUp.priority,
             FollowUp.id,
+            Contact.id,
         )
         .join(Contact)
         .where(
@@ -600,14 +604,19 @@ def iter_due(
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
             & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
         )
-        .order_by(FollowUp.due, FollowUp.priority, Contact.sort_name, FollowUp.id)
     )
-    if kind:
+    if by_urgency:
+        q = q.order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)
+    else:
+        q = q.order_by(FollowUp.due, FollowUp.priority, Contact.sort_name, FollowUp.id)
+    if isinstance(kind, str):
         q = q.where(FollowUp.kind == kind.strip().lower())
+    elif kind is not None:
+        q = q.where(FollowUp.kind.in_(sorted(kind)))
     if limit:
         q = q.limit(limit)
-    for uid, name, k, due, reason, origin, priority, fid in q.tuples().iterator():
-        yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid)
+    for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
+        yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 
 def due_counts(today: date | None = None, *, within: int = 7) -> dict[str, int]:
@@ -650,6 +659,8 @@ class TodayGroup:
     key: str
     title: str
     items: tuple[DueItem, ...]
+    #: How many are due in this group (more than ``items`` when a limit cut the list).
+    total: int = 0
 
 
 #: The Today view's sections, in order: (key, title, kinds). "other" takes the rest.
@@ -663,34 +674,35 @@ TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
 
 
 def today_groups(
-    today: date | None = None, *, within: int = 7, refresh: bool = True
+    today: date | None = None,
+    *,
+    within: int = 7,
+    refresh: bool = True,
+    limit: int | None = None,
 ) -> list[TodayGroup]:
     """The Today view: what is due by ``today + within``, grouped by why.
 
     Returns the non-empty groups of :data:`TODAY_GROUPS` in that order, each with its items
-    sorted most urgent first (priority, then due date, then name). With ``refresh`` (the
-    default) the follow-ups are first brought up to date (:func:`refresh_stale`: instant on
-    the same day, a catch-up on the first call of a day) — run it in a worker, or call
+    sorted most urgent first (priority, then due date, then name) and its ``total``. With
+    ``limit``, each group holds at most that many items (one indexed query per group plus
+    one count: what a screen shows, fast at 100k contacts). With ``refresh`` (the default)
+    the follow-ups are first brought up to date (:func:`refresh_stale`: instant on the same
+    day, a catch-up on the first call of a day) — run it in a worker, or call
     ``refresh_stale()`` in one and then ``today_groups(refresh=False)``.
     """
     if refresh:
         refresh_stale(today)
-    items = due_items(today, within=within)
-    buckets: dict[str, list[DueItem]] = {key: [] for key, _, _ in TODAY_GROUPS}
-    for item in items:
-        key = next((k for k, _, kinds in TODAY_GROUPS if item.kind in kinds), "other")
-        buckets[key].append(item)
-    return [
-        TodayGroup(
-            key,
-            title,
-            tuple(
-                sorted(buckets[key], key=lambda i: (i.priority, i.due, i.display_name.casefold()))
-            ),
-        )
-        for key, title, _ in TODAY_GROUPS
-        if buckets[key]
-    ]
+    counts = due_counts(today, within=within)
+    known = frozenset().union(*(kinds for _, _, kinds in TODAY_GROUPS))
+    groups = []
+    for key, title, kinds in TODAY_GROUPS:
+        wanted = kinds if key != "other" else frozenset(counts) - known
+        total = sum(counts.get(k, 0) for k in wanted)
+        if not total:
+            continue
+        items = iter_due(today, within=within, kind=wanted, limit=limit, by_urgency=True)
+        groups.append(TodayGroup(key, title, tuple(items), total))
+    return groups
 
 
 _ONELINE = (
