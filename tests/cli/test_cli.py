@@ -201,3 +201,44 @@ def test_core_never_imports_textual(tmp_path) -> None:
         env={**__import__("os").environ, "KINSHIP_NO_PLUGINS": "1"},
     )
     assert r.returncode == 0, r.stderr
+
+
+def test_note_edit_delete_and_unlog(cli) -> None:
+    cli("add", "Ada")
+    note = cli("note", "Ada", "likes tea", "--json").json()
+    assert f"#{note['id']}" in cli("show", "Ada").out
+    r = cli(
+        "note-edit",
+        str(note["id"]),
+        "--text",
+        "likes green tea",
+        "--kind",
+        "preference",
+        "--pin",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    assert r.json() == {
+        "id": note["id"],
+        "kind": "preference",
+        "body": "likes green tea",
+        "pinned": True,
+    }
+    assert cli("note-edit", str(note["id"])).code == 2
+    # Without a terminal to ask, deleting needs --yes and changes nothing otherwise.
+    r = cli("note-delete", str(note["id"]))
+    assert r.code == 2 and "--yes" in r.err
+    assert len(cli("show", "Ada", "--json").json()["notes"]) == 1
+    assert cli("note-delete", str(note["id"]), "--yes").code == 0
+    assert cli("show", "Ada", "--json").json()["notes"] == []
+    assert cli("note-delete", "999", "--yes").code == 1
+
+    cli("log", "tea", "--with", "Ada", "--date", "yesterday")
+    shown = cli("show", "Ada", "--json").json()
+    uid = shown["interactions"][0]["uid"]
+    assert cli("unlog", uid).code == 2
+    r = cli("unlog", uid, "--yes")
+    assert r.code == 0 and "deleted meeting" in r.out
+    after = cli("show", "Ada", "--json").json()
+    assert after["interactions"] == [] and after["last_interaction_at"] is None
+    assert cli("unlog", uid, "--yes").code == 1

@@ -7,6 +7,8 @@ import argparse
 from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
+from kinship.errors import KinshipError
+from kinship.errors import NotFound as NotFoundError
 from kinship.text import visible
 
 
@@ -66,6 +68,22 @@ def register(cli: CommandRegistry) -> None:
         run=cmd_note,
         configure=_note_args,
         json_output=True,
+    )
+    cli.command(
+        "note-edit",
+        help="change an empathy note (its number is in `show`)",
+        run=cmd_note_edit,
+        configure=_note_edit_args,
+        json_output=True,
+    )
+    cli.command(
+        "note-delete", help="delete an empathy note", run=cmd_note_delete, configure=_delete_args
+    )
+    cli.command(
+        "unlog",
+        help="delete a logged interaction (its UID is in `show --json`)",
+        run=cmd_unlog,
+        configure=_delete_args,
     )
     cli.command(
         "event",
@@ -331,7 +349,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if data["notes"]:
         ctx.print("Empathy notes:")
         for n in data["notes"]:
-            ctx.print(f"  {'* ' if n['pinned'] else '  '}[{n['kind']}] {v(n['body'])}")
+            pin = "*" if n["pinned"] else " "
+            ctx.print(f"  {pin} #{n['id']} [{n['kind']}] {v(n['body'])}")
     if data["interactions"]:
         ctx.print("Interactions:")
         for i in data["interactions"][:20]:
@@ -637,6 +656,82 @@ def cmd_note(args: argparse.Namespace, ctx: Context) -> int:
         ctx.json({"id": n.id, "contact": c.uid, "kind": n.kind, "body": n.body, "pinned": n.pinned})
     else:
         ctx.print(f"noted ({n.kind}) for {visible(c.display_name)}")
+    return 0
+
+
+def _note_edit_args(p: argparse.ArgumentParser) -> None:
+    from kinship.records import NOTE_KINDS
+
+    p.add_argument("id", type=int, help="the note's number (#N in `show`)")
+    p.add_argument("--text", help="new text")
+    p.add_argument("--kind", help=", ".join(NOTE_KINDS))
+    pin = p.add_mutually_exclusive_group()
+    pin.add_argument("--pin", dest="pinned", action="store_const", const=True)
+    pin.add_argument("--unpin", dest="pinned", action="store_const", const=False)
+
+
+def cmd_note_edit(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import notes
+
+    if args.text is None and args.kind is None and args.pinned is None:
+        raise UsageError("nothing to change; give --text, --kind, --pin or --unpin")
+    ctx.open()
+    n = notes.update(args.id, body=args.text, kind=args.kind, pinned=args.pinned)
+    if args.json:
+        ctx.json({"id": n.id, "kind": n.kind, "body": n.body, "pinned": n.pinned})
+    else:
+        ctx.print(f"note #{n.id} updated")
+    return 0
+
+
+def _delete_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="what to delete")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+
+
+def _confirm(ctx: Context, args: argparse.Namespace, what: str) -> None:
+    """Destructive commands ask on a terminal; scripts say --yes."""
+    import sys
+
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"refusing to delete {what} without --yes (no terminal to ask)")
+    ctx.err.write(f"delete {what}? [y/N] ")
+    ctx.err.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise KinshipError("nothing deleted")
+
+
+def cmd_note_delete(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import notes
+    from kinship.store.models import EmpathyNote
+
+    try:
+        note_id = int(args.id)
+    except ValueError:
+        raise UsageError(f"a note number, not {args.id!r}") from None
+    ctx.open()
+    note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
+    if note is None:
+        raise NotFoundError(f"no note #{note_id}")
+    _confirm(ctx, args, f"note #{note_id} ({visible(note.body[:40])})")
+    notes.delete(note_id)
+    ctx.print(f"deleted note #{note_id}")
+    return 0
+
+
+def cmd_unlog(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import interactions
+    from kinship.store.models import Interaction
+
+    ctx.open()
+    row = Interaction.get_or_none(Interaction.uid == args.id)
+    if row is None:
+        raise NotFoundError(f"no interaction with UID {args.id!r}")
+    _confirm(ctx, args, f"{row.kind} {visible(row.summary[:40])!r}")
+    rec = interactions.delete(args.id)
+    ctx.print(f"deleted {rec.kind} of {rec.occurred_at.date()} ({visible(rec.summary)})")
     return 0
 
 
