@@ -87,4 +87,6 @@ def apply(store: Store, todo: list[Step]) -> None:
             if store.db.table_exists("meta"):
                 from kinship.store.models import Meta
 
-                Meta.replace(key="schema_version", value=str(step.number)).execute()
+                # Delete + insert: portable (REPLACE is SQLite's, not PostgreSQL's).
+                Meta.delete().where(Meta.key == "schema_version").execute()
+                Meta.create(key="schema_version", value=str(step.number))
