@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -49,12 +50,33 @@ def tui_store(tmp_path: Path) -> Iterator[Store]:
         close_store()
 
 
-@pytest.fixture
-def demo_store(tui_store: Store) -> Store:
-    from kinship.services import demo
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample store, generated once per session; each test opens a copy of the file."""
+    from kinship.builtin.strategies import default_strategies
+    from kinship.config import Settings
+    from kinship.services import demo, followups
 
-    demo.generate(60, seed=3, today=TODAY)
-    return tui_store
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    open_store(path)
+    try:
+        followups.use(default_strategies(), Settings(), today=TODAY)
+        demo.generate(60, seed=3, today=TODAY)
+    finally:
+        followups.reset()
+        close_store()  # checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def demo_store(_demo_template: Path, tmp_path: Path) -> Iterator[Store]:
+    target = tmp_path / "tui.db"
+    shutil.copyfile(_demo_template, target)
+    s = open_store(target)
+    try:
+        yield s
+    finally:
+        close_store()
 
 
 def make_app(store: Store, **kw: Any) -> Any:
@@ -66,7 +88,7 @@ def make_app(store: Store, **kw: Any) -> Any:
 async def settle(pilot: Any, app: Any) -> None:
     """Let every worker and the messages they post finish (no sleeps)."""
     for _ in range(8):
-        await pilot.pause()
+        await pilot.pause(0)  # the screen's pending messages, without an idle wait
         if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
             break
         await app.workers.wait_for_complete()

@@ -235,6 +235,8 @@ async def test_merge_side_by_side(tui_store):
         form.query_one("#take-organization").value = True
         await pilot.pause()
         await save(pilot, app)
+        await pilot.press("y")  # a merge cannot be undone: it asks first
+        await settle(pilot, app)
         assert not isinstance(app.screen, FormScreen)
         merged = contacts.get(keep.uid)
         assert merged.organization == "Analytical Society" and merged.title == "Countess"
@@ -273,3 +275,121 @@ async def test_log_prefilled_after_interactions_keep_working(tui_store):
         await fill(pilot, app, summary="Caught up")
         await save(pilot, app)
         assert "overdue" not in screen_text(app).split("Timeline")[0]
+
+
+async def test_edit_note_prefilled_with_e_and_enter(tui_store):
+    ada = contacts.add("Ada Lovelace")
+    note = notes.add(ada, "Likes poetry", kind="interest")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        notes_list = app.main.query_one("#notes-list")
+        notes_list.focus()
+        notes_list.highlighted = 0
+        await pilot.press("e")
+        await settle(pilot, app)
+        form = app.screen
+        assert form.__class__.__name__ == "NoteForm"
+        assert form.value("body") == "Likes poetry" and form.value("kind") == "interest"
+        assert "Edit the note about Ada Lovelace" in screen_text(app)
+        await fill(pilot, app, body="Loves poetry (Byron's, not so much)", kind="preference")
+        await save(pilot, app)
+        row = EmpathyNote.get_by_id(note.id)
+        assert row.body == "Loves poetry (Byron's, not so much)" and row.kind == "preference"
+        assert EmpathyNote.select().count() == 1
+        assert "Byron's" in screen_text(app)
+        # Enter on a note opens the same form.
+        notes_list.focus()
+        notes_list.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "NoteForm"
+        assert app.screen.value("kind") == "preference"
+
+
+async def test_delete_interaction_from_timeline_and_undo(tui_store):
+    from datetime import datetime
+
+    ada = contacts.add("Ada Lovelace")
+    mary = contacts.add("Mary Somerville")
+    when = datetime(2025, 3, 1, 15, 30).astimezone()
+    row = interactions.log(
+        "Tea and engines", [ada.uid, mary.uid], kind="call", occurred_at=when, notes="long one"
+    )
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.main.selected.name == "Ada Lovelace"
+        timeline = app.main.query_one("#timeline")
+        timeline.focus()
+        timeline.highlighted = 0
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert Interaction.select().count() == 0
+        assert "Tea and engines" not in screen_text(app)
+        assert contacts.get(ada.uid).last_interaction_at is None
+        await pilot.press("u")
+        await settle(pilot, app)
+        back = Interaction.get()
+        assert back.uid == row.uid and back.kind == "call" and back.notes == "long one"
+        assert back.occurred_at == row.occurred_at
+        rec = interactions.interaction_record(back)
+        assert sorted(rec.participants) == sorted([ada.uid, mary.uid])
+        assert "Tea and engines" in screen_text(app)
+
+
+async def test_remove_relationship_from_relate_form_and_brief(tui_store):
+    ada = contacts.add("Ada Lovelace")
+    mary = contacts.add("Mary Somerville")
+    contacts.relate(ada.uid, mary.uid, "mentor")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("b")  # the brief lists them; r opens the relate form
+        await settle(pilot, app)
+        assert "mentor: Mary Somerville" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert app.screen.__class__.__name__ == "RelateForm"
+        assert "mentor: Mary Somerville" in screen_text(app)
+        await pilot.press("d")  # typed into the name field: nothing removed
+        await settle(pilot, app)
+        assert Relationship.select().count() == 1
+        rels = app.screen.query_one("#relations")
+        rels.focus()
+        rels.highlighted = 0
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert Relationship.select().count() == 0
+        assert "none yet" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("u")
+        await settle(pilot, app)
+        rel = Relationship.get()
+        assert rel.kind == "mentor" and rel.from_contact_id == ada.id
+
+
+async def test_merge_asks_before_it_merges(tui_store):
+    keep = contacts.add("Ada Lovelace")
+    contacts.add("Ada King")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(keep.uid)
+        await settle(pilot, app)
+        await pilot.press("m")
+        await settle(pilot, app)
+        await fill(pilot, app, other="Ada King")
+        await save(pilot, app)  # compare
+        await save(pilot, app)  # asks
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert "Merge Ada King into Ada Lovelace?" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MergeForm) and Contact.select().count() == 2
+        await save(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        assert Contact.select().count() == 1

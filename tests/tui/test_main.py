@@ -197,3 +197,102 @@ async def test_birthday_badge_emoji(tui_store):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert "🎂 in 3d" in screen_text(app)
+
+
+async def test_first_page_shows_before_the_count(tui_store, monkeypatch):
+    """A new search shows its first page at once ("100+ contacts · counting…"); the count is
+    a separate job, and when it lands the list (and its scrollable height) grows."""
+    import threading
+
+    from kinship.services import dataset
+    from kinship.tui import data
+
+    dataset.generate(150, 0, seed=2)
+    gate = threading.Event()
+    real_count = data.contact_count
+
+    def slow_count(*args, **kwargs):
+        gate.wait(5)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(data, "contact_count", slow_count)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        cl = app.main.query_one(ContactList)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if cl.loaded:
+                break
+        assert cl.total == 100 and not cl.counted
+        assert cl.virtual_size.height == 100
+        assert "100+ contacts · counting… · by name" in screen_text(app)
+        gate.set()
+        await settle(pilot, app)
+        assert cl.total == 150 and cl.counted
+        assert cl.virtual_size.height == 150
+        assert "150 contacts · by name" in screen_text(app)
+        await pilot.press("G")
+        assert cl.cursor == 149
+
+
+async def test_newer_keystroke_wins_over_a_stale_count(tui_store, monkeypatch):
+    """A count still running for an older query never overwrites the newer list."""
+    import threading
+
+    from kinship.services import dataset
+    from kinship.tui import data
+
+    dataset.generate(150, 0, seed=2)
+    contacts.add("Zenobia Quux")
+    gate = threading.Event()
+    real_count = data.contact_count
+    counted: list[str] = []
+
+    def slow_count(query, **kwargs):
+        gate.wait(5)
+        counted.append(query)
+        return real_count(query, **kwargs)
+
+    monkeypatch.setattr(data, "contact_count", slow_count)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        cl = app.main.query_one(ContactList)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if cl.loaded:
+                break
+        assert not cl.counted  # the count of the whole list is blocked on the gate
+        await pilot.press("slash", *"zenobia")
+        gate.set()
+        await settle(pilot, app)
+        assert cl.total == 1 and cl.counted
+        assert cl.current is not None and cl.current.name == "Zenobia Quux"
+        assert "1 contact · by name" in screen_text(app)
+        assert counted == [""]  # the old count ran (it was already blocked), then was dropped
+        assert app.main.search_latencies  # keystroke → list, as the budget is measured
+
+
+def test_cancellable_stops_a_running_query(tui_store):
+    """The progress handler stops a long statement once it is stale, and only inside."""
+    import pytest
+
+    from kinship.store import current
+    from kinship.tui import data
+
+    db = current().db
+    long_sql = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) "
+        "SELECT COUNT(*) FROM n"
+    )
+    calls = {"n": 0}
+
+    def stale() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 3  # fresh when checked before, stale while running
+
+    with pytest.raises(data.Cancelled), data.cancellable(stale, every=1000):
+        db.execute_sql(long_sql).fetchone()
+    # The handler is gone: the same statement now runs to the end.
+    assert db.execute_sql(long_sql).fetchone()[0] == 1_000_000
+    with pytest.raises(data.Cancelled), data.cancellable(lambda: True):
+        raise AssertionError("a stale job must not start")

@@ -39,9 +39,13 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store):
         # Clicking the name in the list, the timeline and the notes runs no action.
         await pilot.click("#contact-list", offset=(3, main.query_one("#contact-list").cursor))
         await pilot.click("#timeline", offset=(10, 1))
-        await pilot.click("#notes-list", offset=(5, 1))
+        await pilot.click("#notes-list", offset=(5, 1))  # opens the note (like Enter)
         await settle(pilot, app)
         assert app.is_running and app.return_code is None
+        assert app.screen.__class__.__name__ == "NoteForm"
+        assert app.screen.value("body") == "foo[/]"
+        await pilot.press("escape")
+        await settle(pilot, app)
 
         await pilot.press("b")
         await settle(pilot, app)
@@ -52,6 +56,7 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store):
         assert app.is_running
         await pilot.press("escape")
 
+        main.query_one("#contact-list").focus()  # (e in the notes pane edits the note)
         await pilot.press("e")
         await settle(pilot, app)
         assert isinstance(app.screen, ContactForm)

@@ -231,3 +231,35 @@ async def test_started_in_ms_is_logged(tui_store):
         await settle(pilot, app)
         assert app.startup_ms is not None and app.startup_ms > 0
         assert app.today == TODAY
+
+
+async def test_today_items_are_one_line_with_full_reason_below(tui_store):
+    """At 80×24 each item is one line (name, badge, reason cut with an ellipsis); the whole
+    reason of the highlighted item is shown under the list."""
+    old = datetime(2024, 8, 1, 12).astimezone()
+    for name in ("Ada Lovelace", "Charles Babbage"):
+        c = contacts.add(name, cadence_days=90)
+        interactions.log("Long ago", [c.uid], occurred_at=old)
+    app = make_app(tui_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("t")
+        await settle(pilot, app)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        first = today.current
+        assert first is not None and len(first.reason) > 50
+        lines = screen_text(app).splitlines()
+        rows = [line for line in lines if first.name in line]
+        item_line = next(line for line in rows if "d over" in line)
+        assert item_line.rstrip().endswith("…")
+        assert first.reason not in item_line
+        detail = str(today.query_one("#today-detail").render())
+        assert first.reason in detail.replace("\n", " ")
+        # Every line of the list is one item: the next name is on the next line.
+        i = lines.index(item_line)
+        assert "d over" in lines[i + 1]
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert today.current is not None and today.current.uid != first.uid
+        assert today.current.name in str(today.query_one("#today-detail").render())

@@ -123,11 +123,14 @@ class KinshipApp(App[None]):
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
-        self.load_plugins()
 
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - self.started_at) * 1000
         self.log.info(f"kinship started in {self.startup_ms:.0f} ms")
+        # After the first frame: the plugin host and the builtin strategies import a lot
+        # (zoneinfo alone pulls in sysconfig), and a thread importing next to the first
+        # paint slows it down through the GIL.
+        self.load_plugins()
 
     def on_unmount(self) -> None:
         def close() -> None:

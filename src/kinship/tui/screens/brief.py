@@ -27,6 +27,13 @@ class BriefScreen(ModalScreen[None]):
             "escape,b,q", "dismiss(None)", "Close", id="brief.close", tooltip="Close the brief"
         ),
         Binding("l", "log", "Log", id="brief.log", tooltip="Log an interaction now"),
+        Binding(
+            "r",
+            "relate",
+            "Relationships",
+            id="brief.relate",
+            tooltip="Relate to someone, or remove a relationship",
+        ),
     ]
     DEFAULT_CSS = """
     BriefScreen { align: center middle; }
@@ -65,6 +72,12 @@ class BriefScreen(ModalScreen[None]):
         self.dismiss(None)
         if main is not None:
             main.action_log()
+
+    def action_relate(self) -> None:
+        main = self.kapp.main
+        self.dismiss(None)
+        if main is not None:
+            main.action_relate()
 
 
 def render_brief(b: data.Brief, today: object) -> Content:
@@ -113,7 +126,11 @@ def render_brief(b: data.Brief, today: object) -> Content:
         lines.append(Content.styled("  nothing logged yet", "$text-muted"))
     if b.relations:
         lines.append(Content(""))
-        lines.append(Content.styled("People around them", "bold"))
+        lines.append(
+            Content.assemble(
+                ("People around them", "bold"), ("  (r to add or remove)", "$text-muted")
+            )
+        )
         for kind, name in b.relations[:6]:
             lines.append(Content.assemble((f"  {clean(kind)}: ", "$text-muted"), content(name)))
     return Content("\n").join(lines)

@@ -17,8 +17,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
+from textual.events import Mount
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    Switch,
+    TextArea,
+)
+from textual.widgets.option_list import Option
 
 from kinship.errors import Ambiguous, KinshipError, ValidationError
 from kinship.records import EVENT_KINDS, INTERACTION_KINDS, NOTE_KINDS, RELATIONSHIP_KINDS
@@ -26,6 +38,7 @@ from kinship.tui.safe import clean, content
 
 if TYPE_CHECKING:
     from kinship.tui.app import KinshipApp
+    from kinship.tui.data import NoteItem, RelationItem
 
 
 class FieldError(KinshipError):
@@ -482,20 +495,34 @@ class LogForm(FormScreen):
 
 
 class NoteForm(FormScreen):
-    """Add an empathy note (need, goal, challenge, family …)."""
+    """Add an empathy note (need, goal, challenge, family …), or edit one (``note``)."""
 
-    def __init__(self, uid: str, name: str) -> None:
+    def __init__(self, uid: str, name: str, *, note: NoteItem | None = None) -> None:
         super().__init__()
         self.uid, self.who = uid, name
+        self.note = note
 
     def heading(self) -> Content:
-        return Content.assemble("Note about ", content(self.who))
+        verb = "Edit the note about " if self.note is not None else "Note about "
+        return Content.assemble(verb, content(self.who))
 
     def fields(self) -> list[F]:
+        n = self.note
         return [
-            F("kind", "Kind", kind="select", value="general", options=NOTE_KINDS),
-            F("body", "Note", kind="area"),
-            F("pinned", "Pinned (shown first and in the brief)", kind="check"),
+            F(
+                "kind",
+                "Kind",
+                kind="select",
+                value=n.kind if n is not None else "general",
+                options=NOTE_KINDS,
+            ),
+            F("body", "Note", kind="area", value=n.body if n is not None else ""),
+            F(
+                "pinned",
+                "Pinned (shown first and in the brief)",
+                kind="check",
+                value=n.pinned if n is not None else False,
+            ),
         ]
 
     def validate(self) -> dict[str, Any] | None:
@@ -511,6 +538,11 @@ class NoteForm(FormScreen):
     def write(self, values: dict[str, Any]) -> str:
         from kinship.services import contacts, notes
 
+        if self.note is not None:
+            notes.update(
+                self.note.id, body=values["body"], kind=values["kind"], pinned=values["pinned"]
+            )
+            return self.uid
         contact = contacts.get(self.uid)
         notes.add(contact, values["body"], kind=values["kind"], pinned=values["pinned"])
         return self.uid
@@ -583,11 +615,27 @@ class EventForm(FormScreen):
 
 
 class RelateForm(FormScreen):
-    """Relate the selected contact to another (partner, mentor, introduced-by …)."""
+    """Relate the selected contact to another (partner, mentor, introduced-by …); the
+    relationships they already have are listed under the form, ``d`` removes one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "delete,d",
+            "remove",
+            "Remove",
+            id="relate.remove",
+            tooltip="Remove the highlighted relationship (undo with u)",
+        ),
+    ]
+    DEFAULT_CSS = """
+    RelateForm #relations { height: auto; max-height: 8; border: none; margin-top: 1; }
+    RelateForm #relations-title { color: $text-muted; margin-top: 1; }
+    """
 
     def __init__(self, uid: str, name: str) -> None:
         super().__init__()
         self.uid, self.who = uid, name
+        self.relations: list[RelationItem] = []
 
     def heading(self) -> Content:
         return Content.assemble("Relate ", content(self.who), " to …")
@@ -603,6 +651,77 @@ class RelateForm(FormScreen):
             ),
             F("other", "Other person", placeholder="a name"),
         ]
+
+    def compose_fields(self) -> ComposeResult:
+        yield from super().compose_fields()
+        yield Static(
+            "Their relationships (d removes the highlighted one)",
+            id="relations-title",
+            markup=False,
+        )
+        yield OptionList(id="relations")
+
+    @on(Mount)
+    async def _load_on_mount(self) -> None:  # FormScreen.on_mount runs too
+        await self.load_relations()
+
+    async def load_relations(self) -> None:
+        from kinship.services import contacts
+        from kinship.tui import data
+
+        def load() -> list[RelationItem]:
+            return data.relations(contacts.get(self.uid).id)
+
+        self.relations = await self.kapp.db(load)
+        ol = self.query_one("#relations", OptionList)
+        keep = ol.highlighted
+        ol.clear_options()
+        if not self.relations:
+            ol.add_option(Option(Content.styled("none yet", "$text-muted"), disabled=True))
+            return
+        ol.add_options(
+            [
+                Option(
+                    Content.assemble((f"{clean(r.label)}: ", "$text-muted"), content(r.other_name))
+                )
+                for r in self.relations
+            ]
+        )
+        if keep is not None:
+            ol.highlighted = min(keep, len(self.relations) - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove":
+            return self.query_one("#relations", OptionList).has_focus
+        return True
+
+    async def action_remove(self) -> None:
+        from kinship.services import contacts
+
+        ol = self.query_one("#relations", OptionList)
+        if ol.highlighted is None or ol.highlighted >= len(self.relations):
+            return
+        rel = self.relations[ol.highlighted]
+        try:
+            await self.kapp.db(contacts.unrelate, rel.from_uid, rel.to_uid, rel.kind)
+        except Exception as exc:
+            from kinship.tui.app import describe_error
+
+            self.error(None, describe_error(exc))
+            return
+        main = self.kapp.main
+        if main is not None:
+            from kinship.tui.screens.main import Undo
+
+            main.push_undo(
+                Undo(
+                    f"removed {rel.label} {clean(rel.other_name)}",
+                    lambda: contacts.relate(rel.from_uid, rel.to_uid, rel.kind),
+                )
+            )
+            main.refresh_all()
+        self.kapp.say(f"Removed: {rel.label} {rel.other_name} (u to undo)")
+        await self.load_relations()
 
     def validate(self) -> dict[str, Any] | None:
         if not self.value("other").strip():
@@ -644,6 +763,7 @@ class MergeForm(FormScreen):
         self.uid, self.who = uid, name
         self.other: dict[str, Any] | None = None
         self.mine: dict[str, Any] | None = None
+        self.confirmed = False
 
     def heading(self) -> Content:
         return Content.assemble("Merge into ", content(self.who))
@@ -726,7 +846,27 @@ class MergeForm(FormScreen):
         if self.other is None:
             await self.compare()
             return
+        if not self.confirmed:
+            other = self.other.get("display_name", "")
+            question = Content.assemble(
+                "Merge ",
+                content(other, "bold"),
+                " into ",
+                content(self.who, "bold"),
+                "?\n\n",
+                content(other),
+                " is removed afterwards (everything of theirs moves over). "
+                "A merge cannot be undone.",
+            )
+            self.app.push_screen(ConfirmScreen(question), self._answered)
+            return
         await super().action_save()
+
+    async def _answered(self, yes: bool | None) -> None:
+        if yes:
+            self.confirmed = True
+            await self.action_save()
+            self.confirmed = False
 
     @on(Input.Changed, "#f-other")
     def _changed(self) -> None:

@@ -21,11 +21,11 @@ INTRO = (
 def sections() -> list[tuple[str, list[BindingType]]]:
     from kinship.tui.app import KinshipApp
     from kinship.tui.screens.brief import BriefScreen
-    from kinship.tui.screens.forms import FormScreen
+    from kinship.tui.screens.forms import FormScreen, RelateForm
     from kinship.tui.screens.main import MainScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
-    from kinship.tui.widgets.panes import NotesPane
+    from kinship.tui.widgets.panes import EventsPane, NotesPane
 
     return [
         (
@@ -41,6 +41,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         ),
         ("Main screen", MainScreen.BINDINGS),
         ("Contact list", [*ContactList.BINDINGS, Binding("enter", "brief", "Open the brief")]),
+        ("Events pane", EventsPane.BINDINGS),
         ("Notes pane", NotesPane.BINDINGS),
         ("Today", TodayScreen.BINDINGS),
         ("Brief", BriefScreen.BINDINGS),
@@ -52,6 +53,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
                 Binding("tab", "next", "Next field"),
             ],
         ),
+        ("Relate form", RelateForm.BINDINGS),
     ]
 
 

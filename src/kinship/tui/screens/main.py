@@ -121,7 +121,7 @@ class MainScreen(Screen[None]):
             "Undo",
             show=False,
             id="main.undo",
-            tooltip="Undo the last archive or note deletion",
+            tooltip="Undo the last archive, deletion or removed relationship",
         ),
         Binding(
             "i",
@@ -173,6 +173,9 @@ class MainScreen(Screen[None]):
         ),
     ]
 
+    #: Focus the list once when the screen starts (each focus change recomposes the footer).
+    AUTO_FOCUS = "#contact-list"
+
     def __init__(self) -> None:
         super().__init__()
         self.listing = Listing()
@@ -181,6 +184,7 @@ class MainScreen(Screen[None]):
         self.undo_stack: list[Undo] = []
         self._search_gen = 0
         self._detail_gen = 0
+        self._upcoming: list[data.TimelineItem] | None = None
         self.active_pane = "contacts"
         #: Keystroke → list updated, in ms (the search budget is measured on this).
         self.search_latencies: list[float] = []
@@ -193,50 +197,56 @@ class MainScreen(Screen[None]):
     # ----------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        # The first frame holds only what it shows: the tab bar is mounted when the terminal
+        # is narrow (``_apply_size``), the welcome when the store turns out to be empty.
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
-        yield Tabs(
-            Tab("1 Contacts", id="tab-contacts"),
-            Tab("2 Events", id="tab-events"),
-            Tab("3 Notes", id="tab-notes"),
-            id="pane-tabs",
-        )
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
                 yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
                 yield Static(id="list-status", markup=False)
                 yield ContactList(today=self.kapp.today, plain=self.kapp.plain, id="contact-list")
-                yield Welcome(WELCOME, id="welcome", markup=False)
             yield EventsPane(id="events", classes="pane")
             yield NotesPane(id="notes", classes="pane")
         yield Footer()
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
-        self.query_one(ContactList).focus()
         self.query_one(NotesPane).show(None, [], self.kapp.today)
-        self.reload()
-        self.load_upcoming()
+        self.reload()  # nobody to select (empty store): the events pane shows what is upcoming
         self.load_today_count()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width)
 
     def _apply_size(self, width: int) -> None:
+        if width < NARROW and not self.query("#pane-tabs"):
+            self.mount(
+                Tabs(
+                    Tab("1 Contacts", id="tab-contacts"),
+                    Tab("2 Events", id="tab-events"),
+                    Tab("3 Notes", id="tab-notes"),
+                    id="pane-tabs",
+                    active=f"tab-{self.active_pane}",
+                ),
+                before="#panes",
+            )
         self.set_class(width < NARROW, "-narrow")
         self.set_class(width < PHONE, "-phone")
-        self.query_one(Footer).compact = width < PHONE
+        footer = self.query_one(Footer)
+        if footer.compact != (width < PHONE):
+            footer.compact = width < PHONE
 
     def action_pane(self, name: str) -> None:
         self.show_pane(name)
 
-    def show_pane(self, name: str) -> None:
+    def show_pane(self, name: str, *, focus: bool = True) -> None:
         self.active_pane = name
         for pane in PANES:
             self.query_one(f"#{pane}").set_class(pane == name, "-active")
-        tabs = self.query_one(Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
-        if self.has_class("-narrow"):
+        for tabs in self.query(Tabs):
+            if tabs.active != f"tab-{name}":
+                tabs.active = f"tab-{name}"
+        if focus and self.has_class("-narrow"):
             target = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}[
                 name
             ]
@@ -262,24 +272,31 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _reload(self, listing: Listing, gen: int, select_uid: str | None) -> None:
+        """Show the first page of a search as soon as it is fetched, then count.
+
+        Two jobs on the database thread: the page (and the cursor's position when a contact is
+        to be selected), then the ``COUNT``, which is what costs on broad queries. Both run in
+        :func:`data.cancellable` with this generation: a newer keystroke skips them if they
+        have not started and stops them if they have, so the database thread is free for it.
+        """
         today = self.kapp.today
 
-        def job() -> tuple[int, list[data.ContactRow], int, bool] | None:
-            if gen != self._search_gen:
-                return None  # a newer keystroke is already queued
-            cursor = 0
-            if select_uid is not None:
-                pos = data.position_of(
-                    select_uid, listing.query, listing.sort, archived=listing.archived, today=today
-                )
-                cursor = pos or 0
-            page = cursor // data.PAGE
-            if page == 0:
-                total, rows = data.first_window(
-                    listing.query, listing.sort, archived=listing.archived, today=today
-                )
-            else:
-                total = data.contact_count(listing.query, archived=listing.archived, today=today)
+        def stale() -> bool:
+            return gen != self._search_gen
+
+        def first() -> tuple[list[data.ContactRow], int, int, bool, bool]:
+            with data.cancellable(stale):
+                cursor = 0
+                if select_uid is not None:
+                    pos = data.position_of(
+                        select_uid,
+                        listing.query,
+                        listing.sort,
+                        archived=listing.archived,
+                        today=today,
+                    )
+                    cursor = pos or 0
+                page = cursor // data.PAGE
                 rows = data.contact_page(
                     listing.query,
                     listing.sort,
@@ -288,39 +305,66 @@ class MainScreen(Screen[None]):
                     limit=data.PAGE,
                     today=today,
                 )
-            empty = total == 0 and not listing.query and data.store_is_empty()
-            return total, rows, cursor, empty
+                known = page * data.PAGE + len(rows)
+                counted = len(rows) < data.PAGE  # a short page ends the list: that is the count
+                empty = known == 0 and not listing.query and data.store_is_empty()
+            return rows, cursor, known, counted, empty
+
+        def count() -> int:
+            with data.cancellable(stale):
+                return data.contact_count(listing.query, archived=listing.archived, today=today)
 
         try:
-            result = await self.kapp.db(job)
+            rows, cursor, known, counted, empty = await self.kapp.db(first)
+        except data.Cancelled:
+            return
         except Exception as exc:  # e.g. a malformed is: filter
-            from kinship.tui.app import describe_error
-
-            self.query_one("#list-status", Static).update(describe_error(exc))
+            self._status_error(exc)
             return
-        if result is None or gen != self._search_gen:
+        if stale():
             return
-        total, rows, cursor, empty = result
         cl = self.query_one(ContactList)
-        page = cursor // data.PAGE
-        cl.show(listing, total, rows, page=page, cursor=cursor)
+        cl.show(listing, known, rows, page=cursor // data.PAGE, cursor=cursor, counted=counted)
         if self._typed_at is not None:
             self.search_latencies.append((time.perf_counter() - self._typed_at) * 1000)
             self._typed_at = None
         if self.kapp.first_rows_ms is None:
             self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
             self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
+        if empty and not self.query("#welcome"):
+            await self.query_one("#contacts").mount(Welcome(WELCOME, id="welcome", markup=False))
         self.set_class(empty, "-empty")
         if empty and (
             self.focused is None or self.focused.id != "search" or not self.listing.query
         ):
             self.query_one("#welcome").focus()  # keys go to the bindings: a, i, ?
         self._status()
+        if counted:
+            return
+        try:
+            total = await self.kapp.db(count)
+        except data.Cancelled:
+            return
+        except Exception as exc:
+            self._status_error(exc)
+            return
+        if not stale():
+            cl.set_total(total)
+            self._status()
+
+    def _status_error(self, exc: BaseException) -> None:
+        from kinship.tui.app import describe_error
+
+        self.query_one("#list-status", Static).update(describe_error(exc))
 
     def _status(self) -> None:
         cl = self.query_one(ContactList)
         n = cl.total
-        parts = [f"{n:,} contact{'s' if n != 1 else ''}", f"by {cl.listing.sort}"]
+        if cl.counted:
+            parts = [f"{n:,} contact{'s' if n != 1 else ''}"]
+        else:
+            parts = [f"{n:,}+ contacts", "counting…"]
+        parts.append(f"by {cl.listing.sort}")
         if cl.listing.archived:
             parts.append("incl. archived")
         self.query_one("#list-status", Static).update(" · ".join(parts))
@@ -337,8 +381,10 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         if self.has_class("-narrow"):
-            self.show_pane("contacts")
-        self.query_one("#search", Input).focus()
+            self.show_pane("contacts", focus=False)
+        # At once, not after a refresh (``focus()``): what is typed right after "/" (a quick
+        # typist, a paste over SSH) must reach the field, not the bindings (a = add …).
+        self.set_focus(self.query_one("#search", Input))
 
     def action_escape(self) -> None:
         search = self.query_one("#search", Input)
@@ -382,18 +428,20 @@ class MainScreen(Screen[None]):
             self.query_one(NotesPane).show(None, [], self.kapp.today)
             self.load_upcoming()
         else:
-            self.load_detail(event.row.id, self._detail_gen)
+            self.load_detail(event.row.id, self._detail_gen, self._search_gen)
 
     @on(ContactList.Chosen)
     def _chosen(self) -> None:
         self.action_brief()
 
     @work(exclusive=True, group="detail", exit_on_error=False)
-    async def load_detail(self, contact_id: int, gen: int) -> None:
+    async def load_detail(self, contact_id: int, gen: int, search_gen: int | None = None) -> None:
         today = self.kapp.today
 
         def job() -> data.ContactDetail | None:
-            if gen != self._detail_gen:
+            # Skipped when superseded, or when a newer search is running (it highlights a row
+            # of its own when it lands): the keystroke's page goes first.
+            if gen != self._detail_gen or search_gen not in (None, self._search_gen):
                 return None
             return data.detail(contact_id, today)
 
@@ -406,7 +454,23 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="upcoming", exit_on_error=False)
     async def load_upcoming(self) -> None:
-        items = await self.kapp.db(data.upcoming, self.kapp.today)
+        """Everyone's upcoming events (nobody selected), cached until the next write.
+
+        Cancellable like a search: typing on past a query with no match must not wait for it.
+        """
+        items = self._upcoming
+        if items is None:
+            gen, today = self._search_gen, self.kapp.today
+
+            def job() -> list[data.TimelineItem]:
+                with data.cancellable(lambda: gen != self._search_gen):
+                    return data.upcoming(today)
+
+            try:
+                items = await self.kapp.db(job)
+            except data.Cancelled:
+                return
+            self._upcoming = items
         if self.selected is None:
             self.query_one(EventsPane).show_upcoming(items, self.kapp.today)
 
@@ -421,6 +485,7 @@ class MainScreen(Screen[None]):
     def refresh_all(self, select_uid: str | None = None) -> None:
         """After a write: the list (keeping the selection), the panes, the Today count."""
         uid = select_uid or (self.selected.uid if self.selected else None)
+        self._upcoming = None
         self.reload(select_uid=uid)
         if self.selected is not None and (select_uid is None or select_uid == self.selected.uid):
             self._detail_gen += 1
@@ -576,12 +641,66 @@ class MainScreen(Screen[None]):
         self.kapp.say(f"Deleted the {note.kind} note (u to undo)")
         self.refresh_all()
 
+    def action_edit_note(self) -> None:
+        from kinship.tui.screens.forms import NoteForm
+
+        note = self.query_one(NotesPane).highlighted
+        row = self.selected
+        if note is not None and row is not None:
+            self.app.push_screen(NoteForm(row.uid, row.name, note=note), self._after_write)
+
+    @on(OptionList.OptionSelected, "#notes-list")
+    def _note_chosen(self) -> None:
+        self.action_edit_note()
+
+    @work(exit_on_error=False, group="writes")
+    async def action_delete_interaction(self) -> None:
+        """Delete the highlighted interaction; ``u`` logs it again as it was (same UID, date,
+        kind, participants), so there is no confirmation to answer."""
+        from kinship.services import interactions
+
+        item = self.query_one(EventsPane).highlighted
+        if item is None or self.selected is None:
+            return
+        if item.source != "interaction" or not item.uid:
+            self.kapp.say("Only logged interactions can be deleted here.", severity="warning")
+            return
+        try:
+            record = await self.kapp.db(interactions.delete, item.uid)
+        except Exception as exc:
+            from kinship.tui.app import describe_error
+
+            self.kapp.say(describe_error(exc), severity="error")
+            return
+
+        def restore() -> None:
+            interactions.log(
+                record.summary,
+                record.participants,
+                kind=record.kind,
+                occurred_at=record.occurred_at,
+                notes=record.notes,
+                event_uid=record.event_uid or None,
+                uid=record.uid,
+                source=record.source,
+            )
+
+        self.push_undo(Undo(f"deleted {record.kind} “{record.summary}”", restore))
+        self.kapp.say(f"Deleted the {record.kind}: {record.summary} (u to undo)")
+        self.refresh_all()
+
+    def push_undo(self, undo: Undo) -> None:
+        self.undo_stack.append(undo)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("pin_note", "delete_note"):
+        if action in ("pin_note", "delete_note", "edit_note"):
             return self.query_one(NotesPane).has_focus_within
+        if action == "delete_interaction":
+            return self.query_one(EventsPane).has_focus_within and self.selected is not None
         return True
 
     @on(OptionList.OptionHighlighted, "#notes-list")
+    @on(OptionList.OptionHighlighted, "#timeline")
     def _note_highlighted(self) -> None:
         self.refresh_bindings()
 

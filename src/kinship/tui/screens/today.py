@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,15 +38,26 @@ class TodayScreen(Screen[None]):
         Binding("enter,g", "jump", "Go to", id="today.jump", tooltip="Jump to the contact"),
         Binding("l", "log", "Log", id="today.log", tooltip="Log an interaction with this person"),
         Binding("escape", "back", "Back", id="today.back", tooltip="Back to the contacts"),
+        Binding("j", "move('down')", "Down", show=False, id="today.down"),
+        Binding("k", "move('up')", "Up", show=False, id="today.up"),
     ]
     DEFAULT_CSS = """
     TodayScreen #today-status { height: 1; padding: 0 1; color: $text-muted; }
-    TodayScreen OptionList { height: 1fr; border: none; }
+    TodayScreen OptionList, TodayScreen OptionList:focus {
+        height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    TodayScreen #today-detail {
+        height: auto; max-height: 3; padding: 0 1; color: $text-muted;
+        border-top: solid $border-blurred;
+    }
+    TodayScreen #today-detail.-none { display: none; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, data.TodayItem] = {}
+        self.groups: list[data.TodayGroup] = []
+        self._name_width = 0
 
     @property
     def kapp(self) -> KinshipApp:
@@ -55,6 +67,7 @@ class TodayScreen(Screen[None]):
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
         yield Static("Loading…", id="today-status", markup=False)
         yield OptionList(id="today-list")
+        yield Static(id="today-detail", classes="-none", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,13 +78,21 @@ class TodayScreen(Screen[None]):
     @work(exclusive=True, group="today", exit_on_error=False)
     async def load(self) -> None:
         await self.kapp.followups_ready.wait()
-        groups = await self.kapp.db(data.today_groups, self.kapp.today)
+        self.groups = await self.kapp.db(data.today_groups, self.kapp.today)
+        self._fill()
+
+    def _fill(self) -> None:
+        """One line per person: name, badge, the reason cut to the width (an ellipsis; the
+        whole reason of the highlighted one is shown under the list)."""
         ol = self.query_one(OptionList)
         keep = ol.highlighted
         ol.clear_options()
         self.items = {}
+        self._name_width = self.name_width()
         n = 0
-        for group in groups:
+        for g, group in enumerate(self.groups):
+            if g:
+                ol.add_option(None)  # a rule between groups
             ol.add_option(
                 Option(
                     Content.styled(f"{group.title} ({len(group.items)})", "bold $text-accent"),
@@ -83,13 +104,24 @@ class TodayScreen(Screen[None]):
                 self.items[key] = item
                 ol.add_option(Option(self.prompt(item), id=key))
                 n += 1
-            ol.add_option(None)
         status = self.query_one("#today-status", Static)
         if n:
-            status.update(f"{n} to reach out to · d done · z snooze · x dismiss · enter go to")
+            who = f"{n} to reach out to"
+            keys = " · d done · z snooze · x dismiss · enter go to"
+            status.update(who + keys if self.size.width >= len(who + keys) + 2 else who)
             ol.highlighted = min(keep, ol.option_count - 1) if keep is not None else 1
         else:
             status.update("Nobody to reach out to today. Enjoy the day.")
+        self._show_detail()
+
+    def name_width(self) -> int:
+        """The name column: as wide as the longest name, within a share of the screen."""
+        longest = max((cell_len(clean(i.name)) for g in self.groups for i in g.items), default=0)
+        return max(8, min(longest, 22, (self.app.size.width - 16) * 2 // 5))
+
+    def on_resize(self) -> None:
+        if self.groups and self.name_width() != self._name_width:
+            self._fill()
 
     def prompt(self, item: data.TodayItem) -> Content:
         days = (item.due - self.kapp.today).days
@@ -99,12 +131,24 @@ class TodayScreen(Screen[None]):
             tag, style = "today", "$warning"
         else:
             tag, style = f"in {days}d", "$success"
+        width = self._name_width or self.name_width()
+        name = clean(item.name)
+        if cell_len(name) > width:
+            name = set_cell_size(name, width - 1) + "…"
         return Content.assemble(
             ("  ", ""),
-            content(item.name, "bold"),
+            content(set_cell_size(name, width), "bold"),
             (f"  {tag:>9}  ", style),
             content(item.reason, "$text-muted"),
         )
+
+    @on(OptionList.OptionHighlighted, "#today-list")
+    def _show_detail(self) -> None:
+        item = self.current
+        detail = self.query_one("#today-detail", Static)
+        detail.set_class(item is None, "-none")
+        if item is not None:
+            detail.update(Content.assemble(content(item.name, "bold"), " · ", content(item.reason)))
 
     @property
     def current(self) -> data.TodayItem | None:
@@ -113,6 +157,10 @@ class TodayScreen(Screen[None]):
             return None
         option = ol.get_option_at_index(ol.highlighted)
         return self.items.get(option.id or "")
+
+    def action_move(self, direction: str) -> None:
+        ol = self.query_one(OptionList)
+        (ol.action_cursor_down if direction == "down" else ol.action_cursor_up)()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,8 +1,10 @@
 """The contact list: a Line-API widget over SQL pages.
 
 Only the rows around the viewport are ever loaded: pages of ``PAGE`` rows fetched with
-``LIMIT``/``OFFSET`` on the database thread and cached (a few pages around the cursor), the
-total comes from one ``COUNT``. ``render_line`` draws from the cache and asks for a missing
+``LIMIT``/``OFFSET`` on the database thread and cached (a few pages around the cursor). A new
+search is shown as soon as its first page lands, with a provisional total (the rows known so
+far); the ``COUNT`` follows as a separate, cancellable job and :meth:`ContactList.set_total`
+grows the virtual size when it arrives. ``render_line`` draws from the cache and asks for a missing
 page, showing a placeholder until it lands, so scrolling 100k contacts stays instant and
 memory does not grow with the store (stock DataTable/ListView hold every row).
 """
@@ -101,6 +103,8 @@ class ContactList(ScrollView, can_focus=True):
         self.plain = plain
         self.listing = Listing()
         self.total = 0
+        #: False while ``total`` is only a lower bound (the count is still running).
+        self.counted = True
         self.loaded = False
         self._pages: dict[int, list[data.ContactRow]] = {}
         self._pending: set[int] = set()
@@ -121,17 +125,31 @@ class ContactList(ScrollView, can_focus=True):
         *,
         page: int = 0,
         cursor: int = 0,
+        counted: bool = True,
     ) -> None:
-        """Swap in a new result (from :meth:`MainScreen.reload`), keeping nothing stale."""
+        """Swap in a new result (from :meth:`MainScreen.reload`), keeping nothing stale.
+
+        With ``counted`` False, ``total`` is a lower bound until :meth:`set_total`.
+        """
         self._generation += 1
         self.listing = listing
         self.total = total
+        self.counted = counted
         self.loaded = True
         self._pages = {page: rows}
         self._pending.clear()
         self.virtual_size = Size(0, total)
         self._last_highlight = -1
         self.cursor = max(0, min(cursor, total - 1)) if total else 0
+        self.refresh()
+
+    def set_total(self, total: int) -> None:
+        """The count of the current search arrived: the list (and its scrollbar) grows."""
+        self.total = total
+        self.counted = True
+        self.virtual_size = Size(0, total)
+        if total and self.cursor >= total:
+            self.cursor = total - 1
         self.refresh()
 
     def row_at(self, index: int) -> data.ContactRow | None:

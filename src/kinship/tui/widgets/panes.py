@@ -61,6 +61,16 @@ def note_prompt(note: data.NoteItem, today: date) -> Content:
 class EventsPane(Vertical):
     """Sparkline of interactions per month, then the timeline (or everyone's upcoming)."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "delete,d",
+            "screen.delete_interaction",
+            "Delete",
+            id="events.delete",
+            tooltip="Delete the highlighted interaction (undo with u)",
+        ),
+    ]
+
     DEFAULT_CSS = """
     EventsPane #events-title { height: 1; text-style: bold; padding: 0 1; }
     EventsPane Sparkline { height: 2; margin: 0 1; }
@@ -68,6 +78,10 @@ class EventsPane(Vertical):
     EventsPane OptionList { height: 1fr; border: none; }
     EventsPane.-nobody Sparkline, EventsPane.-nobody #spark-caption { display: none; }
     """
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.items: list[data.TimelineItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="events-title", markup=False)
@@ -93,12 +107,24 @@ class EventsPane(Vertical):
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
     def _fill(self, items: list[data.TimelineItem], today: date, empty: str) -> None:
+        self.items = items
         ol = self.query_one(OptionList)
+        keep = ol.highlighted
         ol.clear_options()
         if not items:
             ol.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
             return
         ol.add_options([Option(timeline_prompt(i, today)) for i in items])
+        if keep is not None and ol.has_focus:
+            ol.highlighted = min(keep, len(items) - 1)
+
+    @property
+    def highlighted(self) -> data.TimelineItem | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None or not self.items:
+            return None
+        index = ol.highlighted
+        return self.items[index] if index < len(self.items) else None
 
 
 class NotesPane(Vertical):
@@ -111,6 +137,13 @@ class NotesPane(Vertical):
             "Pin/unpin",
             id="notes.pin",
             tooltip="Pin or unpin the highlighted note",
+        ),
+        Binding(
+            "e",
+            "screen.edit_note",
+            "Edit note",
+            id="notes.edit",
+            tooltip="Edit the highlighted note's text and kind (or Enter)",
         ),
         Binding(
             "delete,d",
