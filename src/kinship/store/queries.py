@@ -92,8 +92,12 @@ def contacts(
     include_archived: bool = False,
     sort: str = "name",
     today: date | None = None,
+    for_count: bool = False,
 ) -> ModelSelect:
-    """Contacts matching ``query``, sorted, ready for ``.paginate()`` / ``.limit()``."""
+    """Contacts matching ``query``, sorted, ready for ``.paginate()`` / ``.limit()``.
+
+    ``for_count`` shapes the plan for :func:`count_contacts` rather than for a first page.
+    """
     if sort not in SORTS:
         raise ValidationError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
     today = today or date.today()
@@ -109,7 +113,7 @@ def contacts(
         else:
             q = q.where(Contact.archived == False)  # noqa: E712
     if parsed.text:
-        q = q.where(search.matching(parsed.text))
+        q = q.where(search.matching(parsed.text, walk=sort == "name" and not for_count))
     for key, value in parsed.terms:
         q = q.where(_term(key, value, today))
     if sort == "due":
@@ -152,6 +156,13 @@ def fields_by_contact(contact_ids: list[int]) -> dict[int, list[ContactField]]:
 
 def count(query: ModelSelect) -> int:
     return query.order_by().count()
+
+
+def count_contacts(
+    query: str = "", *, include_archived: bool = False, today: date | None = None
+) -> int:
+    """How many contacts :func:`contacts` would list, with a plan made for counting."""
+    return count(contacts(query, include_archived=include_archived, today=today, for_count=True))
 
 
 __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_contact"]

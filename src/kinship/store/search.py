@@ -119,15 +119,19 @@ def fts_expression(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
-def matching(text: str) -> Any:
-    """A condition on Contact that holds when ``text`` matches its indexed text."""
+def matching(text: str, *, walk: bool = False) -> Any:
+    """A condition on Contact that holds when ``text`` matches its indexed text.
+
+    By default the matches drive the query (best for counting and for rare words). With
+    ``walk`` the condition is only a filter, so a page ordered by name walks the name index
+    and stops at its LIMIT instead of sorting every match of a one-letter prefix.
+    """
     if _is_sqlite():
         expr = fts_expression(text)
         if expr is None:
             return SQL("1 = 1")
-        return Contact.id.in_(
-            SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr])
-        )
+        column = (Contact.id + 0) if walk else Contact.id
+        return column.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr]))
     cond = SQL("1 = 1")
     for word in _TOKEN.findall(text):
         like = f"%{word}%"

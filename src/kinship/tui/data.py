@@ -75,7 +75,7 @@ def contact_page(
 
 
 def contact_count(query: str, *, archived: bool, today: date) -> int:
-    return queries.count(queries.contacts(query, include_archived=archived, today=today))
+    return queries.count_contacts(query, include_archived=archived, today=today)
 
 
 def first_window(
