@@ -263,3 +263,24 @@ async def test_today_items_are_one_line_with_full_reason_below(tui_store):
         await settle(pilot, app)
         assert today.current is not None and today.current.uid != first.uid
         assert today.current.name in str(today.query_one("#today-detail").render())
+
+
+async def test_today_shows_a_screenful_and_says_how_many_more(tui_store, monkeypatch):
+    """The Today screen asks the service for a limited list per group and shows the total."""
+    from kinship.tui import data
+
+    monkeypatch.setattr(data, "TODAY_LIMIT", 2)
+    old = datetime(2024, 8, 1, 12).astimezone()
+    for name in ("Ada Lovelace", "Charles Babbage", "Mary Somerville", "Zed Last"):
+        c = contacts.add(name, cadence_days=30)
+        interactions.log("Long ago", [c.uid], occurred_at=old)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("t")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "Check in (4)" in text
+        assert "… and 2 more" in text
+        assert "4 to reach out to" in text
+        assert "Zed Last" not in text  # beyond the limit

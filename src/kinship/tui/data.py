@@ -20,7 +20,7 @@ from typing import Any
 
 from peewee import Case, PeeweeException, fn
 
-from kinship.records import RECEIVED_KINDS, PartialDate
+from kinship.records import PartialDate
 from kinship.store import current, queries
 from kinship.store.models import (
     Contact,
@@ -526,29 +526,10 @@ def _due_words(due: date, today: date, cadence: int | None) -> str:
 
 # --------------------------------------------------------------------------- Today (adapter)
 
-#: The groups of the Today screen, in order: (key, title).
-GROUPS = (
-    ("check-in", "Check in"),
-    ("occasion", "Occasions"),
-    ("thank", "Say thank you"),
-    ("offer-help", "Offer help"),
-)
-_KIND_GROUP = {
-    "check-in": "check-in",
-    "promise": "check-in",
-    "manual": "check-in",
-    "birthday": "occasion",
-    "anniversary": "occasion",
-    "congratulate": "occasion",
-    "condole": "occasion",
-    "occasion": "occasion",
-    "thank": "thank",
-    "offer-help": "offer-help",
-}
 #: The interaction kind a "done" pre-fills, per group.
 DONE_KIND = {
     "check-in": "call",
-    "occasion": "congratulation",
+    "occasions": "congratulation",
     "thank": "thanks",
     "offer-help": "help-given",
 }
@@ -563,7 +544,7 @@ class TodayItem:
     reason: str
     due: date
     group: str = "check-in"
-    #: The follow-up service's own handle for done/snooze/dismiss (None: fallback item).
+    #: The follow-up service's own item, for done / snooze / dismiss.
     ref: Any = None
 
 
@@ -572,6 +553,8 @@ class TodayGroup:
     key: str
     title: str
     items: list[TodayItem]
+    #: How many are due in the group; more than ``items`` when the screen's limit cut it.
+    total: int = 0
 
 
 def _followups() -> Any:
@@ -581,41 +564,36 @@ def _followups() -> Any:
         return None
 
 
+#: Items per group the Today screen asks for: a screen's worth, fast at any size.
+TODAY_LIMIT = 200
+
+
 def today_groups(today: date) -> list[TodayGroup]:
     """Who to reach out to and why, grouped: ``services.followups.today_groups`` (without its
-    daily refresh: the app runs that in a worker at start) — the one adapter to that service.
-    Without the service, the indexed ``next_due_at`` plus birthdays and unthanked help."""
-    svc = _followups()
-    if svc is None or not hasattr(svc, "today_groups"):
-        return _fallback_groups(today)
-    groups = svc.today_groups(today, refresh=False)
-    uids = sorted({i.contact_uid for g in groups for i in g.items})
-    ids: dict[str, int] = {}
-    for start in range(0, len(uids), 500):
-        ids.update(
-            Contact.select(Contact.uid, Contact.id)
-            .where(Contact.uid.in_(uids[start : start + 500]))
-            .tuples()
+    daily refresh: the app runs that in a worker at start) — the one adapter to that service."""
+    from kinship.services import followups
+
+    return [
+        TodayGroup(
+            g.key,
+            g.title,
+            [
+                TodayItem(
+                    i.contact_id,
+                    i.contact_uid,
+                    i.display_name,
+                    i.kind,
+                    i.reason,
+                    _day(i.due),
+                    g.key,
+                    ref=i,
+                )
+                for i in g.items
+            ],
+            g.total,
         )
-    out = []
-    for g in groups:
-        items = [
-            TodayItem(
-                ids[i.contact_uid],
-                i.contact_uid,
-                i.display_name,
-                i.kind,
-                i.reason,
-                _day(i.due),
-                g.key,
-                ref=i,
-            )
-            for i in g.items
-            if i.contact_uid in ids
-        ]
-        if items:
-            out.append(TodayGroup(g.key, g.title, items))
-    return out
+        for g in followups.today_groups(today, refresh=False, limit=TODAY_LIMIT)
+    ]
 
 
 def prepare_followups(today: date | None, strategies: list[Any] | None, settings: Any) -> None:
@@ -643,111 +621,6 @@ def use_builtin_followups(settings: Any) -> None:
         from kinship.builtin.strategies import default_strategies
 
         svc.use(list(default_strategies()), settings)
-
-
-def _fallback_groups(today: date) -> list[TodayGroup]:
-    by_group: dict[str, list[TodayItem]] = {key: [] for key, _ in GROUPS}
-    for item in _fallback_items(today):
-        by_group.setdefault(item.group, []).append(item)
-    titles = dict(GROUPS)
-    return [
-        TodayGroup(key, titles.get(key, key), sorted(v, key=lambda i: (i.due, i.name)))
-        for key, v in by_group.items()
-        if v
-    ]
-
-
-def _fallback_items(today: date, *, ahead: int = 7, limit: int = 300) -> list[TodayItem]:
-    items: list[TodayItem] = []
-    for cid, uid, name, due, cadence in (
-        Contact.select(
-            Contact.id, Contact.uid, Contact.display_name, Contact.next_due_at, Contact.cadence_days
-        )
-        .where(
-            (Contact.archived == False)  # noqa: E712
-            & Contact.next_due_at.is_null(False)
-            & (Contact.next_due_at <= today + timedelta(days=ahead))
-        )
-        .order_by(Contact.next_due_at)
-        .limit(limit)
-        .tuples()
-    ):
-        items.append(
-            TodayItem(cid, uid, name, "check-in", _due_words(due, today, cadence), due, "check-in")
-        )
-    for cid, uid, name, bday in (
-        Contact.select(Contact.id, Contact.uid, Contact.display_name, Contact.birthday)
-        .where(
-            Contact.birthday.is_null(False)
-            & (Contact.archived == False)  # noqa: E712
-            & fn.SUBSTR(Contact.birthday, -5).in_(
-                [
-                    f"{d.month:02d}-{d.day:02d}"
-                    for d in (today + timedelta(days=i) for i in range(ahead + 1))
-                ]
-            )
-        )
-        .tuples()
-    ):
-        nxt = PartialDate.parse(bday).next_on_or_after(today)
-        days = (nxt - today).days
-        when = "today" if days == 0 else f"in {days} days"
-        items.append(
-            TodayItem(
-                cid, uid, name, "birthday", f"birthday {when} ({nxt:%b} {nxt.day})", nxt, "occasion"
-            )
-        )
-    items.extend(_unthanked(today))
-    return items
-
-
-def _unthanked(today: date, *, window: int = 90, limit: int = 100) -> list[TodayItem]:
-    """Help received in the last ``window`` days with no thanks logged since (set-based)."""
-    since = datetime.combine(today - timedelta(days=window), datetime.min.time())
-    received = (
-        Participant.select(
-            Participant.contact, fn.MAX(Interaction.occurred_at).alias("at"), Interaction.summary
-        )
-        .join(Interaction)
-        .where(Interaction.kind.in_(sorted(RECEIVED_KINDS)) & (Interaction.occurred_at >= since))
-        .group_by(Participant.contact)
-        .tuples()
-    )
-    got = {cid: (at, summary) for cid, at, summary in received}
-    if not got:
-        return []
-    thanked = dict(
-        Participant.select(Participant.contact, fn.MAX(Interaction.occurred_at))
-        .join(Interaction)
-        .where((Interaction.kind == "thanks") & Participant.contact.in_(list(got)))
-        .group_by(Participant.contact)
-        .tuples()
-    )
-    owed = [cid for cid, (at, _) in got.items() if cid not in thanked or thanked[cid] < at]
-    if not owed:
-        return []
-    out = []
-    names = dict(
-        Contact.select(Contact.id, Contact.display_name)
-        .where(Contact.id.in_(owed[:limit]) & (Contact.archived == False))  # noqa: E712
-        .tuples()
-    )
-    uids = dict(Contact.select(Contact.id, Contact.uid).where(Contact.id.in_(list(names))).tuples())
-    for cid in names:
-        at, summary = got[cid]
-        day = _day(at)
-        out.append(
-            TodayItem(
-                cid,
-                uids[cid],
-                names[cid],
-                "thank",
-                f"thank for: {summary} ({day:%b} {day.day})",
-                day,
-                "thank",
-            )
-        )
-    return out
 
 
 def followup_action(item: TodayItem, action: str, today: date, *, days: int = 7) -> str:

@@ -95,7 +95,7 @@ class TodayScreen(Screen[None]):
                 ol.add_option(None)  # a rule between groups
             ol.add_option(
                 Option(
-                    Content.styled(f"{group.title} ({len(group.items)})", "bold $text-accent"),
+                    Content.styled(f"{group.title} ({group.total:,})", "bold $text-accent"),
                     disabled=True,
                 )
             )
@@ -104,9 +104,17 @@ class TodayScreen(Screen[None]):
                 self.items[key] = item
                 ol.add_option(Option(self.prompt(item), id=key))
                 n += 1
+            if group.total > len(group.items):
+                more = group.total - len(group.items)
+                ol.add_option(
+                    Option(
+                        Content(f"  … and {more:,} more: `kinship due` lists them all"),
+                        disabled=True,
+                    )
+                )
         status = self.query_one("#today-status", Static)
         if n:
-            who = f"{n} to reach out to"
+            who = f"{sum(g.total for g in self.groups):,} to reach out to"
             keys = " · d done · z snooze · x dismiss · enter go to"
             status.update(who + keys if self.size.width >= len(who + keys) + 2 else who)
             ol.highlighted = min(keep, ol.option_count - 1) if keep is not None else 1
@@ -182,7 +190,7 @@ class TodayScreen(Screen[None]):
         kind = data.DONE_KIND.get(item.group, "meeting")
         summary = {
             "thank": "Said thank you",
-            "occasion": "Congratulated",
+            "occasions": "Congratulated",
             "offer-help": "Offered help",
         }.get(item.group, "Checked in")
         self.app.push_screen(
