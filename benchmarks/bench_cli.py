@@ -28,33 +28,9 @@ from _util import TMP, ensure_store, kinship_env, machine, run_median, table, ve
 
 BUDGET_SPEEDUP = 25.0
 QUERIES = ("lovelace", "acme", "ada", "nomatchxyz")
-KHARD_CONF = """\
-[addressbooks]
-[[friends]]
-path = {root}/contacts/friends
-
-[general]
-debug = no
-default_action = list
-editor = /bin/true
-merge_editor = /bin/true
-
-[contact table]
-display = first_name
-group_by_addressbook = no
-reverse = no
-show_nicknames = no
-show_uids = yes
-sort = last_name
-localize_dates = yes
-preferred_phone_number_type = pref, cell, home
-preferred_email_address_type = pref, work, home
-
-[vcard]
-preferred_version = 3.0
-search_in_source_files = no
-skip_unparsable = no
-"""
+#: Shared with the other peer tests and the CLI benchmark.
+PEER_CONFIGS = Path(__file__).resolve().parents[1] / "tests" / "data" / "peers"
+KHARD_CONF = (PEER_CONFIGS / "khard.conf").read_text(encoding="utf-8")
 
 
 def _kinship() -> list[str]:

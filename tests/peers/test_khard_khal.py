@@ -24,58 +24,11 @@ from kinship.records import (
 
 SEARCH_PATH = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
-KHARD_CONF = """\
-[addressbooks]
-[[friends]]
-path = {root}/contacts/friends
+#: Shared with the other peer tests and the CLI benchmark.
+PEER_CONFIGS = Path(__file__).resolve().parents[1] / "data" / "peers"
+KHARD_CONF = (PEER_CONFIGS / "khard.conf").read_text(encoding="utf-8")
 
-[general]
-debug = no
-default_action = list
-editor = /bin/true
-merge_editor = /bin/true
-
-[contact table]
-display = first_name
-group_by_addressbook = no
-reverse = no
-show_nicknames = no
-show_uids = yes
-sort = last_name
-localize_dates = yes
-preferred_phone_number_type = pref, cell, home
-preferred_email_address_type = pref, work, home
-
-[vcard]
-preferred_version = 3.0
-search_in_source_files = no
-skip_unparsable = no
-"""
-
-KHAL_CONF = """\
-[calendars]
-[[home]]
-path = {root}/calendars/home
-type = calendar
-[[bdays]]
-path = {root}/contacts/friends
-type = birthdays
-
-[locale]
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-default_timezone = UTC
-local_timezone = UTC
-
-[default]
-default_calendar = home
-
-[sqlite]
-path = {root}/data/khal.db
-"""
+KHAL_CONF = (PEER_CONFIGS / "khal.conf").read_text(encoding="utf-8")
 
 CONTACTS = [
     ContactRecord(
