@@ -113,6 +113,8 @@ _TAGS = (
     ("community", None),
 )
 _LIFE = ("new-job", "promotion", "wedding", "baby", "move", "graduation", "loss", "illness")
+#: (given names, family names) the generator draws from; benchmarks reuse them.
+NAMES = (_GIVEN, _FAMILY)
 
 
 @dataclass
