@@ -120,3 +120,17 @@ def test_user_text_is_made_visible(tmp_path: Path) -> None:
     ok(db, "add", "Mallory\x1b[31m", "--every", "7", "--uid", "m")
     out = ok(db, "due")
     assert "\x1b" not in out and "\\x1b[31m" in out
+
+
+def test_due_looks_as_far_ahead_as_the_longest_lead(cli, tmp_path, monkeypatch) -> None:
+    """A birthday that occasions announces 10 days ahead is listed 10 days ahead."""
+    from datetime import date, timedelta
+
+    config = tmp_path / "lead.toml"
+    config.write_text("[strategies.occasions]\nlead_days = 10\n", encoding="utf-8")
+    monkeypatch.setenv("KINSHIP_CONFIG", str(config))
+    nine = date.today() + timedelta(days=9)
+    assert cli("add", "Ada", f"--birthday=--{nine:%m-%d}").code == 0
+    listed = cli("due", "--json").json()
+    assert [(i["contact"]["display_name"], i["kind"]) for i in listed] == [("Ada", "birthday")]
+    assert cli("due", "--within", "7", "--json").json() == []

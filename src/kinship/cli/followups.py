@@ -94,8 +94,8 @@ def _line(item: Any) -> str:
     return f"{item.due.isoformat()}  {item.kind:<12}  {name}: {reason}"
 
 
-def _within(value: int) -> int:
-    if value < 0:
+def _within(value: int | None) -> int | None:
+    if value is not None and value < 0:
         raise UsageError("--within must be 0 or more days")
     return value
 
@@ -107,9 +107,10 @@ def _due_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--within",
         type=int,
-        default=7,
+        default=None,
         metavar="DAYS",
-        help="include what is due in the next DAYS days (default 7; 0: today and overdue)",
+        help="include what is due in the next DAYS days (default: the longest lead_days of "
+        "the strategies, at least 7; 0: today and overdue)",
     )
     p.add_argument("--kind", help="only this kind (check-in, birthday, thank, offer-help …)")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N lines (0: all)")
@@ -146,7 +147,11 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
 
 def _today_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--within", type=int, default=7, metavar="DAYS", help="look DAYS days ahead (default 7)"
+        "--within",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="look DAYS days ahead (default: the strategies' longest lead_days, at least 7)",
     )
     p.add_argument(
         "--oneline", action="store_true", help='one line such as "3 due · 1 birthday · 2 thanks"'

@@ -564,6 +564,12 @@ class DueItem:
         }
 
 
+def _lead(eng: Engine, within: int | None) -> int:
+    """``within`` as given, else the longest lead any strategy is set to (at least 7 days),
+    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead."""
+    return eng.config.max_lead_days() if within is None else within
+
+
 def _horizon(today: date, within: int) -> date:
     """``today + within`` days; a huge ``within`` means everything (no overflow)."""
     return today + timedelta(days=min(within, (date.max - today).days))
@@ -572,7 +578,7 @@ def _horizon(today: date, within: int) -> date:
 def iter_due(
     today: date | None = None,
     *,
-    within: int = 7,
+    within: int | None = None,
     kind: str | Iterable[str] | None = None,
     limit: int | None = None,
     by_urgency: bool = False,
@@ -582,6 +588,7 @@ def iter_due(
     query, streamed. Call :func:`refresh_stale` first."""
     eng = engine()
     today = today or eng.today()
+    within = _lead(eng, within)
     if within < 0:
         raise ValidationError("--within must be 0 or more days")
     q = (
@@ -619,7 +626,7 @@ def iter_due(
         yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 
-def due_counts(today: date | None = None, *, within: int = 7) -> dict[str, int]:
+def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
     """How many open follow-ups of each kind :func:`iter_due` would list (one query)."""
     eng = engine()
     today = today or eng.today()
@@ -628,7 +635,7 @@ def due_counts(today: date | None = None, *, within: int = 7) -> dict[str, int]:
         .join(Contact)
         .where(
             (FollowUp.status == "open")
-            & (FollowUp.due <= _horizon(today, max(0, within)))
+            & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
             & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
@@ -639,7 +646,11 @@ def due_counts(today: date | None = None, *, within: int = 7) -> dict[str, int]:
 
 
 def due_items(
-    today: date | None = None, *, within: int = 7, kind: str | None = None, limit: int | None = None
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
 ) -> list[DueItem]:
     return list(iter_due(today, within=within, kind=kind, limit=limit))
 
@@ -676,7 +687,7 @@ TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
 def today_groups(
     today: date | None = None,
     *,
-    within: int = 7,
+    within: int | None = None,
     refresh: bool = True,
     limit: int | None = None,
 ) -> list[TodayGroup]:
