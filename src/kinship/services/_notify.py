@@ -14,6 +14,21 @@ from kinship.store import current
 listener: Callable[[str, Any], None] | None = None
 
 
+def wants(hook: str) -> bool:
+    """Whether the installed listener cares about ``hook`` (so bulk writers can skip
+    building records nobody reads). A listener that cannot say is assumed to care."""
+    target = listener
+    if target is None:
+        return False
+    listens = getattr(getattr(target, "__self__", None), "listens", None)
+    if listens is None:
+        return True
+    try:
+        return bool(listens(hook))
+    except Exception:
+        return True
+
+
 def _after_commit(hook: str, build: Callable[[], Any]) -> None:
     if listener is None:
         return

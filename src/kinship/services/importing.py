@@ -207,8 +207,9 @@ def import_path(
     except Exception as exc:
         # A bug in a plugin or a database error: nothing of this file is kept.
         text = " ".join(str(exc).split()) or type(exc).__name__
-        run.fail(ImportProblem(str(path), f"import failed ({type(exc).__name__}): {text}",
-                               fatal=True))
+        run.fail(
+            ImportProblem(str(path), f"import failed ({type(exc).__name__}): {text}", fatal=True)
+        )
     report.seconds = _time.perf_counter() - started
     return report
 
@@ -308,15 +309,16 @@ class _Run:
                 return
             except Exception as exc:
                 text = " ".join(str(exc).split()) or type(exc).__name__
-                raise _Fatal(ImportProblem(
-                    str(self.path),
-                    f"importer {self.importer.name!r} failed: {type(exc).__name__}: {text}",
-                    fatal=True,
-                )) from exc
+                raise _Fatal(
+                    ImportProblem(
+                        str(self.path),
+                        f"importer {self.importer.name!r} failed: {type(exc).__name__}: {text}",
+                        fatal=True,
+                    )
+                ) from exc
             yield item
 
-    def consume(self, items: Iterable[Record | ImportProblem],
-                progress: Progress | None) -> None:
+    def consume(self, items: Iterable[Record | ImportProblem], progress: Progress | None) -> None:
         batch: list[Record] = []
         for item in self._guarded(items):
             if isinstance(item, ImportProblem):
@@ -364,10 +366,10 @@ class _Run:
     def finish(self) -> None:
         """Queue the after-commit notifications (only when some plugin listens: building a
         record per contact for nobody would double the time of a large import)."""
-        if _listens("kinship_contact_changed"):
+        if _notify.wants("kinship_contact_changed"):
             for cid in sorted(self.notify):
                 _notify.contact_changed(cid)
-        if _listens("kinship_interaction_logged"):
+        if _notify.wants("kinship_interaction_logged"):
             for iid in self.new_interactions:
                 _notify.interaction_logged(iid)
 
@@ -380,8 +382,7 @@ class _Run:
             self.skip(rec, f"contact skipped: {exc}")
             return None
         values: dict[str, Any] = {"display_name": name}
-        for key in ("given_name", "family_name", "nickname", "organization", "title",
-                    "strategy"):
+        for key in ("given_name", "family_name", "nickname", "organization", "title", "strategy"):
             values[key] = (getattr(rec, key) or "").strip()
         values["met_how"] = (rec.met_how or "").strip()
         values["notes"] = (rec.notes or "").strip()
@@ -399,8 +400,11 @@ class _Run:
         for f in rec.fields:
             kind = f.kind if f.kind in CONTACT_FIELD_KINDS else "custom"
             try:
-                value = (validate_field(kind, f.value) if kind in ("email", "phone")
-                         else (f.value or "").strip())
+                value = (
+                    validate_field(kind, f.value)
+                    if kind in ("email", "phone")
+                    else (f.value or "").strip()
+                )
             except KinshipError as exc:
                 self.problem(rec, f"{kind} of {name} not kept: {exc}")
                 continue
@@ -410,8 +414,9 @@ class _Run:
             if (kind, norm) in seen:
                 continue
             seen.add((kind, norm))
-            fields.setdefault(kind, []).append((value, norm, (f.label or "").strip(),
-                                                bool(f.preferred)))
+            fields.setdefault(kind, []).append(
+                (value, norm, (f.label or "").strip(), bool(f.preferred))
+            )
         tags: list[str] = []
         for raw in rec.tags:
             try:
@@ -433,13 +438,17 @@ class _Run:
         by_email: dict[str, int] = {}
         by_phone: dict[str, int] = {}
         for part in _chunks(uids):
-            by_uid.update(Contact.select(Contact.uid, Contact.id)
-                          .where(Contact.uid.in_(part)).tuples())
+            by_uid.update(
+                Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples()
+            )
         for kind, wanted, out in (("email", emails, by_email), ("phone", phones, by_phone)):
             for part in _chunks(sorted(set(wanted))):
-                rows = (ContactField.select(ContactField.normalized, ContactField.contact)
-                        .where((ContactField.kind == kind) & ContactField.normalized.in_(part))
-                        .order_by(ContactField.contact).tuples())
+                rows = (
+                    ContactField.select(ContactField.normalized, ContactField.contact)
+                    .where((ContactField.kind == kind) & ContactField.normalized.in_(part))
+                    .order_by(ContactField.contact)
+                    .tuples()
+                )
                 for norm, cid in rows:
                     out.setdefault(norm, cid)
         return by_uid, by_email, by_phone
@@ -463,7 +472,7 @@ class _Run:
             for c, cid in zip(pending, created, strict=True):
                 by_uid[c.uid] = cid
                 for k, target in (("email", by_email), ("phone", by_phone)):
-                    for (_, n, _, _) in c.fields.get(k, []):
+                    for _, n, _, _ in c.fields.get(k, []):
                         target.setdefault(n, cid)
             pending.clear()
             pending_keys.clear()
@@ -475,12 +484,12 @@ class _Run:
                 flush()
             cid = by_uid.get(c.uid) if c.uid else None
             if cid is None:
-                for (_, n, _, _) in c.fields.get("email", []):
+                for _, n, _, _ in c.fields.get("email", []):
                     if n in by_email:
                         cid = by_email[n]
                         break
             if cid is None:
-                for (_, n, _, _) in c.fields.get("phone", []):
+                for _, n, _, _ in c.fields.get("phone", []):
                     if n in by_phone:
                         cid = by_phone[n]
                         break
@@ -511,35 +520,38 @@ class _Run:
         rows = []
         for c in items:
             v = c.values
-            rows.append({
-                "uid": c.uid,
-                "display_name": v["display_name"],
-                "sort_name": v["display_name"].casefold(),
-                "given_name": v["given_name"],
-                "family_name": v["family_name"],
-                "nickname": v["nickname"],
-                "organization": v["organization"],
-                "title": v["title"],
-                "birthday": v["birthday"],
-                "anniversary": v["anniversary"],
-                "met_how": v["met_how"],
-                "met_on": v["met_on"],
-                "cadence_days": v["cadence_days"],
-                "strategy": v["strategy"],
-                "archived": v["archived"],
-                "notes": v["notes"],
-                "source": self._source(c.record),
-                "extra": json.dumps(c.extra, sort_keys=True, default=str) if c.extra else "",
-                "edited": "",
-                "created_at": self.now,
-                "updated_at": self.now,
-                "version": 1,
-            })
+            rows.append(
+                {
+                    "uid": c.uid,
+                    "display_name": v["display_name"],
+                    "sort_name": v["display_name"].casefold(),
+                    "given_name": v["given_name"],
+                    "family_name": v["family_name"],
+                    "nickname": v["nickname"],
+                    "organization": v["organization"],
+                    "title": v["title"],
+                    "birthday": v["birthday"],
+                    "anniversary": v["anniversary"],
+                    "met_how": v["met_how"],
+                    "met_on": v["met_on"],
+                    "cadence_days": v["cadence_days"],
+                    "strategy": v["strategy"],
+                    "archived": v["archived"],
+                    "notes": v["notes"],
+                    "source": self._source(c.record),
+                    "extra": json.dumps(c.extra, sort_keys=True, default=str) if c.extra else "",
+                    "edited": "",
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "version": 1,
+                }
+            )
         _insert_many(Contact, rows)
         ids: dict[str, int] = {}
         for part in _chunks([c.uid for c in items]):
-            ids.update(Contact.select(Contact.uid, Contact.id)
-                       .where(Contact.uid.in_(part)).tuples())
+            ids.update(
+                Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples()
+            )
         out = [ids[c.uid] for c in items]
         field_rows = []
         tag_rows = []
@@ -567,17 +579,29 @@ class _Run:
         tags: dict[int, set[str]] = {cid: set() for cid in ids}
         for part in _chunks(ids):
             rows.update({c.id: c for c in Contact.select().where(Contact.id.in_(part))})
-            for f in (ContactField.select().where(ContactField.contact.in_(part))
-                      .order_by(ContactField.contact, ContactField.kind, ContactField.position)):
+            for f in (
+                ContactField.select()
+                .where(ContactField.contact.in_(part))
+                .order_by(ContactField.contact, ContactField.kind, ContactField.position)
+            ):
                 fields[f.contact_id].append(f)
-            for cid, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
-                              .where(ContactTag.contact.in_(part)).tuples()):
+            for cid, name in (
+                ContactTag.select(ContactTag.contact, Tag.name)
+                .join(Tag)
+                .where(ContactTag.contact.in_(part))
+                .tuples()
+            ):
                 tags[cid].add(name.casefold())
         for c, cid in matched:
             self._merge_contact(c, rows[cid], fields[cid], tags[cid])
 
-    def _merge_contact(self, c: _IncomingContact, row: Contact, stored_fields: list[ContactField],
-                       stored_tags: set[str]) -> None:
+    def _merge_contact(
+        self,
+        c: _IncomingContact,
+        row: Contact,
+        stored_fields: list[ContactField],
+        stored_tags: set[str],
+    ) -> None:
         edited = set(json.loads(row.edited)) if row.edited else set()
         name = row.display_name
         changes: dict[str, Any] = {}
@@ -597,8 +621,9 @@ class _Run:
             changes[key] = new
         field_changes: dict[str, list[tuple[str, str, str, bool]]] = {}
         for kind, values in c.fields.items():
-            old_set = {(f.normalized, f.label, bool(f.preferred))
-                       for f in stored_fields if f.kind == kind}
+            old_set = {
+                (f.normalized, f.label, bool(f.preferred)) for f in stored_fields if f.kind == kind
+            }
             new_set = {(n, label, pref) for (_, n, label, pref) in values}
             if old_set == new_set:
                 continue
@@ -629,8 +654,11 @@ class _Run:
             ).execute()
             _insert_many(ContactField, _field_rows(row.id, kind, values))
         if new_tags:
-            _insert_many(ContactTag, [{"contact": row.id, "tag": self._tag_id(t)}
-                                      for t in new_tags], ignore=True)
+            _insert_many(
+                ContactTag,
+                [{"contact": row.id, "tag": self._tag_id(t)} for t in new_tags],
+                ignore=True,
+            )
         self.report.updated += 1
         self.touched.add(row.id)
 
@@ -656,8 +684,11 @@ class _Run:
         links: dict[int, set[int]] = {}
         ids = [e.id for e in existing.values()]
         for part in _chunks(ids):
-            for eid, cid in (EventPerson.select(EventPerson.event, EventPerson.contact)
-                             .where(EventPerson.event.in_(part)).tuples()):
+            for eid, cid in (
+                EventPerson.select(EventPerson.event, EventPerson.contact)
+                .where(EventPerson.event.in_(part))
+                .tuples()
+            ):
                 links.setdefault(eid, set()).add(cid)
         new_rows: list[dict[str, Any]] = []
         new_people: list[tuple[str, set[int]]] = []
@@ -672,8 +703,9 @@ class _Run:
                 self.report.unchanged += 1  # the file lists the same event twice
                 continue
             if row is None:
-                values.update(uid=uid, source=self._source(rec), created_at=self.now,
-                              updated_at=self.now)
+                values.update(
+                    uid=uid, source=self._source(rec), created_at=self.now, updated_at=self.now
+                )
                 new_rows.append(values)
                 new_people.append((uid, who))
                 seen_new.add(uid)
@@ -690,18 +722,28 @@ class _Run:
                 changes["updated_at"] = self.now
                 Event.update(changes).where(Event.id == row.id).execute()
             if missing:
-                _insert_many(EventPerson, [{"event": row.id, "contact": cid}
-                                           for cid in sorted(missing)], ignore=True)
+                _insert_many(
+                    EventPerson,
+                    [{"event": row.id, "contact": cid} for cid in sorted(missing)],
+                    ignore=True,
+                )
             self.report.updated += 1
         if new_rows:
             _insert_many(Event, new_rows)
             event_ids: dict[str, int] = {}
             for part in _chunks([uid for uid, _ in new_people]):
-                event_ids.update(Event.select(Event.uid, Event.id)
-                                 .where(Event.uid.in_(part)).tuples())
-            _insert_many(EventPerson, [{"event": event_ids[uid], "contact": cid}
-                                       for uid, who in new_people for cid in sorted(who)],
-                         ignore=True)
+                event_ids.update(
+                    Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples()
+                )
+            _insert_many(
+                EventPerson,
+                [
+                    {"event": event_ids[uid], "contact": cid}
+                    for uid, who in new_people
+                    for cid in sorted(who)
+                ],
+                ignore=True,
+            )
 
     def _event_values(self, rec: EventRecord) -> dict[str, Any] | None:
         try:
@@ -739,13 +781,16 @@ class _Run:
         by_uid: dict[str, int] = {}
         by_email: dict[str, int] = {}
         for part in _chunks(uids):
-            by_uid.update(Contact.select(Contact.uid, Contact.id)
-                          .where(Contact.uid.in_(part)).tuples())
+            by_uid.update(
+                Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples()
+            )
         for part in _chunks(emails):
-            for norm, cid in (ContactField.select(ContactField.normalized, ContactField.contact)
-                              .where((ContactField.kind == "email")
-                                     & ContactField.normalized.in_(part))
-                              .order_by(ContactField.contact).tuples()):
+            for norm, cid in (
+                ContactField.select(ContactField.normalized, ContactField.contact)
+                .where((ContactField.kind == "email") & ContactField.normalized.in_(part))
+                .order_by(ContactField.contact)
+                .tuples()
+            ):
                 by_email.setdefault(norm, cid)
         out: dict[int, set[int]] = {}
         for r in records:
@@ -769,10 +814,22 @@ class _Run:
         uid = _derived_uid("attendee", normalize("email", value))
         c = _IncomingContact(
             record=ContactRecord(display_name=value, source=rec.source, line=rec.line),
-            values={"display_name": value[:300], "given_name": "", "family_name": "",
-                    "nickname": "", "organization": "", "title": "", "strategy": "",
-                    "met_how": "", "notes": "", "birthday": None, "anniversary": None,
-                    "met_on": None, "archived": False, "cadence_days": None},
+            values={
+                "display_name": value[:300],
+                "given_name": "",
+                "family_name": "",
+                "nickname": "",
+                "organization": "",
+                "title": "",
+                "strategy": "",
+                "met_how": "",
+                "notes": "",
+                "birthday": None,
+                "anniversary": None,
+                "met_on": None,
+                "archived": False,
+                "cadence_days": None,
+            },
             fields={"email": [(value, normalize("email", value), "", False)]},
             tags=[],
             extra={},
@@ -796,8 +853,9 @@ class _Run:
             ambiguous = False
             if contact is None:
                 for name in filter(None, names):
-                    found = list(Contact.select().where(Contact.sort_name == name.casefold())
-                                 .limit(2))
+                    found = list(
+                        Contact.select().where(Contact.sort_name == name.casefold()).limit(2)
+                    )
                     if len(found) == 1:
                         contact = found[0]
                         break
@@ -810,21 +868,25 @@ class _Run:
                 continue
             start = rec.start.date() if isinstance(rec.start, datetime) else rec.start
             try:
-                when = PartialDate(start.month, start.day,
-                                   start.year if start.year > _YEARLESS_MAX else None)
+                when = PartialDate(
+                    start.month, start.day, start.year if start.year > _YEARLESS_MAX else None
+                )
             except ValueError:
                 self.skip(rec, f"{key} of {contact.display_name} skipped: bad date {start}")
                 continue
             stored = getattr(contact, key)
             if stored:
                 if not (_same(key, stored, str(when)) or _less_precise(str(when), stored)):
-                    self.problem(rec, f"kept the {key} you have for {contact.display_name} "
-                                      f"({stored}; the calendar says {when})")
+                    self.problem(
+                        rec,
+                        f"kept the {key} you have for {contact.display_name} "
+                        f"({stored}; the calendar says {when})",
+                    )
                 self.report.unchanged += 1
                 continue
-            Contact.update({key: str(when), "updated_at": self.now,
-                            "version": Contact.version + 1}).where(
-                Contact.id == contact.id).execute()
+            Contact.update(
+                {key: str(when), "updated_at": self.now, "version": Contact.version + 1}
+            ).where(Contact.id == contact.id).execute()
             self.touched.add(contact.id)
             self.report.updated += 1
 
@@ -833,26 +895,35 @@ class _Run:
     def _contact_ids(self, uids: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         for part in _chunks(sorted({u for u in uids if u})):
-            out.update(Contact.select(Contact.uid, Contact.id)
-                       .where(Contact.uid.in_(part)).tuples())
+            out.update(
+                Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples()
+            )
         return out
 
     def _apply_InteractionRecord(self, records: list[InteractionRecord]) -> None:
         people = self._contact_ids(u for r in records for u in r.participants)
         event_ids: dict[str, int] = {}
         for part in _chunks(sorted({r.event_uid for r in records if r.event_uid})):
-            event_ids.update(Event.select(Event.uid, Event.id)
-                             .where(Event.uid.in_(part)).tuples())
-        uids = [r.uid or _derived_uid("interaction", str(r.occurred_at), r.kind, r.summary,
-                                      *sorted(r.participants)) for r in records]
+            event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        uids = [
+            r.uid
+            or _derived_uid(
+                "interaction", str(r.occurred_at), r.kind, r.summary, *sorted(r.participants)
+            )
+            for r in records
+        ]
         existing: dict[str, Interaction] = {}
         for part in _chunks(sorted(set(uids))):
-            existing.update({i.uid: i for i in
-                             Interaction.select().where(Interaction.uid.in_(part))})
+            existing.update(
+                {i.uid: i for i in Interaction.select().where(Interaction.uid.in_(part))}
+            )
         links: dict[int, set[int]] = {}
         for part in _chunks([i.id for i in existing.values()]):
-            for iid, cid in (Participant.select(Participant.interaction, Participant.contact)
-                             .where(Participant.interaction.in_(part)).tuples()):
+            for iid, cid in (
+                Participant.select(Participant.interaction, Participant.contact)
+                .where(Participant.interaction.in_(part))
+                .tuples()
+            ):
                 links.setdefault(iid, set()).add(cid)
         new_rows: list[dict[str, Any]] = []
         new_people: list[tuple[str, set[int]]] = []
@@ -877,16 +948,19 @@ class _Run:
             who = {people[u] for u in rec.participants if u in people}
             missing = [u for u in rec.participants if u not in people]
             if not who:
-                self.skip(rec, f"interaction {summary!r} skipped: none of its people "
-                               "is in kinship")
+                self.skip(rec, f"interaction {summary!r} skipped: none of its people is in kinship")
                 continue
             if missing:
-                self.problem(rec, f"interaction {summary!r}: {len(missing)} of its people "
-                                  "not found (UID " + ", ".join(missing[:3]) + ")")
+                self.problem(
+                    rec,
+                    f"interaction {summary!r}: {len(missing)} of its people "
+                    "not found (UID " + ", ".join(missing[:3]) + ")",
+                )
             event_id = event_ids.get(rec.event_uid) if rec.event_uid else None
             if rec.event_uid and event_id is None:
-                self.problem(rec, f"interaction {summary!r}: event {rec.event_uid!r} "
-                                  "not found; not linked")
+                self.problem(
+                    rec, f"interaction {summary!r}: event {rec.event_uid!r} not found; not linked"
+                )
             values: dict[str, Any] = {
                 "occurred_at": occurred_at,
                 "kind": kind,
@@ -905,8 +979,13 @@ class _Run:
                 affected |= who
                 self.report.created += 1
                 continue
-            stored = {"occurred_at": row.occurred_at, "kind": row.kind, "summary": row.summary,
-                      "notes": row.notes, "event": row.event_id}
+            stored = {
+                "occurred_at": row.occurred_at,
+                "kind": row.kind,
+                "summary": row.summary,
+                "notes": row.notes,
+                "event": row.event_id,
+            }
             changes = {k: v for k, v in values.items() if not _same(k, stored[k], v)}
             add = who - links.get(row.id, set())
             if not changes and not add:
@@ -915,19 +994,31 @@ class _Run:
             if changes:
                 Interaction.update(changes).where(Interaction.id == row.id).execute()
             if add:
-                _insert_many(Participant, [{"interaction": row.id, "contact": cid}
-                                           for cid in sorted(add)], ignore=True)
+                _insert_many(
+                    Participant,
+                    [{"interaction": row.id, "contact": cid} for cid in sorted(add)],
+                    ignore=True,
+                )
             affected |= who | links.get(row.id, set())
             self.report.updated += 1
         if new_rows:
             _insert_many(Interaction, new_rows)
             ids: dict[str, int] = {}
             for part in _chunks([uid for uid, _ in new_people]):
-                ids.update(Interaction.select(Interaction.uid, Interaction.id)
-                           .where(Interaction.uid.in_(part)).tuples())
-            _insert_many(Participant, [{"interaction": ids[uid], "contact": cid}
-                                       for uid, who in new_people for cid in sorted(who)],
-                         ignore=True)
+                ids.update(
+                    Interaction.select(Interaction.uid, Interaction.id)
+                    .where(Interaction.uid.in_(part))
+                    .tuples()
+                )
+            _insert_many(
+                Participant,
+                [
+                    {"interaction": ids[uid], "contact": cid}
+                    for uid, who in new_people
+                    for cid in sorted(who)
+                ],
+                ignore=True,
+            )
             self.new_interactions += [ids[uid] for uid, _ in new_people]
         if affected:
             self._bump_last(sorted(affected))
@@ -942,8 +1033,11 @@ class _Run:
                 .group_by(Participant.contact)
                 .tuples()
             )
-            stored = dict(Contact.select(Contact.id, Contact.last_interaction_at)
-                          .where(Contact.id.in_(part)).tuples())
+            stored = dict(
+                Contact.select(Contact.id, Contact.last_interaction_at)
+                .where(Contact.id.in_(part))
+                .tuples()
+            )
             for cid in part:
                 last = _as_datetime(latest.get(cid))
                 if not _same("last_interaction_at", stored.get(cid), last):
@@ -981,7 +1075,10 @@ class _Run:
             if row is None:
                 created = created_at or self.now
                 values: dict[str, Any] = {
-                    "contact": cid, "kind": kind, "body": body, "pinned": bool(rec.pinned),
+                    "contact": cid,
+                    "kind": kind,
+                    "body": body,
+                    "pinned": bool(rec.pinned),
                     "created_at": created,
                     "updated_at": updated_at or created,
                 }
@@ -1008,9 +1105,13 @@ class _Run:
         ids = self._contact_ids(u for r in records for u in (r.from_uid, r.to_uid))
         have: set[tuple[int, int, str]] = set()
         for part in _chunks(sorted(set(ids.values()))):
-            have.update(Relationship.select(Relationship.from_contact, Relationship.to_contact,
-                                            Relationship.kind)
-                        .where(Relationship.from_contact.in_(part)).tuples())
+            have.update(
+                Relationship.select(
+                    Relationship.from_contact, Relationship.to_contact, Relationship.kind
+                )
+                .where(Relationship.from_contact.in_(part))
+                .tuples()
+            )
         for rec in records:
             kind = (rec.kind or "").strip().lower()
             a, b = ids.get(rec.from_uid), ids.get(rec.to_uid)
@@ -1024,8 +1125,9 @@ class _Run:
             elif (a, b, kind) in have:
                 self.report.unchanged += 1
             else:
-                Relationship.insert(from_contact=a, to_contact=b, kind=kind,
-                                    created_at=self.now).execute()
+                Relationship.insert(
+                    from_contact=a, to_contact=b, kind=kind, created_at=self.now
+                ).execute()
                 have.add((a, b, kind))
                 self.report.created += 1
 
@@ -1053,16 +1155,23 @@ class _Run:
                 continue
             due = rec.due.date() if isinstance(rec.due, datetime) else rec.due
             values: dict[str, Any] = {
-                "contact": cid, "due": due, "reason": (rec.reason or "").strip(),
+                "contact": cid,
+                "due": due,
+                "reason": (rec.reason or "").strip(),
                 "kind": (rec.kind or "manual").strip(),
-                "origin": (rec.origin or "manual").strip(), "status": status,
+                "origin": (rec.origin or "manual").strip(),
+                "status": status,
             }
             key = (cid, values["kind"], due, values["reason"])
             row = by_uid.get(rec.uid) if rec.uid else None
             row = row or by_key.get(key)
             if row is None:
-                new = {**values, "uid": rec.uid or "", "created_at": self.now,
-                       "done_at": self.now if status == "done" else None}
+                new = {
+                    **values,
+                    "uid": rec.uid or "",
+                    "created_at": self.now,
+                    "done_at": self.now if status == "done" else None,
+                }
                 new_id = FollowUp.insert(new).execute()
                 by_key[key] = FollowUp(id=new_id, **new)
                 if rec.uid:
@@ -1070,8 +1179,14 @@ class _Run:
                 self.report.created += 1
                 self.touched.add(cid)
                 continue
-            stored = {"contact": row.contact_id, "due": row.due, "reason": row.reason,
-                      "kind": row.kind, "origin": row.origin, "status": row.status}
+            stored = {
+                "contact": row.contact_id,
+                "due": row.due,
+                "reason": row.reason,
+                "kind": row.kind,
+                "origin": row.origin,
+                "status": row.status,
+            }
             changes = {k: v for k, v in values.items() if not _same(k, stored[k], v)}
             if not changes:
                 self.report.unchanged += 1
@@ -1084,19 +1199,6 @@ class _Run:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _listens(hook: str) -> bool:
-    """Whether a notification listener is installed and some plugin implements ``hook``."""
-    target = _notify.listener
-    if target is None:
-        return False
-    impls = getattr(getattr(target, "__self__", None), "_impls", None)
-    if impls is None:
-        return True
-    try:
-        return bool(impls(hook))
-    except Exception:
-        return True
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -1133,8 +1235,10 @@ def _insert_many(model: Any, rows: list[dict[str, Any]], *, ignore: bool = False
     tail = " ON CONFLICT DO NOTHING" if ignore else ""
     sql = f"INSERT INTO {left}{meta.table_name}{right} ({columns}) VALUES ({marks}){tail}"
     converters = [f.db_value for f in fields[: len(names)]]
-    fixed = tuple(f.db_value(d() if callable(d) else d)
-                  for f, d in zip(fields[len(names):], defaults.values(), strict=True))
+    fixed = tuple(
+        f.db_value(d() if callable(d) else d)
+        for f, d in zip(fields[len(names) :], defaults.values(), strict=True)
+    )
     for chunk in chunked(rows, BATCH):
         values = [
             tuple(conv(row[name]) for conv, name in zip(converters, names, strict=True)) + fixed
@@ -1143,11 +1247,19 @@ def _insert_many(model: Any, rows: list[dict[str, Any]], *, ignore: bool = False
         db.cursor().executemany(sql, values)
 
 
-def _field_rows(cid: int, kind: str,
-                values: list[tuple[str, str, str, bool]]) -> list[dict[str, Any]]:
+def _field_rows(
+    cid: int, kind: str, values: list[tuple[str, str, str, bool]]
+) -> list[dict[str, Any]]:
     return [
-        {"contact": cid, "kind": kind, "label": label, "value": value, "normalized": norm[:255],
-         "preferred": pref, "position": i}
+        {
+            "contact": cid,
+            "kind": kind,
+            "label": label,
+            "value": value,
+            "normalized": norm[:255],
+            "preferred": pref,
+            "position": i,
+        }
         for i, (value, norm, label, pref) in enumerate(values)
     ]
 
