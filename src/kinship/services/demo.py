@@ -457,6 +457,19 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
         per_tier = {"inner": (18, 40), "close": (6, 16), "regular": (1, 7), "distant": (0, 2)}
         inters, parts = [], []
         iid = (Interaction.select(fn.MAX(Interaction.id)).scalar() or 0) + 1
+
+        def interaction(iid: int, at: datetime, kind: str) -> dict[str, Any]:
+            return {
+                "id": iid,
+                "uid": f"demo-i-{seed}-{iid}",
+                "occurred_at": at,
+                "kind": kind,
+                "summary": rng.choice(SUMMARIES[kind]),
+                "notes": "",
+                "source": "demo",
+                "created_at": at,
+            }
+
         for p in people:
             lo, hi = per_tier[p["tier"]]
             for _ in range(rng.randint(lo, hi)):
@@ -465,18 +478,7 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
                 at = noon - timedelta(
                     days=days_ago, hours=rng.randint(0, 9), minutes=rng.randint(0, 59)
                 )
-                inters.append(
-                    {
-                        "id": iid,
-                        "uid": f"demo-i-{seed}-{iid}",
-                        "occurred_at": at,
-                        "kind": kind,
-                        "summary": rng.choice(SUMMARIES[kind]),
-                        "notes": "",
-                        "source": "demo",
-                        "created_at": at,
-                    }
-                )
+                inters.append(interaction(iid, at, kind))
                 who = {p["id"]}
                 if kind in ("meeting", "event") and rng.random() < 0.3:
                     who |= {rng.choice(people)["id"] for _ in range(rng.randint(1, 3))}
@@ -488,18 +490,7 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
                     and rng.random() < 0.9
                     and thanks_at <= noon
                 ):
-                    inters.append(
-                        {
-                            "id": iid,
-                            "uid": f"demo-i-{seed}-{iid}",
-                            "occurred_at": thanks_at,
-                            "kind": "thanks",
-                            "summary": rng.choice(SUMMARIES["thanks"]),
-                            "notes": "",
-                            "source": "demo",
-                            "created_at": thanks_at,
-                        }
-                    )
+                    inters.append(interaction(iid, thanks_at, "thanks"))
                     parts.append({"interaction": iid, "contact": p["id"]})
                     iid += 1
         # Most people with a cadence were seen recently; some are overdue (what Today shows).
@@ -509,41 +500,17 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
             if not every:
                 continue
             days_ago = (
-                rng.randint(0, every - 1)
-                if rng.random() < 0.8
-                else rng.randint(every, every * 3)
+                rng.randint(0, every - 1) if rng.random() < 0.8 else rng.randint(every, every * 3)
             )
             at = noon - timedelta(days=days_ago, hours=rng.randint(0, 9))
             kind = rng.choice(("call", "meeting", "message"))
-            inters.append(
-                {
-                    "id": iid,
-                    "uid": f"demo-i-{seed}-{iid}",
-                    "occurred_at": at,
-                    "kind": kind,
-                    "summary": rng.choice(SUMMARIES[kind]),
-                    "notes": "",
-                    "source": "demo",
-                    "created_at": at,
-                }
-            )
+            inters.append(interaction(iid, at, kind))
             parts.append({"interaction": iid, "contact": p["id"]})
             iid += 1
         # Help received recently and never thanked: what "thank them" finds.
         for p in rng.sample(people, max(1, n // 25)):
             at = noon - timedelta(days=rng.randint(2, 40))
-            inters.append(
-                {
-                    "id": iid,
-                    "uid": f"demo-i-{seed}-{iid}",
-                    "occurred_at": at,
-                    "kind": "help-received",
-                    "summary": rng.choice(SUMMARIES["help-received"]),
-                    "notes": "",
-                    "source": "demo",
-                    "created_at": at,
-                }
-            )
+            inters.append(interaction(iid, at, "help-received"))
             parts.append({"interaction": iid, "contact": p["id"]})
             iid += 1
         for chunk in _chunks(inters, 200):
