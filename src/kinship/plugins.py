@@ -220,7 +220,11 @@ class PluginHost:
             aliases = (module, short)
             if disable and {_norm(a) for a in aliases} & disable:
                 self._add_unloaded(
-                    module, "kinship", __version__, builtin=True, aliases=aliases,
+                    module,
+                    "kinship",
+                    __version__,
+                    builtin=True,
+                    aliases=aliases,
                     reason=f"disabled by {ENV_DISABLE_PLUGINS}",
                 )
                 continue
@@ -252,7 +256,11 @@ class PluginHost:
         finally:
             self._trace(module, "import", start)
         return self.register(
-            obj, name=module, distribution=distribution, version=version, builtin=builtin,
+            obj,
+            name=module,
+            distribution=distribution,
+            version=version,
+            builtin=builtin,
             aliases=(module, short),
         )
 
@@ -270,13 +278,19 @@ class PluginHost:
             wanted = {_norm(a) for a in aliases}
             if only is not None and not wanted & only:
                 self._add_unloaded(
-                    ep.name, dist_name, version, aliases=aliases,
+                    ep.name,
+                    dist_name,
+                    version,
+                    aliases=aliases,
                     reason=f"not listed in {ENV_LOAD_PLUGINS}",
                 )
                 continue
             if disable and wanted & disable:
                 self._add_unloaded(
-                    ep.name, dist_name, version, aliases=aliases,
+                    ep.name,
+                    dist_name,
+                    version,
+                    aliases=aliases,
                     reason=f"disabled by {ENV_DISABLE_PLUGINS}",
                 )
                 continue
@@ -298,8 +312,9 @@ class PluginHost:
         """List the installed entry points as disabled without importing them."""
         for ep in _entry_points():
             dist_name, version = _dist_of(ep)
-            self._add_unloaded(ep.name, dist_name, version, aliases=(dist_name, ep.name),
-                               reason=reason)
+            self._add_unloaded(
+                ep.name, dist_name, version, aliases=(dist_name, ep.name), reason=reason
+            )
 
     def register(
         self,
@@ -504,8 +519,9 @@ class PluginHost:
         aliases: tuple[str, ...] = (),
     ) -> None:
         """Record a plugin that was deliberately not loaded (no stderr line)."""
-        info = PluginInfo(name, distribution, version, builtin=builtin, status=DISABLED,
-                          error=reason)
+        info = PluginInfo(
+            name, distribution, version, builtin=builtin, status=DISABLED, error=reason
+        )
         key = self._unique_key(name, distribution)
         self._plugins[key] = _Plugin(info, key, None, aliases)
 
@@ -697,7 +713,8 @@ def _required_args(function: Any) -> list[str]:
         return []
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return [
-        p.name for p in sig.parameters.values()
+        p.name
+        for p in sig.parameters.values()
         if p.kind in kinds and p.default is inspect.Parameter.empty
     ]
 
@@ -713,8 +730,9 @@ def _hook_names() -> list[str]:
 def _validation_message(exc: pluggy.PluginValidationError) -> str:
     """pluggy's multi-line message, as one line a user can act on."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    definition = next((ln.split(":", 1)[1].strip() for ln in lines
-                       if ln.startswith("hookimpl definition:")), "")
+    definition = next(
+        (ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("hookimpl definition:")), ""
+    )
     detail = lines[-1] if lines else type(exc).__name__
     return f"invalid hook {definition}: {detail}" if definition else f"invalid hook: {detail}"
 

@@ -38,7 +38,10 @@ def test_import_json_contract(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert r.code == 0
     data = r.json()
     assert {k: data[k] for k in ("created", "updated", "unchanged", "skipped")} == {
-        "created": 2, "updated": 0, "unchanged": 0, "skipped": 1,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
     }
     assert data["problems"] == [
         {"file": str(f), "line": 14, "message": data["problems"][0]["message"]}

@@ -19,7 +19,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def hook_headings() -> list[str]:
     """``## kinship_x(arg)`` for every hookspec, in the order hookspecs.py defines them."""
     specs = [
-        fn for name, fn in vars(hookspecs).items()
+        fn
+        for name, fn in vars(hookspecs).items()
         if name.startswith("kinship_") and hasattr(fn, "kinship_spec")
     ]
     assert len(specs) >= 7

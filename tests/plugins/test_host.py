@@ -159,8 +159,13 @@ def test_a_hook_that_raises_disables_only_its_plugin() -> None:
         calls.append("good")
         register(importer("good"))
 
-    first = plugin("first", kinship_register_importers=boom, kinship_register_exporters=registers(
-        Exporter("first-out", "x", ".x", write=lambda b, p: None)))
+    first = plugin(
+        "first",
+        kinship_register_importers=boom,
+        kinship_register_exporters=registers(
+            Exporter("first-out", "x", ".x", write=lambda b, p: None)
+        ),
+    )
     good = plugin("good", kinship_register_importers=counting)
     host, err = host_with(first, good)
     assert [i.name for i in host.importers()] == ["good"]
@@ -193,14 +198,17 @@ def test_partial_registrations_of_a_failing_hook_are_dropped() -> None:
     ("registered", "reason"),
     [
         ("not an importer", "registered a str where a kinship.records.Importer is expected"),
-        (Strategy("s", "wrong kind", suggest=lambda s, t: []),
-         "registered a Strategy where a kinship.records.Importer is expected"),
+        (
+            Strategy("s", "wrong kind", suggest=lambda s, t: []),
+            "registered a Strategy where a kinship.records.Importer is expected",
+        ),
         (importer(""), "registered a importer with an empty name"),
         (importer("  "), "registered a importer with an empty name"),
-        (Importer("r", "", (".r",), read="not callable"),
-         "importer 'r': read is not callable"),
-        (Importer("r", "", ".r", read=lambda p: iter(())),
-         "importer 'r': suffixes must be a tuple of strings"),
+        (Importer("r", "", (".r",), read="not callable"), "importer 'r': read is not callable"),
+        (
+            Importer("r", "", ".r", read=lambda p: iter(())),
+            "importer 'r': suffixes must be a tuple of strings",
+        ),
     ],
 )
 def test_registrations_are_validated(registered: Any, reason: str) -> None:
@@ -213,20 +221,27 @@ def test_registrations_are_validated(registered: Any, reason: str) -> None:
 
 def test_a_duplicate_name_disables_the_later_plugin() -> None:
     early = plugin("early", kinship_register_importers=registers(importer("names")))
-    late = plugin("late", kinship_register_importers=registers(importer("Names"),
-                                                               importer("other")))
+    late = plugin(
+        "late", kinship_register_importers=registers(importer("Names"), importer("other"))
+    )
     host, _ = host_with(early, late)
     assert [i.name for i in host.importers()] == ["names"]
     assert status(host)["late"] == ("disabled", "importer 'Names' is already registered by early")
 
 
 def test_a_third_party_plugin_cannot_take_a_builtin_name() -> None:
-    vcard2 = plugin("vcard2", kinship_register_exporters=registers(
-        Exporter("vcard", "mine", ".vcf", write=lambda b, p: None)))
+    vcard2 = plugin(
+        "vcard2",
+        kinship_register_exporters=registers(
+            Exporter("vcard", "mine", ".vcf", write=lambda b, p: None)
+        ),
+    )
     host, _ = host_with(vcard2, builtins=True)
     host.exporters()
     assert status(host)["vcard2"] == (
-        "disabled", "exporter 'vcard' is already registered by kinship.builtin.vcard")
+        "disabled",
+        "exporter 'vcard' is already registered by kinship.builtin.vcard",
+    )
     owner = host.owner(host.exporter("vcard"))
     assert owner is not None and owner.builtin
 
@@ -239,16 +254,20 @@ def test_palette_commands_are_collected_and_validated() -> None:
     host, _ = host_with(good, lazy, broken)
     assert host.palette_commands() == [cmd]
     assert status(host)["lazy"] == (
-        "disabled", "kinship_palette_commands returned int, not a PaletteCommand")
+        "disabled",
+        "kinship_palette_commands returned int, not a PaletteCommand",
+    )
     assert status(host)["broken"][1] == (
-        "kinship_palette_commands raised RuntimeError: kaput with a second line")
+        "kinship_palette_commands raised RuntimeError: kaput with a second line"
+    )
 
 
 def test_notifications_reach_every_plugin_even_after_one_fails() -> None:
     seen: list[str] = []
     noisy = plugin("noisy", kinship_interaction_logged=boom)
-    quiet = plugin("quiet", kinship_interaction_logged=lambda interaction: seen.append(
-        interaction.summary))
+    quiet = plugin(
+        "quiet", kinship_interaction_logged=lambda interaction: seen.append(interaction.summary)
+    )
     host, err = host_with(noisy, quiet)
     rec = InteractionRecord(datetime(2026, 1, 1, tzinfo=UTC), "call", "caught up")
     host.notify("kinship_interaction_logged", rec)
@@ -274,8 +293,9 @@ def test_plugin_commands_are_guarded(kinship_store: Any) -> None:
     def commands(cli: Any) -> None:
         cli.command("hello", help="say hello", run=run, configure=configure)
 
-    clash = plugin("clash", kinship_register_commands=lambda cli: cli.command(
-        "contacts", help="mine", run=run))
+    clash = plugin(
+        "clash", kinship_register_commands=lambda cli: cli.command("contacts", help="mine", run=run)
+    )
     host, _ = host_with(plugin("cmds", kinship_register_commands=commands), clash)
     parser = build_parser(host)
     assert status(host)["clash"] == (
@@ -332,14 +352,19 @@ def test_exporter_and_strategy_by_name() -> None:
 @pytest.fixture
 def fake_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     site = tmp_path / "site"
-    make_dist(site, "kinship-alpha", "alpha_plugin", """
+    make_dist(
+        site,
+        "kinship-alpha",
+        "alpha_plugin",
+        """
         from kinship import hookimpl
         from kinship.records import Importer
 
         @hookimpl
         def kinship_register_importers(register):
             register(Importer("alpha", "alpha files", (".alpha",), read=lambda p: iter(())))
-    """)
+    """,
+    )
     make_dist(site, "kinship-broken", "broken_plugin", "import not_installed_anywhere\n")
     monkeypatch.syspath_prepend(str(site))
     for name in ("KINSHIP_NO_PLUGINS", "KINSHIP_LOAD_PLUGINS", "KINSHIP_DISABLE_PLUGINS"):
@@ -367,7 +392,11 @@ def test_load_host_finds_entry_points_one_at_a_time(fake_site: Path) -> None:
     }
     alpha = next(i for i in host.infos() if i.distribution == "kinship-alpha")
     assert (alpha.name, alpha.version, alpha.hooks, alpha.builtin) == (
-        "alpha_plugin", "1.0", ["kinship_register_importers"], False)
+        "alpha_plugin",
+        "1.0",
+        ["kinship_register_importers"],
+        False,
+    )
     assert "alpha" in [i.name for i in host.importers()]
     assert err.getvalue() == (
         "kinship: plugin kinship-broken disabled: import failed: ModuleNotFoundError: "
@@ -414,7 +443,9 @@ def test_load_and_disable_lists(fake_site: Path, monkeypatch: pytest.MonkeyPatch
         "kinship-broken": ("disabled", "disabled by KINSHIP_DISABLE_PLUGINS"),
     }
     assert status(host)["kinship.builtin.ical"] == (
-        "disabled", "disabled by KINSHIP_DISABLE_PLUGINS")
+        "disabled",
+        "disabled by KINSHIP_DISABLE_PLUGINS",
+    )
     assert "ical" not in [i.name for i in host.importers()]
     assert err.getvalue() == ""
 
@@ -433,7 +464,9 @@ def test_trace_writes_each_load_and_hook_call(
     assert any(ln.startswith("kinship: trace plugins loaded in ") for ln in lines)
     calls = [ln for ln in lines if " kinship_register_importers " in ln]
     assert [ln.split()[2] for ln in calls] == [
-        "kinship.builtin.vcard", "kinship.builtin.ical", "kinship.builtin.json_backup",
+        "kinship.builtin.vcard",
+        "kinship.builtin.ical",
+        "kinship.builtin.json_backup",
         "alpha_plugin",
     ]
     assert all(ln.endswith(" ms") for ln in calls)
@@ -449,8 +482,12 @@ def test_register_plugin_reaches_hosts_loaded_by_the_cli(
     assert result.code == 0, result.err
     [info] = [p for p in result.json() if p["name"] == "hello_plugin"]
     assert info == {
-        "name": "hello_plugin", "distribution": None, "version": None,
-        "hooks": ["kinship_register_importers"], "builtin": False, "status": "ok",
+        "name": "hello_plugin",
+        "distribution": None,
+        "version": None,
+        "hooks": ["kinship_register_importers"],
+        "builtin": False,
+        "status": "ok",
         "error": None,
     }
     result = kinship_cli("plugins", "--json", "--no-plugins")
@@ -465,7 +502,8 @@ def test_plugins_hear_about_writes_after_commit(kinship_store: Any, plugin_host:
         "listener",
         kinship_contact_changed=lambda contact: heard.append(("contact", contact.display_name)),
         kinship_interaction_logged=lambda interaction: heard.append(
-            ("interaction", interaction.summary)),
+            ("interaction", interaction.summary)
+        ),
     )
     plugin_host(listener, boom_plugin())
     ada = contacts.add("Ada Lovelace")
@@ -481,8 +519,9 @@ def test_the_cli_loads_plugins_for_notifications_only_when_one_fires(
     register_plugin: Any, kinship_cli: Any
 ) -> None:
     heard: list[str] = []
-    register_plugin(plugin("ears", kinship_contact_changed=lambda contact: heard.append(
-        contact.display_name)))
+    register_plugin(
+        plugin("ears", kinship_contact_changed=lambda contact: heard.append(contact.display_name))
+    )
     result = kinship_cli("add", "Grace Hopper")
     assert result.code == 0, result.err
     assert heard == ["Grace Hopper"]

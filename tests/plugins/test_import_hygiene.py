@@ -34,8 +34,11 @@ def test_core_and_plugin_host_stay_light(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "KINSHIP_CONFIG": str(tmp_path / "none.toml"),
-             "HOME": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "KINSHIP_CONFIG": str(tmp_path / "none.toml"),
+            "HOME": str(tmp_path),
+        },
     )
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)

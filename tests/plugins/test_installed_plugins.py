@@ -44,7 +44,10 @@ def test_listed_through_entry_points(run_kinship: Any) -> None:
     }
     learner = plugins["kinship-cadence-learner"]
     assert (learner["name"], learner["status"], learner["hooks"]) == (
-        "cadence-learner", "ok", ["kinship_register_followup_strategies"])
+        "cadence-learner",
+        "ok",
+        ["kinship_register_followup_strategies"],
+    )
     assert not any(p["builtin"] for p in result.json())
 
 
@@ -87,8 +90,9 @@ def test_due_runs_the_cadence_learner(run_kinship: Any) -> None:
     last = date.today() - timedelta(days=40)
     for n in range(5):
         day = last - timedelta(days=21 * n)
-        result = run_kinship("log", f"call {n}", "--with", "Grace", "--kind", "call",
-                             "--date", day.isoformat())
+        result = run_kinship(
+            "log", f"call {n}", "--with", "Grace", "--kind", "call", "--date", day.isoformat()
+        )
         assert result.code == 0, result.err
     due = run_kinship("due", "--json", "--within", "30")
     assert due.code == 0, due.err

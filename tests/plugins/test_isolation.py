@@ -32,38 +32,67 @@ BROKEN = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
-    make_dist(site, "kinship-boom-on-import", "boom_on_import", """
+    make_dist(
+        site,
+        "kinship-boom-on-import",
+        "boom_on_import",
+        """
         raise RuntimeError("cannot start: no API key")
-    """)
-    make_dist(site, "kinship-raises-in-hook", "raises_in_hook", """
+    """,
+    )
+    make_dist(
+        site,
+        "kinship-raises-in-hook",
+        "raises_in_hook",
+        """
         from kinship import hookimpl
 
         @hookimpl
         def kinship_register_exporters(register):
             raise ValueError("exporter misconfigured")
-    """)
-    make_dist(site, "kinship-misspelt-hook", "misspelt_hook", """
+    """,
+    )
+    make_dist(
+        site,
+        "kinship-misspelt-hook",
+        "misspelt_hook",
+        """
         from kinship import hookimpl
 
         @hookimpl
         def kinship_register_importer(register):
             pass
-    """)
-    make_dist(site, "kinship-wrong-argument", "wrong_argument", """
+    """,
+    )
+    make_dist(
+        site,
+        "kinship-wrong-argument",
+        "wrong_argument",
+        """
         from kinship import hookimpl
 
         @hookimpl
         def kinship_register_followup_strategies(registr):
             pass
-    """)
-    make_dist(site, "kinship-noisy-listener", "noisy_listener", """
+    """,
+    )
+    make_dist(
+        site,
+        "kinship-noisy-listener",
+        "noisy_listener",
+        """
         from kinship import hookimpl
 
         @hookimpl
         def kinship_contact_changed(contact):
             raise OSError("webhook unreachable")
-    """)
-    make_dist(site, "kinship-good", "good_plugin", '''
+    """,
+    )
+    make_dist(
+        site,
+        "kinship-good",
+        "good_plugin",
+        """
         import os
         from kinship import hookimpl
         from kinship.records import ContactRecord, Importer, ImportProblem
@@ -89,7 +118,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         def kinship_contact_changed(contact):
             with open(os.environ["GOOD_PLUGIN_LOG"], "a", encoding="utf-8") as fh:
                 fh.write(contact.display_name + "\\n")
-    ''', version="2.5")
+    """,
+        version="2.5",
+    )
     return site
 
 
@@ -109,8 +140,11 @@ def test_plugins_lists_each_failure_and_why(site: Path, run_kinship: Any) -> Non
         "name": "good_plugin",
         "distribution": "kinship-good",
         "version": "2.5",
-        "hooks": ["kinship_contact_changed", "kinship_register_commands",
-                  "kinship_register_importers"],
+        "hooks": [
+            "kinship_contact_changed",
+            "kinship_register_commands",
+            "kinship_register_importers",
+        ],
         "builtin": False,
         "status": "ok",
         "error": None,
@@ -175,7 +209,10 @@ def test_good_plugins_keep_working(site: Path, run_kinship: Any, tmp_path: Path)
     assert result.json()["created"] == 2
     listed = run_kinship("contacts", "--json").json()
     assert sorted(c["display_name"] for c in listed) == [
-        "Dorothy Vaughan", "Grace Hopper", "Katherine Johnson"]
+        "Dorothy Vaughan",
+        "Grace Hopper",
+        "Katherine Johnson",
+    ]
 
 
 def test_switches(site: Path, run_kinship: Any) -> None:
@@ -187,15 +224,20 @@ def test_switches(site: Path, run_kinship: Any) -> None:
     # A plugin command is unknown without plugins: a usage error, exit 2.
     assert run_kinship("hello", "x", "--no-plugins", site=site).code == 2
 
-    result = run_kinship("plugins", "--json", site=site,
-                         env={"KINSHIP_LOAD_PLUGINS": "kinship-good"})
+    result = run_kinship(
+        "plugins", "--json", site=site, env={"KINSHIP_LOAD_PLUGINS": "kinship-good"}
+    )
     assert result.err == ""
     plugins = ours(result.json())
     assert plugins["kinship-good"]["status"] == "ok"
     assert plugins["kinship-boom-on-import"]["error"] == "not listed in KINSHIP_LOAD_PLUGINS"
 
-    result = run_kinship("plugins", "--json", site=site, env={
-        "KINSHIP_DISABLE_PLUGINS": ",".join(BROKEN), "KINSHIP_TRACE_PLUGINS": "1"})
+    result = run_kinship(
+        "plugins",
+        "--json",
+        site=site,
+        env={"KINSHIP_DISABLE_PLUGINS": ",".join(BROKEN), "KINSHIP_TRACE_PLUGINS": "1"},
+    )
     plugins = ours(result.json())
     assert {plugins[d]["error"] for d in BROKEN} == {"disabled by KINSHIP_DISABLE_PLUGINS"}
     assert "disabled:" not in result.err

@@ -28,8 +28,9 @@ def capture(into: dict[str, Any]) -> Exporter:
     return Exporter("capture", "test", ".x", write)
 
 
-def test_pages_cover_every_contact_lazily(store: Store, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_cover_every_contact_lazily(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for i in range(7):
         contacts.add(f"Person {i}", emails=[f"p{i}@example.org"], tags=["t"])
     contacts.set_archived(contacts.resolve("Person 3").uid)
@@ -67,12 +68,24 @@ def test_every_kind_of_record(store: Store, tmp_path: Path) -> None:
     a = contacts.add("Ada", uid="a")
     b = contacts.add("Bob", uid="b")
     contacts.relate("a", "b", "mentor")
-    ev = events.add("Dinner", datetime(2024, 5, 1, 18, 30, tzinfo=UTC), people=[a, b], uid="e1",
-                    timezone="Europe/Berlin", rrule="FREQ=WEEKLY;COUNT=2",
-                    exdates=[datetime(2024, 5, 8, 18, 30, tzinfo=UTC)])
+    ev = events.add(
+        "Dinner",
+        datetime(2024, 5, 1, 18, 30, tzinfo=UTC),
+        people=[a, b],
+        uid="e1",
+        timezone="Europe/Berlin",
+        rrule="FREQ=WEEKLY;COUNT=2",
+        exdates=[datetime(2024, 5, 8, 18, 30, tzinfo=UTC)],
+    )
     events.add("Holiday", date(2024, 8, 1), end=date(2024, 8, 3), uid="e2")
-    interactions.log("Dinner talk", ["a", "b"], kind="meeting", event_uid=ev.uid, uid="i1",
-                     occurred_at=datetime(2024, 5, 1, 21, 0, tzinfo=UTC))
+    interactions.log(
+        "Dinner talk",
+        ["a", "b"],
+        kind="meeting",
+        event_uid=ev.uid,
+        uid="i1",
+        occurred_at=datetime(2024, 5, 1, 21, 0, tzinfo=UTC),
+    )
     notes.add(a, "Likes sailing", kind="interest")
     got: dict[str, Any] = {}
     export(capture(got), tmp_path / "x", options={})

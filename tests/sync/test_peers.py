@@ -26,22 +26,45 @@ def people(kinship: Callable[..., Any]) -> dict[str, str]:
     """A small store made with the CLI; returns name → UID."""
     uids = {}
     for args in (
-        ["Ada Lovelace", "--email", "ada@example.org", "--birthday", "1815-12-10",
-         "--tag", "mentors", "--org", "Analytical Engines"],
-        ["Grace Hopper", "--email", "grace@example.net", "--phone", "+1 555 0100",
-         "--birthday=--12-09"],
+        [
+            "Ada Lovelace",
+            "--email",
+            "ada@example.org",
+            "--birthday",
+            "1815-12-10",
+            "--tag",
+            "mentors",
+            "--org",
+            "Analytical Engines",
+        ],
+        [
+            "Grace Hopper",
+            "--email",
+            "grace@example.net",
+            "--phone",
+            "+1 555 0100",
+            "--birthday=--12-09",
+        ],
         ["Zoë Ünicode", "--email", "zoe@example.org"],
     ):
         uids[args[0]] = kinship("add", *args, "--json")["uid"]
-    kinship("event", "PyCon sprint", "--date", "2030-06-03T09:30", "--with", "Ada",
-            "--location", "Berlin")
-    kinship("event", "Team offsite", "--date", "2030-06-05", "--kind", "meeting",
-            "--with", "Grace")
+    kinship(
+        "event",
+        "PyCon sprint",
+        "--date",
+        "2030-06-03T09:30",
+        "--with",
+        "Ada",
+        "--location",
+        "Berlin",
+    )
+    kinship("event", "Team offsite", "--date", "2030-06-05", "--kind", "meeting", "--with", "Grace")
     return uids
 
 
-def test_khard_reads_kinship_export(tmp_path: Path, kinship: Callable[..., Any],
-                                   people: dict[str, str]) -> None:
+def test_khard_reads_kinship_export(
+    tmp_path: Path, kinship: Callable[..., Any], people: dict[str, str]
+) -> None:
     khard = tool("khard")
     out = kinship("export", "--format", "vdir", "-o", str(tmp_path / "contacts" / "friends"))
     assert out.startswith("exported 3 contacts")
@@ -56,16 +79,25 @@ def test_khard_reads_kinship_export(tmp_path: Path, kinship: Callable[..., Any],
     birthdays = run(khard, "-c", conf, "birthdays", "--parsable", root=tmp_path)
     assert "1815.12.10\tAda Lovelace" in birthdays
     assert "12.09\tGrace Hopper" in birthdays
-    shown = run(khard, "-c", conf, "show", "--format", "yaml", f"uid:{people['Grace Hopper']}",
-                root=tmp_path)
+    shown = run(
+        khard,
+        "-c",
+        conf,
+        "show",
+        "--format",
+        "yaml",
+        f"uid:{people['Grace Hopper']}",
+        root=tmp_path,
+    )
     assert "+1 555 0100" in shown and "grace@example.net" in shown
     # And khard's view of the folder is what kinship re-imports as unchanged.
     report = kinship("import", str(tmp_path / "contacts" / "friends"), "--json")
     assert (report["unchanged"], report["created"], report["updated"]) == (3, 0, 0)
 
 
-def test_khal_reads_kinship_export(tmp_path: Path, kinship: Callable[..., Any],
-                                  people: dict[str, str]) -> None:
+def test_khal_reads_kinship_export(
+    tmp_path: Path, kinship: Callable[..., Any], people: dict[str, str]
+) -> None:
     khal = tool("khal")
     (tmp_path / "calendars" / "home").mkdir(parents=True)
     (tmp_path / "data").mkdir()

@@ -85,8 +85,17 @@ def test_two_way_sync_updates_not_duplicates(
     vdirsyncer = tool("vdirsyncer")
     book = tmp_path / "contacts" / "friends"
     (tmp_path / "calendars" / "home").mkdir(parents=True)
-    ada = kinship("add", "Ada Lovelace", "--email", "ada@example.org", "--birthday",
-                  "1815-12-10", "--tag", "mentors", "--json")["uid"]
+    ada = kinship(
+        "add",
+        "Ada Lovelace",
+        "--email",
+        "ada@example.org",
+        "--birthday",
+        "1815-12-10",
+        "--tag",
+        "mentors",
+        "--json",
+    )["uid"]
     kinship("add", "Grace Hopper", "--email", "grace@example.net", "--json")
     kinship("event", "Salon", "--date", "2030-03-01T19:00", "--with", "Ada")
     kinship("export", "--format", "vdir", "-o", str(book))

@@ -34,12 +34,19 @@ def register(cli: CommandRegistry) -> None:
 
 def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or vdir folders")
-    p.add_argument("--format", metavar="NAME",
-                   help="importer to use (default: detected from the content and suffix)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="report what would change, change nothing")
-    p.add_argument("--create-attendees", action="store_true",
-                   help="create contacts for event attendees kinship does not know")
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="importer to use (default: detected from the content and suffix)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="report what would change, change nothing"
+    )
+    p.add_argument(
+        "--create-attendees",
+        action="store_true",
+        help="create contacts for event attendees kinship does not know",
+    )
 
 
 @contextmanager
@@ -87,8 +94,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                 importer = ctx.host.importer_for(path, args.format)
             except KinshipError as exc:
                 report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
-                report.problems.append(ImportProblem(raw, str(exc).removeprefix(f"{path}: "),
-                                                     fatal=True))
+                report.problems.append(
+                    ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
+                )
             else:
                 with _progress(ctx, f"importing {path.name}") as progress:
                     report = import_path(
@@ -124,12 +132,18 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, metavar="NAME",
-                   help="exporter: vcard, vdir, ical, json, or one a plugin adds")
-    p.add_argument("-o", "--output", required=True, metavar="PATH",
-                   help="file (or folder, for vdir) to write")
-    p.add_argument("--vcard-version", choices=("3.0", "4.0"),
-                   help="vCard version for vcard/vdir (default 3.0)")
+    p.add_argument(
+        "--format",
+        required=True,
+        metavar="NAME",
+        help="exporter: vcard, vdir, ical, json, or one a plugin adds",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="file (or folder, for vdir) to write"
+    )
+    p.add_argument(
+        "--vcard-version", choices=("3.0", "4.0"), help="vCard version for vcard/vdir (default 3.0)"
+    )
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:

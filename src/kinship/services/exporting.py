@@ -219,8 +219,9 @@ def iter_interactions() -> Iterator[InteractionRecord]:
 
 
 def _uids(contact_ids: set[int]) -> dict[int, str]:
-    return dict(Contact.select(Contact.id, Contact.uid).where(Contact.id.in_(sorted(contact_ids)))
-                .tuples())
+    return dict(
+        Contact.select(Contact.id, Contact.uid).where(Contact.id.in_(sorted(contact_ids))).tuples()
+    )
 
 
 def iter_notes() -> Iterator[NoteRecord]:
