@@ -95,13 +95,18 @@ class Context:
 
     def dumps(self, data: Any, *, indent: int | None = None) -> str:
         """JSON text for ``out``: UTF-8, or ASCII escapes when ``out`` cannot encode UTF-8
-        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same."""
+        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same. Hidden
+        characters (controls, bidi, zero-width) are always ``\\u`` escapes."""
+        from kinship.text import json_safe
+
         encoding = (getattr(self.out, "encoding", None) or "utf-8").lower().replace("_", "-")
-        return json.dumps(
-            data,
-            ensure_ascii=not encoding.startswith("utf"),
-            indent=indent,
-            default=_json_default,
+        return json_safe(
+            json.dumps(
+                data,
+                ensure_ascii=not encoding.startswith("utf"),
+                indent=indent,
+                default=_json_default,
+            )
         )
 
     def warn(self, text: str) -> None:
@@ -223,6 +228,18 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = _tolerant(out or sys.stdout)
     err = _tolerant(err or sys.stderr)
+    from kinship import logs
+
+    # Before anything imports vobject & co.: their logging goes through one safe handler.
+    handler = logs.install(err)
+    try:
+        return _main(args_list, out, err)
+    finally:
+        handler.flush_suppressed()
+        handler.stream = None  # back to sys.stderr (in-process callers pass their own)
+
+
+def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
     host = None
     try:
         parser = build_parser()
