@@ -67,7 +67,9 @@ class Context:
         if self._store is None:
             from kinship.store import open_store
 
-            self._store = open_store(self.target)
+            self._store = open_store(
+                self.target, read_only=bool(getattr(self.args, "read_only", False))
+            )
             from kinship.plugins import listen_lazily
 
             # Plugins hear about writes; they are loaded when the first notification fires.
@@ -192,6 +194,12 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="load builtin plugins only",
     )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the database read-only (a store you may not write opens so anyway)",
+    )
     return p
 
 
@@ -207,6 +215,11 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kinship {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="open the app on a throwaway store with sample people"
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="open the app in presenter mode: emails, phones, addresses and notes masked",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     registry = CommandRegistry(sub, common)
@@ -265,6 +278,8 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
         return 2
     if not hasattr(args, "no_plugins"):
         args.no_plugins = False
+    if not hasattr(args, "read_only"):
+        args.read_only = False
     if os.environ.get("KINSHIP_NO_PLUGINS"):
         args.no_plugins = True
     ctx = Context(args=args, out=out, err=err, _host=host)

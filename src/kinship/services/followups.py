@@ -387,7 +387,7 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
 class RefreshReport:
     """What :func:`refresh_stale` / :func:`recompute_all` did."""
 
-    mode: str  # "fresh" (nothing to do), "catch-up" or "full"
+    mode: str  # "fresh" (nothing to do), "catch-up", "full" or "read-only" (nothing done)
     contacts: int = 0
     changed: int = 0
     seconds: float = 0.0
@@ -512,7 +512,11 @@ def refresh_stale(
       reason counts days, a snooze ending), a birthday or anniversary within the lead window,
       a recent or upcoming life event, and the day's slice (``id % 7``) of everyone else.
     - A week or more on, the strategies or their settings changed, or ``force``: everything.
+
+    A read-only store is shown as it was last refreshed (mode ``"read-only"``).
     """
+    if current().read_only:
+        return RefreshReport("read-only")
     eng = engine()
     today = today or eng.today()
     raw = _get_meta(_META_DAY)
