@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
@@ -61,7 +62,19 @@ class KinshipApp(App[None]):
             "t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"
         ),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
+        Binding(
+            "P",
+            "toggle_presenter",
+            "Presenter mode",
+            show=False,
+            id="app.presenter",
+            tooltip="Presenter mode on/off: mask emails, phones, addresses and notes on every "
+            "screen (for screen sharing or working in public)",
+        ),
     ]
+
+    #: Presenter mode: contact details and note bodies are masked on every screen.
+    presenter: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -72,6 +85,7 @@ class KinshipApp(App[None]):
         host: Any = None,
         host_loader: Callable[[], Any] | None = None,
         started_at: float | None = None,
+        presenter: bool = False,
     ) -> None:
         self.started_at = started_at if started_at is not None else time.perf_counter()
         super().__init__()
@@ -94,12 +108,18 @@ class KinshipApp(App[None]):
         keys = getattr(settings, "keys", None) or {}
         if keys:
             self.set_keymap(dict(keys))
+        self.set_reactive(KinshipApp.presenter, presenter)
 
     # ----------------------------------------------------------------- basics
 
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        """The store opened read-only (not writable by this user, or ``--read-only``)."""
+        return bool(getattr(self.store, "read_only", False))
 
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
@@ -119,6 +139,7 @@ class KinshipApp(App[None]):
 
         if self.plain:
             self.add_class("-plain")
+        self._show_presenter()
         self.push_screen(MainScreen())
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
@@ -195,6 +216,25 @@ class KinshipApp(App[None]):
         elif not self.screen.is_modal:
             self.push_screen(TodayScreen())
 
+    def action_toggle_presenter(self) -> None:
+        self.presenter = not self.presenter
+        if self.presenter:
+            self.say("Presenter mode: emails, phones, addresses and notes are masked (P: off)")
+        else:
+            self.say("Presenter mode off: everything is shown")
+
+    def watch_presenter(self) -> None:
+        self._show_presenter()
+        # Every screen on the stack redraws what it shows from what it already has.
+        for screen in self.screen_stack:
+            changed = getattr(screen, "presenter_changed", None)
+            if changed is not None:
+                changed()
+
+    def _show_presenter(self) -> None:
+        self.set_class(self.presenter, "-presenter")
+        self.title = "kinship · presenter mode" if self.presenter else "kinship"
+
     def run_plugin_command(self, command: PaletteCommand) -> None:
         try:
             command.run(self)
@@ -256,8 +296,9 @@ def run_app(ctx: Any) -> int:
             settings=ctx.settings,
             host_loader=lambda: ctx.host,
             started_at=started,
+            presenter=bool(getattr(ctx.args, "presenter", False)),
         )
-        app.run()
+        _run_quietly(app)
     finally:
         if tmpdir is not None:
             from kinship.store import close_store
@@ -265,3 +306,18 @@ def run_app(ctx: Any) -> int:
             close_store()
             tmpdir.cleanup()
     return 0
+
+
+def _run_quietly(app: KinshipApp) -> None:
+    """Run the app with library logging going to Textual's captured stderr (its devtools
+    log), never to the terminal under the screen; what was counted is not reported after."""
+    from kinship import logs
+
+    handler = logs.install()
+    previous = handler._stream
+    handler.stream = None  # sys.stderr at each record: Textual's capture while it runs
+    try:
+        app.run()
+    finally:
+        handler.reset()
+        handler.stream = previous
