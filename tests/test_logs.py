@@ -19,9 +19,7 @@ RAW_ESC = "\x1b"
 
 def garbage_card(path: Path, lines: int = 3000) -> Path:
     body = "".join(f"\x1b[31mgarbage line {n} \x07\x9b2J no colon here\r\n" for n in range(lines))
-    path.write_bytes(
-        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Garbage\r\n{body}END:VCARD\r\n".encode()
-    )
+    path.write_bytes(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Garbage\r\n{body}END:VCARD\r\n".encode())
     return path
 
 
@@ -38,11 +36,9 @@ def handler():  # type: ignore[no-untyped-def]
 
 
 def test_one_safe_line_per_record(handler) -> None:  # type: ignore[no-untyped-def]
-    h, err = handler
+    _, err = handler
     logging.getLogger("somelib").warning("bad value %r\nsecond line \x1b[2J", "\u202ex")
-    assert err.getvalue() == (
-        "kinship: somelib: bad value '\\u202ex'\\x0asecond line \\x1b[2J\n"
-    )
+    assert err.getvalue() == ("kinship: somelib: bad value '\\u202ex'\\x0asecond line \\x1b[2J\n")
 
 
 def test_repeats_are_counted_then_reported_once(handler) -> None:  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ def test_store_api(db_path: Path) -> None:
         with pytest.raises(ReadOnlyStore, match="read-only"):
             store.write()
         # SQLite refuses too, should anything write around Store.write().
-        with pytest.raises(Exception, match="readonly|read-only"):
+        with pytest.raises(Exception, match=r"readonly|read-only"):
             store.db.execute_sql("DELETE FROM contact")
     finally:
         close_store()

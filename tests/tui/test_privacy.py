@@ -9,8 +9,9 @@ from typing import Any
 from textual.widgets import Input, TextArea
 
 from kinship.services import contacts, interactions, notes
+from kinship.tui.dialogs.contact import ContactForm
+from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.screens.brief import BriefScreen
-from kinship.tui.screens.forms import ContactForm, NoteForm
 from kinship.tui.screens.main import MainScreen
 from kinship.tui.screens.today import TodayScreen
 from kinship.tui.widgets.masking import FieldMask
