@@ -10,9 +10,7 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from peewee import (
     Database,
@@ -24,81 +22,24 @@ from peewee import (
 
 from kinship.errors import StoreError
 from kinship.store import migrations, search
+from kinship.store.handle import BUSY_TIMEOUT_S, Store, current, describe_error, make_current
 from kinship.store.models import database
 
-BUSY_TIMEOUT_S = 10.0
-
-
-@dataclass
-class Store:
-    """An open database. ``target`` is the path or URL it was opened from."""
-
-    db: Database
-    target: str
-    path: Path | None = None
-
-    @property
-    def is_sqlite(self) -> bool:
-        return isinstance(self.db, SqliteDatabase)
-
-    def write(self) -> Any:
-        """A write transaction. On SQLite it begins IMMEDIATE, so a second writer waits
-        for the lock up front instead of failing with "database is locked" on upgrade."""
-        if self.is_sqlite:
-            if self.db.in_transaction():
-                return self.db.atomic()
-            return self.db.atomic(lock_type="IMMEDIATE")
-        return self.db.atomic()
-
-    def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
-
-    def backup_to(self, dest: Path) -> None:
-        """Copy the whole database to ``dest`` with SQLite's online backup."""
-        if not self.is_sqlite:
-            raise StoreError("backup works on SQLite stores; use pg_dump for PostgreSQL")
-        dest = Path(dest)
-        if dest.exists():
-            raise StoreError(f"{dest}: already exists; choose another file")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-        try:
-            target = sqlite3.connect(dest)
-            with target:
-                self.db.connection().backup(target)
-            target.close()
-        except (sqlite3.Error, OSError) as exc:
-            dest.unlink(missing_ok=True)
-            raise StoreError(f"{dest}: backup failed: {exc}") from None
-
-
-_current: Store | None = None
-
-
-def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if "database is locked" in text or "database is busy" in text:
-        return (
-            f"the database is busy: another program kept it locked for over "
-            f"{BUSY_TIMEOUT_S:g} s; try again"
-        )
-    return text
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "Store",
+    "close_store",
+    "current",
+    "describe_error",
+    "open_store",
+    "opened",
+]
 
 
 def _safe(target: str) -> str:
     from kinship.config import describe_target
 
     return describe_target(target)
-
-
-def current() -> Store:
-    """The store opened by :func:`open_store` (services use it)."""
-    if _current is None:
-        raise StoreError("no database is open")
-    return _current
 
 
 def _sqlite_path(target: str) -> Path | None:
@@ -152,7 +93,6 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
     ``postgresql://user@host/db``. An older schema is upgraded after a backup copy; a newer
     one is refused.
     """
-    global _current
     target = os.fspath(target)
     path = _sqlite_path(target)
     try:
@@ -174,18 +114,17 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
     except StoreError:
         store.close()
         raise
-    if _current is not None and _current is not store:
+    previous = make_current(store)
+    if previous is not None and previous is not store:
         with contextlib.suppress(Exception):
-            _current.close()
-    _current = store
+            previous.close()
     return store
 
 
 def close_store() -> None:
-    global _current
-    if _current is not None:
-        _current.close()
-        _current = None
+    previous = make_current(None)
+    if previous is not None:
+        previous.close()
 
 
 @contextlib.contextmanager
