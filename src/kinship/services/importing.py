@@ -73,7 +73,7 @@ from kinship.services.contacts import (
     validate_name,
     validate_tag,
 )
-from kinship.services.due import refresh_due
+from kinship.services.followups.compute import refresh_due
 from kinship.store import current, search
 from kinship.store.models import (
     Contact,

@@ -623,7 +623,7 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
         )
         Contact.update(last_interaction_at=latest).where(Contact.id.in_(ids)).execute()
         search.reindex(ids)
-        from kinship.services.due import refresh_due
+        from kinship.services.followups.compute import refresh_due
 
         refresh_due(ids)
     return DemoReport(len(ids), len(inters), len(notes), len(events), len(rels))
