@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
@@ -34,6 +34,8 @@ from kinship.tui.commands import (
     KinshipCommandsProvider,
     PluginCommandsProvider,
 )
+from kinship.tui.context import APP_BINDINGS, AppContext
+from kinship.tui.errors import describe_error
 from kinship.tui.safe import plain_symbols
 
 if TYPE_CHECKING:
@@ -54,19 +56,7 @@ class KinshipApp(App[None]):
     }
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Help",
-            id="app.help",
-            tooltip="Every key, generated from the bindings",
-        ),
-        Binding(
-            "t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"
-        ),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -199,7 +189,7 @@ class KinshipApp(App[None]):
             if event.worker.group == "plugins":
                 self.say(f"plugins not loaded: {err}", severity="warning")
             else:
-                self.say(_describe(err), severity="error")
+                self.say(describe_error(err), severity="error")
 
     # ----------------------------------------------------------------- actions
 
@@ -233,28 +223,6 @@ class KinshipApp(App[None]):
         return None
 
 
-def _describe(exc: BaseException) -> str:
-    """A one-line message for an error raised by a service or the database."""
-    from kinship.errors import KinshipError
-
-    if isinstance(exc, KinshipError):
-        return str(exc)
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"database error: {text}" if _is_db_error(exc) else f"{type(exc).__name__}: {text}"
-
-
-def _is_db_error(exc: BaseException) -> bool:
-    import sqlite3
-
-    from peewee import PeeweeException
-
-    return isinstance(exc, PeeweeException | sqlite3.Error)
-
-
-def describe_error(exc: BaseException) -> str:
-    return _describe(exc)
-
-
 def run_app(ctx: Any) -> int:
     started = time.perf_counter()
     demo = bool(getattr(ctx.args, "demo", False))
@@ -282,3 +250,9 @@ def run_app(ctx: Any) -> int:
             close_store()
             tmpdir.cleanup()
     return 0
+
+
+if TYPE_CHECKING:
+
+    def _is_an_app_context(app: KinshipApp) -> AppContext:
+        return app  # mypy checks that the screens' view of the app is the app

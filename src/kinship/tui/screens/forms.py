@@ -37,7 +37,7 @@ from kinship.records import EVENT_KINDS, INTERACTION_KINDS, NOTE_KINDS, RELATION
 from kinship.tui.safe import clean, content
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
     from kinship.tui.data import NoteItem, RelationItem
 
 
@@ -107,7 +107,7 @@ class FormScreen(ModalScreen[Any]):
         self.saving = False
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def fields(self) -> list[F]:
@@ -224,7 +224,7 @@ class FormScreen(ModalScreen[Any]):
             self._focus_error()
             return
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.error(None, describe_error(exc))
             return
@@ -705,13 +705,13 @@ class RelateForm(FormScreen):
         try:
             await self.kapp.db(contacts.unrelate, rel.from_uid, rel.to_uid, rel.kind)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.error(None, describe_error(exc))
             return
         main = self.kapp.main
         if main is not None:
-            from kinship.tui.screens.main import Undo
+            from kinship.tui.undo import Undo
 
             main.push_undo(
                 Undo(

@@ -19,7 +19,7 @@ INTRO = (
 
 
 def sections() -> list[tuple[str, list[BindingType]]]:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import APP_BINDINGS
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.forms import FormScreen, RelateForm
     from kinship.tui.screens.main import MainScreen
@@ -31,7 +31,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         (
             "Everywhere",
             [
-                *KinshipApp.BINDINGS,
+                *APP_BINDINGS,
                 Binding(
                     "ctrl+p",
                     "command_palette",
