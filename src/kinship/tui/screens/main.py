@@ -494,13 +494,13 @@ class MainScreen(Screen[None]):
         return self.selected
 
     def action_add_contact(self) -> None:
-        from kinship.tui.screens.forms import ContactForm
+        from kinship.tui.dialogs.contact import ContactForm
 
         self.app.push_screen(ContactForm(None), self._after_write)
 
     @work(exit_on_error=False, group="forms")
     async def action_edit_contact(self) -> None:
-        from kinship.tui.screens.forms import ContactForm
+        from kinship.tui.dialogs.contact import ContactForm
 
         row = self._need_contact()
         if row is None:
@@ -513,7 +513,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ContactForm(initial), self._after_write)
 
     def action_log(self, kind: str = "meeting", summary: str = "") -> None:
-        from kinship.tui.screens.forms import LogForm
+        from kinship.tui.dialogs.interaction import LogForm
 
         row = self._need_contact()
         if row is None:
@@ -523,28 +523,28 @@ class MainScreen(Screen[None]):
         )
 
     def action_add_note(self) -> None:
-        from kinship.tui.screens.forms import NoteForm
+        from kinship.tui.dialogs.note import NoteForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(NoteForm(row.uid, row.name), self._after_write)
 
     def action_add_event(self) -> None:
-        from kinship.tui.screens.forms import EventForm
+        from kinship.tui.dialogs.event import EventForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(EventForm([(row.uid, row.name)]), self._after_write)
 
     def action_relate(self) -> None:
-        from kinship.tui.screens.forms import RelateForm
+        from kinship.tui.dialogs.relate import RelateForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(RelateForm(row.uid, row.name), self._after_write)
 
     def action_merge(self) -> None:
-        from kinship.tui.screens.forms import MergeForm
+        from kinship.tui.dialogs.merge import MergeForm
 
         row = self._need_contact()
         if row is not None:
@@ -636,7 +636,7 @@ class MainScreen(Screen[None]):
         self.refresh_all()
 
     def action_edit_note(self) -> None:
-        from kinship.tui.screens.forms import NoteForm
+        from kinship.tui.dialogs.note import NoteForm
 
         note = self.query_one(NotesPane).highlighted
         row = self.selected

@@ -183,7 +183,7 @@ class TodayScreen(Screen[None]):
         self._log(self.current)
 
     def _log(self, item: data.TodayItem | None) -> None:
-        from kinship.tui.screens.forms import LogForm
+        from kinship.tui.dialogs.interaction import LogForm
 
         if item is None:
             return
