@@ -15,10 +15,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from kinship import __version__
 from kinship.errors import KinshipError
+
+if TYPE_CHECKING:
+    from kinship.wiring import Wiring
 
 #: Modules that register the builtin subcommands, in help order.
 COMMAND_MODULES = (
@@ -38,52 +41,49 @@ class UsageError(KinshipError):
 
 @dataclass
 class Context:
-    """What a command needs: the store (opened on first use), settings, output streams."""
+    """What a command needs: the run's :class:`~kinship.wiring.Wiring` (the store, opened on
+    first use; the plugin host, loaded on first use; the settings) and the output streams."""
 
     args: argparse.Namespace
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
-    _store: Any = None
-    _settings: Any = None
+    #: A plugin host already loaded (to find a plugin's command), else loaded when needed.
     _host: Any = None
-    _restore_listener: Any = None
+    wiring: Wiring = field(init=False)
+
+    def __post_init__(self) -> None:
+        from kinship.wiring import Wiring
+
+        self.wiring = Wiring(
+            getattr(self.args, "db", None),
+            host=self._host,
+            load_host=self._load_host,
+            read_only=bool(getattr(self.args, "read_only", False)),
+        )
+
+    def _load_host(self) -> Any:
+        from kinship.plugins import load_host
+
+        return load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
 
     @property
     def settings(self) -> Any:
-        if self._settings is None:
-            from kinship.config import load_settings
-
-            self._settings = load_settings()
-        return self._settings
+        return self.wiring.settings
 
     @property
     def target(self) -> str:
-        from kinship.config import database_target
-
-        return database_target(getattr(self.args, "db", None), self.settings)
+        return self.wiring.target
 
     @property
     def store(self) -> Any:
-        if self._store is None:
-            from kinship.store import open_store
-
-            self._store = open_store(
-                self.target, read_only=bool(getattr(self.args, "read_only", False))
-            )
-            from kinship.plugins import listen_lazily
-
-            # Plugins hear about writes; they are loaded when the first notification fires.
-            self._restore_listener = listen_lazily(lambda: self.host)
-        return self._store
+        """The open store. Opening it hands the services this run's strategies and
+        notifier; plugins load when the engine or a notification first needs them."""
+        return self.wiring.store
 
     @property
     def host(self) -> Any:
         """The plugin host (builtins + entry points unless --no-plugins)."""
-        if self._host is None:
-            from kinship.plugins import load_host
-
-            self._host = load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
-        return self._host
+        return self.wiring.host
 
     def open(self) -> Any:
         """Open the store now (commands call this before touching the services)."""
@@ -349,12 +349,7 @@ def run(ctx: Context) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        if ctx._restore_listener is not None:
-            ctx._restore_listener()
-        if ctx._store is not None:
-            from kinship.store import close_store
-
-            close_store()
+        ctx.wiring.close()
 
 
 def _one_line(exc: BaseException) -> str:

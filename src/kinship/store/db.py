@@ -10,7 +10,6 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,100 +24,32 @@ from peewee import (
 from kinship.errors import StoreError
 from kinship.fileperms import private_dir, touch_private
 from kinship.store import migrations, search
+from kinship.store.handle import (
+    BUSY_TIMEOUT_S,
+    ReadOnlyStore,
+    Store,
+    current,
+    describe_error,
+    make_current,
+)
 from kinship.store.models import database
 
-BUSY_TIMEOUT_S = 10.0
-
-
-class ReadOnlyStore(StoreError):
-    """A write to a store opened read-only."""
-
-
-@dataclass
-class Store:
-    """An open database. ``target`` is the path or URL it was opened from.
-
-    ``read_only`` is set when the store was opened read-only: asked for (``--read-only``),
-    or because this user may not write the file or its folder. Reads work; every write
-    raises :class:`ReadOnlyStore` before touching anything. ``read_only_reason`` says why.
-    """
-
-    db: Database
-    target: str
-    path: Path | None = None
-    read_only: bool = False
-    read_only_reason: str = ""
-
-    @property
-    def is_sqlite(self) -> bool:
-        return isinstance(self.db, SqliteDatabase)
-
-    def write(self) -> Any:
-        """A write transaction. On SQLite it begins IMMEDIATE, so a second writer waits
-        for the lock up front instead of failing with "database is locked" on upgrade."""
-        if self.read_only:
-            raise ReadOnlyStore(
-                f"{_safe(self.target)} is read-only ({self.read_only_reason}): nothing was changed"
-            )
-        if self.is_sqlite:
-            if self.db.in_transaction():
-                return self.db.atomic()
-            return self.db.atomic(lock_type="IMMEDIATE")
-        return self.db.atomic()
-
-    def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
-
-    def backup_to(self, dest: Path) -> None:
-        """Copy the whole database to ``dest`` with SQLite's online backup."""
-        if not self.is_sqlite:
-            raise StoreError("backup works on SQLite stores; use pg_dump for PostgreSQL")
-        dest = Path(dest)
-        if dest.exists():
-            raise StoreError(f"{dest}: already exists; choose another file")
-        private_dir(dest.parent)
-        try:
-            touch_private(dest)
-        except FileExistsError:
-            raise StoreError(f"{dest}: already exists; choose another file") from None
-        try:
-            target = sqlite3.connect(dest)
-            with target:
-                self.db.connection().backup(target)
-            target.close()
-        except (sqlite3.Error, OSError) as exc:
-            dest.unlink(missing_ok=True)
-            raise StoreError(f"{dest}: backup failed: {exc}") from None
-
-
-_current: Store | None = None
-
-
-def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if "database is locked" in text or "database is busy" in text:
-        return (
-            f"the database is busy: another program kept it locked for over "
-            f"{BUSY_TIMEOUT_S:g} s; try again"
-        )
-    if "readonly database" in text:
-        return "the database is read-only: nothing was changed"
-    return text
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "ReadOnlyStore",
+    "Store",
+    "close_store",
+    "current",
+    "describe_error",
+    "open_store",
+    "opened",
+]
 
 
 def _safe(target: str) -> str:
     from kinship.config import describe_target
 
     return describe_target(target)
-
-
-def current() -> Store:
-    """The store opened by :func:`open_store` (services use it)."""
-    if _current is None:
-        raise StoreError("no database is open")
-    return _current
 
 
 def _sqlite_path(target: str) -> Path | None:
@@ -219,7 +150,6 @@ def open_store(
     as does any store with ``read_only``: reads work, writes raise :class:`ReadOnlyStore`.
     A read-only store is never created or upgraded.
     """
-    global _current
     target = os.fspath(target)
     path = _sqlite_path(target)
     reason = "opened with --read-only" if read_only else ""
@@ -260,10 +190,10 @@ def open_store(
     except StoreError:
         store.close()
         raise
-    if _current is not None and _current is not store:
+    previous = make_current(store)
+    if previous is not None and previous is not store:
         with contextlib.suppress(Exception):
-            _current.close()
-    _current = store
+            previous.close()
     return store
 
 
@@ -315,10 +245,9 @@ def _check_readable_schema(store: Store) -> None:
 
 
 def close_store() -> None:
-    global _current
-    if _current is not None:
-        _current.close()
-        _current = None
+    previous = make_current(None)
+    if previous is not None:
+        previous.close()
 
 
 @contextlib.contextmanager

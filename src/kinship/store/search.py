@@ -16,7 +16,7 @@ from peewee import SQL, fn
 from kinship.store.models import Contact, ContactField, ContactTag, EmpathyNote, Tag
 
 if TYPE_CHECKING:
-    from kinship.store.db import Store
+    from kinship.store.handle import Store
 
 _FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5("
@@ -34,7 +34,7 @@ def prepare(store: Store) -> None:
 
 
 def _is_sqlite() -> bool:
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     return current().is_sqlite
 
@@ -84,7 +84,7 @@ def reindex(contact_ids: Iterable[int]) -> None:
     ids = list(set(contact_ids))
     if not ids:
         return
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     db = current().db
     for start in range(0, len(ids), 500):
@@ -101,7 +101,7 @@ def reindex(contact_ids: Iterable[int]) -> None:
 def forget(contact_ids: Iterable[int]) -> None:
     if not _is_sqlite():
         return
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     ids = list(contact_ids)
     for start in range(0, len(ids), 500):

@@ -16,7 +16,7 @@ from textual.content import Content
 from kinship.tui.safe import clean, markup, shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 def highlight(matcher: Matcher, candidate: str) -> Content:
@@ -56,7 +56,7 @@ class KinshipCommandsProvider(Provider):
     """Every action of the app, by its name."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def _run(self, owner: Any, action: str) -> None:
@@ -94,7 +94,7 @@ class ContactJumpProvider(Provider):
     """Jump to a contact by name: SQL search on the database thread, at most 20 rows."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
@@ -125,7 +125,7 @@ class PluginCommandsProvider(Provider):
     """Commands that plugins add (``kinship_palette_commands``), loaded after start-up."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     async def discover(self) -> Hits:

@@ -27,7 +27,7 @@ from kinship.tui.safe import clean
 from kinship.tui.widgets import masking
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 #: What a form dismisses with after a successful save (``None`` when cancelled).
 T = TypeVar("T")
@@ -107,7 +107,7 @@ class FormScreen(ModalScreen[T]):
         self._shown: dict[str, tuple[str, Any]] = {}
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def fields(self) -> list[F]:
@@ -250,7 +250,7 @@ class FormScreen(ModalScreen[T]):
             self._focus_error()
             return
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.error(None, describe_error(exc))
             return

@@ -111,13 +111,13 @@ class RelateForm(FormScreen[str]):
         try:
             await self.kapp.db(contacts.unrelate, rel.from_uid, rel.to_uid, rel.kind)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.error(None, describe_error(exc))
             return
         main = self.kapp.main
         if main is not None:
-            from kinship.tui.screens.main import Undo
+            from kinship.tui.undo import Undo
 
             main.push_undo(
                 Undo(

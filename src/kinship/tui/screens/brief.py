@@ -16,7 +16,7 @@ from kinship.tui.safe import clean, content, hidden_note, shown
 from kinship.tui.widgets.panes import when
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 class BriefScreen(ModalScreen[None]):
@@ -52,7 +52,7 @@ class BriefScreen(ModalScreen[None]):
         self.brief: data.Brief | None = None
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -19,7 +19,7 @@ INTRO = (
 
 
 def sections() -> list[tuple[str, list[BindingType]]]:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import APP_BINDINGS
     from kinship.tui.dialogs.base import FormScreen
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
@@ -32,7 +32,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         (
             "Everywhere",
             [
-                *KinshipApp.BINDINGS,
+                *APP_BINDINGS,
                 Binding(
                     "ctrl+p",
                     "command_palette",

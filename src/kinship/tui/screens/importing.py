@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from kinship.tui.safe import clean, content, shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 def importer_for(host: Any, path: Path) -> Any:
@@ -80,7 +80,7 @@ class ImportScreen(ModalScreen[bool]):
         self.report: Any = None
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -154,7 +154,7 @@ class ImportScreen(ModalScreen[bool]):
             report = run_import(path, self.importer, dry_run=dry_run, progress=progress)
             self.app.call_from_thread(self._done, path, report, dry_run)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.app.call_from_thread(
                 self._failed, describe_error(exc) if not isinstance(exc, OSError) else str(exc)

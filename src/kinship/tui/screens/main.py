@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -25,11 +24,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
 from kinship.store.queries import SORTS
 from kinship.tui import data
 from kinship.tui.safe import content
+from kinship.tui.undo import Undo
 from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 NARROW = 100
 PHONE = 60
@@ -48,12 +48,6 @@ Or try it on sample people first:  kinship --demo"""
 
 class Welcome(Static, can_focus=True):
     """The empty-store welcome; focusable so that a / i / ? reach the screen's bindings."""
-
-
-@dataclass
-class Undo:
-    description: str
-    run: Callable[[], Any]
 
 
 class MainScreen(Screen[None]):
@@ -191,7 +185,7 @@ class MainScreen(Screen[None]):
         self._typed_at: float | None = None
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     # ----------------------------------------------------------------- layout
@@ -355,7 +349,7 @@ class MainScreen(Screen[None]):
             self._status()
 
     def _status_error(self, exc: BaseException) -> None:
-        from kinship.tui.app import describe_error
+        from kinship.tui.errors import describe_error
 
         self.query_one("#list-status", Static).update(describe_error(exc))
 
@@ -585,7 +579,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(contacts.set_archived, row.uid, archived)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -608,7 +602,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(undo.run)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -670,7 +664,7 @@ class MainScreen(Screen[None]):
         try:
             record = await self.kapp.db(interactions.delete, item.uid)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return

@@ -17,7 +17,7 @@ from kinship.tui import data
 from kinship.tui.safe import clean, shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 class TodayScreen(Screen[None]):
@@ -60,7 +60,7 @@ class TodayScreen(Screen[None]):
         self._name_width = 0
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -227,7 +227,7 @@ class TodayScreen(Screen[None]):
             self.kapp.say(str(exc), severity="warning")
             return
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return

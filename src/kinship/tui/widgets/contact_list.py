@@ -29,7 +29,7 @@ from kinship.tui import data
 from kinship.tui.safe import shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 PAGE = data.PAGE
 #: Pages kept in the cache around the cursor (the rest are dropped).
@@ -112,7 +112,7 @@ class ContactList(ScrollView, can_focus=True):
         self._last_highlight: int | None = -1
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     # ----------------------------------------------------------------- data
