@@ -32,6 +32,7 @@ from kinship.store.handle import (
     describe_error,
     make_current,
 )
+from kinship.store.live import LiveSqliteDatabase
 from kinship.store.models import database
 
 __all__ = [
@@ -103,7 +104,7 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
         path = path.resolve()
         if read_only:
             del pragmas["journal_mode"]  # a read-only connection cannot switch it
-            return SqliteDatabase(
+            return LiveSqliteDatabase(
                 _sqlite_uri(path, read_only),
                 timeout=BUSY_TIMEOUT_S,
                 pragmas={**pragmas, "query_only": 1},
@@ -118,7 +119,7 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
                 touch_private(path)
             except FileExistsError:
                 pass  # another process created it a moment ago
-    return SqliteDatabase(
+    return LiveSqliteDatabase(
         str(path) if path else ":memory:",
         timeout=BUSY_TIMEOUT_S,
         pragmas=pragmas,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import io
 import os
 import signal
 import tempfile
@@ -29,6 +30,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
 
+from kinship import failpoints
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
     ContactJumpProvider,
@@ -58,6 +60,10 @@ class KinshipApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
+
+    #: Set by :func:`run_app` for a run in a real terminal: signals, hang-ups and the exit
+    #: deadline (:mod:`kinship.lifeline`). ``None`` in tests.
+    lifeline: Any = None
 
     #: Presenter mode: contact details and note bodies are masked on every screen.
     presenter: reactive[bool] = reactive(False, init=False)
@@ -124,7 +130,10 @@ class KinshipApp(App[None]):
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+        job = functools.partial(func, *args, **kwargs)
+        if failpoints.armed():
+            job = functools.partial(_at_failpoint, f"db:{getattr(func, '__name__', 'job')}", job)
+        return await loop.run_in_executor(self._executor, job)
 
     def say(
         self, message: str, *, severity: str = "information", timeout: float | None = None
@@ -144,7 +153,9 @@ class KinshipApp(App[None]):
             self.add_class("-plain")
         self._show_presenter()
         self.push_screen(MainScreen())
-        if not self.is_headless:
+        if self.lifeline is not None and self.lifeline.leaving.is_set():
+            self.exit()  # a signal came while the app was starting
+        if not self.is_headless and self.lifeline is None:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
@@ -156,7 +167,21 @@ class KinshipApp(App[None]):
         # paint slows it down through the GIL.
         self.load_plugins()
 
+    def get_driver_class(self) -> Any:
+        from kinship.tui.driver import guarded
+
+        return guarded(super().get_driver_class())
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        # Whatever still runs (a blocked plugin, a long count) gets the lifeline's grace
+        # period, then the process ends: quitting never hangs.
+        if self.lifeline is not None:
+            self.lifeline.leave(0, "quit")
+        super().exit(*args, **kwargs)
+
     def on_unmount(self) -> None:
+        if self.lifeline is not None:
+            self.lifeline.leave(0, "quit")
         if self._bound is not None:
             self._bound.restore()
             self._bound = None
@@ -191,6 +216,19 @@ class KinshipApp(App[None]):
     def _set_host(self, host: Any, commands: list[PaletteCommand]) -> None:
         self.host = host
         self.plugin_commands = commands
+        if host is not None and hasattr(host, "reported"):
+            # A plugin disabled from now on (a hook too slow, one that raised) is shown
+            # once; stderr is not on the screen.
+            for line in host.reported:
+                self.say(line, severity="warning")
+            host.on_disable = self._plugin_disabled
+
+    def _plugin_disabled(self, line: str) -> None:
+        """From any thread (a hook runs on the database thread or a worker)."""
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(functools.partial(self.say, line, severity="warning"))
 
     def on_worker_state_changed(self, event: Any) -> None:
         """One place for worker errors: shown as a message, never a crash."""
@@ -258,6 +296,10 @@ def run_app(ctx: Any) -> int:
     started = time.perf_counter()
     demo = bool(getattr(ctx.args, "demo", False))
     tmpdir: tempfile.TemporaryDirectory[str] | None = None
+    from kinship.lifeline import Lifeline
+
+    # From the first moment: a hang-up while the store opens must end the process too.
+    lifeline = Lifeline().install()
     try:
         if demo:
             from kinship.sample import demo as demo_data
@@ -272,6 +314,7 @@ def run_app(ctx: Any) -> int:
                 demo_data.generate(today=date.today())
         else:
             ctx.store  # noqa: B018 - opens the database (and hands the services the wiring)
+        failpoints.reach("startup")
         app = KinshipApp(
             None,
             settings=ctx.settings,
@@ -279,14 +322,39 @@ def run_app(ctx: Any) -> int:
             wiring=ctx.wiring,
             presenter=bool(getattr(ctx.args, "presenter", False)),
         )
-        _run_quietly(app)
+        app.lifeline = lifeline
+        lifeline.attach(functools.partial(_ask_to_exit, app))
+        # What the plugin host reports while the app is on screen ("plugin … disabled")
+        # is shown as a message; written to the terminal it would tear the screen.
+        err, ctx.err = ctx.err, io.StringIO()
+        try:
+            _run_quietly(app)
+        finally:
+            ctx.err, said = err, ctx.err.getvalue()
+            with contextlib.suppress(OSError, ValueError):
+                err.write(said)
+        lifeline.attach(None)
     finally:
         if tmpdir is not None:
             from kinship.store import close_store
 
             close_store()
             tmpdir.cleanup()
-    return 0
+        lifeline.uninstall()
+    return lifeline.exit_code
+
+
+def _at_failpoint(name: str, job: Callable[[], T]) -> T:
+    failpoints.reach(name)
+    return job()
+
+
+def _ask_to_exit(app: KinshipApp) -> None:
+    """From any thread: ask the running app to exit (it checks on mount when it is not
+    running yet)."""
+    loop = getattr(app, "_loop", None)
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(app.exit)
 
 
 def _run_quietly(app: KinshipApp) -> None:

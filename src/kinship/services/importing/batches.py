@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kinship import failpoints
 from kinship.errors import KinshipError
 from kinship.records import (
     ContactRecord,
@@ -135,6 +136,7 @@ def apply(run: Run, batch: list[Record]) -> None:
         refresh_due(run.touched)
         run.notify |= run.touched
         run.touched = set()
+    failpoints.reach("import:batch")  # tests: a hang-up with the transaction open
 
 
 def _notify_listeners(run: Run) -> None:
