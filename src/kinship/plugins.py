@@ -19,7 +19,9 @@ with an argument the hook does not pass), that raises inside a hook, or that reg
 something invalid (wrong type, empty name, a name another plugin already took) is disabled,
 reported with one line on stderr (``kinship: plugin <dist> disabled: <reason>``) and listed
 with its reason by ``kinship plugins --all``. Hooks are called one implementation at a time,
-so one failure never takes the others down.
+so one failure never takes the others down. Each call runs on a helper thread with a time
+limit (:mod:`kinship.plugin_calls`): a hook that takes longer is left behind and its plugin
+disabled for the run, so a plugin that blocks can hold up neither the app nor a command.
 
 ``KINSHIP_TRACE_PLUGINS=1`` writes each load and each hook call, with its time in
 milliseconds, to stderr.
@@ -202,11 +204,22 @@ class PluginHost:
     results cached; a plugin disabled later drops out of every cached list.
     """
 
-    def __init__(self, *, err: TextIO | None = None, trace: bool = False) -> None:
+    def __init__(
+        self, *, err: TextIO | None = None, trace: bool = False, time_limit: float | None = None
+    ) -> None:
+        from kinship.plugin_calls import CallRunner
+        from kinship.plugin_calls import time_limit as configured_limit
+
         self.pm = pluggy.PluginManager("kinship")
         self.pm.add_hookspecs(hookspecs)
         self.err = err if err is not None else sys.stderr
         self.trace = trace
+        #: Runs each hook call off the caller's thread, waiting at most the time limit.
+        self.calls = CallRunner(configured_limit() if time_limit is None else time_limit)
+        #: Every "plugin … disabled: why" reported so far, and who else to tell (the app
+        #: shows them as messages: its stderr is not on the screen).
+        self.reported: list[str] = []
+        self.on_disable: Callable[[str], None] | None = None
         self._plugins: dict[str, _Plugin] = {}
         self._cache: dict[str, Any] = {}
         self._owners: dict[int, _Plugin] = {}
@@ -579,9 +592,12 @@ class PluginHost:
             self.pm.unregister(name=record.key)
         self._cache.clear()
         if not quiet:
-            _report_once(
-                self.err, f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
-            )
+            line = f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
+            _report_once(self.err, line)
+            said = line.removeprefix("kinship: ").strip()
+            self.reported.append(said)
+            if self.on_disable is not None:
+                self.on_disable(said)
 
     def _trace(self, who: str, what: str, start: float) -> None:
         if self.trace:
@@ -649,11 +665,21 @@ class PluginHost:
         """Call one implementation; on an exception disable its plugin and return False."""
         if not record.ok:
             return False, None
+        from kinship.plugin_calls import TooSlow
+
+        args = [kwargs[name] for name in impl.argnames]
+
+        def run() -> Any:
+            result = impl.function(*args)
+            return consume(result) if consume is not None else result
+
         start = time.perf_counter()
         try:
-            result = impl.function(*[kwargs[name] for name in impl.argnames])
-            if consume is not None:
-                result = consume(result)
+            result = self.calls.call(run)
+        except TooSlow as exc:
+            # Left running on its daemon helper thread: out for the rest of the run.
+            self._disable(record, f"{hook} {exc}; skipped and disabled for this run")
+            return False, None
         except (Exception, SystemExit) as exc:
             self._disable(record, f"{hook} raised {_one_line(exc)}")
             return False, None
@@ -821,7 +847,9 @@ class _PluginCommands:
 _extra_plugins: list[tuple[str, Any]] = []
 
 
-def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost:
+def load_host(
+    no_plugins: bool = False, err: TextIO | None = None, *, time_limit: float | None = None
+) -> PluginHost:
     """Load the builtins and (unless ``no_plugins``) the entry-point plugins.
 
     Honours ``KINSHIP_NO_PLUGINS``, ``KINSHIP_LOAD_PLUGINS``, ``KINSHIP_DISABLE_PLUGINS``
@@ -830,7 +858,7 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
     """
     env = os.environ
     start = time.perf_counter()
-    host = PluginHost(err=err, trace=_flag(env.get(ENV_TRACE_PLUGINS)))
+    host = PluginHost(err=err, trace=_flag(env.get(ENV_TRACE_PLUGINS)), time_limit=time_limit)
     disable = _names(env.get(ENV_DISABLE_PLUGINS)) or set()
     host.load_builtins(disable=disable)
     if no_plugins or _flag(env.get(ENV_NO_PLUGINS)):

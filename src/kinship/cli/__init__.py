@@ -62,9 +62,14 @@ class Context:
         )
 
     def _load_host(self) -> Any:
+        from kinship.plugin_calls import time_limit
         from kinship.plugins import load_host
 
-        return load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
+        return load_host(
+            no_plugins=getattr(self.args, "no_plugins", False),
+            err=self.err,
+            time_limit=time_limit(self.settings),
+        )
 
     @property
     def settings(self) -> Any:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -243,6 +243,12 @@ class FormScreen(ModalScreen[T]):
             self._focus_error()
             return
         self.saving = True
+        self._write_and_close(values)
+
+    @work(exclusive=True, group="form-save", exit_on_error=False)
+    async def _write_and_close(self, values: dict[str, Any]) -> None:
+        # A worker, not the key's handler: while the write waits (a slow plugin hears of
+        # it, a busy store), the form and the app keep answering keys — ctrl+q included.
         try:
             result = await self.kapp.db(self.write, values)
         except FieldError as exc:
@@ -272,6 +278,10 @@ class FormScreen(ModalScreen[T]):
                 return
 
     def action_cancel(self) -> None:
+        if self.saving:
+            # The write is on its way and will land; closing now would hide its result.
+            self.kapp.say("Still saving…", severity="warning")
+            return
         self.dismiss(None)
 
     @on(Button.Pressed, "#save")
@@ -280,7 +290,7 @@ class FormScreen(ModalScreen[T]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:
