@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
 
 from kinship.errors import Ambiguous, KinshipError, ValidationError
+from kinship.tui import bigtext
 from kinship.tui.safe import clean
 from kinship.tui.widgets import masking
 
@@ -63,6 +64,13 @@ class FormScreen(ModalScreen[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save", priority=True),
+        Binding(
+            "ctrl+o",
+            "open_editor",
+            "Editor",
+            id="form.editor",
+            tooltip="Edit the multi-line field in $EDITOR (the whole text, however long)",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -147,7 +155,10 @@ class FormScreen(ModalScreen[T]):
             return Checkbox("", value=bool(f.value), id=wid, compact=True)
         private = masking.PRIVATE if f.private else ""
         if f.kind == "area":
-            text = clean(f.value, single_line=False)
+            # Too long to lay out here (a 10 MB note froze the form): a read-only preview,
+            # the whole text a ctrl+o away.
+            big = bigtext.is_big(f.value)
+            text = clean(bigtext.preview(f.value) if big else f.value, single_line=False)
             self._shown[f.name] = (text, f.value)
             return TextArea(
                 text,
@@ -155,6 +166,7 @@ class FormScreen(ModalScreen[T]):
                 soft_wrap=True,
                 show_line_numbers=False,
                 compact=True,
+                read_only=big,
                 classes=private,
             )
         text = clean(f.value)
@@ -276,6 +288,39 @@ class FormScreen(ModalScreen[T]):
             if with_field:
                 with_field.first().focus()
                 return
+
+    def action_open_editor(self) -> None:
+        """The focused multi-line field (else the first) in ``$EDITOR``; what is saved
+        there becomes the field's value."""
+        areas = [w for w in self.query(TextArea) if (w.id or "").startswith("f-")]
+        area = self.focused if self.focused in areas else (areas[0] if areas else None)
+        if not isinstance(area, TextArea) or area.id is None:
+            return
+        name = area.id.removeprefix("f-")
+        lifeline = getattr(self.app, "lifeline", None)
+        try:
+            edited = bigtext.edit_externally(
+                str(self.value(name) or ""),
+                suspend=self.app.suspend,
+                on_leftover=lifeline.on_hard_exit if lifeline is not None else None,
+            )
+        except bigtext.EditorError as exc:
+            self.kapp.say(str(exc), severity="error")
+            return
+        except SuspendNotSupported:
+            self.kapp.say("This terminal cannot hand over to an editor.", severity="error")
+            return
+        if edited is not None:
+            self.set_area(name, edited)
+
+    def set_area(self, name: str, value: str) -> None:
+        """Put ``value`` in the multi-line field ``name`` (a preview when too long)."""
+        area = self.query_one(f"#f-{name}", TextArea)
+        big = bigtext.is_big(value)
+        text = clean(bigtext.preview(value) if big else value, single_line=False)
+        area.read_only = big
+        area.load_text(text)
+        self._shown[name] = (text, value)
 
     def action_cancel(self) -> None:
         if self.saving:
