@@ -63,7 +63,21 @@ class FormScreen(ModalScreen[T]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save", priority=True),
+        # Not a priority binding: it must reach the screen *after* the keys typed before
+        # it (over SSH keys come in bursts); as a priority binding "text, ctrl+s" saved
+        # the form before the field had seen the text.
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save"),
+        # Priority, for the opposite reason: decided when the key arrives. Otherwise the
+        # field declines Tab first and the letters after it land in the field being left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="form.next"),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="form.previous",
+        ),
         Binding(
             "ctrl+o",
             "open_editor",

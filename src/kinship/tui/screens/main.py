@@ -334,6 +334,10 @@ class MainScreen(Screen[None]):
             self.focused is None or self.focused.id != "search" or not self.listing.query
         ):
             self.query_one("#welcome").focus()  # keys go to the bindings: a, i, ?
+        elif not empty and (self.focused is None or self.focused.id == "welcome"):
+            # The first contact was just added: the welcome hides, and focus must not
+            # fall to the search field (the next "l" would be typed into it).
+            self.query_one(ContactList).focus()
         self._status()
         if counted:
             return
