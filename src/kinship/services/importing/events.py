@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from functools import partial
 from typing import Any
 
 from kinship.dates import to_store
@@ -28,6 +29,7 @@ from kinship.services.importing.common import (
     same,
 )
 from kinship.services.importing.contacts import Incoming, create_contacts
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import Contact, ContactField, Event, EventPerson
 
@@ -88,6 +90,7 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
         if not changes and not missing:
             run.report.unchanged += 1
             continue
+        run.changing("event", row.id, partial(image, row, people=sorted(links.get(row.id, ()))))
         if changes:
             changes["updated_at"] = run.now
             Event.update(changes).where(Event.id == row.id).execute()
@@ -103,6 +106,7 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
         event_ids: dict[str, int] = {}
         for part in chunks([uid for uid, _ in new_people]):
             event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        run.created("event", event_ids.values())
         insert_many(
             EventPerson,
             [
@@ -252,6 +256,7 @@ def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
                 )
             run.report.unchanged += 1
             continue
+        run.changing("contact", contact.id, partial(image, contact))
         Contact.update(
             {key: str(when), "updated_at": run.now, "version": Contact.version + 1}
         ).where(Contact.id == contact.id).execute()
