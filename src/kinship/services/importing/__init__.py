@@ -15,8 +15,9 @@ it yields:
   normalisation; an item that would change nothing is counted *unchanged* and not written, so
   importing the same file twice leaves every ``updated_at`` and ``version`` as it was.
 - **Matching** of contacts is by UID, then normalised email, then normalised phone. Events
-  and interactions match by UID, follow-ups by UID then (contact, kind, due, reason), notes by
-  (contact, body), relationships by (from, to, kind).
+  match by (UID, recurrence id): a recurring series and each of its edited occurrences are
+  events of their own. Interactions match by UID, follow-ups by UID then (contact, kind,
+  due, reason), notes by (contact, body), relationships by (from, to, kind).
 - **Merging.** An empty incoming value never clears a stored one (most vCards carry none of
   kinship's own fields); a non-empty one replaces it. A kind of field (emails, phones, …) the
   file lists replaces that kind; tags are added, never removed. A year-less birthday does not

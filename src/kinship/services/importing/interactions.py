@@ -28,7 +28,11 @@ def apply_interactions(run: Run, records: list[InteractionRecord]) -> None:
     people = contact_ids(u for r in records for u in r.participants)
     event_ids: dict[str, int] = {}
     for part in chunks(sorted({r.event_uid for r in records if r.event_uid})):
-        event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        event_ids.update(  # the series, not one of its edited occurrences
+            Event.select(Event.uid, Event.id)
+            .where(Event.uid.in_(part) & (Event.recurrence_id == ""))
+            .tuples()
+        )
     uids = [
         r.uid
         or derived_uid(

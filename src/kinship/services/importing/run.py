@@ -108,6 +108,8 @@ class Run:
         self.done = 0
         #: Tag ids by case-folded name, so each tag is looked up once per run.
         self.tag_ids: dict[str, int] = {}
+        #: Events met so far, by (UID, recurrence id): a digest of their values and line.
+        self.events_seen: dict[tuple[str, str], tuple[int, int | None]] = {}
         #: Contacts the current batch changed: reindexed and re-dued at the batch's end.
         self.touched: set[int] = set()
         #: Contacts changed by the whole run, told to plugins after the commit.

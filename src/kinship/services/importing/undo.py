@@ -191,8 +191,8 @@ def _undo_chunk(run_id: int, changes: list[ImportRunChange], report: UndoReport)
     for c in changes:
         (created if c.before is None else changed).setdefault(c.table_name, []).append(c)
     affected: set[int] = set()
-    for rows in changed.values():
-        for c in rows:
+    for images in changed.values():
+        for c in images:
             _restore(c, report, affected)
     for table in _DELETE_ORDER:
         rows = created.get(table)
