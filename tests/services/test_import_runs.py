@@ -284,3 +284,27 @@ def test_undo_of_an_unknown_or_running_run_is_refused(store: Store) -> None:
     with pytest.raises(KinshipError, match="run 1 is still running"):
         undo_run(1)
     assert ImportRunChange.select().count() == 0
+
+
+def test_a_row_changed_in_two_batches_keeps_its_first_before_image(
+    store: Store, tmp_path: Path
+) -> None:
+    """Ada changed in the first batch and again in the second, a new person created in the
+    first and changed in the second: the undo restores Ada as she was before the run and
+    deletes the new person (not "changed after the import")."""
+    rich_store()
+    before = tables()
+    fill = [card(i) for i in range(10, 10 + BATCH - 2)]
+    items = [
+        card(0, uid="ada", display_name="Ada King"),
+        card(1, uid="new-1", display_name="Newcomer"),
+        *fill,
+        card(0, uid="ada", display_name="Ada, Countess of Lovelace"),
+        card(1, uid="new-1", display_name="Newcomer Renamed"),
+    ]
+    report = import_path(tmp_path / "x.vcf", importer=fake_importer(items))
+    assert (report.created, report.updated) == (1 + len(fill), 3)
+    assert Contact.get(Contact.uid == "ada").display_name == "Ada, Countess of Lovelace"
+    undone = undo_run(report.run_id)
+    assert (undone.restored, undone.kept) == (1, [])
+    assert tables() == before

@@ -55,43 +55,37 @@ def _default(value: Any) -> Any:
 
 
 class Journal:
-    """Collects a batch's changes and writes them with the batch (see the module doc)."""
+    """Collects a batch's changes and writes them with the batch (see the module doc).
+
+    It holds one batch's worth, never the run's: whether a row already has its record (an
+    earlier batch created or imaged it) is the database's to say, through the unique
+    (run, table, row) key, so a million-card import does not grow a million-entry set.
+    """
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
-        #: (table, id) rows this process already recorded for the run.
-        self.seen: set[tuple[str, int]] = set()
         self.pending: dict[tuple[str, int], str | None] = {}
-        self.retouched: set[tuple[str, int]] = set()
 
     def created(self, table: str, ids: Iterable[int]) -> None:
         for row_id in ids:
-            key = (table, row_id)
-            self.seen.add(key)
-            self.pending[key] = None
+            self.pending[(table, row_id)] = None
 
     def changing(self, table: str, row_id: int, before: Callable[[], dict[str, Any]]) -> None:
-        """Record ``before()`` for a row about to change, unless the run has it already."""
+        """Record ``before()`` for a row about to change (kept only if the run has no
+        record of the row yet)."""
         key = (table, row_id)
-        if key in self.seen:
-            self.retouched.add(key)
-            return
-        self.seen.add(key)
-        self.pending[key] = dumps(before())
+        if key not in self.pending:  # created or imaged earlier in this batch: that stays
+            self.pending[key] = dumps(before())
 
     def flush(self, counts: dict[str, int], now: datetime) -> None:
         """Write the batch's changes and the run's counts (inside the batch's transaction).
 
         A row recorded before (by this run, in an earlier batch or an earlier pass of a
-        resumed run) keeps its first before-image; only its ``changed_at`` moves on.
+        resumed run) keeps its first record, created or before-image; only its
+        ``changed_at`` moves on.
         """
         db = current().db
-        rows = [
-            (self.run_id, table, row_id, before, now)
-            for (table, row_id), before in self.pending.items()
-        ]
-        rows += [(self.run_id, t, i, None, now) for (t, i) in self.retouched - self.pending.keys()]
-        if rows:
+        if self.pending:
             left, right = db.quote
             q = lambda name: f"{left}{name}{right}"  # noqa: E731
             sql = (
@@ -102,9 +96,14 @@ class Journal:
                 f"DO UPDATE SET {q('changed_at')} = excluded.{q('changed_at')}"
             )
             stamp = ImportRunChange.changed_at.db_value(now)
-            db.cursor().executemany(sql, [(r, t, i, b, stamp) for r, t, i, b, _ in rows])
+            db.cursor().executemany(
+                sql,
+                [
+                    (self.run_id, table, row_id, before, stamp)
+                    for (table, row_id), before in self.pending.items()
+                ],
+            )
         self.pending = {}
-        self.retouched = set()
         ImportRun.update(
             items=ImportRun.items + counts["items"],
             created=ImportRun.created + counts["created"],

@@ -128,8 +128,8 @@ class Run:
             self.journal.created(table, ids)
 
     def changing(self, table: str, row_id: int, before: Callable[[], dict[str, Any]]) -> None:
-        """A row of ``table`` this batch is about to change; ``before()`` images it (called
-        only when the run has no image of it yet; see :func:`.journal.image`)."""
+        """A row of ``table`` this batch is about to change; ``before()`` images it (see
+        :func:`.journal.image`). The run keeps the first record it has of a row."""
         if self.journal is not None:
             self.journal.changing(table, row_id, before)
 

@@ -64,7 +64,7 @@ class ImportRunChange(BaseModel):
     changed_at = DateTimeField()
 
     class Meta:
-        indexes = ((("run", "table_name", "row_id"), True), (("table_name", "row_id"), False))
+        indexes = ((("run", "table_name", "row_id"), True),)
 
 
 def up(db: Any, migrator: Any) -> None:
