@@ -267,7 +267,7 @@ async def test_today_items_are_one_line_with_full_reason_below(tui_store):
 
 async def test_today_shows_a_screenful_and_says_how_many_more(tui_store, monkeypatch):
     """The Today screen asks the service for a limited list per group and shows the total."""
-    from kinship.tui import data
+    from kinship.services import views as data
 
     monkeypatch.setattr(data, "TODAY_LIMIT", 2)
     old = datetime(2024, 8, 1, 12).astimezone()

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kinship.tui import data
+from kinship.services import views
 from kinship.tui.safe import clean, content
 from kinship.tui.widgets.panes import when
 
@@ -60,7 +60,7 @@ class BriefScreen(ModalScreen[None]):
 
     async def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")
-        b = await self.kapp.db(data.brief, self.contact_id, self.kapp.today)
+        b = await self.kapp.db(views.brief, self.contact_id, self.kapp.today)
         body = self.query_one("#brief-body", Static)
         if b is None:
             body.update("This contact is gone.")
@@ -80,7 +80,7 @@ class BriefScreen(ModalScreen[None]):
             main.action_relate()
 
 
-def render_brief(b: data.Brief, today: object) -> Content:
+def render_brief(b: views.Brief, today: object) -> Content:
     lines: list[Content] = [
         Content.assemble(("Before you meet ", "bold"), content(b.name, "bold $text-accent"))
     ]
@@ -131,6 +131,8 @@ def render_brief(b: data.Brief, today: object) -> Content:
                 ("People around them", "bold"), ("  (r to add or remove)", "$text-muted")
             )
         )
-        for kind, name in b.relations[:6]:
-            lines.append(Content.assemble((f"  {clean(kind)}: ", "$text-muted"), content(name)))
+        for r in b.relations[:6]:
+            lines.append(
+                Content.assemble((f"  {clean(r.label)}: ", "$text-muted"), content(r.other_name))
+            )
     return Content("\n").join(lines)
