@@ -10,9 +10,7 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from peewee import (
     Database,
@@ -22,64 +20,49 @@ from peewee import (
     SqliteDatabase,
 )
 
-from kinship.errors import StoreError
+from kinship.errors import KinshipError, StoreError
 from kinship.store import migrations, search
+from kinship.store.handle import Store, activate, current, deactivate
 from kinship.store.models import database
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "Store",
+    "close_store",
+    "current",
+    "describe_error",
+    "is_database_error",
+    "open_store",
+    "opened",
+]
 
 BUSY_TIMEOUT_S = 10.0
 
 
-@dataclass
-class Store:
-    """An open database. ``target`` is the path or URL it was opened from."""
-
-    db: Database
-    target: str
-    path: Path | None = None
-
-    @property
-    def is_sqlite(self) -> bool:
-        return isinstance(self.db, SqliteDatabase)
-
-    def write(self) -> Any:
-        """A write transaction. On SQLite it begins IMMEDIATE, so a second writer waits
-        for the lock up front instead of failing with "database is locked" on upgrade."""
-        if self.is_sqlite:
-            if self.db.in_transaction():
-                return self.db.atomic()
-            return self.db.atomic(lock_type="IMMEDIATE")
-        return self.db.atomic()
-
-    def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
-
-    def backup_to(self, dest: Path) -> None:
-        """Copy the whole database to ``dest`` with SQLite's online backup."""
-        if not self.is_sqlite:
-            raise StoreError("backup works on SQLite stores; use pg_dump for PostgreSQL")
-        dest = Path(dest)
-        if dest.exists():
-            raise StoreError(f"{dest}: already exists; choose another file")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-        try:
-            target = sqlite3.connect(dest)
-            with target:
-                self.db.connection().backup(target)
-            target.close()
-        except (sqlite3.Error, OSError) as exc:
-            dest.unlink(missing_ok=True)
-            raise StoreError(f"{dest}: backup failed: {exc}") from None
-
-
-_current: Store | None = None
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the database driver or the ORM (not from kinship itself)."""
+    return isinstance(exc, PeeweeException | sqlite3.Error)
 
 
 def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """Any error a service or the database raised, as the one line the CLI and the app show.
+
+    kinship's own errors are already worded for the user; a database error says so (a lock
+    held past the busy timeout in plain words); anything else names its type.
+    """
+    if isinstance(exc, KinshipError):
+        return str(exc)
+    if is_database_error(exc):
+        return f"database error: {_database_text(exc)}"
+    return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _database_text(exc: BaseException) -> str:
+    text = _one_line(exc)
     if "database is locked" in text or "database is busy" in text:
         return (
             f"the database is busy: another program kept it locked for over "
@@ -92,13 +75,6 @@ def _safe(target: str) -> str:
     from kinship.config import describe_target
 
     return describe_target(target)
-
-
-def current() -> Store:
-    """The store opened by :func:`open_store` (services use it)."""
-    if _current is None:
-        raise StoreError("no database is open")
-    return _current
 
 
 def _sqlite_path(target: str) -> Path | None:
@@ -152,7 +128,6 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
     ``postgresql://user@host/db``. An older schema is upgraded after a backup copy; a newer
     one is refused.
     """
-    global _current
     target = os.fspath(target)
     path = _sqlite_path(target)
     try:
@@ -163,29 +138,23 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
         raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: cannot open database: {_database_text(exc)}") from None
     store = Store(db=db, target=target, path=path.resolve() if path else None)
     try:
         migrations.prepare(store, upgrade=upgrade)
         search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: {_database_text(exc)}") from None
     except StoreError:
         store.close()
         raise
-    if _current is not None and _current is not store:
-        with contextlib.suppress(Exception):
-            _current.close()
-    _current = store
+    activate(store)
     return store
 
 
 def close_store() -> None:
-    global _current
-    if _current is not None:
-        _current.close()
-        _current = None
+    deactivate()
 
 
 @contextlib.contextmanager

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peewee import SQL, fn
 
+from kinship.store.handle import Store, current
 from kinship.store.models import Contact, ContactField, ContactTag, EmpathyNote, Tag
-
-if TYPE_CHECKING:
-    from kinship.store.db import Store
 
 _FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5("
@@ -34,8 +32,6 @@ def prepare(store: Store) -> None:
 
 
 def _is_sqlite() -> bool:
-    from kinship.store.db import current
-
     return current().is_sqlite
 
 
@@ -84,8 +80,6 @@ def reindex(contact_ids: Iterable[int]) -> None:
     ids = list(set(contact_ids))
     if not ids:
         return
-    from kinship.store.db import current
-
     db = current().db
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -101,8 +95,6 @@ def reindex(contact_ids: Iterable[int]) -> None:
 def forget(contact_ids: Iterable[int]) -> None:
     if not _is_sqlite():
         return
-    from kinship.store.db import current
-
     ids = list(contact_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

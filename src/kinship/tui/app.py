@@ -177,7 +177,9 @@ class KinshipApp(App[None]):
             if event.worker.group == "plugins":
                 self.say(f"plugins not loaded: {err}", severity="warning")
             else:
-                self.say(_describe(err), severity="error")
+                from kinship.store import describe_error
+
+                self.say(describe_error(err), severity="error")
 
     # ----------------------------------------------------------------- actions
 
@@ -211,26 +213,11 @@ class KinshipApp(App[None]):
         return None
 
 
-def _describe(exc: BaseException) -> str:
-    """A one-line message for an error raised by a service or the database."""
-    from kinship.errors import KinshipError
-
-    if isinstance(exc, KinshipError):
-        return str(exc)
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"database error: {text}" if _is_db_error(exc) else f"{type(exc).__name__}: {text}"
-
-
-def _is_db_error(exc: BaseException) -> bool:
-    import sqlite3
-
-    from peewee import PeeweeException
-
-    return isinstance(exc, PeeweeException | sqlite3.Error)
-
-
 def describe_error(exc: BaseException) -> str:
-    return _describe(exc)
+    """:func:`kinship.store.describe_error`, for the forms that still import it from here."""
+    from kinship.store import describe_error
+
+    return describe_error(exc)
 
 
 def run_app(ctx: Any) -> int:

@@ -152,7 +152,7 @@ class ImportScreen(ModalScreen[bool]):
             report = run_import(path, self.importer, dry_run=dry_run, progress=progress)
             self.app.call_from_thread(self._done, path, report, dry_run)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.store import describe_error
 
             self.app.call_from_thread(
                 self._failed, describe_error(exc) if not isinstance(exc, OSError) else str(exc)

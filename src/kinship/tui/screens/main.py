@@ -353,7 +353,7 @@ class MainScreen(Screen[None]):
             self._status()
 
     def _status_error(self, exc: BaseException) -> None:
-        from kinship.tui.app import describe_error
+        from kinship.store import describe_error
 
         self.query_one("#list-status", Static).update(describe_error(exc))
 
@@ -583,7 +583,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(contacts.set_archived, row.uid, archived)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.store import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -606,7 +606,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(undo.run)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.store import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -668,7 +668,7 @@ class MainScreen(Screen[None]):
         try:
             record = await self.kapp.db(interactions.delete, item.uid)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.store import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return

@@ -217,7 +217,7 @@ class TodayScreen(Screen[None]):
             self.kapp.say(str(exc), severity="warning")
             return
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.store import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
