@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,8 +19,9 @@ INTRO = (
 )
 
 
-def sections() -> list[tuple[str, list[BindingType]]]:
-    from kinship.tui.app import KinshipApp
+def sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[Binding]]]:
+    """Every screen's keys, titled; ``app_bindings`` are the app's own (handed in, so this
+    screen never imports the app that opens it)."""
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.forms import FormScreen, RelateForm
     from kinship.tui.screens.main import MainScreen
@@ -27,11 +29,11 @@ def sections() -> list[tuple[str, list[BindingType]]]:
     from kinship.tui.widgets.contact_list import ContactList
     from kinship.tui.widgets.panes import EventsPane, NotesPane
 
-    return [
+    listed: list[tuple[str, list[BindingType]]] = [
         (
             "Everywhere",
             [
-                *KinshipApp.BINDINGS,
+                *app_bindings,
                 Binding(
                     "ctrl+p",
                     "command_palette",
@@ -55,15 +57,19 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         ),
         ("Relate form", RelateForm.BINDINGS),
     ]
+    return [(title, _as_bindings(items)) for title, items in listed]
 
 
-def help_content(keymap: dict[str, str]) -> Content:
+def _as_bindings(items: Iterable[BindingType]) -> list[Binding]:
+    # A (key, action[, description]) tuple is shown like the Binding it stands for.
+    return [b if isinstance(b, Binding) else Binding(*b) for b in items]
+
+
+def help_content(keymap: dict[str, str], app_bindings: Iterable[BindingType]) -> Content:
     lines: list[Content] = [Content(INTRO), Content("")]
-    for title, bindings in sections():
+    for title, bindings in sections(app_bindings):
         lines.append(Content.styled(title, "bold $text-accent"))
         for b in bindings:
-            if not isinstance(b, Binding):
-                continue
             key = keymap.get(b.id, b.key) if b.id else b.key
             keys = ", ".join(_display(k) for k in key.split(","))
             text = b.tooltip or b.description
@@ -95,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
         with VerticalScroll():
-            yield Static(help_content(keymap), id="help-body")
+            yield Static(help_content(keymap, self.app.BINDINGS), id="help-body")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
