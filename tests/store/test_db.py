@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kinship.errors import StoreError
-from kinship.store import close_store, open_store
+from kinship.store import Store, close_store, open_store
 from kinship.store.models import Contact
 
 
@@ -22,14 +22,14 @@ def test_new_database_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
 
 
-def test_sqlite_pragmas(store) -> None:
+def test_sqlite_pragmas(store: Store) -> None:
     db = store.db
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-def test_write_transactions_begin_immediate(store) -> None:
+def test_write_transactions_begin_immediate(store: Store) -> None:
     statements: list[str] = []
     store.db.connection().set_trace_callback(statements.append)
     with store.write():
@@ -96,7 +96,7 @@ def test_second_writer_waits_instead_of_failing(db_path: Path, tmp_path: Path) -
     close_store()
 
 
-def test_fts_index_is_removed_with_contact_merge(store) -> None:
+def test_fts_index_is_removed_with_contact_merge(store: Store) -> None:
     from kinship.services import contacts
     from kinship.store import queries
 
