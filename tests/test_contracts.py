@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -147,40 +146,6 @@ def test_plugins_import_only_the_plugin_api(monkeypatch: pytest.MonkeyPatch) -> 
     assert wrong == []
 
 
-def _matches(pattern: str, module: str) -> bool:
-    # import-linter's module expressions: * is one name, ** is one or more.
-    parts = [
-        r"[^.]+" if p == "*" else r"[^.]+(?:\.[^.]+)*" if p == "**" else re.escape(p)
-        for p in pattern.split(".")
-    ]
-    return re.fullmatch(r"\.".join(parts), module) is not None
-
-
-# describe_error at run time until the forms import it from kinship.store (tui/dialogs).
-PENDING_RUNTIME = {("kinship.tui.screens.forms", "kinship.tui.app")}
-
-
-def test_imports_ignored_by_the_acyclic_contract_are_type_only() -> None:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (acyclic,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "acyclic"]
-    patterns = [tuple(p.split(" -> ")) for p in acyclic.get("ignore_imports", [])]
-    full = grimp.build_graph("kinship", cache_dir=None)
-    runtime = grimp.build_graph("kinship", cache_dir=None, exclude_type_checking_imports=True)
-    ignored = {
-        (importer, imported)
-        for importer in full.modules
-        for imported in full.find_modules_directly_imported_by(importer)
-        if any(_matches(a, importer) and _matches(b, imported) for a, b in patterns)
-    }
-    assert ignored, "the ignore_imports patterns match nothing: remove them"
-    at_run_time = {
-        (a, b)
-        for a, b in ignored
-        if b in runtime.find_modules_directly_imported_by(a) and (a, b) not in PENDING_RUNTIME
-    }
-    assert at_run_time == set()
-
-
 def test_the_plugin_distributions_keep_their_contracts(tmp_path: Path) -> None:
     r = lint_imports(PLUGINS_CONFIG, path=[SRC, *PLUGIN_SRCS], cwd=tmp_path)
     assert r.returncode == 0, r.stdout
@@ -188,7 +153,9 @@ def test_the_plugin_distributions_keep_their_contracts(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="until the wiring, views, followups and dialogs restructuring lands (issue 9)",
+    reason="until the views layer lands (cli/contacts.py, tui/data.py and tui/screens/main.py "
+    "still read models and queries) and services.interactions and services.followups stop "
+    "importing each other (issue 9)",
 )
 def test_the_tree_keeps_every_contract(tmp_path: Path) -> None:
     r = lint_imports(ROOT / "pyproject.toml", path=[SRC], cwd=tmp_path)

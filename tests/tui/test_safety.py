@@ -7,8 +7,9 @@ from datetime import datetime
 
 from kinship.services import contacts, interactions, notes
 from kinship.store import Store
+from kinship.tui.dialogs.contact import ContactForm
+from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.screens.brief import BriefScreen
-from kinship.tui.screens.forms import ContactForm, NoteForm
 from kinship.tui.screens.today import TodayScreen
 
 from .conftest import make_app, screen_text, settle

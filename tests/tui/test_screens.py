@@ -12,7 +12,6 @@ from kinship.records import PaletteCommand
 from kinship.services import contacts, interactions, notes
 from kinship.store import Store
 from kinship.store.models import Contact, FollowUp, Interaction
-from kinship.tui.app import KinshipApp
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.help import HelpScreen
 from kinship.tui.screens.importing import ImportScreen
@@ -141,7 +140,7 @@ async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
         body = str(app.screen.query_one("#help-body").render())
         from kinship.tui.screens.help import sections
 
-        for _, bindings in sections(KinshipApp.BINDINGS):
+        for _, bindings in sections():
             for b in bindings:
                 if b.id:
                     assert b.id in body
@@ -153,7 +152,7 @@ async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
 async def test_every_binding_has_an_id() -> None:
     from kinship.tui.screens.help import sections
 
-    for title, bindings in sections(KinshipApp.BINDINGS):
+    for title, bindings in sections():
         for b in bindings:
             if title not in ("Everywhere", "Contact list", "Forms") or b.action not in (
                 "command_palette",

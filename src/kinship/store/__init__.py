@@ -1,6 +1,7 @@
 """The store: Peewee models over SQLite or PostgreSQL. Only ``kinship.services`` writes it."""
 
 from kinship.store.db import (
+    ReadOnlyStore,
     Store,
     close_store,
     current,
@@ -10,6 +11,7 @@ from kinship.store.db import (
 )
 
 __all__ = [
+    "ReadOnlyStore",
     "Store",
     "close_store",
     "current",

@@ -18,7 +18,6 @@ from peewee import JOIN, OP, SQL, Expression, ModelSelect, NodeList, Value, fn
 
 from kinship.errors import ValidationError
 from kinship.store import search
-from kinship.store.handle import current
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
 
 SORTS = ("name", "due", "recent")
@@ -171,6 +170,8 @@ __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_c
 
 def _aggregate(value: Any) -> Any:
     """A JSON array of ``value`` over the rows (SQLite's JSON1, PostgreSQL's json_agg)."""
+    from kinship.store.handle import current
+
     return fn.json_group_array(value) if current().is_sqlite else fn.json_agg(value)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import SQL, fn
 
-from kinship.store.handle import Store, current
 from kinship.store.models import Contact, ContactField, ContactTag, EmpathyNote, Tag
+
+if TYPE_CHECKING:
+    from kinship.store.handle import Store
 
 _FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5("
@@ -32,6 +34,8 @@ def prepare(store: Store) -> None:
 
 
 def _is_sqlite() -> bool:
+    from kinship.store.handle import current
+
     return current().is_sqlite
 
 
@@ -80,6 +84,8 @@ def reindex(contact_ids: Iterable[int]) -> None:
     ids = list(set(contact_ids))
     if not ids:
         return
+    from kinship.store.handle import current
+
     db = current().db
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -95,6 +101,8 @@ def reindex(contact_ids: Iterable[int]) -> None:
 def forget(contact_ids: Iterable[int]) -> None:
     if not _is_sqlite():
         return
+    from kinship.store.handle import current
+
     ids = list(contact_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

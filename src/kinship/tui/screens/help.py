@@ -19,11 +19,11 @@ INTRO = (
 )
 
 
-def sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[Binding]]]:
-    """Every screen's keys, titled; ``app_bindings`` are the app's own (handed in, so this
-    screen never imports the app that opens it)."""
+def sections() -> list[tuple[str, list[Binding]]]:
+    from kinship.tui.context import APP_BINDINGS
+    from kinship.tui.dialogs.base import FormScreen
+    from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
-    from kinship.tui.screens.forms import FormScreen, RelateForm
     from kinship.tui.screens.main import MainScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
@@ -33,7 +33,7 @@ def sections(app_bindings: Iterable[BindingType]) -> list[tuple[str, list[Bindin
         (
             "Everywhere",
             [
-                *app_bindings,
+                *APP_BINDINGS,
                 Binding(
                     "ctrl+p",
                     "command_palette",
@@ -65,9 +65,9 @@ def _as_bindings(items: Iterable[BindingType]) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in items]
 
 
-def help_content(keymap: dict[str, str], app_bindings: Iterable[BindingType]) -> Content:
+def help_content(keymap: dict[str, str]) -> Content:
     lines: list[Content] = [Content(INTRO), Content("")]
-    for title, bindings in sections(app_bindings):
+    for title, bindings in sections():
         lines.append(Content.styled(title, "bold $text-accent"))
         for b in bindings:
             key = keymap.get(b.id, b.key) if b.id else b.key
@@ -101,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
         with VerticalScroll():
-            yield Static(help_content(keymap, self.app.BINDINGS), id="help-body")
+            yield Static(help_content(keymap), id="help-body")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
