@@ -73,6 +73,13 @@ BREAKS = [
         "services",
         "kinship.services._bad -> kinship.cli",
     ),
+    (
+        "services/_bad.py",
+        "from kinship import wiring\n",
+        "services",
+        "kinship.services._bad -> kinship.wiring",
+    ),
+    ("sample/_bad.py", "import kinship.wiring\n", "layers", "kinship.sample._bad"),
     ("tui/_bad.py", "import peewee\n", "faces-read-views", "kinship.tui._bad -> peewee"),
     (
         "cli/_bad.py",
