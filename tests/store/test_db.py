@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -125,3 +126,22 @@ def test_env_var_selects_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert database_target("cli.db") == "cli.db"
     monkeypatch.delenv("KINSHIP_DB")
     assert database_target(None).endswith(os.path.join("kinship", "kinship.db"))
+
+
+def test_one_wording_for_every_error_the_faces_show() -> None:
+    """The CLI and the app both show kinship.store.describe_error's line."""
+    from peewee import OperationalError
+
+    from kinship.errors import ValidationError
+    from kinship.store import describe_error, is_database_error
+    from kinship.tui.errors import describe_error as app_describe_error
+
+    assert app_describe_error is describe_error
+    assert describe_error(ValidationError("a contact needs a name")) == "a contact needs a name"
+    busy = describe_error(OperationalError("database is locked"))
+    assert busy.startswith("database error: the database is busy: another program kept it")
+    assert describe_error(sqlite3.DatabaseError("disk\nI/O error")) == (
+        "database error: disk I/O error"
+    )
+    assert describe_error(ValueError("bad\nvalue")) == "ValueError: bad value"
+    assert is_database_error(sqlite3.Error()) and not is_database_error(ValueError())
