@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -63,14 +64,21 @@ class Result:
     out: str
     err: str
 
-    def json(self):  # type: ignore[no-untyped-def]
+    def json(self) -> Any:
         import json
 
         return json.loads(self.out)
 
 
+class CLI(Protocol):
+    """The ``cli`` fixture: ``cli("add", "Ada")`` runs kinship in process (``db=False``: no
+    ``--db`` added)."""
+
+    def __call__(self, *args: str, db: bool = True) -> Result: ...
+
+
 @pytest.fixture
-def cli(db_path: Path) -> Callable[..., Result]:
+def cli(db_path: Path) -> CLI:
     """Run ``kinship --db <tmp db> ARGS`` in process."""
     from kinship.cli import main
 

@@ -94,6 +94,8 @@ class Wiring:
     - ``host`` / ``load_host``: the plugin host, or how to load it (once, on first use).
       With neither there are no plugins: the builtin strategies, and nobody to notify.
     - ``today``: a fixed day for the follow-up engine (tests).
+    - ``read_only``: open the store read-only (``--read-only``); a store this user may not
+      write opens so anyway.
     """
 
     def __init__(
@@ -104,8 +106,10 @@ class Wiring:
         host: PluginHost | None = None,
         load_host: Callable[[], PluginHost | None] | None = None,
         today: date | None = None,
+        read_only: bool = False,
     ) -> None:
         self._target = os.fspath(target) if target is not None else None
+        self.read_only = read_only
         self._settings = settings
         self._host = host
         self._host_loaded = host is not None or load_host is None
@@ -139,7 +143,7 @@ class Wiring:
         if self._store is None:
             from kinship.store import open_store
 
-            self._store = open_store(self.target)
+            self._store = open_store(self.target, read_only=self.read_only)
             self.bind()
         return self._store
 

@@ -87,8 +87,11 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
+    from kinship.fileperms import private_output
+
     db = current().db
-    with db.atomic():  # one read snapshot for every generator
+    # One read snapshot for every generator; what the write creates is private (0600/0700).
+    with db.atomic(), private_output(path):
         exporter.write(bundle, Path(path))
     return counts.total
 

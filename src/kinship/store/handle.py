@@ -1,4 +1,5 @@
-"""The open store: :class:`Store`, :func:`current` and :func:`describe_error`.
+"""The open store: :class:`Store`, :func:`current` and :func:`describe_error`, the one
+line every face shows for an error.
 
 This sits under everything else in ``kinship.store``: :mod:`kinship.store.db` opens a store
 (running :mod:`~kinship.store.migrations` and :mod:`~kinship.store.search` on it) and makes it
@@ -8,26 +9,37 @@ apart from the opening is what lets ``db`` import them without an import circle.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, PeeweeException, SqliteDatabase
 
-from kinship.errors import StoreError
+from kinship.errors import KinshipError, StoreError
+from kinship.fileperms import private_dir, touch_private
 
 BUSY_TIMEOUT_S = 10.0
 
 
+class ReadOnlyStore(StoreError):
+    """A write to a store opened read-only."""
+
+
 @dataclass
 class Store:
-    """An open database. ``target`` is the path or URL it was opened from."""
+    """An open database. ``target`` is the path or URL it was opened from.
+
+    ``read_only`` is set when the store was opened read-only: asked for (``--read-only``),
+    or because this user may not write the file or its folder. Reads work; every write
+    raises :class:`ReadOnlyStore` before touching anything. ``read_only_reason`` says why.
+    """
 
     db: Database
     target: str
     path: Path | None = None
+    read_only: bool = False
+    read_only_reason: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -36,6 +48,13 @@ class Store:
     def write(self) -> Any:
         """A write transaction. On SQLite it begins IMMEDIATE, so a second writer waits
         for the lock up front instead of failing with "database is locked" on upgrade."""
+        if self.read_only:
+            from kinship.config import describe_target
+
+            raise ReadOnlyStore(
+                f"{describe_target(self.target)} is read-only ({self.read_only_reason}): "
+                "nothing was changed"
+            )
         if self.is_sqlite:
             if self.db.in_transaction():
                 return self.db.atomic()
@@ -53,9 +72,11 @@ class Store:
         dest = Path(dest)
         if dest.exists():
             raise StoreError(f"{dest}: already exists; choose another file")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+        private_dir(dest.parent)  # every folder created 0700, the copy 0600
+        try:
+            touch_private(dest)
+        except FileExistsError:
+            raise StoreError(f"{dest}: already exists; choose another file") from None
         try:
             target = sqlite3.connect(dest)
             with target:
@@ -83,12 +104,38 @@ def make_current(store: Store | None) -> Store | None:
     return previous
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the database driver or the ORM (not from kinship itself)."""
+    return isinstance(exc, PeeweeException | sqlite3.Error)
+
+
 def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """Any error a service or the database raised, as the one line the CLI and the app show.
+
+    kinship's own errors are already worded for the user; a database error says so (a lock
+    held past the busy timeout, or a read-only file, in plain words); anything else names
+    its type.
+    """
+    if isinstance(exc, KinshipError):
+        return str(exc)
+    if is_database_error(exc):
+        return f"database error: {database_text(exc)}"
+    return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def database_text(exc: BaseException) -> str:
+    """A database error's own text as one line; a lock held past the busy timeout says so
+    plainly."""
+    text = _one_line(exc)
     if "database is locked" in text or "database is busy" in text:
         return (
             f"the database is busy: another program kept it locked for over "
             f"{BUSY_TIMEOUT_S:g} s; try again"
         )
+    if "readonly database" in text:
+        return "the database is read-only: nothing was changed"
     return text

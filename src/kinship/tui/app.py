@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.reactive import reactive
 
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
@@ -58,6 +59,9 @@ class KinshipApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
+    #: Presenter mode: contact details and note bodies are masked on every screen.
+    presenter: reactive[bool] = reactive(False, init=False)
+
     def __init__(
         self,
         store_target: str | os.PathLike[str] | None = None,
@@ -67,6 +71,7 @@ class KinshipApp(App[None]):
         host: Any = None,
         host_loader: Callable[[], Any] | None = None,
         started_at: float | None = None,
+        presenter: bool = False,
         wiring: Wiring | None = None,
     ) -> None:
         self.started_at = started_at if started_at is not None else time.perf_counter()
@@ -103,12 +108,18 @@ class KinshipApp(App[None]):
         keys = getattr(settings, "keys", None) or {}
         if keys:
             self.set_keymap(dict(keys))
+        self.set_reactive(KinshipApp.presenter, presenter)
 
     # ----------------------------------------------------------------- basics
 
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        """The store opened read-only (not writable by this user, or ``--read-only``)."""
+        return bool(getattr(self.store, "read_only", False))
 
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
@@ -131,6 +142,7 @@ class KinshipApp(App[None]):
             self._bound = self.wiring.bind()
         if self.plain:
             self.add_class("-plain")
+        self._show_presenter()
         self.push_screen(MainScreen())
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
@@ -208,6 +220,25 @@ class KinshipApp(App[None]):
         elif not self.screen.is_modal:
             self.push_screen(TodayScreen())
 
+    def action_toggle_presenter(self) -> None:
+        self.presenter = not self.presenter
+        if self.presenter:
+            self.say("Presenter mode: emails, phones, addresses and notes are masked (P: off)")
+        else:
+            self.say("Presenter mode off: everything is shown")
+
+    def watch_presenter(self) -> None:
+        self._show_presenter()
+        # Every screen on the stack redraws what it shows from what it already has.
+        for screen in self.screen_stack:
+            changed = getattr(screen, "presenter_changed", None)
+            if changed is not None:
+                changed()
+
+    def _show_presenter(self) -> None:
+        self.set_class(self.presenter, "-presenter")
+        self.title = "kinship · presenter mode" if self.presenter else "kinship"
+
     def run_plugin_command(self, command: PaletteCommand) -> None:
         try:
             command.run(self)
@@ -242,8 +273,14 @@ def run_app(ctx: Any) -> int:
                 demo_data.generate(today=date.today())
         else:
             ctx.store  # noqa: B018 - opens the database (and hands the services the wiring)
-        app = KinshipApp(None, settings=ctx.settings, started_at=started, wiring=ctx.wiring)
-        app.run()
+        app = KinshipApp(
+            None,
+            settings=ctx.settings,
+            started_at=started,
+            wiring=ctx.wiring,
+            presenter=bool(getattr(ctx.args, "presenter", False)),
+        )
+        _run_quietly(app)
     finally:
         if tmpdir is not None:
             from kinship.store import close_store
@@ -251,6 +288,21 @@ def run_app(ctx: Any) -> int:
             close_store()
             tmpdir.cleanup()
     return 0
+
+
+def _run_quietly(app: KinshipApp) -> None:
+    """Run the app with library logging going to Textual's captured stderr (its devtools
+    log), never to the terminal under the screen; what was counted is not reported after."""
+    from kinship import logs
+
+    handler = logs.install()
+    previous = handler._stream
+    handler.stream = None  # sys.stderr at each record: Textual's capture while it runs
+    try:
+        app.run()
+    finally:
+        handler.reset()
+        handler.stream = previous
 
 
 if TYPE_CHECKING:

@@ -170,8 +170,8 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
 class RefreshReport:
     """What :func:`refresh_stale` / :func:`recompute_all` did."""
 
-    #: "fresh" (nothing to do), "catch-up", "full", or "unbound" (no strategies were handed
-    #: to the services: nothing computed, nothing deleted).
+    #: "fresh" (nothing to do), "catch-up", "full", "unbound" (no strategies were handed
+    #: to the services: nothing computed, nothing deleted) or "read-only" (nothing written).
     mode: str
     contacts: int = 0
     changed: int = 0
@@ -299,10 +299,14 @@ def refresh_stale(
       reason counts days, a snooze ending), a birthday or anniversary within the lead window,
       a recent or upcoming life event, and the day's slice (``id % 7``) of everyone else.
     - A week or more on, the strategies or their settings changed, or ``force``: everything.
+
+    A read-only store is shown as it was last refreshed (mode ``"read-only"``).
     """
     eng = engine()
     if not eng.bound:
         return RefreshReport("unbound")
+    if current().read_only:
+        return RefreshReport("read-only")
     today = today or eng.today()
     raw = _get_meta(_META_DAY)
     last_day = date.fromisoformat(raw) if raw else None

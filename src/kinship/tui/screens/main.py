@@ -193,6 +193,8 @@ class MainScreen(Screen[None]):
         # The first frame holds only what it shows: the tab bar is mounted when the terminal
         # is narrow (``_apply_size``), the welcome when the store turns out to be empty.
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
+        if self.kapp.read_only:
+            yield Static(read_only_banner(self.kapp.store), id="read-only", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
                 yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
@@ -672,6 +674,8 @@ class MainScreen(Screen[None]):
         self.undo_stack.append(undo)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.kapp.read_only:
+            return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
             return self.query_one(NotesPane).has_focus_within
         if action == "delete_interaction":
@@ -685,6 +689,47 @@ class MainScreen(Screen[None]):
 
     def title_for(self, row: views.ContactRow) -> Content:
         return content(row.name)
+
+    def presenter_changed(self) -> None:
+        """Presenter mode switched: redraw the list and the panes from what is loaded."""
+        self.query_one(ContactList).refresh()
+        if self.detail is not None:
+            self.query_one(EventsPane).show_contact(self.detail, self.kapp.today)
+            self.query_one(NotesPane).show(self.detail.name, self.detail.notes, self.kapp.today)
+        elif self._upcoming is not None:
+            self.query_one(EventsPane).show_upcoming(self._upcoming, self.kapp.today)
+
+
+#: Actions that write; dimmed when the store is read-only (``Store.write`` refuses anyway).
+WRITE_ACTIONS = frozenset(
+    {
+        "add_contact",
+        "edit_contact",
+        "log",
+        "add_note",
+        "add_event",
+        "relate",
+        "merge",
+        "archive",
+        "undo",
+        "import",
+        "pin_note",
+        "delete_note",
+        "edit_note",
+        "delete_interaction",
+    }
+)
+
+
+def read_only_banner(store: Any) -> str:
+    from kinship.config import describe_target
+    from kinship.tui.safe import clean
+
+    reason = getattr(store, "read_only_reason", "") or "read-only"
+    return clean(
+        f"Read-only: {describe_target(store.target)} ({reason}). "
+        "You can look around; nothing can be changed."
+    )
 
 
 def partial_call(func: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kinship.services import views
-from kinship.tui.safe import clean, content
+from kinship.tui.safe import clean, shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -165,14 +165,15 @@ class TodayScreen(Screen[None]):
         else:
             tag, style = f"in {days}d", "$success"
         width = self._name_width or self.name_width()
-        name = clean(item.name)
+        presenter = self.kapp.presenter
+        name = shown(item.name, presenter)
         if cell_len(name) > width:
             name = set_cell_size(name, width - 1) + "…"
         return Content.assemble(
             ("  ", ""),
-            content(set_cell_size(name, width), "bold"),
+            (set_cell_size(name, width), "bold"),
             (f"  {tag:>9}  ", style),
-            content(item.reason, "$text-muted"),
+            (shown(item.reason, presenter), "$text-muted"),
         )
 
     @on(OptionList.OptionHighlighted, "#today-list")
@@ -181,7 +182,16 @@ class TodayScreen(Screen[None]):
         detail = self.query_one("#today-detail", Static)
         detail.set_class(item is None, "-none")
         if item is not None:
-            detail.update(Content.assemble(content(item.name, "bold"), " · ", content(item.reason)))
+            presenter = self.kapp.presenter
+            detail.update(
+                Content.assemble(
+                    (shown(item.name, presenter), "bold"), " · ", shown(item.reason, presenter)
+                )
+            )
+
+    def presenter_changed(self) -> None:
+        if self.groups:
+            self._fill()
 
     @property
     def current(self) -> views.TodayItem | None:

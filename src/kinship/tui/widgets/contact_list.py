@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from kinship.records import PartialDate
 from kinship.services import views
-from kinship.tui.safe import clean
+from kinship.tui.safe import shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -310,8 +310,9 @@ class ContactList(ScrollView, can_focus=True):
         label = f" {text} " if text else ""
         label_w = cell_len(label)
         room = max(0, width - label_w - 1)
-        name = clean(row.name)
-        org = clean(row.org)
+        presenter = bool(getattr(self.app, "presenter", False))
+        name = shown(row.name, presenter)
+        org = shown(row.org, presenter)
         name_w = min(cell_len(name), room)
         segments = [
             Segment(" ", base + cursor),
