@@ -14,7 +14,7 @@ from kinship.builtin.strategies import default_strategies
 from kinship.config import Settings
 from kinship.records import Strategy, Suggestion
 from kinship.sample import dataset
-from kinship.services import contacts, events, followups, interactions
+from kinship.services import checkin, contacts, events, followups, interactions
 from kinship.store import close_store, open_store
 from kinship.store.models import Contact, FollowUp
 
@@ -220,14 +220,14 @@ def test_done_logs_the_matching_interaction(store: Any) -> None:
     bob = contacts.add("Bob", birthday="--06-17")
     log(bob, "help-received", TODAY - timedelta(days=1))
     with pytest.raises(Exception, match="--kind"):
-        followups.done(bob.uid)
-    report = followups.done(bob.uid, kind="thank", occurred_at=at(TODAY, 9))
+        checkin.done(bob.uid)
+    report = checkin.done(bob.uid, kind="thank", occurred_at=at(TODAY, 9))
     assert report.interaction_kind == "thanks"
     assert due() == [("Bob", "birthday")]
     assert FollowUp.get(FollowUp.kind == "thank").status == "done"
     followups.recompute_all(TODAY)
     assert due() == [("Bob", "birthday")]
-    followups.done(bob.uid, occurred_at=at(TODAY, 10))
+    checkin.done(bob.uid, occurred_at=at(TODAY, 10))
     assert due() == []
     assert [i.kind for i in interactions.for_contact(bob)] == [
         "congratulation",
@@ -235,7 +235,7 @@ def test_done_logs_the_matching_interaction(store: Any) -> None:
         "help-received",
     ]
     with pytest.raises(Exception, match="nothing is due"):
-        followups.done(bob.uid)
+        checkin.done(bob.uid)
 
 
 # ------------------------------------------------------------------- strategy choice and config
