@@ -247,7 +247,7 @@ def test_note_edit_delete_and_unlog(cli: CLI) -> None:
     assert cli("unlog", uid, "--yes").code == 1
 
 
-def test_undo_brings_back_a_deleted_note_and_interaction(cli) -> None:
+def test_undo_brings_back_a_deleted_note_and_interaction(cli: CLI) -> None:
     cli("add", "Ada")
     note = cli("note", "Ada", "likes tea", "--kind", "preference", "--pin", "--json").json()
     r = cli("note-delete", str(note["id"]), "--yes")
@@ -287,7 +287,7 @@ def test_undo_brings_back_a_deleted_note_and_interaction(cli) -> None:
     assert cli("undo", "--list").out == "nothing to undo\n"
 
 
-def test_undo_purge_forgets_the_deleted_for_good(cli) -> None:
+def test_undo_purge_forgets_the_deleted_for_good(cli: CLI) -> None:
     cli("add", "Ada")
     note = cli("note", "Ada", "a secret", "--json").json()
     cli("note-delete", str(note["id"]), "--yes")

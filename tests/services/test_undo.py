@@ -8,10 +8,11 @@ import pytest
 
 from kinship.errors import NotFound
 from kinship.services import contacts, interactions, notes, trash, undo, views
+from kinship.store import Store
 from kinship.store.models import Contact, EmpathyNote, Interaction
 
 
-def test_a_deleted_note_comes_back_with_its_number_kind_pin_and_dates(store) -> None:
+def test_a_deleted_note_comes_back_with_its_number_kind_pin_and_dates(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     note = notes.add(ada, "Wants the notes published", kind="goal", pinned=True)
     before = EmpathyNote.get_by_id(note.id)
@@ -34,7 +35,7 @@ def test_a_deleted_note_comes_back_with_its_number_kind_pin_and_dates(store) -> 
     assert trash.listing() == []
 
 
-def test_a_restored_note_takes_a_new_number_when_its_own_is_taken(store) -> None:
+def test_a_restored_note_takes_a_new_number_when_its_own_is_taken(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     first = notes.add(ada, "one")
     deleted = notes.delete(first.id)
@@ -45,7 +46,7 @@ def test_a_restored_note_takes_a_new_number_when_its_own_is_taken(store) -> None
     assert sorted(n.body for n in EmpathyNote.select()) == ["one", "two"]
 
 
-def test_a_deleted_interaction_comes_back_as_it_was(store) -> None:
+def test_a_deleted_interaction_comes_back_as_it_was(store: Store) -> None:
     ada = contacts.add("Ada Lovelace", cadence_days=30)
     mary = contacts.add("Mary Somerville")
     when = datetime(2025, 3, 1, 15, 30, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_a_deleted_interaction_comes_back_as_it_was(store) -> None:
     assert Contact.get_by_id(ada.id).last_interaction_at == row.occurred_at
 
 
-def test_an_interaction_comes_back_with_the_people_still_there(store) -> None:
+def test_an_interaction_comes_back_with_the_people_still_there(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     row = interactions.log("Tea", [ada.uid, mary.uid])
@@ -78,7 +79,7 @@ def test_an_interaction_comes_back_with_the_people_still_there(store) -> None:
     assert interactions.interaction_record(Interaction.get()).participants == [ada.uid]
 
 
-def test_a_failed_restore_changes_nothing_and_keeps_it(store) -> None:
+def test_a_failed_restore_changes_nothing_and_keeps_it(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     deleted = notes.delete(notes.add(mary, "about Mary").id)
@@ -90,12 +91,14 @@ def test_a_failed_restore_changes_nothing_and_keeps_it(store) -> None:
         undo.restore(999)
 
 
-def test_nothing_to_undo(store) -> None:
+def test_nothing_to_undo(store: Store) -> None:
     with pytest.raises(NotFound, match="nothing to undo"):
         undo.restore()
 
 
-def test_only_the_newest_deletions_are_kept_and_purge_forgets_them(store, monkeypatch) -> None:
+def test_only_the_newest_deletions_are_kept_and_purge_forgets_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(trash, "KEEP", 3)
     ada = contacts.add("Ada Lovelace")
     ids = [notes.delete(notes.add(ada, f"note {i}").id).id for i in range(5)]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from kinship.services import contacts, events, interactions, notes, views
+from kinship.store import Store
 
 TODAY = date(2025, 3, 15)
 
@@ -15,11 +16,11 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def test_the_store_is_a_file(store) -> None:
+def test_the_store_is_a_file(store: Store) -> None:
     assert store.path is not None and store.path.exists()
 
 
-def test_contact_detail_gathers_one_person(store) -> None:
+def test_contact_detail_gathers_one_person(store: Store) -> None:
     ada = contacts.add(
         "Ada Lovelace",
         emails=["ada@example.org"],
@@ -62,7 +63,7 @@ def test_contact_detail_gathers_one_person(store) -> None:
     assert views.detail(10_000, TODAY) is None
 
 
-def test_relations_both_directions(store) -> None:
+def test_relations_both_directions(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     charles = contacts.add("Charles Babbage")
@@ -91,7 +92,7 @@ def test_relations_both_directions(store) -> None:
     assert views.relations(10_000) == []
 
 
-def test_timeline_mixes_interactions_and_events_newest_first(store) -> None:
+def test_timeline_mixes_interactions_and_events_newest_first(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     interactions.log("Letter", [ada.uid], kind="message", occurred_at=_at(TODAY - timedelta(40)))
@@ -120,7 +121,7 @@ def test_timeline_mixes_interactions_and_events_newest_first(store) -> None:
     ]
 
 
-def test_monthly_counts_on_a_file_store(store) -> None:
+def test_monthly_counts_on_a_file_store(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     for day in (date(2025, 3, 1), date(2025, 3, 10), date(2025, 1, 31), date(2023, 4, 2)):
@@ -141,7 +142,7 @@ def test_monthly_counts_on_a_file_store(store) -> None:
     assert views.monthly_counts(mary.id, TODAY, months=4) == [1, 0, 1, 0]
 
 
-def test_upcoming_lists_events_and_birthdays_across_the_new_year(store) -> None:
+def test_upcoming_lists_events_and_birthdays_across_the_new_year(store: Store) -> None:
     today = date(2025, 12, 20)
     ada = contacts.add("Ada Lovelace", birthday="1815-12-24")
     contacts.add("Grace Hopper", birthday="--01-05")
@@ -158,7 +159,7 @@ def test_upcoming_lists_events_and_birthdays_across_the_new_year(store) -> None:
     assert views.birthdays_between(today, today + timedelta(days=3)) == []
 
 
-def test_contact_pages_counts_and_positions(store) -> None:
+def test_contact_pages_counts_and_positions(store: Store) -> None:
     for name in ("Ada", "Bea", "Cy", "Dot", "Eve"):
         contacts.add(name, tags=["odd"] if name in ("Ada", "Cy", "Eve") else [])
     page = views.contact_page("", "name", archived=False, offset=1, limit=2, today=TODAY)
@@ -171,7 +172,7 @@ def test_contact_pages_counts_and_positions(store) -> None:
     assert not views.store_is_empty()
 
 
-def test_summaries_and_card_are_the_json_of_the_cli(store) -> None:
+def test_summaries_and_card_are_the_json_of_the_cli(store: Store) -> None:
     ada = contacts.add("Ada Lovelace", emails=["ada@example.org"], tags=["mentors"])
     bob = contacts.add("Bob")
     note = notes.add(ada, "Likes tea", kind="preference")
@@ -197,11 +198,12 @@ def test_summaries_and_card_are_the_json_of_the_cli(store) -> None:
     assert data["interactions"][0]["occurred_at"].startswith(
         _at(TODAY).astimezone().isoformat()[:10]
     )
-    assert views.interaction(data["interactions"][0]["uid"]).others == ("Ada Lovelace", "Bob")
+    one = views.interaction(data["interactions"][0]["uid"])
+    assert one is not None and one.others == ("Ada Lovelace", "Bob")
     assert views.card(10_000) is None
 
 
-def test_brief_says_what_is_due_and_why(store) -> None:
+def test_brief_says_what_is_due_and_why(store: Store) -> None:
     ada = contacts.add("Ada Lovelace", cadence_days=30, organization="Engines", title="Countess")
     notes.add(ada, "Pinned one", pinned=True)
     for i in range(4):

@@ -22,17 +22,17 @@ if TYPE_CHECKING:
 
 
 def followup_action(item: views.TodayItem, action: str, today: date, *, days: int = 7) -> str:
-    """Done / snooze / dismiss a Today item through ``services.followups``; a one-line message.
+    """Done (``services.checkin``) / snooze / dismiss a Today item; a one-line message.
 
     Raises LookupError for an item that is not the follow-up service's (the caller then opens
     the log form for "done": logging what happened satisfies a check-in).
     """
-    from kinship.services import followups
+    from kinship.services import checkin, followups
 
     if item.ref is None:
         raise LookupError(f"{action} needs the follow-up service")
     if action == "done":
-        report = followups.done(item.uid, kind=item.kind)
+        report = checkin.done(item.uid, kind=item.kind)
         return f"Done: {item.name} (logged {report.interaction_kind})"
     if action == "snooze":
         followups.snooze(item.uid, today + timedelta(days=days))
