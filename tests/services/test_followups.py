@@ -35,8 +35,8 @@ def use(today: date = TODAY, plugins: list[Strategy] | None = None, **kw: Any) -
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    s = open_store(tmp_path / "k.db")
+def store(db_path: Any) -> Iterator[Any]:
+    s = open_store(db_path)
     use()
     yield s
     followups.reset()

@@ -21,8 +21,8 @@ TODAY = date(2025, 6, 15)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    s = open_store(tmp_path / "k.db")
+def store(db_path: Any) -> Iterator[Any]:
+    s = open_store(db_path)
     followups.use(default_strategies(), Settings(), today=TODAY)
     yield s
     followups.reset()

@@ -87,8 +87,7 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
-    db = current().db
-    with db.atomic():  # one read snapshot for every generator
+    with current().snapshot():  # one consistent state for every generator
         exporter.write(bundle, Path(path))
     return counts.total
 

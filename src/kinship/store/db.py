@@ -19,6 +19,7 @@ from peewee import (
     ImproperlyConfigured,
     OperationalError,
     PeeweeException,
+    PostgresqlDatabase,
     SqliteDatabase,
 )
 
@@ -41,14 +42,35 @@ class Store:
     def is_sqlite(self) -> bool:
         return isinstance(self.db, SqliteDatabase)
 
+    @property
+    def is_postgres(self) -> bool:
+        return isinstance(self.db, PostgresqlDatabase)
+
     def write(self) -> Any:
         """A write transaction. On SQLite it begins IMMEDIATE, so a second writer waits
-        for the lock up front instead of failing with "database is locked" on upgrade."""
+        for the lock up front instead of failing with "database is locked" on upgrade; on
+        PostgreSQL it takes the store's advisory write lock, to the same effect."""
+        if self.db.in_transaction():
+            return self.db.atomic()
         if self.is_sqlite:
-            if self.db.in_transaction():
-                return self.db.atomic()
             return self.db.atomic(lock_type="IMMEDIATE")
-        return self.db.atomic()
+        return self.db.atomic(write=True)
+
+    def snapshot(self) -> Any:
+        """A read transaction that sees one consistent state of the store throughout
+        (an export reads many tables one after another)."""
+        if self.is_sqlite or self.db.in_transaction():
+            return self.db.atomic()
+        return self.db.atomic(isolation_level="REPEATABLE READ")
+
+    def sync_ids(self, *models: Any) -> None:
+        """After rows were inserted with explicit ids: let new rows number after them.
+
+        SQLite numbers from the largest id by itself; PostgreSQL's sequences do not move."""
+        if not self.is_sqlite:
+            from kinship.store import postgres
+
+            postgres.sync_sequences(self.db, [m._meta.table_name for m in models])
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -80,7 +102,11 @@ _current: Store | None = None
 def describe_error(exc: BaseException) -> str:
     """A database error as one line; a lock held past the busy timeout says so plainly."""
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if "database is locked" in text or "database is busy" in text:
+    if (
+        "database is locked" in text
+        or "database is busy" in text
+        or "lock timeout" in text  # PostgreSQL: another writer held the write lock
+    ):
         return (
             f"the database is busy: another program kept it locked for over "
             f"{BUSY_TIMEOUT_S:g} s; try again"
@@ -135,6 +161,10 @@ def _make_sqlite(path: Path | None) -> SqliteDatabase:
 
 
 def _make_other(url: str) -> Database:
+    from kinship.store import postgres
+
+    if postgres.is_url(url):
+        return postgres.make_database(url, lock_timeout_s=BUSY_TIMEOUT_S)
     try:
         from playhouse.db_url import connect
     except ImportError as exc:  # pragma: no cover - playhouse ships with peewee
@@ -160,9 +190,12 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         database.initialize(db)
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured as exc:
-        hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
-        raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
+        raise StoreError(f"{_safe(target)}: {exc}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
+        from kinship.store import postgres
+
+        if postgres.is_url(target):
+            raise postgres.connect_error(target, exc) from None
         raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
     store = Store(db=db, target=target, path=path.resolve() if path else None)
     try:

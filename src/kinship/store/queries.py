@@ -17,7 +17,7 @@ from typing import Any
 from peewee import JOIN, OP, SQL, Expression, ModelSelect, NodeList, Value, fn
 
 from kinship.errors import ValidationError
-from kinship.store import search
+from kinship.store import dialect, search
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
 
 SORTS = ("name", "due", "recent")
@@ -109,7 +109,7 @@ def contacts(
             # "+ 0" keeps SQLite off the (archived, sort_name) index when another filter is
             # there: walking every active contact in name order to test a LIKE is slower
             # than the filter's own plan (FTS rowids, a tag lookup, or one table scan).
-            q = q.where((Contact.archived + 0) == 0)
+            q = q.where(dialect.unindexed(Contact.archived) == False)  # noqa: E712
         else:
             q = q.where(Contact.archived == False)  # noqa: E712
     if parsed.text:
