@@ -615,6 +615,8 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
         ):
             Relationship.insert_many(chunk).on_conflict_ignore().execute()
 
+        # Rows went in with their ids: new rows must number after them (PostgreSQL).
+        store.sync_ids(Contact, Interaction, Event)
         ids = [p["id"] for p in people]
         latest = (
             Participant.select(fn.MAX(Interaction.occurred_at))
