@@ -68,7 +68,7 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):  # type: igno
                 self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             except Exception as exc:
                 self.rollback()
-                raise OperationalError(exc) from exc
+                raise OperationalError(exc, *exc.args) from exc
 
 
 def make_database(url: str, *, lock_timeout_s: float) -> KinshipPostgresDatabase:
@@ -124,24 +124,27 @@ def _where(url: str) -> tuple[str, str, str, str]:
 
 def connect_error(url: str, exc: BaseException) -> StoreError:
     """A failed connection as one line: which server, and the server's own reason."""
-    orig = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-    sqlstate = getattr(orig, "sqlstate", None)
+    orig = getattr(exc, "orig", None) or exc
     host, port, user, dbname = _where(url)
-    place = f"{host}:{port}" if not host.startswith("/") else f"socket {host} port {port}"
+    place = f"{host}:{port}" if not host.startswith("/") else f"the socket in {host} (port {port})"
     text = _first_line(orig)
-    if sqlstate == "28P01":
+    # libpq: 'connection to server at "h", port 5432 failed: FATAL:  <the server's words>'
+    reason = text.rsplit(" failed: ", 1)[-1].strip()
+    said = reason.removeprefix("FATAL:").strip()
+    if "password authentication failed" in said:
         msg = f"wrong password for user {user!r} on {place}"
-    elif sqlstate == "3D000":
+    elif said.startswith("database ") and said.endswith("does not exist"):
         msg = f"database {dbname!r} does not exist on {place} (create it: createdb -O {user} {dbname})"
-    elif sqlstate is not None:
-        msg = f"{place} refused the connection: {text}"
-    elif "no password supplied" in text:
+    elif said.startswith("role ") and said.endswith("does not exist"):
+        msg = f"user {user!r} does not exist on {place} (create it: createuser {user})"
+    elif "no password supplied" in said:
         msg = (
             f"{place} asks user {user!r} for a password: put it in ~/.pgpass "
             f"(or PGPASSWORD, or the URL)"
         )
+    elif reason.startswith("FATAL:"):
+        msg = f"{place} refused the connection: {said}"
     else:
-        reason = text.rsplit(" failed: ", 1)[-1] if " failed: " in text else text
         msg = f"cannot reach the PostgreSQL server at {place}: {reason}"
     return StoreError(f"{_safe(url)}: {msg}")
 
