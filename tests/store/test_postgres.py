@@ -146,9 +146,7 @@ def test_a_writer_held_too_long_is_reported_as_busy(
 
 
 @pg
-def test_a_dropped_connection_is_reopened_outside_a_transaction(
-    store: Any, pg_server: Any
-) -> None:
+def test_a_dropped_connection_is_reopened_outside_a_transaction(store: Any, pg_server: Any) -> None:
     from kinship.services import contacts
 
     contacts.add("Ada")

@@ -39,6 +39,11 @@ class Store:
     path: Path | None = None
 
     @property
+    def label(self) -> str:
+        """The target for messages (a URL without its password)."""
+        return _safe(self.target)
+
+    @property
     def is_sqlite(self) -> bool:
         return isinstance(self.db, SqliteDatabase)
 
@@ -175,19 +180,17 @@ def _make_other(url: str) -> Database:
         raise StoreError(f"cannot open {_safe(url)}: {exc}") from None
 
 
-def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store:
-    """Open (creating if needed) and migrate the database at ``target``.
+def connect(target: str | os.PathLike[str], *, create: bool = True) -> Store:
+    """Connect to ``target`` without migrating it or making it the current store.
 
-    ``target`` is a file path, ``:memory:``, ``sqlite:///path`` or a server URL such as
-    ``postgresql://user@host/db``. An older schema is upgraded after a backup copy; a newer
-    one is refused.
+    ``create=False`` refuses a SQLite file that does not exist instead of making one.
     """
-    global _current
     target = os.fspath(target)
     path = _sqlite_path(target)
+    if not create and path is not None and not path.exists():
+        raise StoreError(f"{target}: no such database")
     try:
         db = _make_sqlite(path) if path is not None or target == ":memory:" else _make_other(target)
-        database.initialize(db)
         db.connect(reuse_if_open=True)
     except ImproperlyConfigured as exc:
         raise StoreError(f"{_safe(target)}: {exc}") from None
@@ -197,7 +200,20 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         if postgres.is_url(target):
             raise postgres.connect_error(target, exc) from None
         raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
-    store = Store(db=db, target=target, path=path.resolve() if path else None)
+    return Store(db=db, target=target, path=path.resolve() if path else None)
+
+
+def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store:
+    """Open (creating if needed) and migrate the database at ``target``.
+
+    ``target`` is a file path, ``:memory:``, ``sqlite:///path`` or a server URL such as
+    ``postgresql://user@host/db``. An older schema is upgraded after a backup copy; a newer
+    one is refused.
+    """
+    global _current
+    store = connect(target)
+    target = store.target
+    database.initialize(store.db)
     try:
         migrations.prepare(store, upgrade=upgrade)
         search.prepare(store)

@@ -50,6 +50,7 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):  # type: igno
         super().__init__(url, prefer_psycopg3=True, **kwargs)
 
     def _initialize_connection(self, conn: Any) -> None:
+        conn.adapters.register_dumper(str, _nul_free_dumper())
         with conn.cursor() as cur:
             # Naive UTC timestamps are stored; CURRENT_DATE and now() agree with them.
             cur.execute("SET TIME ZONE 'UTC'")
@@ -69,6 +70,18 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):  # type: igno
             except Exception as exc:
                 self.rollback()
                 raise OperationalError(exc, *exc.args) from exc
+
+
+def _nul_free_dumper() -> type:
+    """Text as psycopg sends it by default, less NUL characters, which PostgreSQL cannot
+    store (SQLite can): text pasted or imported with one is kept without it, not refused."""
+    from psycopg.types.string import StrDumperUnknown
+
+    class NulFreeStrDumper(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+    return NulFreeStrDumper
 
 
 def make_database(url: str, *, lock_timeout_s: float) -> KinshipPostgresDatabase:

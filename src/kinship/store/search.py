@@ -113,6 +113,17 @@ def reindex(contact_ids: Iterable[int]) -> None:
             )
 
 
+def clear() -> None:
+    """Empty the index (call inside the writing transaction that empties the contacts)."""
+    from kinship.store.db import current
+
+    store = current()
+    if store.is_sqlite:
+        store.db.execute_sql("DELETE FROM contact_fts")
+    elif store.is_postgres:
+        store.db.execute_sql("DELETE FROM contact_search")
+
+
 def forget(contact_ids: Iterable[int]) -> None:
     from kinship.store.db import current
 
