@@ -65,7 +65,7 @@ def test_two_cli_processes_one_after_the_other(store: Any, db_path: Any) -> None
     runs = []
     for change in (["--title", "Rear Admiral"], ["--org", "Navy"]):
         proc = _kinship(db_path, "edit", "Grace", *change, "--if-version", "1")
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         runs.append((proc.returncode, err))
     assert runs[0][0] == 0, runs[0][1]
     assert runs[1][0] == 1 and "changed elsewhere" in runs[1][1]

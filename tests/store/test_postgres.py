@@ -134,9 +134,8 @@ def test_a_writer_held_too_long_is_reported_as_busy(
     other = postgres.make_database(db_path, lock_timeout_s=0.05)
     other.connect()
     try:
-        with store.write():
-            with pytest.raises(OperationalError) as err:
-                other.begin(write=True)
+        with store.write(), pytest.raises(OperationalError) as err:
+            other.begin(write=True)
         assert "busy" in describe_error(err.value)
         assert not other.in_transaction()
         other.begin(write=True)  # free again: the other connection is still usable

@@ -147,7 +147,8 @@ def connect_error(url: str, exc: BaseException) -> StoreError:
     if "password authentication failed" in said:
         msg = f"wrong password for user {user!r} on {place}"
     elif said.startswith("database ") and said.endswith("does not exist"):
-        msg = f"database {dbname!r} does not exist on {place} (create it: createdb -O {user} {dbname})"
+        msg = f"database {dbname!r} does not exist on {place}"
+        msg += f" (create it: createdb -O {user} {dbname})"
     elif said.startswith("role ") and said.endswith("does not exist"):
         msg = f"user {user!r} does not exist on {place} (create it: createuser {user})"
     elif "no password supplied" in said:
