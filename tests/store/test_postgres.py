@@ -219,3 +219,11 @@ def test_upgrade_from_schema_1_fills_the_search_index(pg_server: Any) -> None:
     finally:
         close_store()
         pg_server.drop(name)
+
+
+@pg
+def test_nul_characters_are_dropped_not_refused(store: Any) -> None:
+    from kinship.services import contacts
+
+    ada = contacts.add("Ada", notes="before\x00after")
+    assert Contact.get_by_id(ada.id).notes == "beforeafter"

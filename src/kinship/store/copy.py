@@ -22,7 +22,7 @@ from kinship.store.models import MODELS, Contact, Meta
 
 #: Rows per read and per INSERT (well under SQLite's and PostgreSQL's parameter limits).
 BATCH = 500
-_DATA = tuple(m for m in MODELS if m is not Meta)
+_DATA: tuple[Any, ...] = tuple(m for m in MODELS if m is not Meta)
 #: Written per store, not copied: the schema version the target's migrations set.
 _OWN_META = frozenset({"schema_version"})
 

@@ -8,6 +8,7 @@ waits (up to :data:`kinship.store.db.BUSY_TIMEOUT_S`) instead of failing.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from peewee import InterfaceError, OperationalError, PostgresqlDatabase
@@ -29,7 +30,7 @@ def is_url(target: str) -> bool:
     return target.startswith(SCHEMES)
 
 
-class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):  # type: ignore[misc]
+class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):
     """psycopg 3, UTC sessions, a lock timeout, and a reconnect after a dropped connection.
 
     A dropped connection (server restart, Wi-Fi change, idle timeout) is reopened on the next
@@ -72,6 +73,7 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):  # type: igno
                 raise OperationalError(exc, *exc.args) from exc
 
 
+@functools.cache
 def _nul_free_dumper() -> type:
     """Text as psycopg sends it by default, less NUL characters, which PostgreSQL cannot
     store (SQLite can): text pasted or imported with one is kept without it, not refused."""
