@@ -259,6 +259,7 @@ def generate(
         store.sync_ids(Event)
 
     say("last interaction per contact")
+    store.analyze(Contact, ContactTag, Interaction, Participant, Event, EventPerson)
     with store.write():
         latest = (
             Participant.select(fn.MAX(Interaction.occurred_at))

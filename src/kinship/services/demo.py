@@ -617,6 +617,7 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
 
         # Rows went in with their ids: new rows must number after them (PostgreSQL).
         store.sync_ids(Contact, Interaction, Event)
+        store.analyze(Contact, Interaction, Participant)
         ids = [p["id"] for p in people]
         latest = (
             Participant.select(fn.MAX(Interaction.occurred_at))

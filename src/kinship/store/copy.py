@@ -114,6 +114,7 @@ def copy_store(
                 for model in (Meta, *_DATA):
                     report.rows[model._meta.table_name] = _copy_table(src, dst, model, progress)
                 dst.sync_ids(*(m for m in _DATA if m._meta.primary_key.name == "id"))
+                dst.analyze(*_DATA)
                 ids = [c.id for c in Contact.select(Contact.id).order_by(Contact.id)]
                 for start in range(0, len(ids), BATCH):
                     search.reindex(ids[start : start + BATCH])

@@ -66,11 +66,18 @@ def query(text: str) -> str | None:
 
 def write(db: Any, docs: Iterable[tuple[int, str, str]]) -> None:
     """Insert index rows (the old rows of these contacts are already deleted)."""
-    rows = [(cid, lexemes(name, body)) for cid, name, body in docs]
-    if rows:
-        db.cursor().executemany(
-            f"INSERT INTO {TABLE} (contact_id, words) VALUES (%s, array_to_tsvector(%s::text[]))",
-            rows,
+    ids: list[int] = []
+    words: list[str] = []
+    for cid, name, body in docs:
+        ids.append(cid)
+        words.append(" ".join(lexemes(name, body)))  # tokens hold no spaces
+    if ids:
+        # One statement for the batch: several times faster than executemany.
+        db.execute_sql(
+            f"INSERT INTO {TABLE} (contact_id, words)"
+            " SELECT id, array_to_tsvector(string_to_array(w, ' '))"
+            " FROM unnest(%s::int[], %s::text[]) AS u (id, w)",
+            (ids, words),
         )
 
 
