@@ -31,7 +31,7 @@ def test_sqlite_pragmas(store) -> None:
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
-@pytest.mark.sqlite_only("BEGIN IMMEDIATE; PostgreSQL: test_pg_store.py")
+@pytest.mark.sqlite_only("BEGIN IMMEDIATE; PostgreSQL: test_postgres.py")
 def test_write_transactions_begin_immediate(store) -> None:
     statements: list[str] = []
     store.db.connection().set_trace_callback(statements.append)
@@ -41,7 +41,7 @@ def test_write_transactions_begin_immediate(store) -> None:
     assert statements[0].upper().startswith("BEGIN IMMEDIATE")
 
 
-@pytest.mark.sqlite_only("a foreign SQLite file; PostgreSQL: test_pg_store.py")
+@pytest.mark.sqlite_only("a foreign SQLite file; PostgreSQL: test_postgres.py")
 def test_not_a_kinship_database(tmp_path: Path) -> None:
     import sqlite3
 
