@@ -50,12 +50,18 @@ def backend() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's own database, config or plugins."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's own database, config or plugins, and none leaves what
+    it handed the services (strategies, a notifier) to the next."""
+    from kinship.services import runtime
+
     monkeypatch.delenv("KINSHIP_DB", raising=False)
     monkeypatch.setenv("KINSHIP_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("KINSHIP_NO_PLUGINS", "1")
+    before = runtime.bind()
+    yield
+    before.restore()
 
 
 @dataclass
@@ -141,6 +147,22 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def store(db_path: Any) -> Iterator[Store]:
+    """An open store; the services are handed the builtin strategies, as the CLI hands them
+    with ``--no-plugins`` (``unbound_store`` gives one with nothing handed)."""
+    from kinship.services import runtime
+    from kinship.wiring import builtin_strategies
+
+    s = open_store(db_path)
+    try:
+        with runtime.bind(strategies=builtin_strategies):
+            yield s
+    finally:
+        close_store()
+
+
+@pytest.fixture
+def unbound_store(db_path: Any) -> Iterator[Store]:
+    """An open store, the services handed nothing (a script that binds nothing)."""
     s = open_store(db_path)
     try:
         yield s

@@ -17,7 +17,8 @@ from kinship.store import close_store, open_store
 
 @pytest.fixture
 def demo_file(tmp_path: Path) -> Path:
-    from kinship.services import contacts, demo
+    from kinship.sample import demo
+    from kinship.services import contacts
 
     path = tmp_path / "demo.db"
     open_store(path)
@@ -92,7 +93,7 @@ def test_a_failed_copy_leaves_the_target_empty(
 
 def test_copy_needs_an_existing_current_source(cli: Any, db_path: Any, tmp_path: Path) -> None:
     r = cli("db", "copy", str(tmp_path / "missing.db"), str(db_path), db=False)
-    assert r.code == 1 and "no such database" in r.err
+    assert r.code == 1 and "no database there" in r.err
     assert not (tmp_path / "missing.db").exists()
     r = cli("db", "copy", str(tmp_path / "missing.db"), db=False)
     assert r.code == 2 and "SOURCE TARGET" in r.err

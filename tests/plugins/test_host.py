@@ -525,18 +525,19 @@ def test_the_cli_loads_plugins_for_notifications_only_when_one_fires(
     result = kinship_cli("add", "Grace Hopper")
     assert result.code == 0, result.err
     assert heard == ["Grace Hopper"]
-    from kinship.services import _notify
+    from kinship.services import runtime
 
-    assert _notify.listener is None  # put back after the command
+    assert runtime.current().notifier is None  # put back after the command
 
 
-def test_no_listener_when_no_plugin_listens(plugin_host: Any) -> None:
+def test_records_are_built_only_for_hooks_a_plugin_listens_to(plugin_host: Any) -> None:
     from kinship.services import _notify
 
     plugin_host(plugin("deaf", kinship_register_importers=registers(importer("d"))))
-    assert _notify.listener is None
-    host = plugin_host(boom_plugin())
-    assert _notify.listener == host.notify
+    assert not _notify.wants("kinship_contact_changed")
+    plugin_host(boom_plugin())
+    assert _notify.wants("kinship_contact_changed")
+    assert not _notify.wants("kinship_interaction_logged")
 
 
 def test_module_level_state_is_clean() -> None:

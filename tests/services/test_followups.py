@@ -12,7 +12,8 @@ from playhouse.test_utils import count_queries
 from kinship.builtin.strategies import default_strategies
 from kinship.config import Settings
 from kinship.records import Strategy, Suggestion
-from kinship.services import contacts, dataset, events, followups, interactions
+from kinship.sample import dataset
+from kinship.services import contacts, events, followups, interactions
 from kinship.store import close_store, open_store
 from kinship.store.models import Contact, FollowUp
 

@@ -55,7 +55,8 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample store, generated once per session; each test opens a copy of the file."""
     from kinship.builtin.strategies import default_strategies
     from kinship.config import Settings
-    from kinship.services import demo, followups
+    from kinship.sample import demo
+    from kinship.services import followups
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_store(path)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import peewee
 
 from kinship.services import contacts, interactions, notes
 from kinship.store.models import Contact, EmpathyNote, Event, Interaction, Relationship
-from kinship.tui.screens.forms import ContactForm, FormScreen, LogForm, MergeForm
+from kinship.tui.dialogs.base import FormScreen
+from kinship.tui.dialogs.contact import ContactForm
+from kinship.tui.dialogs.interaction import LogForm
+from kinship.tui.dialogs.merge import MergeForm
 from kinship.tui.widgets.contact_list import ContactList
 
 from .conftest import make_app, screen_text, settle
@@ -393,3 +399,16 @@ async def test_merge_asks_before_it_merges(tui_store):
         await settle(pilot, app)
         assert not isinstance(app.screen, FormScreen)
         assert Contact.select().count() == 1
+
+
+def test_dialogs_load_only_when_opened() -> None:
+    """The app and its screens import each dialog inside the action that opens it."""
+    code = (
+        "import sys\n"
+        "import kinship.tui.app, kinship.tui.commands\n"
+        "import kinship.tui.screens.main, kinship.tui.screens.today, kinship.tui.screens.brief\n"
+        "loaded = [m for m in sys.modules if m.startswith('kinship.tui.dialogs')]\n"
+        "assert not loaded, loaded\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

@@ -204,7 +204,7 @@ async def test_first_page_shows_before_the_count(tui_store, monkeypatch):
     a separate job, and when it lands the list (and its scrollable height) grows."""
     import threading
 
-    from kinship.services import dataset
+    from kinship.sample import dataset
     from kinship.tui import data
 
     dataset.generate(150, 0, seed=2)
@@ -239,7 +239,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(tui_store, monkeypatch):
     """A count still running for an older query never overwrites the newer list."""
     import threading
 
-    from kinship.services import dataset
+    from kinship.sample import dataset
     from kinship.tui import data
 
     dataset.generate(150, 0, seed=2)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from kinship.services import contacts, interactions, notes
+from kinship.tui.dialogs.contact import ContactForm
 from kinship.tui.screens.brief import BriefScreen
-from kinship.tui.screens.forms import ContactForm
 from kinship.tui.screens.today import TodayScreen
 
 from .conftest import make_app, screen_text, settle

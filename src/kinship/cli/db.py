@@ -70,7 +70,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
             raise
         store = open_store(ctx.target, upgrade=True)
         applied = ["upgraded"]
-    ctx._store = store
+    ctx.wiring.adopt(store)
     version = migrations.schema_version(store)
     if args.json:
         ctx.json(

@@ -53,16 +53,12 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _engine(ctx: Context) -> Any:
-    """Open the store and make the engine use this run's plugins and settings."""
+    """Open the store (which hands the services this run's strategies and settings) and
+    return the follow-up engine built from them."""
     from kinship.services import followups
 
     _ = ctx.store
-    strategies = None
-    try:
-        strategies = list(ctx.host.strategies())
-    except (ImportError, AttributeError):
-        strategies = None  # no plugin manager (yet): the builtins
-    return followups.use(strategies=strategies, settings=ctx.settings)
+    return followups.engine()
 
 
 def _report_errors(ctx: Context, eng: Any) -> None:

@@ -87,7 +87,10 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
-    with current().snapshot():  # one consistent state for every generator
+    from kinship.fileperms import private_output
+
+    # One consistent state for every generator; what the write creates is private (0600/0700).
+    with current().snapshot(), private_output(path):
         exporter.write(bundle, Path(path))
     return counts.total
 

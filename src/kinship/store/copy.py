@@ -17,7 +17,7 @@ from typing import Any
 from peewee import Database
 
 from kinship.errors import StoreError
-from kinship.store import migrations, search
+from kinship.store import search
 from kinship.store.models import MODELS, Contact, Meta
 
 #: Rows per read and per INSERT (well under SQLite's and PostgreSQL's parameter limits).
@@ -80,24 +80,18 @@ def copy_store(
 ) -> CopyReport:
     """Copy everything in ``source`` into ``target`` (created and migrated if needed).
 
-    The source is only read; it must be at this kinship's schema (``kinship db upgrade``
-    first otherwise). A target with data is refused unless ``force``, which replaces it.
-    Both are closed on return.
+    The source is only read (opened read-only); it must be at this kinship's schema
+    (``kinship db upgrade`` first otherwise). A target with data is refused unless
+    ``force``, which replaces it. Both are closed on return.
     """
-    from kinship.store.db import close_store, connect, open_store
+    from kinship.store.db import close_store, open_store
+    from kinship.store.handle import make_current
 
-    src = connect(source, create=False)
+    # Read-only: a SQLite source is opened so that nothing is written to it or beside it,
+    # and its schema must already be this kinship's (an older one is not upgraded).
+    src = open_store(source, read_only=True)
+    make_current(None)  # opening the target must not close the source
     try:
-        version = migrations.schema_version(src)
-        if version is None:
-            raise StoreError(f"{src.label}: not a kinship database (it is empty)")
-        if version != migrations.latest():
-            raise StoreError(
-                f"{src.label}: schema {version}, this kinship writes schema "
-                f"{migrations.latest()}: run `kinship --db SOURCE db upgrade` first"
-                if version < migrations.latest()
-                else f"{src.label}: schema {version} is newer than this kinship; upgrade kinship"
-            )
         dst = open_store(target)
         report = CopyReport()
         try:

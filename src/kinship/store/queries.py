@@ -170,7 +170,7 @@ __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_c
 
 def _aggregate(value: Any) -> Any:
     """A JSON array of ``value`` over the rows (SQLite's JSON1, PostgreSQL's json_agg)."""
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     return fn.json_group_array(value) if current().is_sqlite else fn.json_agg(value)
 

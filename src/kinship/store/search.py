@@ -18,7 +18,7 @@ from peewee import SQL, fn
 from kinship.store.models import Contact, ContactField, ContactTag, EmpathyNote, Tag
 
 if TYPE_CHECKING:
-    from kinship.store.db import Store
+    from kinship.store.handle import Store
 
 _FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5("
@@ -36,7 +36,7 @@ def prepare(store: Store) -> None:
 
 
 def _is_sqlite() -> bool:
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     return current().is_sqlite
 
@@ -80,14 +80,14 @@ def document(contact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
 
 
 def _is_postgres() -> bool:
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     return current().is_postgres
 
 
 def reindex(contact_ids: Iterable[int]) -> None:
     """Refresh the index rows of these contacts (call inside the writing transaction)."""
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     ids = list(set(contact_ids))
     if not ids:
@@ -115,7 +115,7 @@ def reindex(contact_ids: Iterable[int]) -> None:
 
 def clear() -> None:
     """Empty the index (call inside the writing transaction that empties the contacts)."""
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     store = current()
     if store.is_sqlite:
@@ -125,7 +125,7 @@ def clear() -> None:
 
 
 def forget(contact_ids: Iterable[int]) -> None:
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     ids = list(contact_ids)
     if not _is_sqlite():

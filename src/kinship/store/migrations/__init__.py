@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kinship.errors import StoreError
 
 if TYPE_CHECKING:
-    from kinship.store.db import Store
+    from kinship.store.handle import Store
 
 _NAME = re.compile(r"^(\d{4})_\w+$")
 

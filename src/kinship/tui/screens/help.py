@@ -19,9 +19,10 @@ INTRO = (
 
 
 def sections() -> list[tuple[str, list[BindingType]]]:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import APP_BINDINGS
+    from kinship.tui.dialogs.base import FormScreen
+    from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
-    from kinship.tui.screens.forms import FormScreen, RelateForm
     from kinship.tui.screens.main import MainScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
@@ -31,7 +32,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         (
             "Everywhere",
             [
-                *KinshipApp.BINDINGS,
+                *APP_BINDINGS,
                 Binding(
                     "ctrl+p",
                     "command_palette",
