@@ -46,8 +46,11 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):
         (InterfaceError, "the connection is closed"),
     )
 
-    def __init__(self, url: str, *, lock_timeout_s: float, **kwargs: Any) -> None:
+    def __init__(
+        self, url: str, *, lock_timeout_s: float, read_only: bool = False, **kwargs: Any
+    ) -> None:
         self._lock_timeout_ms = int(lock_timeout_s * 1000)
+        self._read_only = read_only
         super().__init__(url, prefer_psycopg3=True, **kwargs)
 
     def _initialize_connection(self, conn: Any) -> None:
@@ -57,6 +60,9 @@ class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):
             cur.execute("SET TIME ZONE 'UTC'")
             cur.execute(f"SET lock_timeout = {self._lock_timeout_ms}")
             cur.execute(f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_S}000")
+            if self._read_only:
+                # The server refuses writes too, should anything write around Store.write().
+                cur.execute("SET default_transaction_read_only = on")
 
     def begin(self, isolation_level: Any = None, write: bool = False) -> None:
         """``BEGIN``; with ``write`` also wait for the store's write lock.
@@ -86,7 +92,9 @@ def _nul_free_dumper() -> type:
     return NulFreeStrDumper
 
 
-def make_database(url: str, *, lock_timeout_s: float) -> KinshipPostgresDatabase:
+def make_database(
+    url: str, *, lock_timeout_s: float, read_only: bool = False
+) -> KinshipPostgresDatabase:
     """A database for ``url`` (not yet connected); the driver is checked first."""
     try:
         import psycopg
@@ -106,7 +114,7 @@ def make_database(url: str, *, lock_timeout_s: float) -> KinshipPostgresDatabase
         extra["connect_timeout"] = CONNECT_TIMEOUT_S
     if "application_name" not in params:
         extra["application_name"] = "kinship"
-    return KinshipPostgresDatabase(url, lock_timeout_s=lock_timeout_s, **extra)
+    return KinshipPostgresDatabase(url, lock_timeout_s=lock_timeout_s, read_only=read_only, **extra)
 
 
 def _safe(url: str) -> str:
