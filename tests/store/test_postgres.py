@@ -155,6 +155,7 @@ def test_a_dropped_connection_is_reopened_outside_a_transaction(store: Any, pg_s
     assert store.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid
     # The session settings come back with the new connection.
     assert store.db.execute_sql("SHOW TIME ZONE").fetchone()[0] == "UTC"
+    assert store.db.execute_sql("SHOW plan_cache_mode").fetchone()[0] == "force_custom_plan"
 
 
 def _schema(pg_server: Any, name: str) -> tuple[list[Any], list[Any]]:
