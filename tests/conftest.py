@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -176,14 +176,21 @@ class Result:
     out: str
     err: str
 
-    def json(self):  # type: ignore[no-untyped-def]
+    def json(self) -> Any:
         import json
 
         return json.loads(self.out)
 
 
+class CLI(Protocol):
+    """The ``cli`` fixture: ``cli("add", "Ada")`` runs kinship in process (``db=False``: no
+    ``--db`` added)."""
+
+    def __call__(self, *args: str, db: bool = True) -> Result: ...
+
+
 @pytest.fixture
-def cli(db_path: Any) -> Callable[..., Result]:
+def cli(db_path: Any) -> CLI:
     """Run ``kinship --db <the test's store> ARGS`` in process."""
     from kinship.cli import main
 

@@ -290,6 +290,7 @@ def test_refresh_stale_same_day_next_day_and_signature(store: Any) -> None:
     assert followups.refresh_stale(tomorrow).mode == "full"
 
 
+@pytest.mark.slow
 def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> None:
     dataset.generate(10_000, 20_000, today=TODAY, index_search=False, recompute=False)
     with count_queries() as full:

@@ -29,7 +29,9 @@ from kinship.store.handle import (
     ReadOnlyStore,
     Store,
     current,
+    database_text,
     describe_error,
+    is_database_error,
     make_current,
 )
 from kinship.store.models import database
@@ -41,6 +43,7 @@ __all__ = [
     "close_store",
     "current",
     "describe_error",
+    "is_database_error",
     "open_store",
     "opened",
 ]
@@ -177,7 +180,7 @@ def open_store(
 
         if postgres.is_url(target):
             raise postgres.connect_error(target, exc) from None
-        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: cannot open database: {database_text(exc)}") from None
     store = Store(
         db=db,
         target=target,
@@ -193,7 +196,7 @@ def open_store(
             search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: {database_text(exc)}") from None
     except StoreError:
         store.close()
         raise

@@ -1,4 +1,5 @@
-"""The open store: :class:`Store`, :func:`current` and :func:`describe_error`.
+"""The open store: :class:`Store`, :func:`current` and :func:`describe_error`, the one
+line every face shows for an error.
 
 This sits under everything else in ``kinship.store``: :mod:`kinship.store.db` opens a store
 (running :mod:`~kinship.store.migrations` and :mod:`~kinship.store.search` on it) and makes it
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 
-from kinship.errors import StoreError
+from kinship.errors import KinshipError, StoreError
 from kinship.fileperms import private_dir, touch_private
 
 BUSY_TIMEOUT_S = 10.0
@@ -144,9 +145,33 @@ def make_current(store: Store | None) -> Store | None:
     return previous
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the database driver or the ORM (not from kinship itself)."""
+    return isinstance(exc, PeeweeException | sqlite3.Error)
+
+
 def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """Any error a service or the database raised, as the one line the CLI and the app show.
+
+    kinship's own errors are already worded for the user; a database error says so (a lock
+    held past the busy timeout, or a read-only file, in plain words); anything else names
+    its type.
+    """
+    if isinstance(exc, KinshipError):
+        return str(exc)
+    if is_database_error(exc):
+        return f"database error: {database_text(exc)}"
+    return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def database_text(exc: BaseException) -> str:
+    """A database error's own text as one line; a lock held past the busy timeout says so
+    plainly."""
+    text = _one_line(exc)
     if (
         "database is locked" in text
         or "database is busy" in text
