@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,8 +35,8 @@ def use(today: date = TODAY, plugins: list[Strategy] | None = None, **kw: Any) -
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    s = open_store(tmp_path / "k.db")
+def store(db_path: Any) -> Iterator[Any]:
+    s = open_store(db_path)
     use()
     yield s
     followups.reset()
