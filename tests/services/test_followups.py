@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,8 +35,8 @@ def use(today: date = TODAY, plugins: list[Strategy] | None = None, **kw: Any) -
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    s = open_store(tmp_path / "k.db")
+def store(db_path: Any) -> Iterator[Any]:
+    s = open_store(db_path)
     use()
     yield s
     followups.reset()
@@ -306,4 +305,15 @@ def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> 
     tomorrow = TODAY + timedelta(days=1)
     use(tomorrow)
     report = followups.refresh_stale(tomorrow)
-    assert report.mode == "catch-up" and report.contacts < 10_000 // 2
+    # The due ones, birthdays and life events near the day, and one slice of the rest.
+    assert report.mode == "catch-up" and 10_000 // followups.SLICES < report.contacts < 10_000
+
+
+def test_daily_catch_up_recomputes_one_slice_of_the_quiet_contacts(store: Any) -> None:
+    people = [contacts.add(f"Quiet {n}") for n in range(3 * followups.SLICES)]
+    assert followups.refresh_stale(TODAY).mode == "full"
+    tomorrow = TODAY + timedelta(days=1)
+    use(tomorrow)
+    report = followups.refresh_stale(tomorrow)
+    in_slice = [p for p in people if p.id % followups.SLICES == tomorrow.toordinal() % 7]
+    assert report.mode == "catch-up" and report.contacts == len(in_slice) == 3

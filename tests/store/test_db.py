@@ -15,6 +15,7 @@ from kinship.store import Store, close_store, open_store
 from kinship.store.models import Contact
 
 
+@pytest.mark.sqlite_only("file modes")
 def test_new_database_is_private(tmp_path: Path) -> None:
     path = tmp_path / "new" / "dir" / "kinship.db"
     open_store(path)
@@ -23,6 +24,7 @@ def test_new_database_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
 
 
+@pytest.mark.sqlite_only("pragmas")
 def test_sqlite_pragmas(store: Store) -> None:
     db = store.db
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -30,6 +32,7 @@ def test_sqlite_pragmas(store: Store) -> None:
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
+@pytest.mark.sqlite_only("BEGIN IMMEDIATE; PostgreSQL: test_postgres.py")
 def test_write_transactions_begin_immediate(store: Store) -> None:
     statements: list[str] = []
     store.db.connection().set_trace_callback(statements.append)
@@ -39,6 +42,7 @@ def test_write_transactions_begin_immediate(store: Store) -> None:
     assert statements[0].upper().startswith("BEGIN IMMEDIATE")
 
 
+@pytest.mark.sqlite_only("a foreign SQLite file; PostgreSQL: test_postgres.py")
 def test_not_a_kinship_database(tmp_path: Path) -> None:
     import sqlite3
 
@@ -105,7 +109,8 @@ def test_fts_index_is_removed_with_contact_merge(store: Store) -> None:
     b = contacts.add("G. Hopper", emails=["amazing@grace.org"])
     contacts.merge(a.uid, b.uid)
     assert [c.uid for c in queries.contacts("amazing")] == [a.uid]
-    assert store.db.execute_sql("SELECT count(*) FROM contact_fts").fetchone()[0] == 1
+    index = "contact_fts" if store.is_sqlite else "contact_search"
+    assert store.db.execute_sql(f"SELECT count(*) FROM {index}").fetchone()[0] == 1
 
 
 def test_url_targets_are_parsed_not_created(

@@ -49,6 +49,7 @@ def test_new_database_and_every_folder_it_creates(tmp_path: Path, umask: int) ->
     assert store.path == path.resolve()
 
 
+@pytest.mark.sqlite_only("SQLite's online backup")
 def test_backup_and_its_folders(tmp_path: Path, store: Any, umask: int) -> None:
     dest = tmp_path / "backups" / "daily" / "kinship.db"
     store.backup_to(dest)

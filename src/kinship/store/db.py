@@ -129,7 +129,11 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
     )
 
 
-def _make_other(url: str) -> Database:
+def _make_other(url: str, *, read_only: bool = False) -> Database:
+    from kinship.store import postgres
+
+    if postgres.is_url(url):
+        return postgres.make_database(url, lock_timeout_s=BUSY_TIMEOUT_S, read_only=read_only)
     try:
         from playhouse.db_url import connect
     except ImportError as exc:  # pragma: no cover - playhouse ships with peewee
@@ -164,15 +168,18 @@ def open_store(
         if path is not None or target == ":memory:":
             db = _make_sqlite(path, read_only=_read_mode(path) if reason else "")
         else:
-            db = _make_other(target)
+            db = _make_other(target, read_only=bool(reason))
         database.initialize(db)
         db.connect(reuse_if_open=True)
         if reason and path is not None:
             db = _readable(db, path)
     except ImproperlyConfigured as exc:
-        hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
-        raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
+        raise StoreError(f"{_safe(target)}: {exc}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
+        from kinship.store import postgres
+
+        if postgres.is_url(target):
+            raise postgres.connect_error(target, exc) from None
         raise StoreError(f"{_safe(target)}: cannot open database: {database_text(exc)}") from None
     store = Store(
         db=db,

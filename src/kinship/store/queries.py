@@ -71,7 +71,11 @@ def _term(key: str, value: str, today: date) -> Any:
         return Contact.id.in_(sub)
     if key == "tag":
         # Tags first (few rows), then the contact_tag index on tag: no scan of every link.
-        tag_ids = Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)
+        # Looked up now, so the planner sees the tag's id (PostgreSQL then knows how many
+        # contacts carry it) and an unknown tag is no query at all.
+        tag_ids = [t.id for t in Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)]
+        if not tag_ids:
+            return SQL("1 = 0")
         return Contact.id.in_(
             ContactTag.select(ContactTag.contact).where(ContactTag.tag.in_(tag_ids))
         )

@@ -1,4 +1,4 @@
-"""0003: the ``trash`` table: deleted notes and interactions, kept for ``kinship undo``.
+"""0004: the ``trash`` table: deleted notes and interactions, kept for ``kinship undo``.
 
 The model is copied here, as in 0001, so later changes to ``models.py`` cannot change what
 this step creates.
