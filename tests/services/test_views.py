@@ -16,6 +16,7 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
+@pytest.mark.sqlite_only("the monthly counts below are checked on a file store too")
 def test_the_store_is_a_file(store: Store) -> None:
     assert store.path is not None and store.path.exists()
 

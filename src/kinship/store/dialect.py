@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import OP, Expression, fn
+from peewee import OP, SQL, Expression, fn
 
 
 def _sqlite() -> bool:
@@ -37,7 +37,11 @@ def last_chars(text: Any, n: int) -> Any:
 
 def year_month(moment: Any) -> Any:
     """A timestamp's ``YYYY-MM`` as text, for grouping by month."""
-    return fn.strftime("%Y-%m", moment) if _sqlite() else fn.to_char(moment, "YYYY-MM")
+    # The format is written into the SQL, not bound: PostgreSQL matches a GROUP BY expression
+    # to the selected one only when they are the same text, and two parameters are not.
+    if _sqlite():
+        return fn.strftime(SQL("'%Y-%m'"), moment)
+    return fn.to_char(moment, SQL("'YYYY-MM'"))
 
 
 def json_array(value: Any) -> Any:
