@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from format_helpers import DATA, split
 
 from kinship.builtin import ical
 from kinship.records import Importer, InteractionRecord
@@ -26,6 +25,7 @@ from kinship.services.exporting import export
 from kinship.services.importing import import_path
 from kinship.store import close_store, open_store
 from kinship.store.models import Event, Interaction
+from tests.builtin.format_helpers import DATA, split
 
 RECURRENCE = DATA / "ical" / "recurrence"
 CALENDARS = sorted(RECURRENCE.glob("*.ics"))
@@ -77,15 +77,22 @@ def _instants(text: str) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Iterator[Any]:
-    """Open a fresh store by name (closing the last one)."""
+def stores(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Open a fresh store by name (closing the last one), on the backend under test."""
+    made: list[str] = []
 
     def open_(name: str) -> Any:
         close_store()
+        if backend == "postgresql":
+            pg = request.getfixturevalue("pg_server")
+            made.append(pg.create())
+            return open_store(pg.url(made[-1]))
         return open_store(tmp_path / f"{name}.db")
 
     yield open_
     close_store()
+    for name in made:
+        request.getfixturevalue("pg_server").drop(name)
 
 
 # --- the committed calendars ----------------------------------------------------------------

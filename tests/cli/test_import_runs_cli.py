@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import big_vcf, tables
 
 from kinship.services import contacts, interactions
 from kinship.store import Store
+from tests.import_helpers import big_vcf, tables
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
@@ -160,7 +160,12 @@ _WRITER = textwrap.dedent(
     from kinship.cli import main
 
     db, name = sys.argv[1], sys.argv[2]
-    watch = sqlite3.connect(db)
+    if db.startswith("postgresql:"):
+        import psycopg
+
+        watch = psycopg.connect(db, autocommit=True)
+    else:
+        watch = sqlite3.connect(db)
     ops, i, seen = [], 0, {}
     while True:
         row = watch.execute(

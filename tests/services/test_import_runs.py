@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import fake_importer, tables
 
 from kinship.errors import KinshipError
 from kinship.records import (
@@ -22,7 +21,7 @@ from kinship.records import (
     PartialDate,
     RelationshipRecord,
 )
-from kinship.services import _notify, contacts, events, interactions, notes
+from kinship.services import contacts, events, interactions, notes
 from kinship.services.importing import (
     BATCH,
     ImportInterrupted,
@@ -32,6 +31,7 @@ from kinship.services.importing import (
 )
 from kinship.store import Store
 from kinship.store.models import Contact, FollowUp, ImportRun, ImportRunChange
+from tests.import_helpers import fake_importer, tables
 
 
 def card(i: int, **kw: Any) -> ContactRecord:
@@ -90,21 +90,24 @@ def test_each_batch_commits_and_the_run_counts_it(store: Store, tmp_path: Path) 
     assert list_runs()[0].changes == 0  # an unchanged item leaves no trace to undo
 
 
-def test_plugins_hear_of_each_batch_after_it_commits(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_plugins_hear_of_each_batch_after_it_commits(store: Store, tmp_path: Path) -> None:
     """A listener sees a batch's contacts when that batch has committed, while the import
     is still going (the run row already counts the batch)."""
+    from kinship.services import runtime
+
     seen: list[tuple[int, int]] = []
 
-    def listener(hook: str, record: Any) -> None:
-        assert hook == "kinship_contact_changed"
-        items = ImportRun.select(ImportRun.items).scalar()
-        seen.append((items, Contact.select().count()))
+    class Ears:
+        def wants(self, hook: str) -> bool:
+            return hook == "kinship_contact_changed"
 
-    monkeypatch.setattr(_notify, "listener", listener)
+        def notify(self, hook: str, record: Any) -> None:
+            items = ImportRun.select(ImportRun.items).scalar()
+            seen.append((items, Contact.select().count()))
+
     n = 2 * BATCH + 1
-    import_path(tmp_path / "x.vcf", importer=fake_importer([card(i) for i in range(n)]))
+    with runtime.bind(notifier=Ears()):
+        import_path(tmp_path / "x.vcf", importer=fake_importer([card(i) for i in range(n)]))
     assert len(seen) == n
     assert seen[0] == (BATCH, BATCH)  # the first batch, committed, before the second
     assert seen[BATCH] == (2 * BATCH, 2 * BATCH)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from import_helpers import big_vcf, fake_importer
 
 from kinship.records import (
     ContactRecord,
@@ -36,6 +35,7 @@ from kinship.store.models import (
     Interaction,
     Relationship,
 )
+from tests.import_helpers import big_vcf, fake_importer
 
 
 def builtin(module: str, kind: str = "importers") -> Any:
@@ -505,6 +505,7 @@ def test_ical_round_trip_keeps_events_and_birthdays(tmp_path: Path) -> None:
 # --- scale ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_cards_in_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -87,8 +87,10 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
-    db = current().db
-    with db.atomic():  # one read snapshot for every generator
+    from kinship.fileperms import private_output
+
+    # One consistent state for every generator; what the write creates is private (0600/0700).
+    with current().snapshot(), private_output(path):
         exporter.write(bundle, Path(path))
     return counts.total
 

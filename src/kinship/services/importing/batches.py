@@ -38,7 +38,7 @@ from kinship.records import (
     RelationshipRecord,
 )
 from kinship.services import _notify
-from kinship.services.due import refresh_due
+from kinship.services.followups.compute import refresh_due
 from kinship.services.importing import journal
 from kinship.services.importing.common import BATCH
 from kinship.services.importing.contacts import apply_contacts

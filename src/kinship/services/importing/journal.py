@@ -87,7 +87,10 @@ class Journal:
         db = current().db
         if self.pending:
             left, right = db.quote
-            q = lambda name: f"{left}{name}{right}"  # noqa: E731
+
+            def q(name: str) -> str:
+                return f"{left}{name}{right}"
+
             sql = (
                 f"INSERT INTO {q('import_run_change')} ({q('run_id')}, {q('table_name')}, "
                 f"{q('row_id')}, {q('before')}, {q('changed_at')}) "

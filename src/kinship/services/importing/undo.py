@@ -26,7 +26,7 @@ from typing import Any
 from peewee import Case, DateField, DateTimeField, Model
 
 from kinship.errors import KinshipError
-from kinship.services.due import refresh_due
+from kinship.services.followups.compute import refresh_due
 from kinship.services.importing import journal
 from kinship.services.importing.interactions import refresh_last_interaction
 from kinship.store import current, search

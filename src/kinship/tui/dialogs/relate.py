@@ -17,7 +17,7 @@ from kinship.tui.dialogs.base import F, FieldError, FormScreen, resolve_people
 from kinship.tui.safe import clean, content
 
 if TYPE_CHECKING:
-    from kinship.tui.data import RelationItem
+    from kinship.services.views import RelationItem
 
 
 class RelateForm(FormScreen[str]):
@@ -72,11 +72,10 @@ class RelateForm(FormScreen[str]):
         await self.load_relations()
 
     async def load_relations(self) -> None:
-        from kinship.services import contacts
-        from kinship.tui import data
+        from kinship.services import contacts, views
 
         def load() -> list[RelationItem]:
-            return data.relations(contacts.get(self.uid).id)
+            return views.relations(contacts.get(self.uid).id)
 
         self.relations = await self.kapp.db(load)
         ol = self.query_one("#relations", OptionList)
@@ -111,13 +110,13 @@ class RelateForm(FormScreen[str]):
         try:
             await self.kapp.db(contacts.unrelate, rel.from_uid, rel.to_uid, rel.kind)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.error(None, describe_error(exc))
             return
         main = self.kapp.main
         if main is not None:
-            from kinship.tui.screens.main import Undo
+            from kinship.tui.undo import Undo
 
             main.push_undo(
                 Undo(

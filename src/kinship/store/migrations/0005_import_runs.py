@@ -1,4 +1,4 @@
-"""0003: import runs, and recurring events with edited occurrences.
+"""0005: import runs, and recurring events with edited occurrences.
 
 - ``import_run`` and ``import_run_change``: an import commits batch by batch under a run
   record that says what it created and what it changed (with before-images), so a killed
