@@ -66,7 +66,7 @@ def events() -> list[tuple[Any, ...]]:
 
 
 def _instants(text: str) -> tuple[Any, ...]:
-    out = []
+    out: list[date | datetime] = []
     for item in json.loads(text) if text else []:
         if "T" in item:
             dt = datetime.fromisoformat(item)

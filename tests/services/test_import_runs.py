@@ -237,9 +237,9 @@ def test_undo_restores_updated_rows_from_their_before_images(store: Store, tmp_p
     assert Contact.get(Contact.uid == "grace").birthday == "1906-12-09"
 
     with pytest.raises(KinshipError, match=r"later import runs changed the same rows again \(2\)"):
-        undo_run(first.run_id)
-    assert undo_run(second.run_id).restored == 5
-    assert undo_run(first.run_id).restored == 3
+        undo_run(_run(first))
+    assert undo_run(_run(second)).restored == 5
+    assert undo_run(_run(first)).restored == 3
     assert tables() == before
 
 
@@ -266,7 +266,7 @@ def test_undo_keeps_what_was_changed_after_the_import(store: Store, tmp_path: Pa
     p2 = Contact.get(Contact.uid == "p2")
     contacts.update("p2", p2.version, title="Engineer")
 
-    report = undo_run(run.run_id)
+    report = undo_run(_run(run))
     assert report.deleted == 1  # p3 (its tag is also Ada's, whose restore is kept)
     kept = " | ".join(report.kept)
     assert "kept contact 'Person 2': changed after the import" in kept
@@ -308,6 +308,11 @@ def test_a_row_changed_in_two_batches_keeps_its_first_before_image(
     report = import_path(tmp_path / "x.vcf", importer=fake_importer(items))
     assert (report.created, report.updated) == (1 + len(fill), 3)
     assert Contact.get(Contact.uid == "ada").display_name == "Ada, Countess of Lovelace"
-    undone = undo_run(report.run_id)
+    undone = undo_run(_run(report))
     assert (undone.restored, undone.kept) == (1, [])
     assert tables() == before
+
+
+def _run(report: Any) -> int:
+    assert report.run_id is not None
+    return int(report.run_id)
