@@ -74,7 +74,7 @@ class GuardedLinuxDriver(LinuxDriver):
 
     def start_application_mode(self) -> None:
         self._closed = False
-        super().start_application_mode()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
         lifeline = self._lifeline()
         if lifeline is not None and not getattr(self, "_restore_registered", False):
             self._restore_registered = True
