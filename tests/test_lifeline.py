@@ -57,7 +57,8 @@ def test_leaving_asks_the_app_stops_reads_then_writes_then_ends(
     lifeline.on_hard_exit(rec.restored.set)
     lifeline.leave(143, "SIGTERM")
     assert rec.asked.is_set()
-    assert rec.interrupts[0] == (pytest.approx(0, abs=0.5), False)  # reads: at once
+    first_at, first_writes = rec.interrupts[0]
+    assert first_at < 0.5 and not first_writes  # reads: at once
     assert rec.exited.wait(10)
     assert rec.code == 143
     assert rec.restored.is_set()

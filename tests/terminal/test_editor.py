@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import Terminal, child_env, kinship_argv, leftover
+
+from tests.terminal.harness import Terminal, child_env, kinship_argv, leftover
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
 

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import (
+
+from tests.terminal.harness import (
     BUDGET,
     FAULTS,
     Terminal,
@@ -40,11 +41,13 @@ def run_app(tmp_path: Path, db: Path, **env: str | None) -> Terminal:
     return Terminal(kinship_argv("--db", str(db)), child_env(tmp_path, **env))
 
 
-def check_after(tmp_path: Path, db: Path, term: Terminal, fault: object, kept: set[str]) -> float:
+def check_after(
+    tmp_path: Path, db: Path, term: Terminal, fault: int | str, kept: set[str]
+) -> float:
     """The common end of every test: exit status and time, nothing left, store intact."""
     code, took = term.wait_exit()
     term.close()
-    assert code == expected_code(fault)  # type: ignore[arg-type]
+    assert code == expected_code(fault)
     assert took < BUDGET, f"took {took:.2f} s to end"
     assert leftover(db) == []
     assert integrity(db) == "ok"
@@ -55,7 +58,7 @@ def check_after(tmp_path: Path, db: Path, term: Terminal, fault: object, kept: s
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=fault_id)
-def test_idle_after_first_paint(tmp_path: Path, fault: object) -> None:
+def test_idle_after_first_paint(tmp_path: Path, fault: int | str) -> None:
     db = tmp_path / "idle.db"
     make_store(db, 0, "Saved Before Hangup")
     term = run_app(tmp_path, db)
@@ -130,7 +133,7 @@ IN_FLIGHT = [
 @pytest.mark.parametrize(
     ("failpoint", "fault"), IN_FLIGHT, ids=[f"{f}-{fault_id(s)}" for f, s in IN_FLIGHT]
 )
-def test_with_a_read_in_flight(tmp_path: Path, failpoint: str, fault: object) -> None:
+def test_with_a_read_in_flight(tmp_path: Path, failpoint: str, fault: int | str) -> None:
     db = tmp_path / "reads.db"
     make_store(db, 300, "Read Safe")  # more than a page: the count is a job of its own
     marks = tmp_path / "marks"

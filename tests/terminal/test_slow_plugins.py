@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import (
+
+from tests.terminal.harness import (
     BUDGET,
     Terminal,
     blocker_env,
