@@ -8,11 +8,13 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kinship import logs
+from tests.conftest import CLI
 
 RAW_ESC = "\x1b"
 
@@ -24,7 +26,7 @@ def garbage_card(path: Path, lines: int = 3000) -> Path:
 
 
 @pytest.fixture
-def handler():  # type: ignore[no-untyped-def]
+def handler() -> Iterator[tuple[logs.SafeHandler, io.StringIO]]:
     err = io.StringIO()
     h = logs.install(err)
     h.reset()
@@ -35,13 +37,15 @@ def handler():  # type: ignore[no-untyped-def]
         h.stream = None
 
 
-def test_one_safe_line_per_record(handler) -> None:  # type: ignore[no-untyped-def]
+def test_one_safe_line_per_record(handler: tuple[logs.SafeHandler, io.StringIO]) -> None:
     _, err = handler
     logging.getLogger("somelib").warning("bad value %r\nsecond line \x1b[2J", "\u202ex")
     assert err.getvalue() == ("kinship: somelib: bad value '\\u202ex'\\x0asecond line \\x1b[2J\n")
 
 
-def test_repeats_are_counted_then_reported_once(handler) -> None:  # type: ignore[no-untyped-def]
+def test_repeats_are_counted_then_reported_once(
+    handler: tuple[logs.SafeHandler, io.StringIO],
+) -> None:
     h, err = handler
     log = logging.getLogger("vobject.base")
     for n in range(50):
@@ -54,7 +58,7 @@ def test_repeats_are_counted_then_reported_once(handler) -> None:  # type: ignor
     )
 
 
-def test_library_handlers_are_detached(handler) -> None:  # type: ignore[no-untyped-def]
+def test_library_handlers_are_detached(handler: tuple[logs.SafeHandler, io.StringIO]) -> None:
     h, err = handler
     import vobject  # noqa: F401 - attaches its own StreamHandler when the root has none
 
@@ -65,7 +69,7 @@ def test_library_handlers_are_detached(handler) -> None:  # type: ignore[no-unty
     assert logging.getLogger().handlers.count(h) == 1
 
 
-def test_garbage_vcard_in_process(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_garbage_vcard_in_process(cli: CLI, tmp_path: Path) -> None:
     path = garbage_card(tmp_path / "garbage.vcf")
     assert path.stat().st_size > 100_000
     r = cli("import", str(path), "--dry-run")
@@ -74,7 +78,7 @@ def test_garbage_vcard_in_process(cli, tmp_path) -> None:  # type: ignore[no-unt
     assert RAW_ESC not in r.out
 
 
-def test_garbage_vcard_in_a_fresh_process(tmp_path) -> None:
+def test_garbage_vcard_in_a_fresh_process(tmp_path: Path) -> None:
     """The real order of things: vobject is imported after the handler is installed."""
     path = garbage_card(tmp_path / "garbage.vcf")
     env = {

@@ -28,7 +28,7 @@ def hidden_chars(text: str, *, keep: str = "") -> list[str]:
     ]
 
 
-def test_every_format_and_control_character_is_covered():
+def test_every_format_and_control_character_is_covered() -> None:
     """The character class matches Unicode's Cc/Cf/Zl/Zp for this Python's Unicode."""
     missing = [
         f"U+{cp:04X}"
@@ -39,7 +39,7 @@ def test_every_format_and_control_character_is_covered():
 
 
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e["why"])
-def test_cli_and_app_treat_the_same_characters(entry):
+def test_cli_and_app_treat_the_same_characters(entry: dict[str, str]) -> None:
     name = entry["name"]
     cli, app = visible(name), strip_controls(name)
     assert hidden_chars(cli) == [] and hidden_chars(app) == []
@@ -52,7 +52,7 @@ def test_cli_and_app_treat_the_same_characters(entry):
         assert escapes.sub("", cli).replace(" ", "") == app.replace(" ", "")
 
 
-def test_the_rule_on_examples():
+def test_the_rule_on_examples() -> None:
     assert visible("a\u200bb") == "a\\u200bb"
     assert visible("a\U000e0041") == "a\\U000e0041"
     assert visible("x\x1b[31m") == "x\\x1b[31m"
@@ -79,5 +79,5 @@ def test_the_rule_on_examples():
         ("Ada Lovelace", "Ada Lovelace"),
     ],
 )
-def test_presenter_masks_contact_details_in_free_text(text, masked):
+def test_presenter_masks_contact_details_in_free_text(text: str, masked: str) -> None:
     assert mask_contact_details(text) == masked

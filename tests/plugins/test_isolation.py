@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plugin_helpers import make_dist
+
+from tests.plugins.plugin_helpers import make_dist
 
 BROKEN = {
     "kinship-boom-on-import": "import failed: RuntimeError: cannot start: no API key",

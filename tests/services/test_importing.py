@@ -530,6 +530,7 @@ def _big_vcf(path: Path, n: int) -> None:
             )
 
 
+@pytest.mark.slow
 def test_ten_thousand_cards_in_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

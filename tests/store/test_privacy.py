@@ -49,6 +49,7 @@ def test_new_database_and_every_folder_it_creates(tmp_path: Path, umask: int) ->
     assert store.path == path.resolve()
 
 
+@pytest.mark.sqlite_only("SQLite's online backup")
 def test_backup_and_its_folders(tmp_path: Path, store: Any, umask: int) -> None:
     dest = tmp_path / "backups" / "daily" / "kinship.db"
     store.backup_to(dest)
@@ -92,13 +93,17 @@ def test_a_plugin_exporter_writing_with_open_ends_private(store: Any, tmp_path: 
 
 
 def test_an_existing_export_keeps_the_mode_the_user_gave_it(store: Any, tmp_path: Path) -> None:
-    from kinship.records import Exporter
+    from kinship.records import ExportBundle, Exporter
     from kinship.services.exporting import export
 
     out = tmp_path / "shared.txt"
     out.write_text("old", encoding="utf-8")
     os.chmod(out, 0o640)
-    export(Exporter("names", "names", ".txt", lambda b, p: p.write_text("new")), out)
+
+    def write(bundle: ExportBundle, path: Path) -> None:
+        path.write_text("new")
+
+    export(Exporter("names", "names", ".txt", write), out)
     assert mode(out) == 0o640
 
 
@@ -112,6 +117,7 @@ def test_demo_store_is_private(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def fake_run(self: Any, *a: Any, **kw: Any) -> None:
         path = current().path
+        assert path is not None
         seen.update(db=mode(path), folder=mode(path.parent))
 
     monkeypatch.setattr(tui_app.KinshipApp, "run", fake_run)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from kinship.config import describe_target
 from kinship.errors import StoreError
 from kinship.store import ReadOnlyStore, close_store, open_store
 
@@ -118,7 +119,8 @@ def test_read_only_flag(cli: Any, db_path: Path) -> None:
     r = cli("add", "Grace", "--read-only")
     assert (r.code, r.err) == (
         1,
-        f"kinship: {db_path} is read-only (opened with --read-only): nothing was changed\n",
+        f"kinship: {describe_target(str(db_path))} is read-only (opened with --read-only): "
+        "nothing was changed\n",
     )
     assert cli("log", "Coffee", "--with", "Ada", "--read-only").code == 1
     assert [c["display_name"] for c in cli("contacts", "--json").json()] == ["Ada Lovelace"]
@@ -131,12 +133,13 @@ def test_store_api(db_path: Path) -> None:
         assert store.read_only and store.read_only_reason == "opened with --read-only"
         with pytest.raises(ReadOnlyStore, match="read-only"):
             store.write()
-        # SQLite refuses too, should anything write around Store.write().
+        # The database refuses too, should anything write around Store.write().
         with pytest.raises(Exception, match=r"readonly|read-only"):
             store.db.execute_sql("DELETE FROM contact")
     finally:
         close_store()
-    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    if isinstance(db_path, Path):  # a SQLite file (on PostgreSQL, a database URL)
+        assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
 def test_a_missing_read_only_store_is_not_created(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from kinship.services import contacts, notes
+from kinship.store import Store
 from kinship.text import strip_controls
+from kinship.tui.app import KinshipApp
 from kinship.tui.screens.brief import BriefScreen
 
 from .conftest import make_app, settle
@@ -22,11 +24,11 @@ CORPUS = json.loads(
 BORDER = set("│╭╮╰╯─┤├┬┴")
 
 
-def lines(app) -> list[str]:  # type: ignore[no-untyped-def]
+def lines(app: KinshipApp) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-def check_cells(app, width: int) -> str:  # type: ignore[no-untyped-def]
+def check_cells(app: KinshipApp, width: int) -> str:
     rows = lines(app)
     for y, row in enumerate(rows):
         hidden = [f"U+{ord(c):04X}" for c in row if unicodedata.category(c) in ("Cc", "Cf")]
@@ -45,7 +47,7 @@ def border_columns(row: str) -> list[int]:
     return out
 
 
-async def test_hostile_names_in_list_detail_and_brief(tui_store):
+async def test_hostile_names_in_list_detail_and_brief(tui_store: Store) -> None:
     people = []
     for i, entry in enumerate(CORPUS):
         c = contacts.add(entry["name"], uid=f"h{i:02d}", organization="Org")

@@ -4,11 +4,14 @@ read-only store opens with a banner and no way to write."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from kinship.services import contacts, interactions, notes
+from kinship.store import Store
 from kinship.tui.dialogs.contact import ContactForm
 from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.screens.brief import BriefScreen
@@ -45,7 +48,7 @@ def leaks(app: Any) -> list[str]:
     return [s for s in SECRETS if s in text]
 
 
-async def test_presenter_mode_masks_every_screen_until_turned_off(tui_store):
+async def test_presenter_mode_masks_every_screen_until_turned_off(tui_store: Store) -> None:
     ada = people()
     app = make_app(tui_store)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -95,7 +98,7 @@ async def test_presenter_mode_masks_every_screen_until_turned_off(tui_store):
         assert {"Secret plan", "ada@example.org", "grace@"} <= set(leaks(app))
 
 
-async def test_forms_mask_private_fields_until_focused(tui_store):
+async def test_forms_mask_private_fields_until_focused(tui_store: Store) -> None:
     ada = people()
     app = make_app(tui_store, presenter=True)
     async with app.run_test(size=(120, 45)) as pilot:
@@ -137,7 +140,7 @@ async def test_forms_mask_private_fields_until_focused(tui_store):
     assert "ada@example.org" in values and "+44 20 7946 0958" in values
 
 
-async def test_note_form_in_presenter_mode_starts_on_a_public_field(tui_store):
+async def test_note_form_in_presenter_mode_starts_on_a_public_field(tui_store: Store) -> None:
     ada = people()
     app = make_app(tui_store, presenter=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -154,11 +157,11 @@ async def test_note_form_in_presenter_mode_starts_on_a_public_field(tui_store):
         assert app.screen.query_one("#f-body", TextArea).display
 
 
-def test_presenter_flag_reaches_the_app(monkeypatch):
+def test_presenter_flag_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     from kinship.cli import Context, build_parser
     from kinship.tui import app as tui_app
 
-    seen = {}
+    seen: dict[str, bool] = {}
     monkeypatch.setattr(tui_app.KinshipApp, "run", lambda self: seen.update(p=self.presenter))
     args = build_parser().parse_args(["--presenter", "--demo"])
     args.db, args.no_plugins, args.read_only = None, True, False
@@ -166,7 +169,7 @@ def test_presenter_flag_reaches_the_app(monkeypatch):
     assert seen == {"p": True}
 
 
-async def test_read_only_store_banner_and_no_writes(tmp_path):
+async def test_read_only_store_banner_and_no_writes(tmp_path: Path) -> None:
     from kinship.store import close_store, open_store
     from kinship.tui.app import KinshipApp
 

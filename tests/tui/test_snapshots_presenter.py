@@ -4,16 +4,21 @@ and empathy notes) and their brief, contact details and note bodies masked. Upda
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from .conftest import make_app, settle
+import pytest
+from textual.pilot import Pilot
+
+from kinship.store import Store
+
+from .conftest import SnapCompare, make_app, settle
 
 
 @pytest.mark.parametrize("view", ["main", "brief"])
-def test_presenter_snapshot(snap_compare, demo_store, view):
+def test_presenter_snapshot(snap_compare: SnapCompare, demo_store: Store, view: str) -> None:
     app = make_app(demo_store, presenter=True)
 
-    async def run_before(pilot):
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot, app)
         for key in ("j", "b") if view == "brief" else ("j",):
             await pilot.press(key)

@@ -148,7 +148,9 @@ class CommandRegistry:
     ) -> argparse.ArgumentParser:
         if name in self.names:
             raise KinshipError(f"command {name!r} is registered twice")
-        parser = self._sub.add_parser(name, help=help, description=help, parents=[self._parent])
+        parser: argparse.ArgumentParser = self._sub.add_parser(
+            name, help=help, description=help, parents=[self._parent]
+        )
         if json_output:
             parser.add_argument(
                 "--json", action="store_true", help="print JSON (a stable interface)"
@@ -318,8 +320,6 @@ def _builtin_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def run(ctx: Context) -> int:
-    from peewee import PeeweeException
-
     args = ctx.args
     try:
         if getattr(args, "_run", None) is None:
@@ -332,11 +332,6 @@ def run(ctx: Context) -> int:
     except KinshipError as exc:
         ctx.warn(str(exc))
         return 1
-    except PeeweeException as exc:
-        from kinship.store.db import describe_error
-
-        ctx.warn(f"database error: {describe_error(exc)}")
-        return 1
     except UnicodeEncodeError as exc:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
@@ -348,6 +343,13 @@ def run(ctx: Context) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from kinship.store import describe_error, is_database_error
+
+        if not is_database_error(exc):
+            raise
+        ctx.warn(describe_error(exc))
+        return 1
     finally:
         ctx.wiring.close()
 

@@ -89,9 +89,8 @@ def export(
     )
     from kinship.fileperms import private_output
 
-    db = current().db
-    # One read snapshot for every generator; what the write creates is private (0600/0700).
-    with db.atomic(), private_output(path):
+    # One consistent state for every generator; what the write creates is private (0600/0700).
+    with current().snapshot(), private_output(path):
         exporter.write(bundle, Path(path))
     return counts.total
 

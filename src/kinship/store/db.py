@@ -29,7 +29,9 @@ from kinship.store.handle import (
     ReadOnlyStore,
     Store,
     current,
+    database_text,
     describe_error,
+    is_database_error,
     make_current,
 )
 from kinship.store.models import database
@@ -41,6 +43,7 @@ __all__ = [
     "close_store",
     "current",
     "describe_error",
+    "is_database_error",
     "open_store",
     "opened",
 ]
@@ -126,7 +129,11 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
     )
 
 
-def _make_other(url: str) -> Database:
+def _make_other(url: str, *, read_only: bool = False) -> Database:
+    from kinship.store import postgres
+
+    if postgres.is_url(url):
+        return postgres.make_database(url, lock_timeout_s=BUSY_TIMEOUT_S, read_only=read_only)
     try:
         from playhouse.db_url import connect
     except ImportError as exc:  # pragma: no cover - playhouse ships with peewee
@@ -161,16 +168,19 @@ def open_store(
         if path is not None or target == ":memory:":
             db = _make_sqlite(path, read_only=_read_mode(path) if reason else "")
         else:
-            db = _make_other(target)
+            db = _make_other(target, read_only=bool(reason))
         database.initialize(db)
         db.connect(reuse_if_open=True)
         if reason and path is not None:
             db = _readable(db, path)
     except ImproperlyConfigured as exc:
-        hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
-        raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
+        raise StoreError(f"{_safe(target)}: {exc}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
+        from kinship.store import postgres
+
+        if postgres.is_url(target):
+            raise postgres.connect_error(target, exc) from None
+        raise StoreError(f"{_safe(target)}: cannot open database: {database_text(exc)}") from None
     store = Store(
         db=db,
         target=target,
@@ -186,7 +196,7 @@ def open_store(
             search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: {database_text(exc)}") from None
     except StoreError:
         store.close()
         raise

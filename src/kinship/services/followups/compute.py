@@ -37,7 +37,7 @@ from peewee import Case, fn
 from kinship.records import LIFE_EVENT_KINDS
 from kinship.services import snapshots
 from kinship.services.followups.engine import MANUAL, Engine, engine
-from kinship.store import current
+from kinship.store import current, dialect
 from kinship.store.models import Contact, Event, EventPerson, FollowUp, Meta, utcnow
 
 __all__ = [
@@ -284,7 +284,7 @@ def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
         | month_day(Contact.birthday)
         | month_day(Contact.anniversary)
         | Contact.id.in_(life)
-        | (Contact.id % SLICES).in_(slices)
+        | dialect.modulo(Contact.id, SLICES).in_(slices)
     )
 
 
@@ -420,7 +420,7 @@ def update_next_due(
     pairs = [(cid, due) for due, group in changed.items() for cid in group]
     for start in range(0, len(pairs), 250):
         part = pairs[start : start + 250]
-        Contact.update(next_due_at=Case(Contact.id, part)).where(
+        Contact.update(next_due_at=Case(Contact.id, part, Contact.next_due_at)).where(
             Contact.id.in_([cid for cid, _ in part])
         ).execute()
     return sum(len(g) for g in changed.values())
