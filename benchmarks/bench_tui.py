@@ -20,7 +20,7 @@ Both programs are started the same way (this interpreter, ``-m kinship --db STOR
 - **PageDown / End / Home** through the contact list (bare: an OptionList of 1,000 rows);
 - **opening Today** (``t``; bare: a screen with a 200-row OptionList) and **opening a
   contact** (enter → the brief; bare: a screen with the row's text);
-- **peak RSS** (``ru_maxrss`` of the process, from ``os.wait4``) of one short session
+- **peak RSS** (``VmHWM`` of the process, read just before it quits) of one short session
   (first paint, End, a search, Today, a brief) at 1k / 10k (/ 100k with ``--full``).
 
 Stores are generated once per size (``generate.py``) and enriched with organizations, e-mails
@@ -225,17 +225,27 @@ class Term:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.lines)
 
+    def peak_rss(self) -> int | None:
+        """The process's peak RSS so far (KiB), from ``VmHWM``. Not ``ru_maxrss`` from
+        ``wait4``: a forked child starts with its parent's high-water mark, so every
+        program would report at least this script's own size."""
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return None
+
     def close(self, *, keys: str = CTRL_Q, timeout: float = 15.0) -> int | None:
-        """Quit with ``keys``, reap the process and keep its peak RSS (KiB)."""
+        """Quit with ``keys`` and reap the process, keeping its peak RSS (KiB)."""
+        self.rss_kib = self.peak_rss()
         with contextlib.suppress(OSError):
             os.write(self.master, keys.encode())
         deadline = time.perf_counter() + timeout
         status = None
         while status is None:
-            pid, status_word, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            pid, status_word = os.waitpid(self.proc.pid, os.WNOHANG)
             if pid:
                 status = os.waitstatus_to_exitcode(status_word)
-                self.rss_kib = usage.ru_maxrss
                 self.proc.returncode = status
                 break
             if time.perf_counter() > deadline:
@@ -627,6 +637,9 @@ def main() -> int:
     p.add_argument("--rows", type=int, default=36)
     p.add_argument("--quiet", type=float, default=0.3, help="seconds without a change = settled")
     p.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
+    p.add_argument(
+        "--paint-only", action="store_true", help="only the first paints (to iterate on start-up)"
+    )
     args = p.parse_args()
     sys.path.insert(0, str(HERE))
 
@@ -639,6 +652,12 @@ def main() -> int:
     load_before = load()
 
     paints = first_paints([bare, kin], args.runs, args.cols, args.rows)
+    if args.paint_only:
+        fp_b, fp_k = statistics.median(paints[bare.label]), statistics.median(paints[kin.label])
+        print(f"first paint: bare {ms(fp_b)} ms, kinship {ms(fp_k)} ms: {ratio(fp_k, fp_b)}")
+        print("  bare    " + " ".join(f"{ms(x):.0f}" for x in paints[bare.label]))
+        print("  kinship " + " ".join(f"{ms(x):.0f}" for x in paints[kin.label]))
+        return 0
     b = session(bare, args.cols, args.rows, args.quiet)
     k = session(kin, args.cols, args.rows, args.quiet)
     bare_rss = session(bare, args.cols, args.rows, args.quiet, short=True).rss_kib
