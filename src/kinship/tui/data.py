@@ -564,11 +564,11 @@ def _followups() -> Any:
         return None
 
 
-#: Items per group the Today screen asks for: a screen's worth, fast at any size.
-TODAY_LIMIT = 200
+#: Items per group when the caller does not say: a screen's worth, fast at any size.
+TODAY_LIMIT = 50
 
 
-def today_groups(today: date) -> list[TodayGroup]:
+def today_groups(today: date, *, limit: int = TODAY_LIMIT) -> list[TodayGroup]:
     """Who to reach out to and why, grouped: ``services.followups.today_groups`` (without its
     daily refresh: the app runs that in a worker at start) — the one adapter to that service."""
     from kinship.services import followups
@@ -592,7 +592,7 @@ def today_groups(today: date) -> list[TodayGroup]:
             ],
             g.total,
         )
-        for g in followups.today_groups(today, refresh=False, limit=TODAY_LIMIT)
+        for g in followups.today_groups(today, refresh=False, limit=limit)
     ]
 
 
