@@ -80,7 +80,7 @@ class TodayScreen(Screen[None]):
         await self.kapp.followups_ready.wait()
         # A screenful per group (the totals come from one count): opening Today costs the
         # same with 30 or 30,000 people due; `kinship due` lists them all.
-        limit = max(10, self.app.size.height)
+        limit = min(data.TODAY_LIMIT, max(10, self.app.size.height))
         self.groups = await self.kapp.db(data.today_groups, self.kapp.today, limit=limit)
         self._fill()
 
