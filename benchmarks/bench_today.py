@@ -7,7 +7,7 @@ call is the same-day case the Today screen hits):
 
 - ``today_groups(refresh=False, limit=SCREEN)`` — what the Today screen asks for: a
   screenful per group (``--screen`` rows, 40 by default) and every group's total;
-- ``tui.data.today_groups`` — the TUI adapter around it;
+- ``services.views.today_groups`` — the Today screen's view around it;
 - ``today_groups(refresh=False)`` — every follow-up due within the lead window (what
   ``kinship today`` lists; it grows with the store);
 - ``today_groups()`` with its same-day ``refresh_stale`` check;
@@ -59,10 +59,9 @@ def main() -> int:
 
     from kinship.builtin.strategies import default_strategies
     from kinship.config import Settings
-    from kinship.services import followups
+    from kinship.services import followups, views
     from kinship.store import close_store, current, open_store
     from kinship.store.models import Contact, FollowUp
-    from kinship.tui import data
 
     open_store(db)
     followups.use(default_strategies(), Settings())
@@ -84,7 +83,7 @@ def main() -> int:
         return sum(len(g.items) for g in followups.today_groups(today, refresh=False, limit=screen))
 
     def adapter() -> int:
-        return sum(len(g.items) for g in data.today_groups(today, limit=screen))
+        return sum(len(g.items) for g in views.today_groups(today, limit=screen))
 
     def groups() -> int:
         return sum(len(g.items) for g in followups.today_groups(today, refresh=False))
@@ -100,7 +99,7 @@ def main() -> int:
 
     cases = [
         (f"today_groups(limit={screen})  [Today screen]", page, True),
-        (f"tui.data.today_groups(limit={screen}) (adapter)", adapter, False),
+        (f"views.today_groups(limit={screen}) (the view)", adapter, False),
         (f"today_groups(limit={screen}) + same-day refresh check", groups_refresh, False),
         ("today_groups(refresh=False), every item", groups, False),
         ("due_items(limit=200)", limited, False),

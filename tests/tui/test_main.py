@@ -212,7 +212,7 @@ async def test_first_page_shows_before_the_count(
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     gate = threading.Event()
@@ -249,7 +249,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     contacts.add("Zenobia Quux")
@@ -285,8 +285,8 @@ def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     """The progress handler stops a long statement once it is stale, and only inside."""
     import pytest
 
+    from kinship.services import views as data
     from kinship.store import current
-    from kinship.tui import data
 
     db = current().db
     long_sql = (
@@ -312,13 +312,13 @@ async def test_first_page_is_fetched_while_the_screen_is_built(
 ) -> None:
     """The app fetches the first page on the database thread while it builds the screen; when
     it is there by ``on_mount`` it is shown at once (in the first frame), not fetched again."""
-    from kinship.tui import data
+    from kinship.services import views
     from kinship.tui.screens import main
 
     pages: list[str] = []
-    page = data.contact_page
+    page = views.contact_page
 
-    def counting(query: str, *args: Any, **kwargs: Any) -> list[data.ContactRow]:
+    def counting(query: str, *args: Any, **kwargs: Any) -> list[views.ContactRow]:
         pages.append(query)
         return page(query, *args, **kwargs)
 
@@ -326,7 +326,7 @@ async def test_first_page_is_fetched_while_the_screen_is_built(
         self._prefetched = submit(main.first_page, main.Listing(), None, self.kapp.today)
         self._prefetched.result()  # as on a machine where it lands before on_mount
 
-    monkeypatch.setattr(data, "contact_page", counting)
+    monkeypatch.setattr(views, "contact_page", counting)
     monkeypatch.setattr(main.MainScreen, "prefetch", prefetch_and_wait)
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:

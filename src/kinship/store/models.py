@@ -207,6 +207,20 @@ class FollowUp(BaseModel):
         )
 
 
+class Trash(BaseModel):
+    """A deleted note or interaction, kept so the delete can be undone (``kinship undo``).
+
+    ``payload`` is the JSON of what was deleted; the newest few hundred are kept.
+    """
+
+    #: "note" or "interaction".
+    kind = CharField()
+    #: One line naming what was deleted, for listings.
+    what = TextField()
+    payload = TextField()
+    deleted_at = DateTimeField(default=utcnow)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -220,4 +234,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     EmpathyNote,
     FollowUp,
+    Trash,
 )
