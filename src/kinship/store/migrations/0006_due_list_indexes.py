@@ -1,4 +1,4 @@
-"""0005: indexes for the Today view at any size.
+"""0006: indexes for the Today view at any size.
 
 - ``follow_up (status, kind, priority, due)``: one kind's open follow-ups in the order Today
   shows them (most urgent first), so a screenful is read without sorting every due row;
