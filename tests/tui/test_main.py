@@ -8,7 +8,7 @@ import pytest
 
 from kinship.services import contacts, interactions, notes
 from kinship.store import Store
-from kinship.tui.widgets.contact_list import ContactList
+from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 from .conftest import make_app, screen_text, settle
@@ -323,7 +323,7 @@ async def test_first_page_is_fetched_while_the_screen_is_built(
         return page(query, *args, **kwargs)
 
     def prefetch_and_wait(self: main.MainScreen, submit: Any) -> None:
-        self._prefetched = submit(main.first_page, main.Listing(), None, self.kapp.today)
+        self._prefetched = submit(main.first_page, Listing(), None, self.kapp.today)
         self._prefetched.result()  # as on a machine where it lands before on_mount
 
     monkeypatch.setattr(views, "contact_page", counting)
