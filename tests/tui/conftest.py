@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from kinship.store import Store, close_store, open_store
 
@@ -48,8 +50,10 @@ def _tui_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def tui_store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "tui.db")
+def tui_store(db_path: Any) -> Iterator[Store]:
+    """An empty store: a file (thread workers need one), or a PostgreSQL database in the
+    ``pg`` run, where the screens and forms run against the server."""
+    s = open_store(db_path)
     try:
         yield s
     finally:
@@ -120,7 +124,9 @@ async def settle(pilot: Pilot[Any], app: App[Any]) -> None:
         await pilot.pause(0)  # the screen's pending messages, without an idle wait
         if busy():
             quiet = 0
-            await app.workers.wait_for_complete()
+            # A newer search cancels an exclusive worker mid-wait: that is settling too.
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete()
             continue
         await pilot.pause()
         if busy():

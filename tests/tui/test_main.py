@@ -281,6 +281,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(
         assert app.main.search_latencies  # keystroke → list, as the budget is measured
 
 
+@pytest.mark.sqlite_only("a progress handler stops a running SQLite statement; PostgreSQL has none")
 def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     """The progress handler stops a long statement once it is stale, and only inside."""
     import pytest
