@@ -152,7 +152,9 @@ class KinshipApp(App[None]):
         if self.plain:
             self.add_class("-plain")
         self._show_presenter()
-        self.push_screen(MainScreen())
+        main = MainScreen()
+        main.prefetch(self._executor.submit)
+        self.push_screen(main)
         if self.lifeline is not None and self.lifeline.leaving.is_set():
             self.exit()  # a signal came while the app was starting
         if not self.is_headless and self.lifeline is None:
