@@ -61,6 +61,9 @@ class MainScreen(Screen[None]):
             "Search",
             id="main.search",
             tooltip="Search as you type (tag:mentors org:acme …)",
+            # Decided when the key arrives: "/ada" in one burst (a paste, SSH) must put
+            # "ada" in the field, not run a (add) on the list before the field has focus.
+            priority=True,
         ),
         Binding(
             "s", "sort", "Sort", id="main.sort", tooltip="Sort by name, due date or most recent"
@@ -695,6 +698,8 @@ class MainScreen(Screen[None]):
             return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
             return self.query_one(NotesPane).has_focus_within
+        if action == "search":  # a priority binding: in the field, "/" is typed
+            return not self.query_one("#search", Input).has_focus
         if action == "delete_interaction":
             return self.query_one(EventsPane).has_focus_within and self.selected is not None
         return True
