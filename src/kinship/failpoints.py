@@ -14,9 +14,9 @@ there, and then stops, one of two ways:
 
 Unset (always, outside tests) :func:`reach` costs one comparison. Names in use:
 ``startup`` (the store is open, the app not yet started), ``db:<job>`` (a job on the app's
-database thread: ``db:first`` the first page of a search, ``db:count`` its count,
-``db:today_groups`` Today), ``import:batch`` (an import, inside its transaction, after its
-first batch was written).
+database thread: ``db:first`` the first page of a typed search, ``db:count`` its count,
+``db:today_groups`` Today), ``import:batch`` (an import's batch, written, inside its
+transaction).
 """
 
 from __future__ import annotations

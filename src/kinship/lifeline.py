@@ -55,7 +55,7 @@ HANGUP = 128 + int(getattr(signal, "SIGHUP", 1))
 def _interrupt_store(*, writes: bool) -> None:
     from kinship.store.live import interrupt
 
-    interrupt(writes=writes)
+    interrupt(writes=writes, leaving=True)
 
 
 class Lifeline:

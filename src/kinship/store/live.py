@@ -24,9 +24,12 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-__all__ = ["LiveSqliteDatabase", "interrupt", "open_count"]
+__all__ = ["LiveSqliteDatabase", "interrupt", "open_count", "writes_interrupted"]
 
 _lock = threading.Lock()
+#: Set once writes were interrupted: the process is leaving, work that fails now was
+#: stopped, not broken (an import keeps its committed batches and says it was interrupted).
+_writes_stopped = threading.Event()
 #: Thread ident → the connection that thread opened.
 _live: dict[int, sqlite3.Connection] = {}
 
@@ -52,11 +55,14 @@ class LiveSqliteDatabase(SqliteDatabase):
         super()._close(conn)
 
 
-def interrupt(*, writes: bool) -> int:
+def interrupt(*, writes: bool, leaving: bool = False) -> int:
     """Stop the statements running on every tracked connection; with ``writes=False`` only
-    those outside a transaction (reads). Returns how many connections were interrupted.
-    Safe from any thread."""
+    those outside a transaction (reads). ``leaving``: the process is ending (the lifeline),
+    so :func:`writes_interrupted` turns true with ``writes``. Returns how many connections
+    were interrupted. Safe from any thread."""
     n = 0
+    if writes and leaving:
+        _writes_stopped.set()
     with _lock:
         for conn in list(_live.values()):
             with contextlib.suppress(sqlite3.Error):
@@ -70,3 +76,8 @@ def open_count() -> int:
     """How many connections are tracked (tests)."""
     with _lock:
         return len(_live)
+
+
+def writes_interrupted() -> bool:
+    """Whether the process is leaving and :func:`interrupt` stopped its writes."""
+    return _writes_stopped.is_set()

@@ -23,7 +23,7 @@ import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kinship import failpoints
 from kinship.errors import KinshipError
@@ -47,7 +47,7 @@ from kinship.services.importing.events import apply_events
 from kinship.services.importing.interactions import apply_interactions
 from kinship.services.importing.others import apply_followups, apply_notes, apply_relationships
 from kinship.services.importing.run import Handler, ImportReport, Progress, Run
-from kinship.store import current, search
+from kinship.store import current, live, search
 from kinship.store.models import utcnow
 
 #: Record type → its handler, in the order a batch applies them: contacts first (everything
@@ -160,20 +160,28 @@ def _batched(run: Run, progress: Progress | None) -> None:
                 run.journal.flush({k: now[k] - counted[k] for k in now}, utcnow())
         journal.finish(run_id, "complete")
     except Exception as exc:
-        _roll_back(run, exc)
-        raise
+        if not live.writes_interrupted():
+            _roll_back(run, exc)
+            raise
+        # The process is leaving (a hang-up) and interrupted the batch's statement: that
+        # is a stop, not a failure — as for Ctrl-C below, what committed stays.
+        _stopped(run, run_id, counted)
     except BaseException:
-        # Ctrl-C, a hang-up, SystemExit: what committed stays; the run says so, and the
-        # report counts what committed (not the batch the interruption rolled back).
-        r = run.report
-        r.created, r.updated, r.unchanged, r.skipped = (
-            counted[k] for k in ("created", "updated", "unchanged", "skipped")
-        )
-        with contextlib.suppress(Exception):
-            journal.finish(run_id, "interrupted", "stopped before the import finished")
-        raise ImportInterrupted(run.report) from None
+        _stopped(run, run_id, counted)
     if progress:
         progress(run.done, run.done)
+
+
+def _stopped(run: Run, run_id: int, counted: dict[str, int]) -> NoReturn:
+    """Ctrl-C, a hang-up, SystemExit: what committed stays; the run says so, and the
+    report counts what committed (not the batch the interruption rolled back)."""
+    r = run.report
+    r.created, r.updated, r.unchanged, r.skipped = (
+        counted[k] for k in ("created", "updated", "unchanged", "skipped")
+    )
+    with contextlib.suppress(Exception):
+        journal.finish(run_id, "interrupted", "stopped before the import finished")
+    raise ImportInterrupted(run.report) from None
 
 
 def _counts(report: ImportReport) -> dict[str, int]:
