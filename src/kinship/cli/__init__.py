@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "kinship.cli.contacts",
     "kinship.cli.io",
     "kinship.cli.followups",
+    "kinship.cli.network",
     "kinship.cli.plugins",
     "kinship.cli.db",
 )

@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import fn
 
-from kinship.records import INTERACTION_KINDS, LIFE_EVENT_KINDS, NOTE_KINDS
+from kinship.records import INTERACTION_KINDS, LIFE_EVENT_KINDS
 from kinship.sample.words import (
     EVENT_TITLES,
     FIRST,
@@ -66,6 +66,21 @@ KIND_WEIGHTS = {
     "condolence": 1,
     "promise": 2,
 }
+
+
+#: The note kinds the first draws pick from, frozen: a kind added to ``records.NOTE_KINDS``
+#: later (``offer``) must not change what a seed draws (the TUI snapshots rely on it).
+NOTE_DRAW_KINDS = (
+    "need",
+    "goal",
+    "challenge",
+    "interest",
+    "family",
+    "perspective",
+    "feeling",
+    "preference",
+    "general",
+)
 
 
 @dataclass
@@ -332,7 +347,7 @@ def _add_notes(run: _Run, people: list[_Person]) -> int:
     notes = []
     for p in people:
         count = {"inner": 4, "close": 3, "regular": 1, "distant": 0}[p.tier]
-        for kind in rng.sample(NOTE_KINDS, count):
+        for kind in rng.sample(NOTE_DRAW_KINDS, count):
             at = run.noon - timedelta(days=rng.randint(1, 500))
             notes.append(
                 {

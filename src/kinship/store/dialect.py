@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import OP, Expression, fn
+from peewee import OP, SQL, Expression, fn
 
 
 def _sqlite() -> bool:
@@ -27,3 +27,15 @@ def unindexed(column: Any) -> Any:
     another filter has the better plan. PostgreSQL's planner needs no such hint (and has no
     ``boolean + integer``)."""
     return (column + 0) if _sqlite() else column
+
+
+def year_month(column: Any) -> Any:
+    """``YYYY-MM`` text of a stored (naive UTC) datetime, for counting by month.
+
+    The format is written into the SQL, not passed as a parameter: PostgreSQL sees
+    ``to_char(col, $1)`` in the select list and ``to_char(col, $3)`` in ``GROUP BY`` as two
+    different expressions and refuses the query.
+    """
+    if _sqlite():
+        return fn.strftime(SQL("'%Y-%m'"), column)
+    return fn.to_char(column, SQL("'YYYY-MM'"))
