@@ -200,6 +200,20 @@ class FollowUp(BaseModel):
         indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
 
 
+class Trash(BaseModel):
+    """A deleted note or interaction, kept so the delete can be undone (``kinship undo``).
+
+    ``payload`` is the JSON of what was deleted; the newest few hundred are kept.
+    """
+
+    #: "note" or "interaction".
+    kind = CharField()
+    #: One line naming what was deleted, for listings.
+    what = TextField()
+    payload = TextField()
+    deleted_at = DateTimeField(default=utcnow)
+
+
 class Introduction(BaseModel):
     """You introduce ``person`` to ``to`` (``to`` is asked first, double opt-in).
 
@@ -249,6 +263,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     EmpathyNote,
     FollowUp,
+    Trash,
     Introduction,
     Capture,
 )
