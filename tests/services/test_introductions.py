@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kinship.errors import NotFound, ValidationError
-from kinship.services import contacts, followups, introductions, ledger
+from kinship.services import contacts, followups, introductions, views
 from kinship.store.models import Contact, Interaction, Introduction
 
 from .network_helpers import TODAY, ago, due, use
@@ -55,7 +55,7 @@ def test_each_step_replaces_the_last_and_made_counts_as_help_given_to_both(
         "Charles Babbage",
     ]
     assert logged.summary == "Introduced Ada Lovelace to Charles Babbage"
-    book = ledger.ledger(today=TODAY)
+    book = views.ledger(today=TODAY)
     assert {r.display_name: r.gave for r in book.rows} == {
         "Ada Lovelace": 1,
         "Charles Babbage": 1,

@@ -9,7 +9,9 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from kinship.errors import NotFound, ValidationError
-from kinship.services import contacts, events, interactions, ledger, paths
+from kinship.services import contacts, events, interactions
+from kinship.services import views
+from kinship.services.views.ledger import DEFAULT_MONTHS
 from kinship.store.models import Contact
 
 from .network_helpers import TODAY, ago
@@ -33,7 +35,7 @@ def test_ledger_counts_what_you_gave_received_and_thanked(net_store: Any) -> Non
     log("gift-received", 9, bob)
     log("help-received", 8, cy)
     log("call", 5, cy)  # not in the ledger
-    book = ledger.ledger(today=TODAY)
+    book = views.ledger(today=TODAY)
     rows = {r.display_name: r for r in book.rows}
     assert (rows["Ada"].gave, rows["Ada"].received, rows["Ada"].thanks) == (3, 1, 1)
     assert rows["Ada"].unthanked == 0 and rows["Ada"].balance == 2
@@ -50,7 +52,7 @@ def test_ledger_counts_what_you_gave_received_and_thanked(net_store: Any) -> Non
     assert [r.display_name for r in book.only_ask] == ["Cy"]
     assert book.totals() == {"gave": 4, "received": 4, "thanks": 1}
     # By month: the intro with two people counts once.
-    assert len(book.months) == ledger.DEFAULT_MONTHS
+    assert len(book.months) == DEFAULT_MONTHS
     assert book.months[-1].month == "2025-06"
     assert sum(m.gave for m in book.months) == 3
     assert sum(m.received for m in book.months) == 4
@@ -61,10 +63,10 @@ def test_thanks_before_the_help_does_not_count(net_store: Any) -> None:
     ada = contacts.add("Ada")
     log("thanks", 20, ada)
     log("help-received", 10, ada)
-    [row] = ledger.ledger(today=TODAY).rows
+    [row] = views.ledger(today=TODAY).rows
     assert row.unthanked == 1
     log("thanks", 9, ada)
-    [row] = ledger.ledger(today=TODAY).rows
+    [row] = views.ledger(today=TODAY).rows
     assert row.unthanked == 0
 
 
@@ -74,20 +76,20 @@ def test_since_and_one_person(net_store: Any) -> None:
     log("help-given", 10, ada, summary="Reviewed her CV")
     log("help-received", 5, bob)
     since = TODAY - timedelta(days=30)
-    recent = ledger.ledger(since=since, today=TODAY)
+    recent = views.ledger(since=since, today=TODAY)
     assert {r.display_name: (r.gave, r.received) for r in recent.rows} == {
         "Ada": (1, 0),
         "Bob": (0, 1),
     }
     assert recent.months[0].month == "2025-05"
-    mine = ledger.ledger(ada.uid, today=TODAY)
+    mine = views.ledger(ada.uid, today=TODAY)
     assert mine.person is not None and (mine.person.gave, mine.person.received) == (1, 1)
     assert [(e.direction, e.summary) for e in mine.entries] == [
         ("gave", "Reviewed her CV"),
         ("received", "Old favour"),
     ]
     assert mine.to_json()["entries"][0]["kind"] == "help-given"
-    nobody = ledger.ledger(contacts.add("Zed").uid, today=TODAY)
+    nobody = views.ledger(contacts.add("Zed").uid, today=TODAY)
     assert nobody.person is not None and nobody.person.gave == 0 and nobody.entries == []
 
 
@@ -96,7 +98,7 @@ def test_ledger_is_a_few_queries_whatever_the_people(net_store: Any) -> None:
     for n, p in enumerate(people):
         log("help-received" if n % 2 else "help-given", n + 1, p)
     with count_queries() as counter:
-        book = ledger.ledger(today=TODAY)
+        book = views.ledger(today=TODAY)
     assert len(book.rows) == 40
     assert counter.count <= 5
 
@@ -110,7 +112,7 @@ def test_path_through_a_relationship_an_event_and_an_interaction(net_store: Any)
     events.add("PyCon 2025", date(2025, 5, 14), kind="networking", people=[bob, cy])
     log("meeting", 3, cy, di, summary="Lunch at the harbour")
     contacts.relate(ed.uid, di.uid, "introduced-by")
-    found = paths.path(ada.uid, ed.uid)
+    found = views.path(ada.uid, ed.uid)
     assert found.hops == 4
     assert [(s.display_name, s.via, s.link) for s in found.steps] == [
         ("Ada", "", ""),
@@ -119,7 +121,7 @@ def test_path_through_a_relationship_an_event_and_an_interaction(net_store: Any)
         ("Di", "interaction", "meeting together on 2025-06-12: Lunch at the harbour"),
         ("Ed", "relationship", "Ed was introduced by Di"),
     ]
-    back = paths.path(ed.uid, ada.uid)
+    back = views.path(ed.uid, ada.uid)
     assert [s.display_name for s in back.steps] == ["Ed", "Di", "Cy", "Bob", "Ada"]
     assert found.to_json()["steps"][1]["contact"]["display_name"] == "Bob"
 
@@ -128,9 +130,9 @@ def test_path_is_the_shortest(net_store: Any) -> None:
     a, b, c, d, e = (contacts.add(n) for n in "ABCDE")
     for x, y in ((a, b), (b, c), (c, d), (d, e)):
         contacts.relate(x.uid, y.uid, "friend")
-    assert paths.path(a.uid, e.uid).hops == 4
+    assert views.path(a.uid, e.uid).hops == 4
     log("call", 1, a, d)
-    found = paths.path(a.uid, e.uid)
+    found = views.path(a.uid, e.uid)
     assert [s.display_name for s in found.steps] == ["A", "D", "E"]
     assert found.steps[1].via == "interaction"
 
@@ -139,13 +141,13 @@ def test_no_path_within_the_bound(net_store: Any) -> None:
     a, b, c = contacts.add("A"), contacts.add("B"), contacts.add("C")
     contacts.relate(a.uid, b.uid, "friend")
     with pytest.raises(NotFound, match="no chain of up to 6 links joins A and C"):
-        paths.path(a.uid, c.uid)
+        views.path(a.uid, c.uid)
     contacts.relate(b.uid, c.uid, "friend")
     with pytest.raises(NotFound, match="up to 1 links"):
-        paths.path(a.uid, c.uid, max_hops=1)
-    assert paths.path(a.uid, c.uid, max_hops=2).hops == 2
+        views.path(a.uid, c.uid, max_hops=1)
+    assert views.path(a.uid, c.uid, max_hops=2).hops == 2
     with pytest.raises(ValidationError):
-        paths.path(a.uid, a.uid)
+        views.path(a.uid, a.uid)
 
 
 def test_path_queries_are_per_level_not_per_person(net_store: Any) -> None:
@@ -155,7 +157,7 @@ def test_path_queries_are_per_level_not_per_person(net_store: Any) -> None:
     far = contacts.add("Far")
     contacts.relate(ring[-1].uid, far.uid, "colleague")
     with count_queries() as counter:
-        found = paths.path(hub.uid, far.uid)
+        found = views.path(hub.uid, far.uid)
     assert found.hops == 2
     assert counter.count <= 20
 
@@ -164,5 +166,5 @@ def test_event_link_reads_the_latest_shared_event(net_store: Any) -> None:
     a, b = contacts.add("A"), contacts.add("B")
     events.add("Old meetup", datetime(2023, 1, 5, 18, 0).astimezone(), people=[a, b])
     events.add("PyCon 2025", date(2025, 5, 14), people=[a, b])
-    [_, step] = paths.path(a.uid, b.uid).steps
+    [_, step] = views.path(a.uid, b.uid).steps
     assert step.link == "met at PyCon 2025 (May 2025)"

@@ -144,17 +144,17 @@ def _intros_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_intros(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, introductions
+    from kinship.services import contacts, views
 
     today = _today(ctx)
     uid = contacts.resolve(args.name).uid if args.name else None
-    views = introductions.listing(open_only=args.open, contact_uid=uid)
+    found = views.introductions(open_only=args.open, contact_uid=uid)
     if args.json:
-        ctx.json([v.to_json() for v in views])
-    elif not views:
+        ctx.json([v.to_json() for v in found])
+    elif not found:
         ctx.print("No introductions yet. `kinship matches` suggests some.")
     else:
-        for v in views:
+        for v in found:
             ctx.print(f"#{v.id:<4} {_intro_line(v, today)}")
     return 0
 
@@ -168,13 +168,13 @@ def _matches_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_matches(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, matching
+    from kinship.services import contacts, views
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     ctx.open()
     uid = contacts.resolve(args.name).uid if args.name else None
-    found = matching.matches(uid, limit=args.limit or None)
+    found = views.matches(uid, limit=args.limit or None)
     if args.json:
         ctx.json([m.to_json() for m in found])
         return 0
@@ -218,14 +218,14 @@ def _date(moment: Any) -> str:
 
 def cmd_ledger(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.dates import parse_date
-    from kinship.services import contacts, ledger
+    from kinship.services import contacts, views
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     today = _today(ctx)
     since = parse_date(args.since, today) if args.since else None
     uid = contacts.resolve(args.name).uid if args.name else None
-    book = ledger.ledger(uid, since=since, today=today)
+    book = views.ledger(uid, since=since, today=today)
     if args.json:
         ctx.json(book.to_json())
         return 0
@@ -275,7 +275,7 @@ def cmd_ledger(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _path_args(p: argparse.ArgumentParser) -> None:
-    from kinship.services.paths import MAX_HOPS
+    from kinship.services.views.paths import MAX_HOPS
 
     p.add_argument("person", help="from (name, prefix, UID or search words)")
     p.add_argument("other", help="to")
@@ -289,13 +289,13 @@ def _path_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_path(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, paths
+    from kinship.services import contacts, views
 
     if not 1 <= args.max <= 12:
         raise UsageError("--max must be 1 to 12")
     ctx.open()
     a, b = contacts.resolve(args.person), contacts.resolve(args.other)
-    found = paths.path(a.uid, b.uid, max_hops=args.max)
+    found = views.path(a.uid, b.uid, max_hops=args.max)
     if args.json:
         ctx.json(found.to_json())
         return 0

@@ -383,7 +383,7 @@ def _known(contact: Contact, line: CaptureLine) -> None:
 
 def _utc(at: datetime | None) -> datetime:
     if at is None:
-        return utcnow()
+        return engine().now()
     if at.tzinfo is None:
         at = at.astimezone()
     return at.astimezone(UTC).replace(tzinfo=None)

@@ -22,6 +22,7 @@ from kinship.errors import NotFound, ValidationError
 from kinship.records import INTRO_OPEN, INTRO_STATUSES
 from kinship.services import interactions
 from kinship.services.followups.compute import refresh_due, refresh_matches
+from kinship.services.followups.engine import engine
 from kinship.store import current
 from kinship.store.models import Contact, Introduction, utcnow
 
@@ -169,7 +170,7 @@ def _contact(uid: str) -> Contact:
 
 def _when(at: datetime | None) -> datetime:
     if at is None:
-        return utcnow()
+        return engine().now()
     if at.tzinfo is None:
         at = at.astimezone()
     return at.astimezone(UTC).replace(tzinfo=None)

@@ -28,10 +28,12 @@ from kinship.store.models import Contact, Interaction, Participant
 __all__ = [
     "GAVE_KINDS",
     "RECEIVED_KINDS",
+    "GiveGet",
     "Ledger",
     "LedgerEntry",
     "LedgerRow",
     "MonthCount",
+    "give_get",
     "ledger",
     "months_between",
 ]
@@ -195,13 +197,62 @@ def ledger(
 ) -> Ledger:
     """The ledger of everyone (or of one person) from ``since`` (default: all time for the
     counts, the last 12 months for the monthly counts)."""
-    today = today or date.today()
-    person_id: int | None = None
-    if contact_uid is not None:
-        me = Contact.get_or_none(Contact.uid == contact_uid)
-        if me is None:
-            raise NotFound(f"no contact with UID {contact_uid!r}")
-        person_id = me.id
+    if contact_uid is None:
+        return _book(None, since, today or date.today(), entries=True)
+    me = Contact.get_or_none(Contact.uid == contact_uid)
+    if me is None:
+        raise NotFound(f"no contact with UID {contact_uid!r}")
+    return _book(me, since, today or date.today(), entries=True)
+
+
+@dataclass(frozen=True, slots=True)
+class GiveGet:
+    """One person's give-and-get, for the brief and the events pane's sparkline pair."""
+
+    gave: int
+    received: int
+    thanks: int
+    unthanked: int
+    last_gave: datetime | None
+    last_received: datetime | None
+    #: Given and received per month, the last ``months`` months, oldest first.
+    gave_monthly: tuple[int, ...]
+    received_monthly: tuple[int, ...]
+
+    @property
+    def only_asked(self) -> bool:
+        return self.received > 0 and self.gave == 0
+
+
+def give_get(contact_id: int, today: date, *, months: int = 24) -> GiveGet | None:
+    """One person's counts (all time) and the last ``months`` months (three queries)."""
+    me = Contact.get_or_none(Contact.id == contact_id)
+    if me is None:
+        return None
+    y, m = divmod(today.month - 1 - (months - 1), 12)
+    book = _book(me, None, today, entries=False, first=date(today.year + y, m + 1, 1))
+    row = book.person or LedgerRow(me.uid, me.display_name)
+    return GiveGet(
+        row.gave,
+        row.received,
+        row.thanks,
+        row.unthanked,
+        row.last_gave,
+        row.last_received,
+        tuple(x.gave for x in book.months),
+        tuple(x.received for x in book.months),
+    )
+
+
+def _book(
+    me: Contact | None,
+    since: date | None,
+    today: date,
+    *,
+    entries: bool,
+    first: date | None = None,
+) -> Ledger:
+    person_id = me.id if me is not None else None
     kinds = sorted(GAVE_KINDS | RECEIVED_KINDS | {THANKS})
     start = datetime.combine(since, time(0, 0)) if since is not None else None
 
@@ -297,7 +348,7 @@ def ledger(
         key=lambda r: (-r.received, r.display_name.casefold()),
     )[:TOP]
 
-    first = _start(today, since)
+    first = first or _start(today, since)
     month = dialect.year_month(Interaction.occurred_at)
     q = (
         Interaction.select(month, Interaction.kind, fn.COUNT(fn.DISTINCT(Interaction.id)))
@@ -317,10 +368,11 @@ def ledger(
         MonthCount(m, gave_by.get(m, 0), got_by.get(m, 0)) for m in months_between(first, today)
     ]
 
-    entries: list[LedgerEntry] = []
+    found: list[LedgerEntry] = []
     person = None
-    if person_id is not None:
+    if me is not None:
         person = rows[0] if rows else LedgerRow(me.uid, me.display_name)
+    if me is not None and entries:
         for at, kind, summary, uid in (
             window(
                 Interaction.select(
@@ -333,5 +385,5 @@ def ledger(
         ):
             moment = _aware(at)
             assert moment is not None
-            entries.append(LedgerEntry(moment, kind, _direction(kind), summary, uid))
-    return Ledger(since, rows, months, owe, only, entries, person)
+            found.append(LedgerEntry(moment, kind, _direction(kind), summary, uid))
+    return Ledger(since, rows, months, owe, only, found, person)
