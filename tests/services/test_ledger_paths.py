@@ -9,8 +9,7 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from kinship.errors import NotFound, ValidationError
-from kinship.services import contacts, events, interactions
-from kinship.services import views
+from kinship.services import contacts, events, interactions, views
 from kinship.services.views.ledger import DEFAULT_MONTHS
 from kinship.store.models import Contact
 

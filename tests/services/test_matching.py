@@ -163,3 +163,21 @@ def test_deleting_an_offer_takes_the_suggestion_away(net_store: Any) -> None:
     assert due()
     notes.delete(EmpathyNote.get(EmpathyNote.contact == charles.id).id)
     assert due() == []
+
+
+def test_a_common_word_ranks_a_match_but_does_not_make_one(net_store: Any) -> None:
+    topics = ["Rust", "Go", "Haskell", "Elixir", "Kotlin", "Swift", "Ruby", "Perl", "Scala"]
+    topics += ["Julia", "Fortran", "COBOL", "Japanese"]
+    for n, topic in enumerate(topics):
+        person(f"Mentor {n}", ("offer", f"{topic} mentoring"))
+    ada = person("Ada", ("need", "Japanese mentoring"), ("offer", "Rust reviews"))
+    assert matching.common_limit(len(topics) + 1) == matching.COMMON_MIN
+    found = matching.matches()
+    assert pairs(found) == [("Ada", "Mentor 12")]  # "mentoring" alone is in 13 offers
+    assert found[0].words == ("japanese", "mentoring")
+    # One person's matches count common words the same way: the search index finds every
+    # offer that has them.
+    assert matching.matches(ada.uid) == found
+    person("Bo", ("need", "a Rust mentor"))
+    assert ("Bo", "Ada") in pairs(matching.matches(ada.uid))
+    assert pairs(matching.matches(ada.uid)) == [m for m in pairs(matching.matches()) if "Ada" in m]

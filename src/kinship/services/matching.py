@@ -11,9 +11,11 @@ and "REACT" is "react"); common words ("looking", "for", "a", "help" …) are dr
 word matches an offer word when they are equal, or when the shorter (four letters or more)
 begins the longer, or they share five letters or more and all but the last two of the
 shorter, so "mentor" matches "mentoring", "design" "designer" and "teacher" "teaching" (but
-"mentor" is not "mental"). A pair is
-ranked by how many of the need's words the offer covers, then by how much of the offer is
-about the need, then by how recent the newer note is. A person is never matched with
+"mentor" is not "mental"). A word found in more than 5 % of the offers (and more than ten of
+them: "mentoring" where everyone mentors something) is *common*: it ranks a match but does
+not make one, so "Rust mentoring" is not offered to someone who needs "Japanese mentoring".
+A pair is ranked by how many of the need's words the offer covers, then by how much of the
+offer is about the need, then by how recent the newer note is. A person is never matched with
 themselves, archived people are left out, and a pair who already have an introduction (in
 any state, either way round) is not proposed again.
 
@@ -31,7 +33,7 @@ state of the notes (a cache keyed by a few aggregates), not once per chunk of co
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -79,6 +81,10 @@ STOPWORDS = frozenset(
 MIN_PREFIX = 4
 #: Best offers kept per need (the list stays short and useful).
 PER_NEED = 3
+#: A word in more than this share of the offers (and more than :data:`COMMON_MIN` of them)
+#: is common: it ranks a match but does not make one.
+COMMON_SHARE = 0.05
+COMMON_MIN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,42 +222,106 @@ def _introduced() -> set[frozenset[int]]:
     }
 
 
-def _pair(needs: Sequence[NoteRef], offers: Sequence[NoteRef]) -> list[Match]:
-    """Every need matched with its best offers (:data:`PER_NEED`, one per offerer)."""
+def common_limit(offers: int) -> int:
+    """Offers a word may be in and still say something: a word in more of them (say
+    "mentoring" among a thousand offers of mentoring of every kind) counts only beside a
+    rarer one."""
+    return max(COMMON_MIN, int(offers * COMMON_SHARE))
+
+
+def _pair(
+    needs: Sequence[NoteRef],
+    offers: Sequence[NoteRef],
+    *,
+    total_offers: int,
+    offered_by: int | None = None,
+) -> list[Match]:
+    """Every need matched with its best offers (:data:`PER_NEED`, one per offerer).
+
+    ``offers`` must hold every offer that has a word matching one of the needs' words (all
+    of them, or those the search index found near the needs): how many offers a word is in
+    decides whether it is common (:func:`common_limit` of ``total_offers``). With
+    ``offered_by``, only that contact's offers are paired.
+
+    Offers are found through an index of their words (word → offers, and the words by their
+    first letters) and only through the needs' uncommon words, so a need costs a few set
+    unions, not a pass over every offer. Only the offers covering the most of the need's
+    words are scored in full: an offer covering more words always ranks above one covering
+    fewer (the rest of the score stays under one).
+    """
     offer_terms = [terms(o.body) for o in offers]
-    index: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    offer_sets = [frozenset(words) for words in offer_terms]
+    offer_size = [max(1, len(words)) for words in offer_sets]
+    postings: dict[str, set[int]] = defaultdict(set)
     for i, words in enumerate(offer_terms):
         for w in words:
-            index[_key(w)].append((i, w))
+            postings[w].add(i)
+    vocabulary: dict[str, list[str]] = defaultdict(list)
+    for w in postings:
+        vocabulary[_key(w)].append(w)
+    limit = common_limit(total_offers)
+    # need word → (the offer words it matches, the offers that have one of them)
+    reach: dict[str, tuple[frozenset[str], frozenset[int]]] = {}
+
+    def reached(word: str) -> tuple[frozenset[str], frozenset[int]]:
+        got = reach.get(word)
+        if got is None:
+            near = [w for w in vocabulary.get(_key(word), ()) if word_match(word, w)]
+            got = reach[word] = (frozenset(near), frozenset().union(*(postings[w] for w in near)))
+        return got
+
+    offer_time = [o.updated_at.timestamp() for o in offers]
+    offer_name = [o.display_name.casefold() for o in offers]
     introduced = _introduced()
     found: list[Match] = []
     for need in needs:
         wanted = terms(need.body)
-        if not wanted:
-            continue
-        covered: dict[int, set[str]] = defaultdict(set)
+        per_word = {w: reached(w) for w in wanted}
+        telling = [w for w in wanted if len(w) >= 3 and len(per_word[w][1]) <= limit]
+        if not telling:
+            continue  # only common or two-letter words: too thin to go on
+        candidates: set[int] = set().union(*(per_word[w][1] for w in telling))
+        counts: Counter[int] = Counter()
         for w in wanted:
-            for i, ow in index.get(_key(w), ()):
-                if word_match(w, ow):
-                    covered[i].add(w)
-        best: dict[int, Match] = {}
-        for i, hit in covered.items():
-            offer = offers[i]
-            if offer.contact_id == need.contact_id:
-                continue
-            if frozenset((need.contact_id, offer.contact_id)) in introduced:
-                continue
-            if not any(len(w) >= 3 for w in hit):
-                continue  # two-letter words alone ("ux", "go") are too thin to go on
-            mine = offer_terms[i]
-            about = sum(1 for ow in mine if any(word_match(w, ow) for w in hit))
-            score = round(len(hit) + len(hit) / len(wanted) + about / max(1, len(mine)), 3)
-            words = tuple(w for w in wanted if w in hit)
-            match = Match(need, offer, words, score)
-            old = best.get(offer.contact_id)
-            if old is None or _rank(match) < _rank(old):
-                best[offer.contact_id] = match
-        found.extend(sorted(best.values(), key=_rank)[:PER_NEED])
+            counts.update(per_word[w][1] & candidates)
+        levels: dict[int, list[int]] = defaultdict(list)
+        for i, n in counts.items():
+            levels[n].append(i)
+        need_time = need.updated_at.timestamp()
+        need_name = need.display_name.casefold()
+        # offerer → (rank key, offer index, words, score): Match objects only for the winners.
+        best: dict[int, tuple[tuple[Any, ...], int, tuple[str, ...], float]] = {}
+        for level in sorted(levels, reverse=True):
+            for i in levels[level]:
+                offer = offers[i]
+                if offer.contact_id == need.contact_id or (
+                    offered_by is not None and offer.contact_id != offered_by
+                ):
+                    continue
+                if introduced and frozenset((need.contact_id, offer.contact_id)) in introduced:
+                    continue
+                hit = tuple(w for w in wanted if i in per_word[w][1])
+                if level == 1:
+                    about = len(offer_sets[i] & per_word[hit[0]][0])
+                else:
+                    near = frozenset().union(*(per_word[w][0] for w in hit))
+                    about = len(offer_sets[i] & near)
+                score = round(level + level / len(wanted) + about / offer_size[i], 3)
+                key = (
+                    -score,
+                    -max(need_time, offer_time[i]),
+                    need_name,
+                    offer_name[i],
+                    need.id,
+                    offer.id,
+                )
+                old = best.get(offer.contact_id)
+                if old is None or key < old[0]:
+                    best[offer.contact_id] = (key, i, hit, score)
+            if len(best) >= PER_NEED:
+                break  # fewer words covered can no longer make the top
+        for _, i, hit, score in sorted(best.values())[:PER_NEED]:
+            found.append(Match(need, offers[i], hit, score))
     return sorted(found, key=_rank)
 
 
@@ -266,11 +336,24 @@ def _rank(m: Match) -> tuple[float, float, str, str, int, int]:
     )
 
 
+def _offer_count() -> int:
+    return int(
+        EmpathyNote.select(fn.COUNT(EmpathyNote.id))
+        .join(Contact)
+        .where(
+            EmpathyNote.kind.in_(sorted(OFFER_NOTE_KINDS)) & (Contact.archived == False)  # noqa: E712
+        )
+        .scalar()
+        or 0
+    )
+
+
 def matches(contact_uid: str | None = None, *, limit: int | None = None) -> list[Match]:
     """Needs paired with offers, best first; with ``contact_uid``, only the pairs that
     person is in (their needs met by others' offers, and their offers for others' needs)."""
     if contact_uid is None:
-        found = _pair(_notes(NEED_NOTE_KINDS), _notes(OFFER_NOTE_KINDS))
+        offers = _notes(OFFER_NOTE_KINDS)
+        found = _pair(_notes(NEED_NOTE_KINDS), offers, total_offers=len(offers))
         return found[:limit] if limit else found
     me = Contact.get_or_none(Contact.uid == contact_uid)
     if me is None:
@@ -280,17 +363,23 @@ def matches(contact_uid: str | None = None, *, limit: int | None = None) -> list
     mine = EmpathyNote.contact == me.id
     my_needs = _notes(NEED_NOTE_KINDS, mine)
     my_offers = _notes(OFFER_NOTE_KINDS, mine)
-    found = []
+    found: list[Match] = []
+    if not (my_needs or my_offers):
+        return found
+    total = _offer_count()
+    # The search index narrows each side to the people whose text has a word beginning as
+    # one of theirs: every offer that can match (and so every offer that decides whether a
+    # word is common) is among them, so the result is the network's, cut to this person.
     if my_needs:
         near = search.any_prefix(_key(w) for n in my_needs for w in terms(n.body))
         if near is not None:
-            offers = _notes(OFFER_NOTE_KINDS, near & (EmpathyNote.contact != me.id))
-            found += _pair(my_needs, offers)
+            found += _pair(my_needs, _notes(OFFER_NOTE_KINDS, near), total_offers=total)
     if my_offers:
         near = search.any_prefix(_key(w) for n in my_offers for w in terms(n.body))
         if near is not None:
             needs = _notes(NEED_NOTE_KINDS, near & (EmpathyNote.contact != me.id))
-            found += _pair(needs, my_offers)
+            offers = _notes(OFFER_NOTE_KINDS, near)
+            found += _pair(needs, offers, total_offers=total, offered_by=me.id)
     found.sort(key=_rank)
     return found[:limit] if limit else found
 
