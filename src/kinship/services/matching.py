@@ -352,9 +352,9 @@ def matches(contact_uid: str | None = None, *, limit: int | None = None) -> list
     """Needs paired with offers, best first; with ``contact_uid``, only the pairs that
     person is in (their needs met by others' offers, and their offers for others' needs)."""
     if contact_uid is None:
-        offers = _notes(OFFER_NOTE_KINDS)
-        found = _pair(_notes(NEED_NOTE_KINDS), offers, total_offers=len(offers))
-        return found[:limit] if limit else found
+        every_offer = _notes(OFFER_NOTE_KINDS)
+        paired = _pair(_notes(NEED_NOTE_KINDS), every_offer, total_offers=len(every_offer))
+        return paired[:limit] if limit else paired
     me = Contact.get_or_none(Contact.uid == contact_uid)
     if me is None:
         from kinship.errors import NotFound
