@@ -181,7 +181,7 @@ def test_event_and_db_commands(cli: CLI, db_path: Path) -> None:
 
 
 @pytest.mark.sqlite_only("SQLite's online backup; PostgreSQL uses pg_dump")
-def test_backup_command(cli, db_path) -> None:
+def test_backup_command(cli: CLI, db_path: Path) -> None:
     cli("add", "Ada")
     dest = db_path.with_name("copy.db")
     assert cli("backup", str(dest)).code == 0 and dest.exists()
