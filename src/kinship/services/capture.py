@@ -202,7 +202,13 @@ def _event_day(value: Any) -> date:
 
 def _find_event(name: str, on: date | None) -> Event | None:
     text = name.strip()
-    by_uid = Event.get_or_none(Event.uid == text)
+    # A recurring series and its edited occurrences share a UID: the series is the event.
+    by_uid = (
+        Event.select()
+        .where(Event.uid == text)
+        .order_by(Event.recurrence_id != "", Event.start)
+        .first()
+    )
     if by_uid is not None:
         return by_uid
     q = Event.select().where(fn.LOWER(Event.summary) == text.lower())
