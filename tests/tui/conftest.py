@@ -105,12 +105,30 @@ def make_app(store: Store, **kw: Any) -> KinshipApp:
 
 
 async def settle(pilot: Pilot[Any], app: App[Any]) -> None:
-    """Let every worker and the messages they post finish (no sleeps)."""
-    for _ in range(8):
+    """Let every worker and the messages they post finish (no sleeps).
+
+    Done when twice in a row the pending messages were handled and no worker was running:
+    a worker's result posts a message (a search's rows → the highlighted row) whose handler
+    starts the next worker (its detail), which a single look could miss on a busy machine.
+    """
+
+    def busy() -> bool:
+        return any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+
+    quiet = 0
+    for _ in range(100):
         await pilot.pause(0)  # the screen's pending messages, without an idle wait
-        if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+        if busy():
+            quiet = 0
+            await app.workers.wait_for_complete()
+            continue
+        await pilot.pause()
+        if busy():
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet == 2:
             break
-        await app.workers.wait_for_complete()
     await pilot.pause()
 
 

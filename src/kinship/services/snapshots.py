@@ -178,6 +178,29 @@ def _dt(value: Any) -> datetime | None:
     return None
 
 
+class _LocalDates:
+    """UTC moments → calendar dates in the local zone, with the zone's offset looked up once
+    per UTC day (when it is the same at both ends of the day, which is every day but the
+    two a year when the clocks change) instead of a zone conversion per moment."""
+
+    def __init__(self) -> None:
+        self._offsets: dict[date, timedelta | None] = {}
+
+    def date(self, moment: datetime) -> date:
+        day = moment.date()
+        if day in self._offsets:
+            offset = self._offsets[day]
+        else:
+            start = datetime.combine(day, time(0, 0), tzinfo=UTC)
+            first = start.astimezone().utcoffset()
+            last = (start + timedelta(days=1, microseconds=-1)).astimezone().utcoffset()
+            offset = first if first == last else None
+            self._offsets[day] = offset
+        if offset is None:
+            return moment.astimezone().date()
+        return (moment + offset).date()
+
+
 def _partial(text: str | None) -> PartialDate | None:
     if not text:
         return None
@@ -185,6 +208,16 @@ def _partial(text: str | None) -> PartialDate | None:
         return PartialDate.parse(text)
     except ValueError:
         return None
+
+
+def _raw(query: Any) -> Iterable[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver gives them, without Peewee's per-value
+    conversion: the big queries here return ~20 rows per contact, and converting each value
+    through its field was most of the time of a recompute (dates are text on SQLite and
+    ``datetime`` on PostgreSQL: :func:`_dt` takes both)."""
+    from kinship.store import current
+
+    return current().db.execute(query)
 
 
 def _tag_rows(ids: Sequence[int]) -> Iterable[tuple[int, str, int | None]]:
@@ -276,7 +309,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     last_by_kind: dict[int, dict[str, datetime]] = defaultdict(dict)
     given: dict[int, int] = defaultdict(int)
     received: dict[int, int] = defaultdict(int)
-    for cid, kind, last, count in (
+    for cid, kind, last, count in _raw(
         Participant.select(
             Participant.contact,
             Interaction.kind,
@@ -286,7 +319,6 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         .join(Interaction)
         .where(id_filter(Participant.contact, present))
         .group_by(Participant.contact, Interaction.kind)
-        .tuples()
     ):
         moment = _dt(last)
         if moment is not None:
@@ -308,26 +340,25 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         .where(id_filter(Participant.contact, present))
     ).alias("ranked")
     dates: dict[int, list[date]] = defaultdict(list)
-    for cid, at in (
+    local = _LocalDates()
+    for cid, at in _raw(
         Participant.select(ranked.c.cid, ranked.c.at)
         .from_(ranked)
         .where(ranked.c.rn <= MAX_DATES)
         .order_by(ranked.c.cid, ranked.c.at)
-        .tuples()
     ):
         moment = _dt(at)
         if moment is not None:
-            dates[cid].append(moment.astimezone().date())
+            dates[cid].append(local.date(moment))
 
     unthanked: dict[int, list[datetime]] = defaultdict(list)
-    for cid, at in (
+    for cid, at in _raw(
         Participant.select(Participant.contact, Interaction.occurred_at)
         .join(Interaction)
         .where(
             id_filter(Participant.contact, present) & Interaction.kind.in_(sorted(RECEIVED_KINDS))
         )
         .order_by(Participant.contact, Interaction.occurred_at)
-        .tuples()
     ):
         moment = _dt(at)
         thanked = last_by_kind[cid].get("thanks")

@@ -58,7 +58,7 @@ class Contact(BaseModel):
     met_on = DateField(null=True)
     cadence_days = IntegerField(null=True)
     strategy = CharField(default="")
-    snoozed_until = DateField(null=True)
+    snoozed_until = DateField(null=True, index=True)  # migration 0006
     archived = BooleanField(default=False, index=True)
     notes = TextField(default="")
     source = CharField(default="")
@@ -205,7 +205,14 @@ class FollowUp(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
+        indexes = (
+            (("contact", "kind", "status"), False),
+            (("status", "due"), False),
+            # Migration 0006: one kind's due list in Today's order, and the counts per kind
+            # from the index alone.
+            (("status", "kind", "priority", "due"), False),
+            (("status", "due", "kind", "origin", "contact"), False),
+        )
 
 
 class Trash(BaseModel):

@@ -23,7 +23,7 @@ DONE_KIND = {
 }
 
 #: Items per group for a screen: a screen's worth, fast at any size.
-TODAY_LIMIT = 200
+TODAY_LIMIT = 50
 
 
 @dataclass(frozen=True, slots=True)

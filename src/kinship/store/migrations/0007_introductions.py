@@ -1,4 +1,4 @@
-"""0006: introductions (``kinship intro``) and event captures (``kinship capture``).
+"""0007: introductions (``kinship intro``) and event captures (``kinship capture``).
 
 The models are copied here, as in 0001, so later changes to ``models.py`` cannot change what
 this step creates. Plain ``CREATE TABLE``/``CREATE INDEX`` through peewee: the same on SQLite
