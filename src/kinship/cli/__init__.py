@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "kinship.cli.journal",
     "kinship.cli.io",
     "kinship.cli.followups",
+    "kinship.cli.network",
     "kinship.cli.plugins",
     "kinship.cli.db",
 )

@@ -271,6 +271,42 @@ class ImportRunChange(BaseModel):
         indexes = ((("run", "table_name", "row_id"), True),)
 
 
+class Introduction(BaseModel):
+    """You introduce ``person`` to ``to`` (``to`` is asked first, double opt-in).
+
+    ``status`` moves proposed → asked → made → followed-up, or to declined; each step's
+    time is kept, and ``status_at`` is when the current status was reached.
+    """
+
+    person = ForeignKeyField(Contact, backref="introductions_out", on_delete="CASCADE")
+    to = ForeignKeyField(Contact, backref="introductions_in", on_delete="CASCADE")
+    why = TextField(default="")
+    status = CharField(default="proposed", index=True)
+    created_at = DateTimeField(default=utcnow)
+    asked_at = DateTimeField(null=True)
+    made_at = DateTimeField(null=True)
+    followed_up_at = DateTimeField(null=True)
+    declined_at = DateTimeField(null=True)
+    status_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("person", "to"), False), (("to",), False))
+
+
+class Capture(BaseModel):
+    """Someone met at an event and captured right after it (``kinship capture``)."""
+
+    event = ForeignKeyField(Event, backref="captures", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="captures", on_delete="CASCADE")
+    #: What you jotted down to remember them by.
+    phrase = TextField(default="")
+    captured_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("event", "contact"), True), (("contact",), False))
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -287,4 +323,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     Trash,
     ImportRun,
     ImportRunChange,
+    Introduction,
+    Capture,
 )

@@ -207,7 +207,13 @@ TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("check-in", "Check in", frozenset({"check-in"})),
     ("occasions", "Occasions", frozenset({"birthday", "anniversary", "congratulate", "condole"})),
     ("thank", "Thank", frozenset({"thank"})),
+    ("new-people", "New people", frozenset({"nice-to-meet", "first-follow-up"})),
     ("offer-help", "Offer help", frozenset({"offer-help"})),
+    (
+        "introductions",
+        "Introductions",
+        frozenset({"intro-ask", "intro-make", "intro-how", "introduce"}),
+    ),
     ("other", "Other", frozenset()),
 )
 
@@ -309,6 +315,12 @@ _ONELINE = (
     ("condole", "condolence", "condolences"),
     ("thank", "thanks", "thanks"),
     ("offer-help", "offer", "offers"),
+    ("nice-to-meet", "new person", "new people"),
+    ("first-follow-up", "new person", "new people"),
+    ("intro-ask", "introduction", "introductions"),
+    ("intro-make", "introduction", "introductions"),
+    ("intro-how", "introduction", "introductions"),
+    ("introduce", "match", "matches"),
 )
 
 
@@ -326,10 +338,14 @@ def oneline(counts: dict[str, int] | Sequence[TodayGroup]) -> str:
     if not total:
         return "nothing due"
     parts = [f"{total} due"]
+    # Kinds that share words ("new people", "introductions") are counted together.
+    tally_by_words: dict[tuple[str, str], int] = {}
     for kind, one, many in _ONELINE:
         n = counts.pop(kind, 0)
         if n:
-            parts.append(f"{n} {one if n == 1 else many}")
+            tally_by_words[(one, many)] = tally_by_words.get((one, many), 0) + n
+    for (one, many), n in tally_by_words.items():
+        parts.append(f"{n} {one if n == 1 else many}")
     other = sum(counts.values())
     if other:
         parts.append(f"{other} other")

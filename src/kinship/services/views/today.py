@@ -18,6 +18,8 @@ DONE_KIND = {
     "occasions": "congratulation",
     "thank": "thanks",
     "offer-help": "help-given",
+    "new-people": "message",
+    "introductions": "message",
 }
 
 #: Items per group for a screen: a screen's worth, fast at any size.

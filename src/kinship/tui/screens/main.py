@@ -122,6 +122,30 @@ class MainScreen(Screen[None]):
             tooltip="Undo the last archive, deletion or removed relationship",
         ),
         Binding(
+            "c",
+            "capture",
+            "Capture",
+            show=False,
+            id="main.capture",
+            tooltip="After an event: everyone you met, one per line (name, phrase, email)",
+        ),
+        Binding(
+            "o",
+            "introduce",
+            "Introduce",
+            show=False,
+            id="main.introduce",
+            tooltip="Introduce the selected contact to someone",
+        ),
+        Binding(
+            "I",
+            "introductions",
+            "Introductions",
+            show=False,
+            id="main.introductions",
+            tooltip="The introductions you are making, and matches of needs and offers",
+        ),
+        Binding(
             "i",
             "import",
             "Import",
@@ -572,6 +596,28 @@ class MainScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(MergeForm(row.uid, row.name), self._after_write)
 
+    def action_capture(self) -> None:
+        from kinship.tui.dialogs.capture import CaptureForm
+
+        self.app.push_screen(CaptureForm(), self._after_capture)
+
+    def _after_capture(self, result: Any) -> None:
+        if result:
+            people = getattr(result, "people", [])
+            self.refresh_all(select_uid=people[0].uid if people else None)
+
+    def action_introduce(self) -> None:
+        from kinship.tui.dialogs.introduce import IntroduceForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(IntroduceForm(row.uid, row.name), self._after_write)
+
+    def action_introductions(self) -> None:
+        from kinship.tui.screens.introductions import IntroductionsScreen
+
+        self.app.push_screen(IntroductionsScreen())
+
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
 
@@ -735,6 +781,8 @@ WRITE_ACTIONS = frozenset(
         "archive",
         "undo",
         "import",
+        "capture",
+        "introduce",
         "pin_note",
         "delete_note",
         "edit_note",
