@@ -698,6 +698,8 @@ def _check_registration(item: Any, kind: type, what: str) -> str:
             raise _Invalid(f"exporter {name!r}: write is not callable")
         if not isinstance(item.suffix, str):
             raise _Invalid(f"exporter {name!r}: suffix must be a string")
+        if item.sniff is not None and not callable(item.sniff):
+            raise _Invalid(f"exporter {name!r}: sniff is not callable")
     elif isinstance(item, Strategy) and not callable(item.suggest):
         raise _Invalid(f"strategy {name!r}: suggest is not callable")
     return name.casefold()

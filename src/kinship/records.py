@@ -410,12 +410,19 @@ class Importer:
 
 @dataclass(frozen=True, slots=True)
 class Exporter:
-    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``."""
+    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``.
+
+    ``suffix`` is the file suffix, or ``""`` for an exporter that writes a folder.
+    ``sniff(path)`` says whether an existing file (or folder) is a previous export of this
+    kind, which ``kinship export`` may replace without ``--force``; without it only an empty
+    (or new) file or folder is written.
+    """
 
     name: str
     description: str
     suffix: str
     write: Callable[[ExportBundle, Path], None]
+    sniff: Callable[[Path], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="one .ics: events, birthdays/anniversaries, open follow-ups as to-dos",
             suffix=".ics",
             write=write,
+            sniff=lambda path: path.is_file() and first_line(path) == "BEGIN:VCALENDAR",
         )
     )
 

@@ -72,6 +72,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="kinship JSON backup (everything, lossless)",
             suffix=".json",
             write=write,
+            sniff=sniff,
         )
     )
 

@@ -53,14 +53,20 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         applied = ["upgraded"]
     ctx._store = store
     version = migrations.schema_version(store)
+    backup = store.upgrade_backup
     if args.json:
         ctx.json(
-            {"schema_version": version, "latest": migrations.latest(), "upgraded": bool(applied)}
+            {
+                "schema_version": version,
+                "latest": migrations.latest(),
+                "upgraded": bool(applied),
+                "backup": str(backup) if backup else None,
+            }
         )
     else:
         ctx.print(
             f"schema {version} (latest {migrations.latest()})"
-            + ("; upgraded, backup kept beside the database" if applied else "; up to date")
+            + (f"; upgraded, a copy of the old one is at {backup}" if applied else "; up to date")
         )
     return 0
 

@@ -144,6 +144,12 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--vcard-version", choices=("3.0", "4.0"), help="vCard version for vcard/vdir (default 3.0)"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a file (or write into a folder) that is not a previous export of this "
+        "format; the database and its backups are never replaced",
+    )
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
@@ -158,13 +164,23 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         options["vcard_version"] = args.vcard_version
     out = Path(args.output).expanduser()
     counts = ExportCounts()
-    export(exporter, out, options=options, counts=counts)
+    same_kind = exporter.sniff or _importer_sniff(ctx, exporter.name)
+    export(exporter, out, options=options, counts=counts, force=args.force, same_kind=same_kind)
     if args.json:
         ctx.json({"format": exporter.name, "path": str(out), **_all_counts(counts)})
     else:
         parts = [f"{n} {kind}" for kind, n in _all_counts(counts).items() if n]
         ctx.print(f"exported {', '.join(parts) or 'nothing'} to {visible(str(out))}")
     return 0
+
+
+def _importer_sniff(ctx: Context, name: str) -> Any:
+    """An exporter without ``sniff`` recognises its earlier output with the ``sniff`` of
+    the importer of the same name, if a plugin registers one."""
+    for importer in ctx.host.importers():
+        if importer.name.casefold() == name.casefold() and importer.sniff is not None:
+            return importer.sniff
+    return None
 
 
 def _all_counts(counts: Any) -> dict[str, int]:

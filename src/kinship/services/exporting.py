@@ -14,14 +14,18 @@ records form a consistent snapshot even while another process writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from peewee import PeeweeException
+
 from kinship.dates import from_store
+from kinship.errors import KinshipError
 from kinship.records import (
     ContactRecord,
     EventRecord,
@@ -32,6 +36,7 @@ from kinship.records import (
     NoteRecord,
     RelationshipRecord,
 )
+from kinship.services import outputs
 from kinship.services.contacts import records as contact_records
 from kinship.store import current
 from kinship.store.models import (
@@ -71,12 +76,29 @@ def export(
     *,
     options: dict[str, str] | None = None,
     counts: ExportCounts | None = None,
+    force: bool = False,
+    same_kind: Callable[[Path], bool] | None = None,
 ) -> int:
     """Write the whole store with ``exporter`` to ``path``; return the records it consumed.
 
     ``options`` reach the exporter as ``bundle.options`` (e.g. ``{"vcard_version": "4.0"}``);
     ``counts``, when given, is filled per kind (contacts, events, …).
+
+    ``path`` is checked first (:func:`kinship.services.outputs.check_target`): the store's own
+    files are never written, and an existing file that is not a previous export of this kind
+    (``same_kind``, by default ``exporter.sniff``) only with ``force``. A file export is written
+    to a temporary file and renamed into place when complete.
     """
+    store = current()
+    folder = exporter.suffix == ""
+    target = outputs.check_target(
+        Path(path),
+        store=store,
+        folder=folder,
+        kind=exporter.name,
+        same_kind=same_kind or exporter.sniff,
+        force=force,
+    )
     counts = counts if counts is not None else ExportCounts()
     bundle = ExportBundle(
         contacts=_counted(iter_contacts(), "contacts", counts),
@@ -87,9 +109,21 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
-    db = current().db
-    with db.atomic():  # one read snapshot for every generator
-        exporter.write(bundle, Path(path))
+    try:
+        with store.db.atomic():  # one read snapshot for every generator
+            if folder:
+                exporter.write(bundle, target)
+            else:
+                outputs.replace_file(target, lambda tmp: exporter.write(bundle, tmp))
+    except (KinshipError, OSError, PeeweeException, sqlite3.Error):
+        raise
+    except Exception as exc:
+        # A bug in the exporter (often a plugin): one line, and the old file is untouched.
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        kept = "" if folder else f"; {path} is as it was"
+        raise KinshipError(
+            f"export with {exporter.name!r} failed ({type(exc).__name__}): {text}{kept}"
+        ) from exc
     return counts.total
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,20 @@ from kinship.store.models import database
 BUSY_TIMEOUT_S = 10.0
 
 
+#: Files SQLite keeps beside an open database, and what they are called in messages.
+SIDE_FILES = {
+    "": "the open database",
+    "-wal": "the open database's write-ahead log (-wal)",
+    "-shm": "the open database's shared-memory file (-shm)",
+    "-journal": "the open database's journal",
+}
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` absolute, with ``~`` and every symlink resolved (it need not exist)."""
+    return Path(os.path.realpath(os.path.expanduser(os.fspath(path))))
+
+
 @dataclass
 class Store:
     """An open database. ``target`` is the path or URL it was opened from."""
@@ -36,6 +52,8 @@ class Store:
     db: Database
     target: str
     path: Path | None = None
+    #: The copy kept before this open upgraded the schema, if it did.
+    upgrade_backup: Path | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,24 +72,135 @@ class Store:
         if not self.db.is_closed():
             self.db.close()
 
+    # ------------------------------------------------------------------ its files
+
+    def own_file(self, path: str | os.PathLike[str]) -> str | None:
+        """What ``path`` is to this store — the database, its -wal/-shm/journal, or one of
+        the backups kinship keeps beside it (``<name>.*.bak``) — or None.
+
+        Relative paths, symlinks and hard links to those files count as the files.
+        """
+        if self.path is None:
+            return None
+        real = real_path(path)
+        db = self.path
+        mine = {db.with_name(db.name + suffix): what for suffix, what in SIDE_FILES.items()}
+        if real in mine:
+            return mine[real]
+        if _is_backup_name(db, real):
+            return f"a backup of the open database ({real.name})"
+        try:
+            st = os.stat(real)
+        except OSError:
+            return None
+        for candidate, what in mine.items():
+            with contextlib.suppress(OSError):
+                if os.path.samestat(st, candidate.stat()):
+                    return what
+        with contextlib.suppress(OSError):
+            for backup in db.parent.glob(glob_escape(db.name) + ".*.bak"):
+                if os.path.samestat(st, backup.stat()):
+                    return f"a backup of the open database ({backup.name})"
+        return None
+
+    def in_own_folder(self, folder: str | os.PathLike[str]) -> bool:
+        """Whether ``folder`` is the folder that holds the database file."""
+        if self.path is None:
+            return False
+        real = real_path(folder)
+        if real == self.path.parent:
+            return True
+        try:
+            return os.path.samefile(real, self.path.parent)
+        except OSError:
+            return False
+
     def backup_to(self, dest: Path) -> None:
-        """Copy the whole database to ``dest`` with SQLite's online backup."""
+        """Copy the whole database to ``dest`` (which must not exist) with SQLite's online
+        backup. The copy is written beside ``dest`` under a temporary name and linked into
+        place, so ``dest`` is either the whole copy or absent, and is never replaced."""
         if not self.is_sqlite:
             raise StoreError("backup works on SQLite stores; use pg_dump for PostgreSQL")
-        dest = Path(dest)
-        if dest.exists():
+        dest = Path(dest).expanduser()
+        what = self.own_file(dest)
+        if what is not None:
+            raise StoreError(f"{dest}: that is {what}; choose another file")
+        if dest.exists() or dest.is_symlink():
             raise StoreError(f"{dest}: already exists; choose another file")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+        if not self._copy_to(dest):
+            raise StoreError(f"{dest}: already exists; choose another file")
+
+    def keep_backup(self, label: str) -> Path:
+        """Copy the database beside itself as ``<name>.<label>-<UTC time>.bak`` (with a
+        counter when that name is taken: two copies in one second never collide, and an
+        old copy never blocks a new one). Returns the copy's path."""
+        if self.path is None:
+            raise StoreError("only a database file can be copied beside itself")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for n in range(1000):
+            name = f"{self.path.name}.{label}-{stamp}{f'-{n}' if n else ''}.bak"
+            dest = self.path.with_name(name)
+            if dest.exists() or dest.is_symlink():
+                continue
+            if self._copy_to(dest):
+                return dest
+        raise StoreError(f"{self.path}: cannot find a free name for a backup copy")
+
+    def _copy_to(self, dest: Path) -> bool:
+        """The online backup into ``dest``; False when ``dest`` appeared meanwhile."""
         try:
-            target = sqlite3.connect(dest)
-            with target:
-                self.db.connection().backup(target)
-            target.close()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        except OSError as exc:
+            raise StoreError(f"{dest}: backup failed: {describe_error(exc, dest)}") from None
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                with target:
+                    self.db.connection().backup(target)
+            finally:
+                target.close()
+            try:
+                os.link(tmp, dest)  # never replaces: fails if dest exists
+            except FileExistsError:
+                return False
+            except OSError:
+                # A filesystem without hard links: rename, having just checked.
+                if dest.exists() or dest.is_symlink():
+                    return False
+                os.replace(tmp, dest)
+            return True
         except (sqlite3.Error, OSError) as exc:
-            dest.unlink(missing_ok=True)
-            raise StoreError(f"{dest}: backup failed: {exc}") from None
+            raise StoreError(f"{dest}: backup failed: {describe_error(exc, dest)}") from None
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    def restore_from(self, backup: Path) -> None:
+        """Put the contents of ``backup`` (a copy made by :meth:`keep_backup`) back into
+        the open database, through SQLite's backup API (locks and WAL are respected)."""
+        source = sqlite3.connect(f"{real_path(backup).as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(self.db.connection())
+        finally:
+            source.close()
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _is_backup_name(db: Path, path: Path) -> bool:
+    return (
+        path.parent == db.parent
+        and path.name.startswith(db.name + ".")
+        and path.name.endswith(".bak")
+    )
 
 
 _current: Store | None = None
