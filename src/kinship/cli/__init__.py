@@ -286,6 +286,8 @@ def _builtin_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def run(ctx: Context) -> int:
+    import sqlite3
+
     from peewee import PeeweeException
 
     args = ctx.args
@@ -300,19 +302,30 @@ def run(ctx: Context) -> int:
     except KinshipError as exc:
         ctx.warn(str(exc))
         return 1
-    except PeeweeException as exc:
-        from kinship.store.db import describe_error
+    except (PeeweeException, sqlite3.Error) as exc:
+        from kinship.store.db import describe_error, explain
 
-        ctx.warn(f"database error: {describe_error(exc)}")
+        ctx.warn(explain(exc) or f"database error: {describe_error(exc)}")
         return 1
     except UnicodeEncodeError as exc:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
         return 1
+    except ValueError as exc:
+        # With the store open, a value that cannot be parsed (a date, a number, text that is
+        # not UTF-8) was read from it: the database is damaged or was edited by hand.
+        if ctx._store is None:
+            raise
+        from kinship.store.db import CHECK_HINT, explain
+
+        ctx.warn(explain(exc) or f"a stored value cannot be read ({_one_line(exc)}); {CHECK_HINT}")
+        return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0
-        ctx.warn(_one_line(exc))
+        from kinship.store.db import explain
+
+        ctx.warn(explain(exc) or _one_line(exc))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from peewee import PeeweeException
 
 from kinship.dates import from_store
-from kinship.errors import KinshipError
+from kinship.errors import KinshipError, StoreError
 from kinship.records import (
     ContactRecord,
     EventRecord,
@@ -39,6 +39,7 @@ from kinship.records import (
 from kinship.services import outputs
 from kinship.services.contacts import records as contact_records
 from kinship.store import current
+from kinship.store.db import CHECK_HINT
 from kinship.store.models import (
     Contact,
     EmpathyNote,
@@ -128,7 +129,17 @@ def export(
 
 
 def _counted(items: Iterator[Any], kind: str, counts: ExportCounts) -> Iterator[Any]:
-    for item in items:
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except ValueError as exc:
+            # A stored value that does not parse: the store's fault, not the exporter's.
+            text = " ".join(str(exc).split())
+            raise StoreError(
+                f"a stored value in {kind} cannot be read ({text}); {CHECK_HINT}"
+            ) from exc
         counts.bump(kind)
         yield item
 

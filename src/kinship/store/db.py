@@ -7,6 +7,7 @@ Everything backend-specific (pragmas, IMMEDIATE transactions, file modes, FTS) s
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import tempfile
@@ -19,7 +20,6 @@ from typing import Any
 from peewee import (
     Database,
     ImproperlyConfigured,
-    OperationalError,
     PeeweeException,
     SqliteDatabase,
 )
@@ -206,15 +206,98 @@ def _is_backup_name(db: Path, path: Path) -> bool:
 _current: Store | None = None
 
 
-def describe_error(exc: BaseException) -> str:
-    """A database error as one line; a lock held past the busy timeout says so plainly."""
+#: SQLite result codes (``sqlite3.Error.sqlite_errorcode``, primary code in the low byte).
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26
+#: What SQLite and the sqlite3 module say when the file itself is damaged.
+_DAMAGE_TEXTS = (
+    "database disk image is malformed",
+    "file is not a database",
+    "could not decode to utf-8",
+    "malformed database schema",
+    # The schema version says "current" yet a table or column kinship made is gone.
+    "no such table",
+    "no such column",
+)
+CHECK_HINT = "run `kinship db check`, and restore a backup if it finds damage"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps: peewee's ``orig``, the cause and the context. A full disk
+    often surfaces as "cannot rollback - no transaction is active", the error SQLite gives
+    when the rollback after SQLITE_FULL finds the transaction already gone."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop(0)
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return seen
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    for e in _chain(exc):
+        code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+        if isinstance(e, sqlite3.Error) and code == SQLITE_FULL:
+            return True
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(e):
+            return True
+    return False
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database file is damaged (not locked, not full)."""
+    for e in _chain(exc):
+        if isinstance(e, UnicodeDecodeError):
+            return True
+        code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+        if isinstance(e, sqlite3.Error) and code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return True
+        text = str(e).casefold()
+        if any(t in text for t in _DAMAGE_TEXTS):
+            return True
+    return False
+
+
+def explain(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str | None:
+    """The one line for an error that means something to the user (a full disk, a damaged
+    database, a lock held too long), or None. ``path`` is the file concerned (by default
+    the open database's)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     if "database is locked" in text or "database is busy" in text:
         return (
             f"the database is busy: another program kept it locked for over "
             f"{BUSY_TIMEOUT_S:g} s; try again"
         )
-    return text
+    where = _where(exc, path)
+    if is_disk_full(exc):
+        return f"disk full: {where}; free some space and try again (nothing was changed)"
+    if is_damage(exc):
+        inner = _chain(exc)[-1]
+        detail = " ".join(str(inner).split())[:100] or type(inner).__name__
+        if isinstance(inner, UnicodeDecodeError):
+            detail = f"text that is not UTF-8 ({detail})"
+        return f"{where}: the database is damaged ({detail}); {CHECK_HINT}"
+    return None
+
+
+def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str:
+    """A database error as one line: :func:`explain`'s when it has one, else its text."""
+    return explain(exc, path) or " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _where(exc: BaseException, path: str | os.PathLike[str] | None) -> str:
+    if path is not None:
+        return os.fspath(path)
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.filename:
+            return os.fspath(e.filename)
+    if _current is not None:
+        return str(_current.path) if _current.path else _safe(_current.target)
+    return "the database"
 
 
 def _safe(target: str) -> str:
@@ -291,15 +374,20 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
     except ImproperlyConfigured as exc:
         hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
         raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
-    except (PeeweeException, OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
+    except (PeeweeException, OSError, sqlite3.Error, UnicodeDecodeError) as exc:
+        # A damaged header or schema can fail as early as the connection's first PRAGMA.
+        special = explain(exc, path or _safe(target))
+        raise StoreError(
+            special or f"{_safe(target)}: cannot open database: {describe_error(exc)}"
+        ) from None
     store = Store(db=db, target=target, path=path.resolve() if path else None)
     try:
         migrations.prepare(store, upgrade=upgrade)
         search.prepare(store)
-    except OperationalError as exc:
+    except (PeeweeException, sqlite3.Error, UnicodeDecodeError) as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
+        special = explain(exc, path or _safe(target))
+        raise StoreError(special or f"{_safe(target)}: {describe_error(exc)}") from None
     except StoreError:
         store.close()
         raise

@@ -174,7 +174,7 @@ class KinshipApp(App[None]):
 
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             err = event.worker.error
-            if event.worker.group == "plugins":
+            if event.worker.group == "plugins" and not _is_db_error(err):
                 self.say(f"plugins not loaded: {err}", severity="warning")
             else:
                 self.say(_describe(err), severity="error")
@@ -214,9 +214,13 @@ class KinshipApp(App[None]):
 def _describe(exc: BaseException) -> str:
     """A one-line message for an error raised by a service or the database."""
     from kinship.errors import KinshipError
+    from kinship.store.db import explain
 
     if isinstance(exc, KinshipError):
         return str(exc)
+    special = explain(exc) if _is_db_error(exc) else None
+    if special:
+        return special  # a full disk, a damaged file: what it is and what to do
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"database error: {text}" if _is_db_error(exc) else f"{type(exc).__name__}: {text}"
 
@@ -226,7 +230,11 @@ def _is_db_error(exc: BaseException) -> bool:
 
     from peewee import PeeweeException
 
-    return isinstance(exc, PeeweeException | sqlite3.Error)
+    from kinship.store.db import is_damage
+
+    return isinstance(exc, PeeweeException | sqlite3.Error) or (
+        isinstance(exc, ValueError) and is_damage(exc)
+    )
 
 
 def describe_error(exc: BaseException) -> str:

@@ -54,7 +54,17 @@ def schema_version(store: Store) -> int | None:
             raise StoreError(f"{store.target}: not a kinship database (it has other tables)")
         return None
     row = store.db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if not row:
+        return 0
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        from kinship.store.db import CHECK_HINT, _safe
+
+        raise StoreError(
+            f"{_safe(store.target)}: the database is damaged (schema_version is {row[0]!r}, "
+            f"not a number); {CHECK_HINT}"
+        ) from None
 
 
 def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
