@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,17 +48,51 @@ class Settings:
     path: Path | None = None
 
 
+#: A config file larger than this is not a config file (``KINSHIP_CONFIG=/dev/urandom``).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_config(path: Path) -> str | None:
+    """The file's text, or None when there is no file. Only a regular file is read, and
+    only up to :data:`MAX_CONFIG_BYTES`: a device or a FIFO never hangs the start."""
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KinshipError(f"{path}: cannot read the config file: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise KinshipError(f"{path}: the config file must be a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES and (chunk := os.read(fd, MAX_CONFIG_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise KinshipError(f"{path}: cannot read the config file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise KinshipError(f"{path}: over {MAX_CONFIG_BYTES // 1024} KiB; not a config file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KinshipError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read the config file; a missing file is an empty config, a broken one an error."""
     path = path or config_path()
-    if not path.exists():
+    text = _read_config(path)
+    if text is None:
         return Settings(path=path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise KinshipError(f"{path}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KinshipError(f"{path}: cannot read: {exc}") from None
 
     def table(key: str) -> dict[str, Any]:
         value = raw.get(key, {})

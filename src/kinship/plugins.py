@@ -443,7 +443,7 @@ class PluginHost:
                 if imp.name.casefold() == fmt.strip().casefold():
                     return imp
             raise KinshipError(f"unknown import format {fmt!r} (known: {known})")
-        if path.exists():
+        if path.is_file() or path.is_dir():  # never open a FIFO or a device to sniff it
             for imp in importers:
                 if imp.sniff is not None and self._sniff(imp, path):
                     return imp

@@ -30,3 +30,23 @@ def one_line_error(r: Any, code: int = 1) -> None:
     assert r.code == code, (r.out, r.err)
     assert r.err.startswith("kinship: ") and len(r.err.splitlines()) == 1, r.err
     assert "Traceback" not in r.err
+
+
+def run_kinship(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+    """``python -m kinship ARGS`` in a subprocess, for inputs that could hang a regression:
+    the timeout turns a hang into a failure instead of a stuck suite."""
+    import os
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    full_env = {**os.environ, **(env or {})}
+    r = subprocess.run(
+        [sys.executable, "-m", "kinship", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+    )
+    return SimpleNamespace(code=r.returncode, out=r.stdout, err=r.stderr)

@@ -47,6 +47,23 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create contacts for event attendees kinship does not know",
     )
+    p.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default="256M",
+        help="read at most this much per file or folder, e.g. 512M, 2G, or none "
+        "(default 256M)",
+    )
+
+
+def _size(text: str) -> int | None:
+    from kinship.services.inputs import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @contextmanager
@@ -80,6 +97,7 @@ def _progress(ctx: Context, label: str) -> Iterator[Callable[[int, int | None], 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.errors import KinshipError
     from kinship.records import ImportProblem
+    from kinship.services import inputs
     from kinship.services.importing import ImportReport, import_path, problem_dict
 
     _ = ctx.store  # open (and migrate) the database before any work
@@ -91,6 +109,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             report.problems.append(ImportProblem(raw, "no such file or folder", fatal=True))
         else:
             try:
+                # Before any importer sniffs it: opening a FIFO to sniff it would hang.
+                inputs.check_kind(path)
                 importer = ctx.host.importer_for(path, args.format)
             except KinshipError as exc:
                 report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
@@ -105,6 +125,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                         dry_run=args.dry_run,
                         progress=progress,
                         create_unknown_attendees=args.create_attendees,
+                        max_size=args.max_size,
                     )
         reports.append(report)
         if not args.json:

@@ -64,7 +64,7 @@ from kinship.records import (
     Record,
     RelationshipRecord,
 )
-from kinship.services import _notify
+from kinship.services import _notify, inputs
 from kinship.services.contacts import (
     EDITABLE,
     normalize,
@@ -180,8 +180,10 @@ def import_path(
     dry_run: bool = False,
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
+    max_size: int | None = inputs.DEFAULT_MAX_SIZE,
 ) -> ImportReport:
-    """Import one file or folder with ``importer``; see the module doc for the semantics."""
+    """Import one file or folder with ``importer``; see the module doc for the semantics.
+    ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs)."""
     path = Path(path)
     report = ImportReport(file=str(path), importer=importer.name, dry_run=dry_run)
     started = _time.perf_counter()
@@ -194,6 +196,7 @@ def import_path(
     )
     store = current()
     try:
+        inputs.check(path, suffixes=importer.suffixes, max_size=max_size)
         with store.write():
             run.consume(importer.read(path), progress)
             if dry_run:

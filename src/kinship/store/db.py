@@ -293,8 +293,8 @@ def _where(exc: BaseException, path: str | os.PathLike[str] | None) -> str:
     if path is not None:
         return os.fspath(path)
     for e in _chain(exc):
-        if isinstance(e, OSError) and e.filename:
-            return os.fspath(e.filename)
+        if isinstance(e, OSError) and isinstance(e.filename, str | bytes | os.PathLike):
+            return os.fsdecode(e.filename)
     if _current is not None:
         return str(_current.path) if _current.path else _safe(_current.target)
     return "the database"
