@@ -52,8 +52,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         metavar="SIZE",
         type=_size,
         default="256M",
-        help="read at most this much per file or folder, e.g. 512M, 2G, or none "
-        "(default 256M)",
+        help="read at most this much per file or folder, e.g. 512M, 2G, or none (default 256M)",
     )
 
 

@@ -75,6 +75,7 @@ from kinship.services.contacts import (
 )
 from kinship.services.due import refresh_due
 from kinship.store import current, search
+from kinship.store.db import explain
 from kinship.store.models import (
     Contact,
     ContactField,
@@ -210,9 +211,9 @@ def import_path(
     except Exception as exc:
         # A bug in a plugin or a database error: nothing of this file is kept.
         text = " ".join(str(exc).split()) or type(exc).__name__
-        run.fail(
-            ImportProblem(str(path), f"import failed ({type(exc).__name__}): {text}", fatal=True)
-        )
+        special = explain(exc)  # a full disk or a damaged store, said plainly
+        message = special or f"({type(exc).__name__}): {text}"
+        run.fail(ImportProblem(str(path), f"import failed{':' if special else ''} {message}", True))
     report.seconds = _time.perf_counter() - started
     return report
 

@@ -207,7 +207,7 @@ _current: Store | None = None
 
 
 #: SQLite result codes (``sqlite3.Error.sqlite_errorcode``, primary code in the low byte).
-SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 10, 11, 13, 26
 #: What SQLite and the sqlite3 module say when the file itself is damaged.
 _DAMAGE_TEXTS = (
     "database disk image is malformed",
@@ -251,8 +251,6 @@ def is_disk_full(exc: BaseException) -> bool:
 def is_damage(exc: BaseException) -> bool:
     """Whether ``exc`` says the database file is damaged (not locked, not full)."""
     for e in _chain(exc):
-        if isinstance(e, UnicodeDecodeError):
-            return True
         code = getattr(e, "sqlite_errorcode", 0) & 0xFF
         if isinstance(e, sqlite3.Error) and code in (SQLITE_CORRUPT, SQLITE_NOTADB):
             return True
@@ -273,15 +271,37 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None = None) -> s
             f"{BUSY_TIMEOUT_S:g} s; try again"
         )
     where = _where(exc, path)
-    if is_disk_full(exc):
+    if is_disk_full(exc) or (_is_io_error(exc) and _nearly_full(where)):
         return f"disk full: {where}; free some space and try again (nothing was changed)"
     if is_damage(exc):
-        inner = _chain(exc)[-1]
-        detail = " ".join(str(inner).split())[:100] or type(inner).__name__
-        if isinstance(inner, UnicodeDecodeError):
-            detail = f"text that is not UTF-8 ({detail})"
-        return f"{where}: the database is damaged ({detail}); {CHECK_HINT}"
+        return damaged(where, _chain(exc)[-1])
     return None
+
+
+def _is_io_error(exc: BaseException) -> bool:
+    """SQLITE_IOERR: what SQLite says when it cannot even create its -shm on a full disk."""
+    return any(
+        (getattr(e, "sqlite_errorcode", 0) & 0xFF) == SQLITE_IOERR or "disk I/O error" in str(e)
+        for e in _chain(exc)
+    )
+
+
+def _nearly_full(where: str) -> bool:
+    import shutil
+
+    folder = Path(where).parent
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except (OSError, ValueError):
+        return False
+
+
+def damaged(where: str, exc: BaseException) -> str:
+    """The one line for a damaged database file."""
+    detail = " ".join(str(exc).split())[:100] or type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError):
+        detail = f"text that is not UTF-8 ({detail})"
+    return f"{where}: the database is damaged ({detail}); {CHECK_HINT}"
 
 
 def describe_error(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str:
@@ -375,8 +395,12 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
         raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
     except (PeeweeException, OSError, sqlite3.Error, UnicodeDecodeError) as exc:
-        # A damaged header or schema can fail as early as the connection's first PRAGMA.
-        special = explain(exc, path or _safe(target))
+        # A damaged schema can fail as early as the connection's first PRAGMA, even to
+        # decode SQLite's own error message.
+        where = str(path) if path else _safe(target)
+        special = (
+            damaged(where, exc) if isinstance(exc, UnicodeDecodeError) else explain(exc, where)
+        )
         raise StoreError(
             special or f"{_safe(target)}: cannot open database: {describe_error(exc)}"
         ) from None
@@ -386,7 +410,10 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         search.prepare(store)
     except (PeeweeException, sqlite3.Error, UnicodeDecodeError) as exc:
         store.close()
-        special = explain(exc, path or _safe(target))
+        where = str(path) if path else _safe(target)
+        special = (
+            damaged(where, exc) if isinstance(exc, UnicodeDecodeError) else explain(exc, where)
+        )
         raise StoreError(special or f"{_safe(target)}: {describe_error(exc)}") from None
     except StoreError:
         store.close()
