@@ -231,7 +231,9 @@ class EventRecord:
 
     ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
     ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
-    addresses; ``contact_uids`` names people already known by UID.
+    addresses; ``contact_uids`` names people already known by UID. ``vtimezone`` is the
+    iCalendar VTIMEZONE text of a ``timezone`` that is not an IANA name (a calendar's own
+    zone), so that exports can write times in it.
     """
 
     summary: str
@@ -240,6 +242,7 @@ class EventRecord:
     end: date | datetime | None = None
     all_day: bool = False
     timezone: str = ""
+    vtimezone: str = ""
     kind: str = "event"
     location: str = ""
     description: str = ""

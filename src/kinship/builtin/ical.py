@@ -235,6 +235,7 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
         import icalendar
         from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+        custom: dict[str, str] = {}  # TZID → its VTIMEZONE, for the file's own zones
         for start, body in scan.timezones:
             # Known names resolve to the real zone (tzdata beats a file's often partial
             # VTIMEZONE); only custom ones are taken from the file. Parsing one caches it.
@@ -243,13 +244,18 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
             if _zone(tzid) or tzid in WINDOWS_TO_OLSON:
                 continue
             try:
-                icalendar.timezone.tzp.cache_timezone_component(icalendar.Timezone.from_ical(body))
+                component = icalendar.Timezone.from_ical(body)
+                icalendar.timezone.tzp.cache_timezone_component(component)
+                custom[tzid] = component.to_ical().decode("utf-8")
             except Exception as exc:
                 yield ImportProblem(src, f"VTIMEZONE ignored: {_describe(exc)}", start)
         floating = _zone(scan.calendar_tz) or UTC
         for start, name, body in scan.items:
             try:
-                yield from _read_item(icalendar, name, body, src, start, floating)
+                for item in _read_item(icalendar, name, body, src, start, floating):
+                    if isinstance(item, EventRecord) and item.timezone in custom:
+                        item.vtimezone = custom[item.timezone]
+                    yield item
             except Exception as exc:
                 yield ImportProblem(src, f"{name} skipped: {_describe(exc)}", start)
 
@@ -447,9 +453,25 @@ def _export_dt(value: date | datetime, zone: tzinfo | None) -> date | datetime:
     return value.astimezone(zone or UTC)
 
 
-def _event_component(icalendar: Any, ev: EventRecord) -> Any:
+def _custom_zone(icalendar: Any, ev: EventRecord, zones: dict[str, Any]) -> tzinfo | None:
+    """The event's own (non-IANA) zone from its VTIMEZONE; the component is kept in
+    ``zones`` so the calendar carries each definition once."""
+    if not ev.vtimezone or not ev.timezone:
+        return None
+    try:
+        component = zones.get(ev.timezone) or icalendar.Timezone.from_ical(ev.vtimezone)
+        zone: tzinfo = component.to_tz()
+    except Exception:
+        return None  # an unusable definition: the times are written in UTC
+    zones[ev.timezone] = component
+    return zone
+
+
+def _event_component(icalendar: Any, ev: EventRecord, zones: dict[str, Any]) -> Any:
     comp = icalendar.Event()
     zone = None if ev.timezone in ("", "UTC") else _zone(ev.timezone)
+    if zone is None and ev.timezone not in ("", "UTC"):
+        zone = _custom_zone(icalendar, ev, zones)
     comp.add("UID", ev.uid or _derive_uid("event", ev.summary, _iso(ev.start)))
     comp.add("DTSTAMP", _DTSTAMP)
     comp.add("SUMMARY", ev.summary)
@@ -527,8 +549,12 @@ def calendar_bytes(bundle: ExportBundle) -> bytes:
     cal = icalendar.Calendar()
     cal.add("PRODID", _PRODID)
     cal.add("VERSION", "2.0")
-    for ev in bundle.events:
-        cal.add_component(_event_component(icalendar, ev))
+    zones: dict[str, Any] = {}
+    events = [_event_component(icalendar, ev, zones) for ev in bundle.events]
+    for tzid in sorted(zones):  # the calendars' own zones, before the events using them
+        cal.add_component(zones[tzid])
+    for component in events:
+        cal.add_component(component)
     for contact in bundle.contacts:
         if contact.birthday:
             cal.add_component(_occasion_component(icalendar, contact, "birthday", contact.birthday))

@@ -8,6 +8,7 @@ streams out without holding the bundle in memory, and the importer can report li
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import json
 import re
@@ -48,7 +49,6 @@ SECTIONS: dict[str, type[Any]] = {
 }
 #: Import-report bookkeeping, not data: ``line`` is set from the backup file itself.
 _SKIPPED = frozenset({"line"})
-_SECTION_RE = re.compile(r'^\s*"(\w+)"\s*:\s*\[\s*$')
 
 
 @hookimpl
@@ -228,17 +228,52 @@ def sniff(path: Path) -> bool:
 
 
 def _record_lines(text: str) -> dict[str, list[int]]:
-    """Line numbers of the records in each section, for the layout :func:`write` produces."""
+    """The line of each record in each section, however the JSON is laid out (ours puts
+    one record per line; a hand-edited or re-indented backup does not).
+
+    Without a line per record, a skipped record could not be told from the record after
+    it, and the report would count fewer skips than it lists.
+    """
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"\s*")
     lines: dict[str, list[int]] = {}
-    current: list[int] | None = None
-    for n, line in enumerate(text.splitlines(), 1):
-        m = _SECTION_RE.match(line)
-        if m:
-            current = lines.setdefault(m.group(1), [])
-        elif current is not None and line.startswith("    {"):
-            current.append(n)
-        elif line.strip().startswith("]"):
-            current = None
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(newlines, pos - 1) + 1
+
+    def skip(pos: int) -> int:
+        return ws.match(text, pos).end()  # type: ignore[union-attr]
+
+    try:
+        pos = skip(0)
+        if text.startswith("\ufeff", pos):
+            pos = skip(pos + 1)
+        if text[pos] != "{":
+            return {}
+        pos = skip(pos + 1)
+        while text[pos] != "}":
+            key, pos = decoder.raw_decode(text, pos)
+            pos = skip(pos)
+            pos = skip(pos + 1)  # the ":"
+            if key in SECTIONS and text[pos] == "[":
+                found: list[int] = []
+                pos = skip(pos + 1)
+                while text[pos] != "]":
+                    found.append(line_at(pos))
+                    _, pos = decoder.raw_decode(text, pos)
+                    pos = skip(pos)
+                    if text[pos] == ",":
+                        pos = skip(pos + 1)
+                lines[key] = found  # a repeated key: json.loads keeps the last, so do we
+                pos += 1
+            else:
+                _, pos = decoder.raw_decode(text, pos)
+            pos = skip(pos)
+            if text[pos] == ",":
+                pos = skip(pos + 1)
+    except (ValueError, IndexError):
+        return lines
     return lines
 
 

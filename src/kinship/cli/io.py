@@ -128,9 +128,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                     )
         reports.append(report)
         if not args.json:
+            # The report on stdout; what went wrong (skipped items, a failed file) on
+            # stderr, as `file:line: message`, so scripts can keep the two apart.
             ctx.print(f"{visible(path.name or raw)}: {report.summary()}")
             for problem in report.problems:
-                ctx.print(visible(str(problem)))
+                ctx.err.write(visible(str(problem)) + "\n")
     if args.json:
         ctx.json(
             {

@@ -223,6 +223,7 @@ def iter_events() -> Iterator[EventRecord]:
                 end=_event_time(e.end, e.all_day, zone),
                 all_day=bool(e.all_day),
                 timezone=e.timezone,
+                vtimezone=e.vtimezone,
                 kind=e.kind,
                 location=e.location,
                 description=e.description,

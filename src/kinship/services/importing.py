@@ -771,6 +771,7 @@ class _Run:
             "end": end,
             "all_day": bool(rec.all_day or all_day),
             "timezone": rec.timezone or "",
+            "vtimezone": rec.vtimezone or "",
             "location": (rec.location or "").strip(),
             "description": (rec.description or "").strip(),
             "rrule": (rec.rrule or "").removeprefix("RRULE:").strip(),
@@ -1169,6 +1170,12 @@ class _Run:
             key = (cid, values["kind"], due, values["reason"])
             row = by_uid.get(rec.uid) if rec.uid else None
             row = row or by_key.get(key)
+            # An open suggestion of a strategy is the engine's to make from the data here;
+            # written, it would be replaced at the next recompute. Only a match is kept.
+            suggested = status == "open" and values["origin"] != "manual"
+            if suggested and (row is None or _followup_changes(row, values)):
+                self.skip(rec, f"follow-up skipped: {_SUGGESTED.format(values['origin'])}")
+                continue
             if row is None:
                 new = {
                     **values,
@@ -1183,15 +1190,7 @@ class _Run:
                 self.report.created += 1
                 self.touched.add(cid)
                 continue
-            stored = {
-                "contact": row.contact_id,
-                "due": row.due,
-                "reason": row.reason,
-                "kind": row.kind,
-                "origin": row.origin,
-                "status": row.status,
-            }
-            changes = {k: v for k, v in values.items() if not _same(k, stored[k], v)}
+            changes = _followup_changes(row, values)
             if not changes:
                 self.report.unchanged += 1
                 continue
@@ -1203,6 +1202,22 @@ class _Run:
 
 
 # --------------------------------------------------------------------------- helpers
+
+_SUGGESTED = (
+    "an open suggestion of the {} strategy; kinship suggests its own from the data here"
+)
+
+
+def _followup_changes(row: FollowUp, values: dict[str, Any]) -> dict[str, Any]:
+    stored = {
+        "contact": row.contact_id,
+        "due": row.due,
+        "reason": row.reason,
+        "kind": row.kind,
+        "origin": row.origin,
+        "status": row.status,
+    }
+    return {k: v for k, v in values.items() if not _same(k, stored[k], v)}
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -1335,8 +1350,13 @@ def _same(key: str, old: Any, new: Any) -> bool:
                 return PartialDate.parse(old) == PartialDate.parse(new)
             except ValueError:
                 return old == new
-        return old.strip() == new.strip()
+        # vCard and iCalendar can only write LF: a stored CR or CRLF reads back as LF.
+        return _lf(old.strip()) == _lf(new.strip())
     return bool(old == new)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _less_precise(new: Any, old: Any) -> bool:

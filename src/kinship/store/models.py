@@ -139,6 +139,9 @@ class Event(BaseModel):
     source = CharField(default="")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    #: The VTIMEZONE text for a ``timezone`` that is not an IANA name ("" otherwise);
+    #: last because migration 0003 added it.
+    vtimezone = TextField(default="")
 
 
 class EventPerson(BaseModel):
