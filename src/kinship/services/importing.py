@@ -250,6 +250,8 @@ class _Run:
         self.done = 0
         self.tag_ids: dict[str, int] = {}
         self.touched: set[int] = set()
+        #: Open strategy suggestions written in this batch: (id, values, record, counted as).
+        self.suggested: list[tuple[int, dict[str, Any], FollowUpRecord, str]] = []
         self.notify: set[int] = set()
         self.new_interactions: list[int] = []
         self.now = utcnow()
@@ -366,6 +368,7 @@ class _Run:
             refresh_due(self.touched)
             self.notify |= self.touched
             self.touched = set()
+        self._settle_suggested()
 
     def finish(self) -> None:
         """Queue the after-commit notifications (only when some plugin listens: building a
@@ -1170,12 +1173,9 @@ class _Run:
             key = (cid, values["kind"], due, values["reason"])
             row = by_uid.get(rec.uid) if rec.uid else None
             row = row or by_key.get(key)
-            # An open suggestion of a strategy is the engine's to make from the data here;
-            # written, it would be replaced at the next recompute. Only a match is kept.
+            # An open suggestion of a strategy is the engine's: the recompute after this
+            # batch may replace it. Whether it stayed is settled then (_settle_suggested).
             suggested = status == "open" and values["origin"] != "manual"
-            if suggested and (row is None or _followup_changes(row, values)):
-                self.skip(rec, f"follow-up skipped: {_SUGGESTED.format(values['origin'])}")
-                continue
             if row is None:
                 new = {
                     **values,
@@ -1189,6 +1189,8 @@ class _Run:
                     by_uid[rec.uid] = by_key[key]
                 self.report.created += 1
                 self.touched.add(cid)
+                if suggested:
+                    self.suggested.append((new_id, values, rec, "created"))
                 continue
             changes = _followup_changes(row, values)
             if not changes:
@@ -1199,13 +1201,23 @@ class _Run:
             FollowUp.update(changes).where(FollowUp.id == row.id).execute()
             self.report.updated += 1
             self.touched.update({cid, row.contact_id})
+            if suggested:
+                self.suggested.append((row.id, values, rec, "updated"))
+
+    def _settle_suggested(self) -> None:
+        """Suggestions the engine replaced did not stay: counted as skipped, with why."""
+        for fid, values, rec, counted in self.suggested:
+            row = FollowUp.get_or_none(FollowUp.id == fid)
+            if row is not None and not _followup_changes(row, values):
+                continue
+            setattr(self.report, counted, getattr(self.report, counted) - 1)
+            self.skip(rec, f"follow-up skipped: {_SUGGESTED.format(values['origin'])}")
+        self.suggested = []
 
 
 # --------------------------------------------------------------------------- helpers
 
-_SUGGESTED = (
-    "an open suggestion of the {} strategy; kinship suggests its own from the data here"
-)
+_SUGGESTED = "an open suggestion of the {} strategy, which suggests otherwise from the data here"
 
 
 def _followup_changes(row: FollowUp, values: dict[str, Any]) -> dict[str, Any]:
