@@ -43,6 +43,7 @@ __all__ = [
     "RelationshipRecord",
     "Strategy",
     "Suggestion",
+    "TagRecord",
 ]
 
 CONTACT_FIELD_KINDS = ("email", "phone", "address", "url", "social", "custom")
@@ -215,6 +216,10 @@ class ContactRecord:
     fields: list[FieldRecord] = field(default_factory=list)
     #: Anything an importer wants kept for a lossless round trip (e.g. ``{"photo": "..."}``).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: No suggestions for this person until this day (exports carry it; importers may leave it).
+    snoozed_until: date | None = None
+    #: The fields the user changed in kinship (a later import keeps their value and says so).
+    edited: list[str] = field(default_factory=list)
     source: str = ""
     line: int | None = None
 
@@ -251,6 +256,9 @@ class EventRecord:
     exdates: list[date | datetime] = field(default_factory=list)
     attendees: list[str] = field(default_factory=list)
     contact_uids: list[str] = field(default_factory=list)
+    #: The role of a linked person when it is not "attendee": contact UID → e.g. "subject"
+    #: (whose birthday, new job or loss the event is).
+    roles: dict[str, str] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
 
@@ -306,6 +314,20 @@ class FollowUpRecord:
     origin: str = "manual"
     status: str = "open"
     uid: str = ""
+    #: Lower is more urgent (strategies' suggestions; manual ones are 50).
+    priority: int = 50
+    snoozed_until: date | None = None
+    done_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class TagRecord:
+    """A tag (circle) and its default check-in cadence, as a backup keeps them."""
+
+    name: str
+    cadence_days: int | None = None
     source: str = ""
     line: int | None = None
 
@@ -331,6 +353,7 @@ Record = (
     | NoteRecord
     | RelationshipRecord
     | FollowUpRecord
+    | TagRecord
 )
 
 
@@ -344,6 +367,8 @@ class ExportBundle:
     notes: Iterable[NoteRecord] = ()
     relationships: Iterable[RelationshipRecord] = ()
     followups: Iterable[FollowUpRecord] = ()
+    #: Every tag with its cadence (a lossless backup needs them; other formats may ignore).
+    tags: Iterable[TagRecord] = ()
     #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
     options: dict[str, str] = field(default_factory=dict)
 

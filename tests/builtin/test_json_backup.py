@@ -123,6 +123,7 @@ def test_document_shape_and_determinism(tmp_path: Path) -> None:
     assert list(doc) == [
         "format",
         "version",
+        "tags",
         "contacts",
         "events",
         "interactions",

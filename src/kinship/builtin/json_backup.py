@@ -1,7 +1,8 @@
 """Lossless JSON backup of everything an export bundle holds.
 
-The document is ``{"format": "kinship-backup", "version": 1, "contacts": [...], "events":
-[...], "interactions": [...], "notes": [...], "relationships": [...], "followups": [...]}``
+The document is ``{"format": "kinship-backup", "version": 1, "tags": [...], "contacts": [...],
+"events": [...], "interactions": [...], "notes": [...], "relationships": [...], "followups":
+[...]}``
 with ISO 8601 dates and sorted keys. Each record sits on its own line, so the file diffs well,
 streams out without holding the bundle in memory, and the importer can report line numbers.
 """
@@ -35,11 +36,13 @@ from kinship.records import (
     PartialDate,
     Record,
     RelationshipRecord,
+    TagRecord,
 )
 
 FORMAT = "kinship-backup"
 VERSION = 1
 SECTIONS: dict[str, type[Any]] = {
+    "tags": TagRecord,
     "contacts": ContactRecord,
     "events": EventRecord,
     "interactions": InteractionRecord,
@@ -106,6 +109,7 @@ def record_dict(record: Any) -> dict[str, Any]:
 def write(bundle: ExportBundle, path: Path) -> None:
     """Stream the bundle to ``path`` atomically (an unchanged backup is not rewritten)."""
     sections: dict[str, Iterable[Any]] = {
+        "tags": bundle.tags,
         "contacts": bundle.contacts,
         "events": bundle.events,
         "interactions": bundle.interactions,
@@ -154,6 +158,8 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "anniversary": _pdate,
     "met_on": _date,
     "due": _date,
+    "snoozed_until": _date,
+    "done_at": _datetime,
     "occurred_at": _datetime,
     "created_at": _datetime,
     "updated_at": _datetime,

@@ -206,5 +206,5 @@ def _importer_sniff(ctx: Context, name: str) -> Any:
 
 
 def _all_counts(counts: Any) -> dict[str, int]:
-    kinds = ("contacts", "events", "interactions", "notes", "relationships", "followups")
+    kinds = ("contacts", "events", "interactions", "notes", "relationships", "followups", "tags")
     return {k: int(counts.counts.get(k, 0)) for k in kinds}

@@ -35,6 +35,7 @@ from kinship.records import (
     InteractionRecord,
     NoteRecord,
     RelationshipRecord,
+    TagRecord,
 )
 from kinship.services import outputs
 from kinship.services.contacts import records as contact_records
@@ -49,6 +50,7 @@ from kinship.store.models import (
     Interaction,
     Participant,
     Relationship,
+    Tag,
 )
 
 __all__ = ["PAGE", "ExportCounts", "export", "iter_contacts", "iter_events"]
@@ -108,6 +110,7 @@ def export(
         notes=_counted(iter_notes(), "notes", counts),
         relationships=_counted(iter_relationships(), "relationships", counts),
         followups=_counted(iter_followups(), "followups", counts),
+        tags=_counted(iter_tags(), "tags", counts),
         options=dict(options or {}),
     )
     try:
@@ -204,14 +207,17 @@ def iter_events() -> Iterator[EventRecord]:
     for page in _pages(Event.select(), Event.id):
         ids = [e.id for e in page]
         people: dict[int, list[str]] = {i: [] for i in ids}
-        for eid, uid in (
-            EventPerson.select(EventPerson.event, Contact.uid)
+        roles: dict[int, dict[str, str]] = {i: {} for i in ids}
+        for eid, uid, role in (
+            EventPerson.select(EventPerson.event, Contact.uid, EventPerson.role)
             .join(Contact)
             .where(EventPerson.event.in_(ids))
             .order_by(EventPerson.event, Contact.uid)
             .tuples()
         ):
             people[eid].append(uid)
+            if role and role != "attendee":
+                roles[eid][uid] = role
         for e in page:
             zone = _zone(e.timezone)
             start = _event_time(e.start, e.all_day, zone)
@@ -231,6 +237,7 @@ def iter_events() -> Iterator[EventRecord]:
                 rdates=_date_list(e.rdates, zone),
                 exdates=_date_list(e.exdates, zone),
                 contact_uids=people[e.id],
+                roles=roles[e.id],
                 source=e.source,
             )
 
@@ -303,4 +310,13 @@ def iter_followups() -> Iterator[FollowUpRecord]:
                 origin=f.origin,
                 status=f.status,
                 uid=f.uid,
+                priority=f.priority,
+                snoozed_until=f.snoozed_until,
+                done_at=from_store(f.done_at),
             )
+
+
+def iter_tags() -> Iterator[TagRecord]:
+    for page in _pages(Tag.select(), Tag.id):
+        for t in page:
+            yield TagRecord(t.name, t.cadence_days)

@@ -63,6 +63,7 @@ from kinship.records import (
     PartialDate,
     Record,
     RelationshipRecord,
+    TagRecord,
 )
 from kinship.services import _notify, inputs
 from kinship.services.contacts import (
@@ -106,6 +107,7 @@ _UID_NAMESPACE = uuid.UUID("3f0b7f3e-2d7c-4f43-9a57-6b696e736869")
 #: Scalar contact attributes compared and merged (edited-field names match these).
 _SCALARS = (*EDITABLE, "archived")
 _ORDER = (
+    TagRecord,
     ContactRecord,
     EventRecord,
     InteractionRecord,
@@ -511,6 +513,30 @@ class _Run:
             self._update_contacts(matched)
         if pending:
             flush()
+
+    def _apply_TagRecord(self, records: list[TagRecord]) -> None:
+        """A backup's tags: created if missing, their cadence set as the backup has it."""
+        for rec in records:
+            name = (rec.name or "").strip()
+            if not name:
+                self.skip(rec, "tag skipped: no name")
+                continue
+            cadence = rec.cadence_days
+            if cadence is not None and not 1 <= cadence <= 3650:
+                self.skip(rec, f"tag {name!r} skipped: cadence {cadence} is not 1 to 3650 days")
+                continue
+            row = Tag.get_or_none(fn.LOWER(Tag.name) == name.casefold())
+            if row is None:
+                row = Tag.create(name=name, cadence_days=cadence)
+                self.report.created += 1
+            elif row.cadence_days == cadence:
+                self.report.unchanged += 1
+            else:
+                Tag.update(cadence_days=cadence).where(Tag.id == row.id).execute()
+                members = ContactTag.select(ContactTag.contact).where(ContactTag.tag == row.id)
+                self.touched.update(m.contact_id for m in members)  # their cadence moved
+                self.report.updated += 1
+            self.tag_ids[name.casefold()] = row.id
 
     def _tag_id(self, name: str) -> int:
         key = name.casefold()
