@@ -31,7 +31,7 @@ from pathlib import Path
 
 from _util import machine, table, verdict
 
-from kinship.services import dataset
+from kinship.sample import dataset
 
 BUDGET = 0.5
 

@@ -1,5 +1,5 @@
 """Generate a store of N contacts and M interactions (bulk inserts through
-:func:`kinship.services.dataset.generate`).
+:func:`kinship.sample.dataset.generate`).
 
     python benchmarks/generate.py --contacts 100000 --interactions 1000000 --db /tmp/k100k.db
 
@@ -18,7 +18,8 @@ def build(db: Path, contacts: int, interactions: int, *, seed: int = 1) -> float
     """Create ``db`` (which must not exist); return the seconds it took."""
     from kinship.builtin.strategies import default_strategies
     from kinship.config import Settings
-    from kinship.services import dataset, followups
+    from kinship.sample import dataset
+    from kinship.services import followups
     from kinship.store import close_store, open_store
 
     if db.exists():

@@ -25,7 +25,17 @@ so one failure never takes the others down.
 milliseconds, to stderr.
 
 Importing this module is cheap: it imports neither the TUI nor the file-format libraries,
-and the entry-point scan happens only when a host is loaded.
+and the entry-point scan happens only when a host is loaded. It imports neither the CLI nor
+the services either: the entry points decide what the host is used for (:mod:`kinship.wiring`
+hands its strategies and notifications to the services; the CLI passes its parser to
+:meth:`PluginHost.check`).
+
+Why one module of ~800 lines: nearly all of it is :class:`PluginHost`, and its parts —
+loading, contract validation, calling one implementation at a time, disabling and reporting —
+share the host's private records (``_plugins``, ``_cache``, ``_owners``) and the same
+``_call``/``_disable`` path, which is what guarantees that a failure anywhere disables exactly
+one plugin. Split across modules, that state would have to become an internal API that every
+part reaches into; kept together, the isolation rules read top to bottom in one place.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ import os
 import re
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +161,21 @@ def _clean(text: str) -> str:
 
     text = visible(" ".join(text.split()))
     return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"
+
+
+#: Lines already written to each error stream: one command may load the plugins more than
+#: once (the CLI's host, the follow-up engine's), and a broken plugin is reported once.
+_reported: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _report_once(stream: TextIO, line: str) -> None:
+    try:
+        seen = _reported.setdefault(stream, set())
+    except TypeError:  # a stream that takes no weak reference: report every time
+        seen = set()
+    if line not in seen:
+        seen.add(line)
+        stream.write(line)
 
 
 def _norm(name: str) -> str:
@@ -488,15 +514,18 @@ class PluginHost:
         )
         return builtins + others
 
-    def check(self) -> None:
-        """Call every registration hook once, so that ``infos()`` shows every failure."""
+    def check(self, register_commands: Callable[[PluginHost], object] | None = None) -> None:
+        """Call every registration hook once, so that ``infos()`` shows every failure.
+
+        ``kinship_register_commands`` needs a command registry, which is the CLI's: the CLI
+        passes ``register_commands`` (building its parser with this host) to include it.
+        """
         self.importers()
         self.exporters()
         self.strategies()
         self.palette_commands()
-        from kinship.cli import build_parser
-
-        build_parser(self)
+        if register_commands is not None:
+            register_commands(self)
 
     # ------------------------------------------------------------------ internals
 
@@ -550,7 +579,9 @@ class PluginHost:
             self.pm.unregister(name=record.key)
         self._cache.clear()
         if not quiet:
-            self.err.write(f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n")
+            _report_once(
+                self.err, f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
+            )
 
     def _trace(self, who: str, what: str, start: float) -> None:
         if self.trace:
@@ -796,8 +827,8 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
     """Load the builtins and (unless ``no_plugins``) the entry-point plugins.
 
     Honours ``KINSHIP_NO_PLUGINS``, ``KINSHIP_LOAD_PLUGINS``, ``KINSHIP_DISABLE_PLUGINS``
-    and ``KINSHIP_TRACE_PLUGINS``, and makes this host the one that receives the
-    notifications of :mod:`kinship.services` (after each commit).
+    and ``KINSHIP_TRACE_PLUGINS``. Loading a host changes nothing else: the entry point
+    decides who hears the services' notifications (:mod:`kinship.wiring`).
     """
     env = os.environ
     start = time.perf_counter()
@@ -818,44 +849,4 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
     host.load_ms = (time.perf_counter() - start) * 1000
     if host.trace:
         host.err.write(f"kinship: trace plugins loaded in {host.load_ms:.2f} ms\n")
-    install_listener(host, replace=False)
     return host
-
-
-def install_listener(host: PluginHost | None, *, replace: bool = True) -> None:
-    """Route the services' after-commit notifications to ``host``.
-
-    When no plugin of ``host`` implements a notification hook the listener is cleared, so
-    the services do not even build the records. With ``replace=False`` (what
-    :func:`load_host` does) a listener of another host already installed is kept: a
-    service that loads a host of its own (the follow-up engine does) must not take the
-    notifications away from the app's or the test's host.
-    """
-    from kinship.services import _notify
-
-    if not replace and isinstance(getattr(_notify.listener, "__self__", None), PluginHost):
-        return
-    listens = host is not None and any(host.listens(h) for h in NOTIFICATION_HOOKS)
-    _notify.listener = host.notify if host is not None and listens else None
-
-
-def listen_lazily(get_host: Callable[[], PluginHost]) -> Callable[[], None]:
-    """Route notifications to ``get_host()``, loading the plugins only when one fires.
-
-    The CLI calls this when a command opens the store, so ``kinship add`` reaches
-    ``kinship_contact_changed`` without loading plugins for commands that write nothing.
-    Returns a function that puts the previous listener back.
-    """
-    from kinship.services import _notify
-
-    previous = _notify.listener
-
-    def listener(hook: str, record: Any) -> None:
-        get_host().notify(hook, record)
-
-    _notify.listener = listener
-
-    def restore() -> None:
-        _notify.listener = previous
-
-    return restore

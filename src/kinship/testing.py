@@ -14,7 +14,8 @@ Fixtures:
     A factory: ``plugin_host(my_plugin, builtins=False)`` gives a
     :class:`kinship.plugins.PluginHost` with just the plugins you name (modules, objects or
     module names), plus the builtins if you ask. It receives the services' notifications
-    (``kinship_contact_changed`` …) until the test ends.
+    (``kinship_contact_changed`` …) until the test ends, as the app's host does
+    (``listen=False``: it does not).
 ``register_plugin``
     ``register_plugin(my_plugin)`` adds a plugin object to every host loaded during the
     test — including the one ``kinship.cli.main([...])`` loads — as if it were installed,
@@ -61,30 +62,32 @@ def kinship_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
 @pytest.fixture
 def plugin_host() -> Iterator[Callable[..., PluginHost]]:
     """``plugin_host(*plugins, builtins=False, listen=True) -> PluginHost``."""
-    from kinship.services import _notify
+    from kinship.services import runtime
+    from kinship.wiring import HostNotifier
 
-    previous = _notify.listener
+    # Whatever the test binds from here on is undone at its end.
+    before = runtime.bind()
 
     def make(*plugins: Any, builtins: bool = False, listen: bool = True) -> PluginHost:
         host = PluginHost.for_plugins(*plugins, builtins=builtins)
         if listen:
-            _plugins.install_listener(host)
+            runtime.bind(notifier=HostNotifier(host))
         return host
 
     try:
         yield make
     finally:
-        _notify.listener = previous
+        before.restore()
 
 
 @pytest.fixture
 def register_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     """``register_plugin(plugin, name=None)``: a plugin for every host of this test."""
-    from kinship.services import _notify
+    from kinship.services import runtime
 
     monkeypatch.delenv("KINSHIP_NO_PLUGINS", raising=False)
     added: list[tuple[str, Any]] = []
-    previous = _notify.listener
+    before = runtime.bind()
 
     def register(plugin: Any, name: str | None = None) -> None:
         entry = (name or _plugin_name(plugin), plugin)
@@ -97,7 +100,7 @@ def register_plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., N
         for entry in added:
             if entry in _plugins._extra_plugins:
                 _plugins._extra_plugins.remove(entry)
-        _notify.listener = previous
+        before.restore()
 
 
 @dataclass

@@ -124,4 +124,11 @@ def test_progress_bar_only_on_a_terminal(db_path: Path, tmp_path: Path) -> None:
     f = write(tmp_path / "contacts.vcf", CARDS)
     err = TTY()
     assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=err) == 0
-    assert "importing contacts.vcf" in err.getvalue()
+    shown = err.getvalue()
+    assert "importing contacts.vcf: " in shown and " items" in shown
+    # The bar's line is cleared before the problem lines that follow it on stderr.
+    bar, problems = shown.rsplit("\r\x1b[2K", 1)
+    assert problems.startswith(f"{f}:14: vCard skipped")
+    plain = io.StringIO()
+    assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=plain) == 0
+    assert plain.getvalue().splitlines() == [problems.strip()]  # no bar when not a terminal

@@ -8,21 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plugin_helpers import PLUGIN_ENV, Run, kinship_command
 
 from kinship.testing import kinship_cli, kinship_store, plugin_host, register_plugin
+from tests.plugins.plugin_helpers import PLUGIN_ENV, Run, kinship_command
 
 __all__ = ["kinship_cli", "kinship_store", "plugin_host", "register_plugin"]
 
 
 @pytest.fixture(autouse=True)
-def _restore_listener() -> Any:
-    """A host loaded by a test must not keep receiving notifications in the next one."""
-    from kinship.services import _notify
+def _restore_binding() -> Any:
+    """A host bound by a test must not keep receiving notifications in the next one."""
+    from kinship.services import runtime
 
-    previous = _notify.listener
+    before = runtime.bind()
     yield
-    _notify.listener = previous
+    before.restore()
 
 
 @pytest.fixture

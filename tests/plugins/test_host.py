@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from plugin_helpers import make_dist
 
 from kinship import hookimpl, plugins
 from kinship.errors import KinshipError
@@ -23,6 +22,7 @@ from kinship.records import (
     PaletteCommand,
     Strategy,
 )
+from tests.plugins.plugin_helpers import make_dist
 
 
 def importer(name: str, suffixes: tuple[str, ...] = (".txt",), **kw: Any) -> Importer:
@@ -69,7 +69,8 @@ def test_builtins_register_like_any_plugin() -> None:
     assert {"cadence", "occasions", "appreciation", "give-first"} <= {
         s.name for s in host.strategies()
     }
-    assert host.owner(host.exporter("vdir")).name == "kinship.builtin.vcard"
+    owner = host.owner(host.exporter("vdir"))
+    assert owner is not None and owner.name == "kinship.builtin.vcard"
     assert err.getvalue() == ""
 
 
@@ -204,9 +205,13 @@ def test_partial_registrations_of_a_failing_hook_are_dropped() -> None:
         ),
         (importer(""), "registered a importer with an empty name"),
         (importer("  "), "registered a importer with an empty name"),
-        (Importer("r", "", (".r",), read="not callable"), "importer 'r': read is not callable"),
+        # What a broken plugin registers: the wrong types are the point.
         (
-            Importer("r", "", ".r", read=lambda p: iter(())),
+            Importer("r", "", (".r",), read="not callable"),  # type: ignore[arg-type]
+            "importer 'r': read is not callable",
+        ),
+        (
+            Importer("r", "", ".r", read=lambda p: iter(())),  # type: ignore[arg-type]
             "importer 'r': suffixes must be a tuple of strings",
         ),
     ],
@@ -525,18 +530,19 @@ def test_the_cli_loads_plugins_for_notifications_only_when_one_fires(
     result = kinship_cli("add", "Grace Hopper")
     assert result.code == 0, result.err
     assert heard == ["Grace Hopper"]
-    from kinship.services import _notify
+    from kinship.services import runtime
 
-    assert _notify.listener is None  # put back after the command
+    assert runtime.current().notifier is None  # put back after the command
 
 
-def test_no_listener_when_no_plugin_listens(plugin_host: Any) -> None:
+def test_records_are_built_only_for_hooks_a_plugin_listens_to(plugin_host: Any) -> None:
     from kinship.services import _notify
 
     plugin_host(plugin("deaf", kinship_register_importers=registers(importer("d"))))
-    assert _notify.listener is None
-    host = plugin_host(boom_plugin())
-    assert _notify.listener == host.notify
+    assert not _notify.wants("kinship_contact_changed")
+    plugin_host(boom_plugin())
+    assert _notify.wants("kinship_contact_changed")
+    assert not _notify.wants("kinship_interaction_logged")
 
 
 def test_module_level_state_is_clean() -> None:

@@ -537,6 +537,7 @@ def _big_vcf(path: Path, n: int) -> None:
             )
 
 
+@pytest.mark.slow
 def test_ten_thousand_cards_in_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -544,13 +545,13 @@ def test_ten_thousand_cards_in_chunks(
     path = tmp_path / "big.vcf"
     _big_vcf(path, n)
     batches: list[int] = []
-    real_apply = importing._Run.apply
+    real_apply = importing.batches.apply
 
-    def spy(self: Any, batch: list[Any]) -> None:
+    def spy(run: Any, batch: list[Any]) -> None:
         batches.append(len(batch))
-        real_apply(self, batch)
+        real_apply(run, batch)
 
-    monkeypatch.setattr(importing._Run, "apply", spy)
+    monkeypatch.setattr(importing.batches, "apply", spy)
     importer = builtin("vcard")["vcard"]
     t0 = time.perf_counter()
     report = import_path(path, importer=importer)

@@ -42,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kinship import hookimpl
-from kinship.builtin._io import atomic_writer, decode, dir_files, first_line
+from kinship.builtin._io import atomic_writer, decode, describe_problem, dir_files, first_line
 from kinship.records import (
     EVENT_KINDS,
     ContactRecord,
@@ -248,7 +248,7 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
                 icalendar.timezone.tzp.cache_timezone_component(component)
                 custom[tzid] = component.to_ical().decode("utf-8")
             except Exception as exc:
-                yield ImportProblem(src, f"VTIMEZONE ignored: {_describe(exc)}", start)
+                yield ImportProblem(src, f"VTIMEZONE ignored: {describe_problem(exc)}", start)
         floating = _zone(scan.calendar_tz) or UTC
         for start, name, body in scan.items:
             try:
@@ -257,12 +257,7 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
                         item.vtimezone = custom[item.timezone]
                     yield item
             except Exception as exc:
-                yield ImportProblem(src, f"{name} skipped: {_describe(exc)}", start)
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+                yield ImportProblem(src, f"{name} skipped: {describe_problem(exc)}", start)
 
 
 def _zone(name: str) -> tzinfo | None:

@@ -15,10 +15,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from kinship import __version__
 from kinship.errors import KinshipError
+
+if TYPE_CHECKING:
+    from kinship.wiring import Wiring
 
 #: Modules that register the builtin subcommands, in help order.
 COMMAND_MODULES = (
@@ -38,50 +41,49 @@ class UsageError(KinshipError):
 
 @dataclass
 class Context:
-    """What a command needs: the store (opened on first use), settings, output streams."""
+    """What a command needs: the run's :class:`~kinship.wiring.Wiring` (the store, opened on
+    first use; the plugin host, loaded on first use; the settings) and the output streams."""
 
     args: argparse.Namespace
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
-    _store: Any = None
-    _settings: Any = None
+    #: A plugin host already loaded (to find a plugin's command), else loaded when needed.
     _host: Any = None
-    _restore_listener: Any = None
+    wiring: Wiring = field(init=False)
+
+    def __post_init__(self) -> None:
+        from kinship.wiring import Wiring
+
+        self.wiring = Wiring(
+            getattr(self.args, "db", None),
+            host=self._host,
+            load_host=self._load_host,
+            read_only=bool(getattr(self.args, "read_only", False)),
+        )
+
+    def _load_host(self) -> Any:
+        from kinship.plugins import load_host
+
+        return load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
 
     @property
     def settings(self) -> Any:
-        if self._settings is None:
-            from kinship.config import load_settings
-
-            self._settings = load_settings()
-        return self._settings
+        return self.wiring.settings
 
     @property
     def target(self) -> str:
-        from kinship.config import database_target
-
-        return database_target(getattr(self.args, "db", None), self.settings)
+        return self.wiring.target
 
     @property
     def store(self) -> Any:
-        if self._store is None:
-            from kinship.store import open_store
-
-            self._store = open_store(self.target)
-            from kinship.plugins import listen_lazily
-
-            # Plugins hear about writes; they are loaded when the first notification fires.
-            self._restore_listener = listen_lazily(lambda: self.host)
-        return self._store
+        """The open store. Opening it hands the services this run's strategies and
+        notifier; plugins load when the engine or a notification first needs them."""
+        return self.wiring.store
 
     @property
     def host(self) -> Any:
         """The plugin host (builtins + entry points unless --no-plugins)."""
-        if self._host is None:
-            from kinship.plugins import load_host
-
-            self._host = load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
-        return self._host
+        return self.wiring.host
 
     def open(self) -> Any:
         """Open the store now (commands call this before touching the services)."""
@@ -95,13 +97,18 @@ class Context:
 
     def dumps(self, data: Any, *, indent: int | None = None) -> str:
         """JSON text for ``out``: UTF-8, or ASCII escapes when ``out`` cannot encode UTF-8
-        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same."""
+        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same. Hidden
+        characters (controls, bidi, zero-width) are always ``\\u`` escapes."""
+        from kinship.text import json_safe
+
         encoding = (getattr(self.out, "encoding", None) or "utf-8").lower().replace("_", "-")
-        return json.dumps(
-            data,
-            ensure_ascii=not encoding.startswith("utf"),
-            indent=indent,
-            default=_json_default,
+        return json_safe(
+            json.dumps(
+                data,
+                ensure_ascii=not encoding.startswith("utf"),
+                indent=indent,
+                default=_json_default,
+            )
         )
 
     def warn(self, text: str) -> None:
@@ -141,7 +148,9 @@ class CommandRegistry:
     ) -> argparse.ArgumentParser:
         if name in self.names:
             raise KinshipError(f"command {name!r} is registered twice")
-        parser = self._sub.add_parser(name, help=help, description=help, parents=[self._parent])
+        parser: argparse.ArgumentParser = self._sub.add_parser(
+            name, help=help, description=help, parents=[self._parent]
+        )
         if json_output:
             parser.add_argument(
                 "--json", action="store_true", help="print JSON (a stable interface)"
@@ -187,6 +196,12 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="load builtin plugins only",
     )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the database read-only (a store you may not write opens so anyway)",
+    )
     return p
 
 
@@ -202,6 +217,11 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kinship {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="open the app on a throwaway store with sample people"
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="open the app in presenter mode: emails, phones, addresses and notes masked",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     registry = CommandRegistry(sub, common)
@@ -223,6 +243,18 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = _tolerant(out or sys.stdout)
     err = _tolerant(err or sys.stderr)
+    from kinship import logs
+
+    # Before anything imports vobject & co.: their logging goes through one safe handler.
+    handler = logs.install(err)
+    try:
+        return _main(args_list, out, err)
+    finally:
+        handler.flush_suppressed()
+        handler.stream = None  # back to sys.stderr (in-process callers pass their own)
+
+
+def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
     host = None
     try:
         parser = build_parser()
@@ -248,6 +280,8 @@ def main(
         return 2
     if not hasattr(args, "no_plugins"):
         args.no_plugins = False
+    if not hasattr(args, "read_only"):
+        args.read_only = False
     if os.environ.get("KINSHIP_NO_PLUGINS"):
         args.no_plugins = True
     ctx = Context(args=args, out=out, err=err, _host=host)
@@ -286,10 +320,6 @@ def _builtin_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def run(ctx: Context) -> int:
-    import sqlite3
-
-    from peewee import PeeweeException
-
     args = ctx.args
     try:
         if getattr(args, "_run", None) is None:
@@ -302,11 +332,6 @@ def run(ctx: Context) -> int:
     except KinshipError as exc:
         ctx.warn(str(exc))
         return 1
-    except (PeeweeException, sqlite3.Error) as exc:
-        from kinship.store.db import describe_error, explain
-
-        ctx.warn(explain(exc) or f"database error: {describe_error(exc)}")
-        return 1
     except UnicodeEncodeError as exc:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
@@ -314,28 +339,30 @@ def run(ctx: Context) -> int:
     except ValueError as exc:
         # With the store open, a value that cannot be parsed (a date, a number, text that is
         # not UTF-8) was read from it: the database is damaged or was edited by hand.
-        if ctx._store is None:
+        if ctx.wiring._store is None:
             raise
-        from kinship.store.db import CHECK_HINT, explain
+        from kinship.store.handle import CHECK_HINT, explain
 
         ctx.warn(explain(exc) or f"a stored value cannot be read ({_one_line(exc)}); {CHECK_HINT}")
         return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0
-        from kinship.store.db import explain
+        from kinship.store.handle import explain
 
         ctx.warn(explain(exc) or _one_line(exc))
         return 1
     except KeyboardInterrupt:
         return 130
-    finally:
-        if ctx._restore_listener is not None:
-            ctx._restore_listener()
-        if ctx._store is not None:
-            from kinship.store import close_store
+    except Exception as exc:
+        from kinship.store import describe_error, is_database_error
 
-            close_store()
+        if not is_database_error(exc):
+            raise
+        ctx.warn(describe_error(exc))
+        return 1
+    finally:
+        ctx.wiring.close()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
 from kinship.text import visible
@@ -13,7 +16,7 @@ from kinship.text import visible
 def register(cli: CommandRegistry) -> None:
     cli.command(
         "db",
-        help="database: `db path`, `db upgrade` or `db check`",
+        help="database: `db path`, `db upgrade`, `db check`, or `db copy SOURCE TARGET`",
         run=cmd_db,
         configure=_db_args,
         json_output=True,
@@ -27,7 +30,19 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _db_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("path", "upgrade", "check"))
+    p.add_argument("action", choices=("path", "upgrade", "check", "copy"))
+    p.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="copy: the store to read (a path or URL)"
+    )
+    p.add_argument(
+        "dest",
+        nargs="?",
+        metavar="TARGET",
+        help="copy: the database to fill (a path or URL; created and migrated if needed)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="copy: replace what the target already holds"
+    )
     p.add_argument(
         "--quick",
         action="store_true",
@@ -38,6 +53,10 @@ def _db_args(p: argparse.ArgumentParser) -> None:
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.config import describe_target
 
+    if args.action == "copy":
+        return _copy(args, ctx)
+    if args.source is not None or args.force or (args.quick and args.action != "check"):
+        raise UsageError(f"`db {args.action}` takes no other arguments")
     if args.action == "path":
         target = ctx.target
         if args.json:
@@ -60,7 +79,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
             raise
         store = open_store(ctx.target, upgrade=True)
         applied = ["upgraded"]
-    ctx._store = store
+    ctx.wiring.adopt(store)
     version = migrations.schema_version(store)
     backup = store.upgrade_backup
     if args.json:
@@ -129,3 +148,52 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     ctx.store.backup_to(dest)
     ctx.print(f"backed up to {dest}")
     return 0
+
+
+def _copy(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.config import describe_target
+    from kinship.services import database
+
+    if not args.source or not args.dest:
+        raise UsageError("usage: kinship db copy SOURCE TARGET [--force]")
+    with _copy_progress(ctx) as progress:
+        report = database.copy(args.source, args.dest, force=args.force, progress=progress)
+    target = describe_target(args.dest)
+    if args.json:
+        ctx.json({"target": target, "rows": report.rows, "total": report.total})
+    else:
+        ctx.print(f"copied {report.total} rows to {target}")
+    return 0
+
+
+@contextlib.contextmanager
+def _copy_progress(ctx: Context) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal (a line per table otherwise)."""
+    isatty = getattr(ctx.err, "isatty", None)
+    if not (callable(isatty) and isatty()):
+
+        def line(table: str, done: int, total: int) -> None:
+            if done == total:
+                ctx.err.write(f"copied {table}: {done} rows\n")
+
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(file=ctx.err),
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+    with bar:
+
+        def update(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done, total=total)
+
+        yield update

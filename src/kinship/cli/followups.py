@@ -53,16 +53,12 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _engine(ctx: Context) -> Any:
-    """Open the store and make the engine use this run's plugins and settings."""
+    """Open the store (which hands the services this run's strategies and settings) and
+    return the follow-up engine built from them."""
     from kinship.services import followups
 
     _ = ctx.store
-    strategies = None
-    try:
-        strategies = list(ctx.host.strategies())
-    except (ImportError, AttributeError):
-        strategies = None  # no plugin manager (yet): the builtins
-    return followups.use(strategies=strategies, settings=ctx.settings)
+    return followups.engine()
 
 
 def _report_errors(ctx: Context, eng: Any) -> None:
@@ -218,11 +214,11 @@ def _done_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, followups
+    from kinship.services import checkin, contacts
 
     eng = _engine(ctx)
     person = contacts.resolve(args.name)
-    report = followups.done(person.uid, kind=args.kind, as_kind=args.as_kind, summary=args.summary)
+    report = checkin.done(person.uid, kind=args.kind, as_kind=args.as_kind, summary=args.summary)
     if args.json:
         ctx.json(
             {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,30 +69,35 @@ def _size(text: str) -> int | None:
 
 @contextmanager
 def _progress(ctx: Context, label: str) -> Iterator[Callable[[int, int | None], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    """A one-line count on stderr while a file imports, when stderr is a terminal; nothing
+    otherwise. Plain text rewritten in place (the CLI never needs Rich), gone when done."""
     isatty = getattr(ctx.err, "isatty", None)
     if not (callable(isatty) and isatty()):
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    err = ctx.err
+    room = max(20, shutil.get_terminal_size().columns - 20)
+    shown = visible(label)
+    if len(shown) > room:
+        shown = shown[: room - 1] + "…"
+    last = 0.0
 
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} items"),
-        TimeElapsedColumn(),
-        console=Console(file=ctx.err),
-        transient=True,
-    )
-    with bar:
-        task = bar.add_task(label, total=None)
+    def update(done: int, total: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        # Batches can arrive faster than anyone reads; ten redraws a second are plenty.
+        if total is None and done and now - last < 0.1:
+            return
+        last = now
+        err.write(f"\r\x1b[2K{shown}: {done:,} items")
+        err.flush()
 
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
+    update(0, None)
+    try:
         yield update
+    finally:
+        err.write("\r\x1b[2K")
+        err.flush()
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kinship.cli import CommandRegistry, Context
+from kinship.cli import CommandRegistry, Context, build_parser
 from kinship.text import visible
 
 
@@ -25,8 +25,9 @@ def _plugins_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_plugins(args: argparse.Namespace, ctx: Context) -> int:
     host = ctx.host
-    # Call every registration hook once, so a plugin that raises in one is listed as such.
-    host.check()
+    # Call every registration hook once (commands too, through our parser), so a plugin
+    # that raises in one is listed as such.
+    host.check(register_commands=build_parser)
     infos = [i for i in host.infos() if args.all or not i.builtin]
     if args.json:
         ctx.json([i.to_json() for i in infos])

@@ -1,6 +1,9 @@
 """Notification hooks fired after the writing transaction commits.
 
-The plugin host is optional here: scripts and tests that never load plugins pay nothing.
+The services' side of notifications: writers call :func:`contact_changed` and
+:func:`interaction_logged`; whoever the entry point bound as the notifier
+(:func:`kinship.services.runtime.bind`, usually the plugin host) hears about it once the
+transaction commits. Nobody bound (scripts, tests): nothing is built, nothing is sent.
 """
 
 from __future__ import annotations
@@ -8,53 +11,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kinship.services import convert, runtime
 from kinship.store import current
-
-#: Set by :mod:`kinship.plugins` when a plugin host is active: ``listener(hook_name, record)``.
-listener: Callable[[str, Any], None] | None = None
 
 
 def wants(hook: str) -> bool:
-    """Whether the installed listener cares about ``hook`` (so bulk writers can skip
-    building records nobody reads). A listener that cannot say is assumed to care."""
-    target = listener
+    """Whether the bound notifier cares about ``hook`` (so bulk writers can skip building
+    records nobody reads). A notifier that cannot say is assumed to care."""
+    return _wants(runtime.current().notifier, hook)
+
+
+def _wants(target: runtime.Notifier | None, hook: str) -> bool:
     if target is None:
         return False
-    listens = getattr(getattr(target, "__self__", None), "listens", None)
-    if listens is None:
-        return True
     try:
-        return bool(listens(hook))
+        return bool(target.wants(hook))
     except Exception:
         return True
 
 
 def _after_commit(hook: str, build: Callable[[], Any]) -> None:
-    if listener is None:
+    # The notifier bound now is the one told, even if the binding changes before the commit.
+    target = runtime.current().notifier
+    if target is None or not _wants(target, hook):
         return
-    target = listener
 
     def fire() -> None:
-        target(hook, build())
+        target.notify(hook, build())
 
     current().db.after_commit(fire)
 
 
 def contact_changed(contact_id: int) -> None:
     def build() -> Any:
-        from kinship.services.contacts import to_record
         from kinship.store.models import Contact
 
-        return to_record(Contact.get_by_id(contact_id))
+        return convert.to_record(Contact.get_by_id(contact_id))
 
     _after_commit("kinship_contact_changed", build)
 
 
 def interaction_logged(interaction_id: int) -> None:
     def build() -> Any:
-        from kinship.services.interactions import interaction_record
         from kinship.store.models import Interaction
 
-        return interaction_record(Interaction.get_by_id(interaction_id))
+        return convert.interaction_record(Interaction.get_by_id(interaction_id))
 
     _after_commit("kinship_interaction_logged", build)

@@ -16,9 +16,11 @@ from typing import Any
 from peewee import fn
 
 from kinship.errors import Ambiguous, Conflict, NotFound, ValidationError
-from kinship.records import RELATIONSHIP_KINDS, ContactRecord, FieldRecord, PartialDate
+from kinship.records import RELATIONSHIP_KINDS, FieldRecord, PartialDate
 from kinship.services import _notify
-from kinship.services.due import refresh_due
+from kinship.services.convert import records as records
+from kinship.services.convert import to_record as to_record
+from kinship.services.followups.compute import refresh_due
 from kinship.store import current, queries, search
 from kinship.store.models import (
     Contact,
@@ -192,46 +194,6 @@ def resolve_many(names: Iterable[str]) -> list[Contact]:
 
 
 # --- records ------------------------------------------------------------------------------
-
-
-def to_record(
-    c: Contact, *, fields: list[ContactField] | None = None, tags: list[str] | None = None
-) -> ContactRecord:
-    if fields is None:
-        fields = list(c.fields.order_by(ContactField.kind, ContactField.position))
-    if tags is None:
-        tags = queries.tags_by_contact([c.id])[c.id]
-    return ContactRecord(
-        display_name=c.display_name,
-        uid=c.uid,
-        given_name=c.given_name,
-        family_name=c.family_name,
-        nickname=c.nickname,
-        organization=c.organization,
-        title=c.title,
-        birthday=PartialDate.parse(c.birthday) if c.birthday else None,
-        anniversary=PartialDate.parse(c.anniversary) if c.anniversary else None,
-        met_how=c.met_how,
-        met_on=c.met_on,
-        cadence_days=c.cadence_days,
-        strategy=c.strategy,
-        notes=c.notes,
-        archived=c.archived,
-        tags=list(tags),
-        fields=[FieldRecord(f.kind, f.value, f.label, f.preferred) for f in fields],
-        extra=json.loads(c.extra) if c.extra else {},
-        snoozed_until=c.snoozed_until,
-        edited=sorted(json.loads(c.edited)) if c.edited else [],
-        source=c.source,
-    )
-
-
-def records(contacts: Sequence[Contact]) -> list[ContactRecord]:
-    """Records for many contacts with two extra queries in all."""
-    ids = [c.id for c in contacts]
-    fields = queries.fields_by_contact(ids)
-    tags = queries.tags_by_contact(ids)
-    return [to_record(c, fields=fields[c.id], tags=tags[c.id]) for c in contacts]
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from kinship.dates import to_store
 from kinship.errors import ValidationError
 from kinship.records import EVENT_KINDS
-from kinship.services.due import refresh_due
+from kinship.services.followups.compute import refresh_due
 from kinship.store import current
 from kinship.store.models import Contact, Event, EventPerson, utcnow
 

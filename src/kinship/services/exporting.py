@@ -40,7 +40,7 @@ from kinship.records import (
 from kinship.services import outputs
 from kinship.services.contacts import records as contact_records
 from kinship.store import current
-from kinship.store.db import CHECK_HINT
+from kinship.store.handle import CHECK_HINT
 from kinship.store.models import (
     Contact,
     EmpathyNote,
@@ -113,8 +113,12 @@ def export(
         tags=_counted(iter_tags(), "tags", counts),
         options=dict(options or {}),
     )
+    from kinship.fileperms import private_output
+
     try:
-        with store.db.atomic():  # one read snapshot for every generator
+        # One consistent state for every generator; what the write creates is private
+        # (0600/0700).
+        with store.snapshot(), private_output(target):
             if folder:
                 exporter.write(bundle, target)
             else:

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from kinship.dates import from_store, to_store
+from kinship.dates import to_store
 from kinship.errors import NotFound, ValidationError
 from kinship.records import INTERACTION_KINDS, InteractionRecord
 from kinship.services import _notify
-from kinship.services.due import refresh_due
+from kinship.services.convert import interaction_record as interaction_record
+from kinship.services.followups.compute import refresh_due
 from kinship.store import current
 from kinship.store.models import Contact, Event, Interaction, Participant
 
@@ -105,31 +106,6 @@ def recompute_last(contact_ids: list[int]) -> None:
     )
     for cid in contact_ids:
         Contact.update(last_interaction_at=latest.get(cid)).where(Contact.id == cid).execute()
-
-
-def interaction_record(row: Interaction) -> InteractionRecord:
-    uids = [
-        c.uid
-        for c in Contact.select(Contact.uid)
-        .join(Participant)
-        .where(Participant.interaction == row.id)
-        .order_by(Contact.sort_name)
-    ]
-    event_uid = ""
-    if row.event_id:
-        event_uid = Event.get_by_id(row.event_id).uid
-    occurred = from_store(row.occurred_at)
-    assert occurred is not None
-    return InteractionRecord(
-        occurred_at=occurred,
-        kind=row.kind,
-        summary=row.summary,
-        participants=uids,
-        notes=row.notes,
-        uid=row.uid,
-        event_uid=event_uid,
-        source=row.source,
-    )
 
 
 def for_contact(contact: Contact, *, limit: int = 50, offset: int = 0) -> list[Interaction]:

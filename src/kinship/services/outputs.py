@@ -31,8 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kinship.errors import KinshipError
+from kinship.fileperms import private_dir
 from kinship.store import Store
-from kinship.store.db import real_path
+from kinship.store.handle import real_path
 
 __all__ = ["OutputRefused", "check_target", "replace_file"]
 
@@ -112,8 +113,9 @@ def replace_file(target: Path, write: Callable[[Path], None]) -> bool:
     ``target`` changed (identical bytes are not replaced). A new file is private (0600); a
     replaced one keeps its mode.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     tmp_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp_dir, 0o700)  # mkdtemp's 0700 minus a strange umask (0277) could not be written
     try:
         tmp = tmp_dir / target.name
         write(tmp)

@@ -140,7 +140,7 @@ class Event(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     #: The VTIMEZONE text for a ``timezone`` that is not an IANA name ("" otherwise);
-    #: last because migration 0003 added it.
+    #: last because migration 0004 added it.
     vtimezone = TextField(default="")
 
 

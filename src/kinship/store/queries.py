@@ -17,7 +17,7 @@ from typing import Any
 from peewee import JOIN, OP, SQL, Expression, ModelSelect, NodeList, Value, fn
 
 from kinship.errors import ValidationError
-from kinship.store import search
+from kinship.store import dialect, search
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
 
 SORTS = ("name", "due", "recent")
@@ -73,7 +73,11 @@ def _term(key: str, value: str, today: date) -> Any:
         return Contact.id.in_(sub)
     if key == "tag":
         # Tags first (few rows), then the contact_tag index on tag: no scan of every link.
-        tag_ids = Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)
+        # Looked up now, so the planner sees the tag's id (PostgreSQL then knows how many
+        # contacts carry it) and an unknown tag is no query at all.
+        tag_ids = [t.id for t in Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)]
+        if not tag_ids:
+            return SQL("1 = 0")
         return Contact.id.in_(
             ContactTag.select(ContactTag.contact).where(ContactTag.tag.in_(tag_ids))
         )
@@ -109,7 +113,7 @@ def contacts(
             # "+ 0" keeps SQLite off the (archived, sort_name) index when another filter is
             # there: walking every active contact in name order to test a LIKE is slower
             # than the filter's own plan (FTS rowids, a tag lookup, or one table scan).
-            q = q.where((Contact.archived + 0) == 0)
+            q = q.where(dialect.unindexed(Contact.archived) == False)  # noqa: E712
         else:
             q = q.where(Contact.archived == False)  # noqa: E712
     if parsed.text:
@@ -170,7 +174,7 @@ __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_c
 
 def _aggregate(value: Any) -> Any:
     """A JSON array of ``value`` over the rows (SQLite's JSON1, PostgreSQL's json_agg)."""
-    from kinship.store.db import current
+    from kinship.store.handle import current
 
     return fn.json_group_array(value) if current().is_sqlite else fn.json_agg(value)
 

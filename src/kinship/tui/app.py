@@ -1,10 +1,12 @@
 """The kinship Textual app.
 
 Construct it with :class:`KinshipApp` (tests pass a fixed ``today`` and no plugins), or run it
-from the CLI through :func:`run_app`. All database work runs on one database thread
-(:meth:`KinshipApp.db`): one connection, serialised reads and writes, the UI never waits.
-Imports run in a thread worker with their own connection. Plugins, follow-up computation and
-the heavy import libraries load in workers after the first paint.
+from the CLI through :func:`run_app`, which hands it the CLI's :class:`kinship.wiring.Wiring`
+(the plugin host and the settings). While it runs, the app's wiring is what the services
+were handed: its strategies and its plugins' notifications. All database work runs on one
+database thread (:meth:`KinshipApp.db`): one connection, serialised reads and writes, the UI
+never waits. Imports run in a thread worker with their own connection. Plugins, follow-up
+computation and the heavy import libraries load in workers after the first paint.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.reactive import reactive
 
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
@@ -32,7 +35,12 @@ from kinship.tui.commands import (
     KinshipCommandsProvider,
     PluginCommandsProvider,
 )
+from kinship.tui.context import APP_BINDINGS, AppContext
+from kinship.tui.errors import describe_error, is_database_error
 from kinship.tui.safe import plain_symbols
+
+if TYPE_CHECKING:
+    from kinship.wiring import Wiring
 
 T = TypeVar("T")
 
@@ -49,19 +57,10 @@ class KinshipApp(App[None]):
     }
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Help",
-            id="app.help",
-            tooltip="Every key, generated from the bindings",
-        ),
-        Binding(
-            "t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"
-        ),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
+
+    #: Presenter mode: contact details and note bodies are masked on every screen.
+    presenter: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -72,6 +71,8 @@ class KinshipApp(App[None]):
         host: Any = None,
         host_loader: Callable[[], Any] | None = None,
         started_at: float | None = None,
+        presenter: bool = False,
+        wiring: Wiring | None = None,
     ) -> None:
         self.started_at = started_at if started_at is not None else time.perf_counter()
         super().__init__()
@@ -81,9 +82,22 @@ class KinshipApp(App[None]):
             open_store(store_target)
         self.store = current()
         self._fixed_today = today
+        if wiring is None:
+            from kinship.config import Settings
+            from kinship.wiring import Wiring
+
+            # No settings given (tests): the defaults, never the user's config file.
+            wiring = Wiring(
+                settings=settings if settings is not None else Settings(),
+                host=host,
+                load_host=host_loader,
+                today=today,
+            )
+        self.wiring = wiring
         self.settings = settings
-        self.host = host
-        self._host_loader = host_loader
+        #: The plugin host once loaded (after the first paint); ``None`` without plugins.
+        self.host: Any = host
+        self._bound: Any = None
         self.plain = plain_symbols()
         self.plugin_commands: list[PaletteCommand] = []
         self.startup_ms: float | None = None
@@ -94,12 +108,18 @@ class KinshipApp(App[None]):
         keys = getattr(settings, "keys", None) or {}
         if keys:
             self.set_keymap(dict(keys))
+        self.set_reactive(KinshipApp.presenter, presenter)
 
     # ----------------------------------------------------------------- basics
 
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        """The store opened read-only (not writable by this user, or ``--read-only``)."""
+        return bool(getattr(self.store, "read_only", False))
 
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
@@ -117,8 +137,12 @@ class KinshipApp(App[None]):
     def on_mount(self) -> None:
         from kinship.tui.screens.main import MainScreen
 
+        if not self.wiring.bound:
+            # The services compute with our strategies and notify our plugins while we run.
+            self._bound = self.wiring.bind()
         if self.plain:
             self.add_class("-plain")
+        self._show_presenter()
         self.push_screen(MainScreen())
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
@@ -133,6 +157,10 @@ class KinshipApp(App[None]):
         self.load_plugins()
 
     def on_unmount(self) -> None:
+        if self._bound is not None:
+            self._bound.restore()
+            self._bound = None
+
         def close() -> None:
             with contextlib.suppress(Exception):
                 self.store.db.close()
@@ -143,21 +171,17 @@ class KinshipApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plugins")
     def load_plugins(self) -> None:
-        """Off the first paint: load the plugin host, its palette commands, point the
-        follow-up engine at its strategies and run the daily catch-up (own connection)."""
+        """Off the first paint: load the plugin host and its palette commands, build the
+        follow-up engine from its strategies and run the daily catch-up (own connection)."""
         from kinship.tui import data
 
-        host = self.host
         try:
-            if host is None and self._host_loader is not None:
-                host = self._host_loader()
+            host = self.wiring.host
             commands: list[PaletteCommand] = []
-            strategies = None
             if host is not None:
-                commands = list(getattr(host, "palette_commands", list)())
-                strategies = list(host.strategies()) if hasattr(host, "strategies") else None
+                commands = list(host.palette_commands())
             self.call_from_thread(self._set_host, host, commands)
-            data.prepare_followups(self._fixed_today, strategies, self.settings)
+            data.prepare_followups(self._fixed_today)
         finally:
             with contextlib.suppress(Exception):
                 self.store.db.close()  # this thread's connection
@@ -174,10 +198,10 @@ class KinshipApp(App[None]):
 
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             err = event.worker.error
-            if event.worker.group == "plugins" and not _is_db_error(err):
+            if event.worker.group == "plugins" and not is_database_error(err):
                 self.say(f"plugins not loaded: {err}", severity="warning")
             else:
-                self.say(_describe(err), severity="error")
+                self.say(describe_error(err), severity="error")
 
     # ----------------------------------------------------------------- actions
 
@@ -195,6 +219,25 @@ class KinshipApp(App[None]):
         elif not self.screen.is_modal:
             self.push_screen(TodayScreen())
 
+    def action_toggle_presenter(self) -> None:
+        self.presenter = not self.presenter
+        if self.presenter:
+            self.say("Presenter mode: emails, phones, addresses and notes are masked (P: off)")
+        else:
+            self.say("Presenter mode off: everything is shown")
+
+    def watch_presenter(self) -> None:
+        self._show_presenter()
+        # Every screen on the stack redraws what it shows from what it already has.
+        for screen in self.screen_stack:
+            changed = getattr(screen, "presenter_changed", None)
+            if changed is not None:
+                changed()
+
+    def _show_presenter(self) -> None:
+        self.set_class(self.presenter, "-presenter")
+        self.title = "kinship · presenter mode" if self.presenter else "kinship"
+
     def run_plugin_command(self, command: PaletteCommand) -> None:
         try:
             command.run(self)
@@ -211,61 +254,32 @@ class KinshipApp(App[None]):
         return None
 
 
-def _describe(exc: BaseException) -> str:
-    """A one-line message for an error raised by a service or the database."""
-    from kinship.errors import KinshipError
-    from kinship.store.db import explain
-
-    if isinstance(exc, KinshipError):
-        return str(exc)
-    special = explain(exc) if _is_db_error(exc) else None
-    if special:
-        return special  # a full disk, a damaged file: what it is and what to do
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"database error: {text}" if _is_db_error(exc) else f"{type(exc).__name__}: {text}"
-
-
-def _is_db_error(exc: BaseException) -> bool:
-    import sqlite3
-
-    from peewee import PeeweeException
-
-    from kinship.store.db import is_damage
-
-    return isinstance(exc, PeeweeException | sqlite3.Error) or (
-        isinstance(exc, ValueError) and is_damage(exc)
-    )
-
-
-def describe_error(exc: BaseException) -> str:
-    return _describe(exc)
-
-
 def run_app(ctx: Any) -> int:
     started = time.perf_counter()
     demo = bool(getattr(ctx.args, "demo", False))
     tmpdir: tempfile.TemporaryDirectory[str] | None = None
     try:
         if demo:
-            from kinship.services import demo as demo_data
+            from kinship.sample import demo as demo_data
+            from kinship.services import runtime
             from kinship.store import open_store
+            from kinship.wiring import builtin_strategies
 
             tmpdir = tempfile.TemporaryDirectory(prefix="kinship-demo-")
             open_store(str(Path(tmpdir.name) / "demo.db"))
             # Builtin strategies for the sample data: plugins load after the first paint.
-            from kinship.tui.data import use_builtin_followups
-
-            use_builtin_followups(ctx.settings)
-            demo_data.generate(today=date.today())
+            with runtime.bind(strategies=builtin_strategies(), settings=ctx.settings):
+                demo_data.generate(today=date.today())
         else:
-            ctx.store  # noqa: B018 - opens the database
+            ctx.store  # noqa: B018 - opens the database (and hands the services the wiring)
         app = KinshipApp(
             None,
             settings=ctx.settings,
-            host_loader=lambda: ctx.host,
             started_at=started,
+            wiring=ctx.wiring,
+            presenter=bool(getattr(ctx.args, "presenter", False)),
         )
-        app.run()
+        _run_quietly(app)
     finally:
         if tmpdir is not None:
             from kinship.store import close_store
@@ -273,3 +287,24 @@ def run_app(ctx: Any) -> int:
             close_store()
             tmpdir.cleanup()
     return 0
+
+
+def _run_quietly(app: KinshipApp) -> None:
+    """Run the app with library logging going to Textual's captured stderr (its devtools
+    log), never to the terminal under the screen; what was counted is not reported after."""
+    from kinship import logs
+
+    handler = logs.install()
+    previous = handler._stream
+    handler.stream = None  # sys.stderr at each record: Textual's capture while it runs
+    try:
+        app.run()
+    finally:
+        handler.reset()
+        handler.stream = previous
+
+
+if TYPE_CHECKING:
+
+    def _is_an_app_context(app: KinshipApp) -> AppContext:
+        return app  # mypy checks that the screens' view of the app is the app

@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from kinship.tui.safe import clean, markup
+from kinship.tui.safe import clean, markup, shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 def highlight(matcher: Matcher, candidate: str) -> Content:
@@ -56,7 +56,7 @@ class KinshipCommandsProvider(Provider):
     """Every action of the app, by its name."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def _run(self, owner: Any, action: str) -> None:
@@ -94,7 +94,7 @@ class ContactJumpProvider(Provider):
     """Jump to a contact by name: SQL search on the database thread, at most 20 rows."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
@@ -107,10 +107,11 @@ class ContactJumpProvider(Provider):
         except Exception:
             return
         matcher = self.matcher(query)
+        presenter = self.kapp.presenter
         for row in rows:
-            name = clean(row.name)
+            name = shown(row.name, presenter)
             score = max(matcher.match(name), 0.2)
-            org = f" · {clean(row.org)}" if row.org else ""
+            org = f" · {shown(row.org, presenter)}" if row.org else ""
             yield Hit(
                 score,
                 Content.assemble(highlight(matcher, name), (org, "$text-muted")),
@@ -124,7 +125,7 @@ class PluginCommandsProvider(Provider):
     """Commands that plugins add (``kinship_palette_commands``), loaded after start-up."""
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     async def discover(self) -> Hits:

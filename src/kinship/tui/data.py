@@ -596,31 +596,15 @@ def today_groups(today: date) -> list[TodayGroup]:
     ]
 
 
-def prepare_followups(today: date | None, strategies: list[Any] | None, settings: Any) -> None:
-    """Point the follow-up engine at our strategies and bring the follow-ups up to date for
-    today (the daily catch-up). Runs in a thread worker after the first paint."""
+def prepare_followups(today: date | None) -> None:
+    """Build the follow-up engine from what the app handed the services (loading the plugin
+    host's strategies) and bring the follow-ups up to date for today (the daily catch-up).
+    Runs in a thread worker after the first paint."""
     svc = _followups()
     if svc is None:
         return
-    if strategies is None:
-        from kinship.builtin.strategies import default_strategies
-
-        strategies = list(default_strategies())
-    if settings is None:
-        from kinship.config import Settings
-
-        settings = Settings()
-    svc.use(strategies, settings, today=today)
+    svc.engine()
     svc.refresh_stale(today)
-
-
-def use_builtin_followups(settings: Any) -> None:
-    """Point the follow-up engine at the builtin strategies (no plugin loading)."""
-    svc = _followups()
-    if svc is not None:
-        from kinship.builtin.strategies import default_strategies
-
-        svc.use(list(default_strategies()), settings)
 
 
 def followup_action(item: TodayItem, action: str, today: date, *, days: int = 7) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kinship.errors import StoreError
 
 if TYPE_CHECKING:
-    from kinship.store.db import Store
+    from kinship.store.handle import Store
 
 _NAME = re.compile(r"^(\d{4})_\w+$")
 
@@ -51,7 +51,7 @@ def schema_version(store: Store) -> int | None:
     tables = set(store.db.get_tables())
     if "meta" not in tables:
         if tables - {"sqlite_sequence"}:
-            raise StoreError(f"{store.target}: not a kinship database (it has other tables)")
+            raise StoreError(f"{store.label}: not a kinship database (it has other tables)")
         return None
     row = store.db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if not row:
@@ -59,10 +59,10 @@ def schema_version(store: Store) -> int | None:
     try:
         return int(row[0])
     except (TypeError, ValueError):
-        from kinship.store.db import CHECK_HINT, _safe
+        from kinship.store.handle import CHECK_HINT
 
         raise StoreError(
-            f"{_safe(store.target)}: the database is damaged (schema_version is {row[0]!r}, "
+            f"{store.label}: the database is damaged (schema_version is {row[0]!r}, "
             f"not a number); {CHECK_HINT}"
         ) from None
 
@@ -73,7 +73,7 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
     todo = [s for s in steps() if current is None or s.number > current]
     if current is not None and current > latest():
         raise StoreError(
-            f"{store.target}: database schema {current} is newer than this kinship "
+            f"{store.label}: database schema {current} is newer than this kinship "
             f"(schema {latest()}); upgrade kinship"
         )
     if not todo:
@@ -81,7 +81,7 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
     if current is not None:
         if not upgrade:
             raise StoreError(
-                f"{store.target}: schema {current} needs an upgrade: run `kinship db upgrade`"
+                f"{store.label}: schema {current} needs an upgrade: run `kinship db upgrade`"
             )
         if store.path is not None:
             store.upgrade_backup = store.keep_backup(f"v{current}")
@@ -94,10 +94,10 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
 
 def _failed_upgrade(store: Store, current: int | None, exc: Exception) -> str:
     """Undo a partial upgrade from the copy taken before it; the message says what happened."""
-    from kinship.store.db import _safe, describe_error
+    from kinship.store.handle import database_text
 
     step = "creating the schema" if current is None else f"upgrading schema {current}"
-    what = f"{_safe(store.target)}: {step} failed: {describe_error(exc)}"
+    what = f"{store.label}: {step} failed: {database_text(exc)}"
     backup = store.upgrade_backup
     if backup is None:
         return what
@@ -105,7 +105,7 @@ def _failed_upgrade(store: Store, current: int | None, exc: Exception) -> str:
         store.restore_from(backup)
     except Exception as again:
         return (
-            f"{what}; restoring the copy failed too ({describe_error(again)}): "
+            f"{what}; restoring the copy failed too ({database_text(again)}): "
             f"copy {backup} over the database by hand"
         )
     return f"{what}; the database is as it was (a copy is at {backup})"

@@ -1,1 +1,1 @@
-"""Screens: main (three panes), Today, help, brief, forms, import."""
+"""Screens: main (three panes), Today, help, brief, import (forms are in ``tui/dialogs``)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -25,11 +24,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
 from kinship.store.queries import SORTS
 from kinship.tui import data
 from kinship.tui.safe import content
+from kinship.tui.undo import Undo
 from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 NARROW = 100
 PHONE = 60
@@ -48,12 +48,6 @@ Or try it on sample people first:  kinship --demo"""
 
 class Welcome(Static, can_focus=True):
     """The empty-store welcome; focusable so that a / i / ? reach the screen's bindings."""
-
-
-@dataclass
-class Undo:
-    description: str
-    run: Callable[[], Any]
 
 
 class MainScreen(Screen[None]):
@@ -191,7 +185,7 @@ class MainScreen(Screen[None]):
         self._typed_at: float | None = None
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     # ----------------------------------------------------------------- layout
@@ -200,6 +194,8 @@ class MainScreen(Screen[None]):
         # The first frame holds only what it shows: the tab bar is mounted when the terminal
         # is narrow (``_apply_size``), the welcome when the store turns out to be empty.
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
+        if self.kapp.read_only:
+            yield Static(read_only_banner(self.kapp.store), id="read-only", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
                 yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
@@ -353,7 +349,7 @@ class MainScreen(Screen[None]):
             self._status()
 
     def _status_error(self, exc: BaseException) -> None:
-        from kinship.tui.app import describe_error
+        from kinship.tui.errors import describe_error
 
         self.query_one("#list-status", Static).update(describe_error(exc))
 
@@ -500,13 +496,13 @@ class MainScreen(Screen[None]):
         return self.selected
 
     def action_add_contact(self) -> None:
-        from kinship.tui.screens.forms import ContactForm
+        from kinship.tui.dialogs.contact import ContactForm
 
         self.app.push_screen(ContactForm(None), self._after_write)
 
     @work(exit_on_error=False, group="forms")
     async def action_edit_contact(self) -> None:
-        from kinship.tui.screens.forms import ContactForm
+        from kinship.tui.dialogs.contact import ContactForm
 
         row = self._need_contact()
         if row is None:
@@ -519,7 +515,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ContactForm(initial), self._after_write)
 
     def action_log(self, kind: str = "meeting", summary: str = "") -> None:
-        from kinship.tui.screens.forms import LogForm
+        from kinship.tui.dialogs.interaction import LogForm
 
         row = self._need_contact()
         if row is None:
@@ -529,28 +525,28 @@ class MainScreen(Screen[None]):
         )
 
     def action_add_note(self) -> None:
-        from kinship.tui.screens.forms import NoteForm
+        from kinship.tui.dialogs.note import NoteForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(NoteForm(row.uid, row.name), self._after_write)
 
     def action_add_event(self) -> None:
-        from kinship.tui.screens.forms import EventForm
+        from kinship.tui.dialogs.event import EventForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(EventForm([(row.uid, row.name)]), self._after_write)
 
     def action_relate(self) -> None:
-        from kinship.tui.screens.forms import RelateForm
+        from kinship.tui.dialogs.relate import RelateForm
 
         row = self._need_contact()
         if row is not None:
             self.app.push_screen(RelateForm(row.uid, row.name), self._after_write)
 
     def action_merge(self) -> None:
-        from kinship.tui.screens.forms import MergeForm
+        from kinship.tui.dialogs.merge import MergeForm
 
         row = self._need_contact()
         if row is not None:
@@ -583,7 +579,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(contacts.set_archived, row.uid, archived)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -606,7 +602,7 @@ class MainScreen(Screen[None]):
         try:
             await self.kapp.db(undo.run)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -642,7 +638,7 @@ class MainScreen(Screen[None]):
         self.refresh_all()
 
     def action_edit_note(self) -> None:
-        from kinship.tui.screens.forms import NoteForm
+        from kinship.tui.dialogs.note import NoteForm
 
         note = self.query_one(NotesPane).highlighted
         row = self.selected
@@ -668,7 +664,7 @@ class MainScreen(Screen[None]):
         try:
             record = await self.kapp.db(interactions.delete, item.uid)
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
@@ -693,6 +689,8 @@ class MainScreen(Screen[None]):
         self.undo_stack.append(undo)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.kapp.read_only:
+            return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
             return self.query_one(NotesPane).has_focus_within
         if action == "delete_interaction":
@@ -706,6 +704,47 @@ class MainScreen(Screen[None]):
 
     def title_for(self, row: data.ContactRow) -> Content:
         return content(row.name)
+
+    def presenter_changed(self) -> None:
+        """Presenter mode switched: redraw the list and the panes from what is loaded."""
+        self.query_one(ContactList).refresh()
+        if self.detail is not None:
+            self.query_one(EventsPane).show_contact(self.detail, self.kapp.today)
+            self.query_one(NotesPane).show(self.detail.name, self.detail.notes, self.kapp.today)
+        elif self._upcoming is not None:
+            self.query_one(EventsPane).show_upcoming(self._upcoming, self.kapp.today)
+
+
+#: Actions that write; dimmed when the store is read-only (``Store.write`` refuses anyway).
+WRITE_ACTIONS = frozenset(
+    {
+        "add_contact",
+        "edit_contact",
+        "log",
+        "add_note",
+        "add_event",
+        "relate",
+        "merge",
+        "archive",
+        "undo",
+        "import",
+        "pin_note",
+        "delete_note",
+        "edit_note",
+        "delete_interaction",
+    }
+)
+
+
+def read_only_banner(store: Any) -> str:
+    from kinship.config import describe_target
+    from kinship.tui.safe import clean
+
+    reason = getattr(store, "read_only_reason", "") or "read-only"
+    return clean(
+        f"Read-only: {describe_target(store.target)} ({reason}). "
+        "You can look around; nothing can be changed."
+    )
 
 
 def partial_call(func: Callable[..., Any], *args: Any) -> Callable[[], Any]:

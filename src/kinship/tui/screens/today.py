@@ -14,10 +14,10 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kinship.tui import data
-from kinship.tui.safe import clean, content
+from kinship.tui.safe import clean, shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 
 class TodayScreen(Screen[None]):
@@ -60,7 +60,7 @@ class TodayScreen(Screen[None]):
         self._name_width = 0
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -140,14 +140,15 @@ class TodayScreen(Screen[None]):
         else:
             tag, style = f"in {days}d", "$success"
         width = self._name_width or self.name_width()
-        name = clean(item.name)
+        presenter = self.kapp.presenter
+        name = shown(item.name, presenter)
         if cell_len(name) > width:
             name = set_cell_size(name, width - 1) + "…"
         return Content.assemble(
             ("  ", ""),
-            content(set_cell_size(name, width), "bold"),
+            (set_cell_size(name, width), "bold"),
             (f"  {tag:>9}  ", style),
-            content(item.reason, "$text-muted"),
+            (shown(item.reason, presenter), "$text-muted"),
         )
 
     @on(OptionList.OptionHighlighted, "#today-list")
@@ -156,7 +157,16 @@ class TodayScreen(Screen[None]):
         detail = self.query_one("#today-detail", Static)
         detail.set_class(item is None, "-none")
         if item is not None:
-            detail.update(Content.assemble(content(item.name, "bold"), " · ", content(item.reason)))
+            presenter = self.kapp.presenter
+            detail.update(
+                Content.assemble(
+                    (shown(item.name, presenter), "bold"), " · ", shown(item.reason, presenter)
+                )
+            )
+
+    def presenter_changed(self) -> None:
+        if self.groups:
+            self._fill()
 
     @property
     def current(self) -> data.TodayItem | None:
@@ -183,7 +193,7 @@ class TodayScreen(Screen[None]):
         self._log(self.current)
 
     def _log(self, item: data.TodayItem | None) -> None:
-        from kinship.tui.screens.forms import LogForm
+        from kinship.tui.dialogs.interaction import LogForm
 
         if item is None:
             return
@@ -217,7 +227,7 @@ class TodayScreen(Screen[None]):
             self.kapp.say(str(exc), severity="warning")
             return
         except Exception as exc:
-            from kinship.tui.app import describe_error
+            from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return

@@ -26,10 +26,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kinship.tui import data
-from kinship.tui.safe import clean
+from kinship.tui.safe import shown
 
 if TYPE_CHECKING:
-    from kinship.tui.app import KinshipApp
+    from kinship.tui.context import AppContext
 
 PAGE = data.PAGE
 #: Pages kept in the cache around the cursor (the rest are dropped).
@@ -112,7 +112,7 @@ class ContactList(ScrollView, can_focus=True):
         self._last_highlight: int | None = -1
 
     @property
-    def kapp(self) -> KinshipApp:
+    def kapp(self) -> AppContext:
         return self.app  # type: ignore[return-value]
 
     # ----------------------------------------------------------------- data
@@ -282,8 +282,9 @@ class ContactList(ScrollView, can_focus=True):
         badge = f" {badge} " if badge else ""
         badge_w = cell_len(badge)
         room = max(0, width - badge_w - 1)
-        name = clean(row.name)
-        org = clean(row.org)
+        presenter = bool(getattr(self.app, "presenter", False))
+        name = shown(row.name, presenter)
+        org = shown(row.org, presenter)
         name_w = min(cell_len(name), room)
         segments = [
             Segment(" ", base + cursor),

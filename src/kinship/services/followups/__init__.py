@@ -1,0 +1,62 @@
+"""Follow-ups: who to reach out to, and why.
+
+- :mod:`~kinship.services.followups.engine`: which strategies run, with which settings
+  (what the entry point bound through :mod:`kinship.services.runtime`);
+- :mod:`~kinship.services.followups.compute`: snapshots → strategies → ``FollowUp`` rows and
+  ``Contact.next_due_at``, after each write and as days pass;
+- :mod:`~kinship.services.followups.reading`: the due list, its counts, the Today groups;
+- :mod:`~kinship.services.followups.actions`: dismiss, snooze (done, which logs an
+  interaction, is :mod:`kinship.services.checkin`).
+
+Everything callers use is importable from here (``from kinship.services import followups``).
+Inside the package, modules import each other, never this one.
+"""
+
+from kinship.services.followups.actions import dismiss, snooze
+from kinship.services.followups.compute import (
+    FULL_AFTER_DAYS,
+    SLICES,
+    RefreshReport,
+    recompute_all,
+    recompute_ids,
+    refresh_due,
+    refresh_stale,
+    update_next_due,
+)
+from kinship.services.followups.engine import MANUAL, Engine, engine, reset, use
+from kinship.services.followups.reading import (
+    TODAY_GROUPS,
+    DueItem,
+    TodayGroup,
+    due_counts,
+    due_items,
+    iter_due,
+    oneline,
+    today_groups,
+)
+
+__all__ = [
+    "FULL_AFTER_DAYS",
+    "MANUAL",
+    "SLICES",
+    "TODAY_GROUPS",
+    "DueItem",
+    "Engine",
+    "RefreshReport",
+    "TodayGroup",
+    "dismiss",
+    "due_counts",
+    "due_items",
+    "engine",
+    "iter_due",
+    "oneline",
+    "recompute_all",
+    "recompute_ids",
+    "refresh_due",
+    "refresh_stale",
+    "reset",
+    "snooze",
+    "today_groups",
+    "update_next_due",
+    "use",
+]

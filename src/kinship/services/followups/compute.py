@@ -1,0 +1,436 @@
+"""Computing follow-ups: snapshots → strategies → ``FollowUp`` rows and ``next_due_at``.
+
+How it fits together (see ``docs/follow-ups.md``, "How kinship keeps the list current"):
+
+- **Compute.** :func:`recompute_ids` builds snapshots for a chunk of contacts
+  (:mod:`kinship.services.snapshots`), asks each strategy that applies to each contact, keeps
+  one suggestion per (contact, kind) — the most urgent — and upserts ``FollowUp`` rows
+  (``origin`` = the strategy, status ``open``). An unchanged suggestion rewrites nothing; one
+  no longer suggested is deleted; one the user already finished or dismissed *for the same
+  due date* is not brought back (a later occurrence is). Then ``Contact.next_due_at`` is set.
+- **Writes.** Every write that matters (log, done, snooze, dismiss, edits, tags, archive,
+  merge, events) calls :func:`refresh_due`, which recomputes just those contacts in the same
+  transaction — so the ``FollowUp`` rows a logged interaction satisfies are closed with it.
+- **Days passing.** A ``Meta`` row remembers the day the rows were last brought up to date.
+  :func:`refresh_stale` (run by ``kinship due``/``today`` and the Today view) does nothing on
+  the same day; on a later day it recomputes only the contacts time can have changed; after
+  a week, or when the strategies or their settings changed, everything.
+
+``next_due_at`` is the earliest of: the cadence date (last interaction, or creation, plus the
+contact's cadence or the shortest cadence of its tags) and the earliest open follow-up. A
+contact snoozed until a day on or after ``today`` is due no earlier than that day, so it wakes
+up when the snooze ends. Archived contacts have none. The due list and the daily catch-up are
+then index lookups on this column.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from peewee import Case, fn
+
+from kinship.records import LIFE_EVENT_KINDS
+from kinship.services import snapshots
+from kinship.services.followups.engine import MANUAL, Engine, engine
+from kinship.store import current, dialect
+from kinship.store.models import Contact, Event, EventPerson, FollowUp, Meta, utcnow
+
+__all__ = [
+    "FULL_AFTER_DAYS",
+    "SLICES",
+    "RefreshReport",
+    "recompute_all",
+    "recompute_ids",
+    "refresh_due",
+    "refresh_stale",
+    "update_next_due",
+]
+
+#: A catch-up older than this many days becomes a full recompute.
+FULL_AFTER_DAYS = 7
+#: Contacts fall into 7 slices (``id % 7``); each day's catch-up also recomputes that day's
+#: slice, so strategies whose output moves with the calendar on their own (give-first's
+#: windows, third-party rhythms) are seen at least weekly even without a cron job.
+SLICES = 7
+_META_DAY = "followups.day"
+_META_FULL = "followups.full_day"
+_META_SIGNATURE = "followups.signature"
+
+
+# --------------------------------------------------------------------------- recompute
+
+
+def _uid(contact_uid: str, kind: str, due: date) -> str:
+    return f"followup-{contact_uid}-{kind}-{due.isoformat()}"
+
+
+def recompute_ids(ids: Sequence[int], *, today: date | None = None, full: bool = False) -> int:
+    """Recompute the follow-ups of ``ids`` (chunked); return how many rows changed.
+
+    Joins the caller's transaction if there is one, else one transaction per chunk.
+    """
+    eng = engine()
+    today = today or eng.today()
+    ids = sorted(set(ids))
+    changed = 0
+    for start in range(0, len(ids), snapshots.CHUNK):
+        with current().write():
+            changed += _recompute_chunk(ids[start : start + snapshots.CHUNK], eng, today, full)
+    return changed
+
+
+def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> int:
+    built = snapshots.build(ids, today=today, config=eng.config)
+    open_rows: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    closed: dict[int, set[tuple[str, date]]] = defaultdict(set)
+    for row in (
+        FollowUp.select(
+            FollowUp.id,
+            FollowUp.contact,
+            FollowUp.kind,
+            FollowUp.due,
+            FollowUp.status,
+            FollowUp.origin,
+            FollowUp.reason,
+            FollowUp.priority,
+            FollowUp.created_at,
+        )
+        .where(snapshots.id_filter(FollowUp.contact, ids) & (FollowUp.origin != MANUAL))
+        .order_by(FollowUp.id)
+    ):
+        if row.status == "open":
+            open_rows[row.contact_id][row.kind].append(row)
+        else:
+            closed[row.contact_id].add((row.kind, row.due))
+
+    deletes: list[int] = []
+    inserts: list[dict[str, Any]] = []
+    for cid, snap in built.snapshots.items():
+        winners = eng.suggest(snap, eng.for_contact(snap, built.tags.get(cid, [])), today)
+        # Rows of strategies that did not run here (not loaded now, or failed) are kept.
+        authoritative = eng.names - eng.failed
+        mine = open_rows.get(cid, {})
+        for kind in set(winners) | set(mine):
+            rows = mine.get(kind, [])
+            keep = rows[0] if rows else None
+            deletes.extend(r.id for r in rows[1:])
+            new = winners.get(kind)
+            if new is not None and (kind, new.due) in closed[cid]:
+                new = None  # done or dismissed for this occurrence
+            if keep is not None and keep.origin not in authoritative:
+                # From a strategy that did not run here (not loaded now, or failed).
+                if full and keep.origin not in eng.names:
+                    deletes.append(keep.id)
+                    keep = None
+                elif new is None or (keep.priority, keep.due) <= (new.priority, new.due):
+                    continue
+            if new is None:
+                if keep is not None:
+                    deletes.append(keep.id)
+                continue
+            if keep is not None:
+                if (keep.due, keep.reason, keep.priority, keep.origin) == (
+                    new.due,
+                    new.reason,
+                    new.priority,
+                    new.strategy,
+                ):
+                    continue
+                deletes.append(keep.id)
+            inserts.append(
+                {
+                    "contact": cid,
+                    "due": new.due,
+                    "reason": new.reason,
+                    "kind": kind,
+                    "origin": new.strategy,
+                    "status": "open",
+                    "priority": new.priority,
+                    "uid": _uid(snap.uid, kind, new.due),
+                    "created_at": keep.created_at if keep is not None else utcnow(),
+                }
+            )
+    for start in range(0, len(deletes), 500):
+        FollowUp.delete().where(FollowUp.id.in_(deletes[start : start + 500])).execute()
+    for start in range(0, len(inserts), 200):
+        FollowUp.insert_many(inserts[start : start + 200]).execute()
+    update_next_due(ids, built.cadences, today=today)
+    return len(deletes) + len(inserts)
+
+
+# ------------------------------------------------------------------ days passing
+
+
+@dataclass
+class RefreshReport:
+    """What :func:`refresh_stale` / :func:`recompute_all` did."""
+
+    #: "fresh" (nothing to do), "catch-up", "full", "unbound" (no strategies were handed
+    #: to the services: nothing computed, nothing deleted) or "read-only" (nothing written).
+    mode: str
+    contacts: int = 0
+    changed: int = 0
+    seconds: float = 0.0
+
+
+Progress = Callable[[int, int], None]
+
+
+def _get_meta(key: str) -> str | None:
+    row = Meta.get_or_none(Meta.key == key)
+    return row.value if row is not None else None
+
+
+def _set_meta(values: dict[str, str]) -> None:
+    with current().write():
+        for key, value in values.items():
+            Meta.insert(key=key, value=value).on_conflict(
+                conflict_target=[Meta.key], update={Meta.value: value}
+            ).execute()
+
+
+def _run(where: Any, today: date, *, full: bool, progress: Progress | None) -> tuple[int, int]:
+    """Recompute the contacts matching ``where`` in id order, a chunk at a time."""
+    eng = engine()
+    base = Contact.select(Contact.id)
+    if where is not None:
+        base = base.where(where)
+    total = base.count() if progress is not None else 0
+    last, seen, changed = 0, 0, 0
+    while True:
+        chunk = [
+            cid
+            for (cid,) in base.where(Contact.id > last)
+            .order_by(Contact.id)
+            .limit(snapshots.CHUNK)
+            .tuples()
+        ]
+        if not chunk:
+            break
+        with current().write():
+            changed += _recompute_chunk(chunk, eng, today, full)
+        last = chunk[-1]
+        seen += len(chunk)
+        if progress is not None:
+            progress(seen, total)
+    return seen, changed
+
+
+def recompute_all(today: date | None = None, *, progress: Progress | None = None) -> RefreshReport:
+    """Recompute every contact (``kinship due --recompute``), one transaction per chunk."""
+    eng = engine()
+    if not eng.bound:
+        return RefreshReport("unbound")
+    today = today or eng.today()
+    started = _time.perf_counter()
+    seen, changed = _run(None, today, full=True, progress=progress)
+    _set_meta(
+        {
+            _META_DAY: today.isoformat(),
+            _META_FULL: today.isoformat(),
+            _META_SIGNATURE: eng.signature,
+        }
+    )
+    return RefreshReport("full", seen, changed, _time.perf_counter() - started)
+
+
+def _month_days(start: date, end: date) -> list[str]:
+    """``MM-DD`` of each day from ``start`` to ``end`` (Feb 29 rides along with Feb 28)."""
+    out: set[str] = set()
+    day = start
+    while day <= end and len(out) < 367:
+        out.add(day.strftime("%m-%d"))
+        if (day.month, day.day) == (2, 28):
+            out.add("02-29")
+        day += timedelta(days=1)
+    return sorted(out)
+
+
+def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
+    """Contacts whose suggestions time alone may have changed since ``last_day``."""
+    horizon = today + timedelta(days=eng.config.max_lead_days() + 1)
+    days = _month_days(today - timedelta(days=1), horizon)
+
+    def month_day(column: Any) -> Any:
+        return fn.SUBSTR(column, fn.LENGTH(column) - 4, 5).in_(days)
+
+    life = (
+        EventPerson.select(EventPerson.contact)
+        .join(Event)
+        .where(
+            Event.kind.in_(list(LIFE_EVENT_KINDS))
+            & (
+                Event.start
+                >= datetime.combine(
+                    today - timedelta(days=snapshots.LIFE_EVENT_DAYS), datetime.min.time()
+                )
+            )
+            & (Event.start < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
+        )
+    )
+    slices = sorted(
+        {
+            (last_day + timedelta(days=n)).toordinal() % SLICES
+            for n in range(1, (today - last_day).days + 1)
+        }
+    )
+    return (Contact.archived == False) & (  # noqa: E712 - peewee expression
+        (Contact.next_due_at <= horizon)
+        | month_day(Contact.birthday)
+        | month_day(Contact.anniversary)
+        | Contact.id.in_(life)
+        | dialect.modulo(Contact.id, SLICES).in_(slices)
+    )
+
+
+def refresh_stale(
+    today: date | None = None, *, progress: Progress | None = None, force: bool = False
+) -> RefreshReport:
+    """Bring the follow-ups up to date for ``today``, doing as little as possible.
+
+    - Same day as the last refresh, same strategies and settings: nothing (one query).
+    - A later day, less than a week on: a **catch-up** of the contacts time may have changed —
+      ``next_due_at`` within the lead window (a cadence coming due, an open suggestion whose
+      reason counts days, a snooze ending), a birthday or anniversary within the lead window,
+      a recent or upcoming life event, and the day's slice (``id % 7``) of everyone else.
+    - A week or more on, the strategies or their settings changed, or ``force``: everything.
+
+    A read-only store is shown as it was last refreshed (mode ``"read-only"``).
+    """
+    eng = engine()
+    if not eng.bound:
+        return RefreshReport("unbound")
+    if current().read_only:
+        return RefreshReport("read-only")
+    today = today or eng.today()
+    raw = _get_meta(_META_DAY)
+    last_day = date.fromisoformat(raw) if raw else None
+    if (
+        force
+        or last_day is None
+        or last_day > today
+        or (today - last_day).days >= FULL_AFTER_DAYS
+        or _get_meta(_META_SIGNATURE) != eng.signature
+    ):
+        return recompute_all(today, progress=progress)
+    if last_day == today:
+        return RefreshReport("fresh")
+    started = _time.perf_counter()
+    seen, changed = _run(
+        _stale_condition(last_day, today, eng), today, full=False, progress=progress
+    )
+    _set_meta({_META_DAY: today.isoformat()})
+    return RefreshReport("catch-up", seen, changed, _time.perf_counter() - started)
+
+
+# ------------------------------------------------------- after each write, and next_due_at
+
+
+#: Contacts per ``next_due_at`` update.
+CHUNK = 500
+
+
+def _cadence_due(last: object, created: object, cadence: int | None) -> date | None:
+    if not cadence:
+        return None
+    base = last or created
+    if base is None:
+        return None
+    if isinstance(base, str):
+        base = datetime.fromisoformat(base)
+    day = base.date() if isinstance(base, datetime) else base
+    assert isinstance(day, date)
+    return day + timedelta(days=cadence)
+
+
+def refresh_due(contact_ids: Iterable[int], *, recompute: bool = True) -> None:
+    """Recompute the follow-ups of ``contact_ids`` and their ``next_due_at``.
+
+    Runs inside the caller's transaction when there is one. ``recompute=False`` only updates
+    ``next_due_at`` from the rows already there.
+    """
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return
+    if recompute:
+        recompute_ids(ids)
+        return
+    for start in range(0, len(ids), CHUNK):
+        update_next_due(ids[start : start + CHUNK])
+
+
+def update_next_due(
+    ids: list[int],
+    cadences: Mapping[int, int | None] | None = None,
+    *,
+    today: date | None = None,
+) -> int:
+    """Set ``next_due_at`` for ``ids`` (one chunk); return how many rows changed.
+
+    ``cadences`` are the effective cadences when the caller has them already.
+    """
+    if not ids:
+        return 0
+    if today is None:
+        today = engine().today()
+    if cadences is None:
+        cadences = snapshots.effective_cadences(ids, engine().config)
+    open_due = dict(
+        FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.due))
+        .where(snapshots.id_filter(FollowUp.contact, ids) & (FollowUp.status == "open"))
+        .group_by(FollowUp.contact)
+        .tuples()
+    )
+    rows = Contact.select(
+        Contact.id,
+        Contact.last_interaction_at,
+        Contact.created_at,
+        Contact.snoozed_until,
+        Contact.archived,
+        Contact.next_due_at,
+    ).where(snapshots.id_filter(Contact.id, ids))
+    wanted = set(ids)
+    changed: dict[date | None, list[int]] = {}
+    for c in rows.tuples():
+        cid, last, created, snoozed, archived, current = c
+        if cid not in wanted:
+            continue
+        due: date | None = None
+        if not archived:
+            candidates = [
+                d
+                for d in (
+                    _cadence_due(last, created, cadences.get(cid)),
+                    _as_date(open_due.get(cid)),
+                )
+                if d
+            ]
+            due = min(candidates) if candidates else None
+            snoozed = _as_date(snoozed)
+            if snoozed is not None and snoozed >= today and (due is None or snoozed > due):
+                due = snoozed
+        if due != _as_date(current):
+            changed.setdefault(due, []).append(cid)
+    # One UPDATE … CASE per 250 changed contacts, not one per contact.
+    pairs = [(cid, due) for due, group in changed.items() for cid in group]
+    for start in range(0, len(pairs), 250):
+        part = pairs[start : start + 250]
+        Contact.update(next_due_at=Case(Contact.id, part, Contact.next_due_at)).where(
+            Contact.id.in_([cid for cid, _ in part])
+        ).execute()
+    return sum(len(g) for g in changed.values())
+
+
+def _as_date(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

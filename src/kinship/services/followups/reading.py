@@ -1,0 +1,245 @@
+"""Reading follow-ups: the due list, its counts, and the Today view's groups.
+
+:func:`iter_due` is one indexed query over open ``FollowUp`` rows (call
+:func:`~kinship.services.followups.compute.refresh_stale` first); :func:`today_groups` adds
+the grouping the Today view and ``kinship today`` show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from peewee import fn
+
+from kinship.errors import ValidationError
+from kinship.services.followups.compute import refresh_stale
+from kinship.services.followups.engine import MANUAL, Engine, engine
+from kinship.store.models import Contact, FollowUp
+
+__all__ = [
+    "TODAY_GROUPS",
+    "DueItem",
+    "TodayGroup",
+    "due_counts",
+    "due_items",
+    "iter_due",
+    "oneline",
+    "today_groups",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One line of the due list / Today view."""
+
+    contact_uid: str
+    display_name: str
+    kind: str
+    due: date
+    reason: str
+    strategy: str
+    priority: int
+    followup_id: int
+    contact_id: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable ``due --json`` shape (DESIGN §7)."""
+        return {
+            "contact": {"uid": self.contact_uid, "display_name": self.display_name},
+            "kind": self.kind,
+            "due": self.due.isoformat(),
+            "reason": self.reason,
+            "strategy": self.strategy,
+            "priority": self.priority,
+        }
+
+
+def _lead(eng: Engine, within: int | None) -> int:
+    """``within`` as given, else the longest lead any strategy is set to (at least 7 days),
+    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead."""
+    return eng.config.max_lead_days() if within is None else within
+
+
+def _horizon(today: date, within: int) -> date:
+    """``today + within`` days; a huge ``within`` means everything (no overflow)."""
+    return today + timedelta(days=min(within, (date.max - today).days))
+
+
+def iter_due(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    kind: str | Iterable[str] | None = None,
+    limit: int | None = None,
+    by_urgency: bool = False,
+) -> Iterator[DueItem]:
+    """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
+    oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
+    query, streamed. Call :func:`refresh_stale` first."""
+    eng = engine()
+    today = today or eng.today()
+    within = _lead(eng, within)
+    if within < 0:
+        raise ValidationError("--within must be 0 or more days")
+    q = (
+        FollowUp.select(
+            Contact.uid,
+            Contact.display_name,
+            FollowUp.kind,
+            FollowUp.due,
+            FollowUp.reason,
+            FollowUp.origin,
+            FollowUp.priority,
+            FollowUp.id,
+            Contact.id,
+        )
+        .join(Contact)
+        .where(
+            (FollowUp.status == "open")
+            & (FollowUp.due <= _horizon(today, within))
+            & (Contact.archived == False)  # noqa: E712 - peewee expression
+            & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
+            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+        )
+    )
+    if by_urgency:
+        q = q.order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)
+    else:
+        q = q.order_by(FollowUp.due, FollowUp.priority, Contact.sort_name, FollowUp.id)
+    if isinstance(kind, str):
+        q = q.where(FollowUp.kind == kind.strip().lower())
+    elif kind is not None:
+        q = q.where(FollowUp.kind.in_(sorted(kind)))
+    if limit:
+        q = q.limit(limit)
+    for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
+        yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
+
+
+def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
+    """How many open follow-ups of each kind :func:`iter_due` would list (one query)."""
+    eng = engine()
+    today = today or eng.today()
+    q = (
+        FollowUp.select(FollowUp.kind, fn.COUNT(FollowUp.id))
+        .join(Contact)
+        .where(
+            (FollowUp.status == "open")
+            & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
+            & (Contact.archived == False)  # noqa: E712 - peewee expression
+            & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
+            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+        )
+        .group_by(FollowUp.kind)
+    )
+    return dict(q.tuples())
+
+
+def due_items(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[DueItem]:
+    return list(iter_due(today, within=within, kind=kind, limit=limit))
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True, slots=True)
+class TodayGroup:
+    """One section of the Today view: ``key`` (stable id), ``title``, items most urgent first."""
+
+    key: str
+    title: str
+    items: tuple[DueItem, ...]
+    #: How many are due in this group (more than ``items`` when a limit cut the list).
+    total: int = 0
+
+
+#: The Today view's sections, in order: (key, title, kinds). "other" takes the rest.
+TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("check-in", "Check in", frozenset({"check-in"})),
+    ("occasions", "Occasions", frozenset({"birthday", "anniversary", "congratulate", "condole"})),
+    ("thank", "Thank", frozenset({"thank"})),
+    ("offer-help", "Offer help", frozenset({"offer-help"})),
+    ("other", "Other", frozenset()),
+)
+
+
+def today_groups(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    refresh: bool = True,
+    limit: int | None = None,
+) -> list[TodayGroup]:
+    """The Today view: what is due by ``today + within``, grouped by why.
+
+    Returns the non-empty groups of :data:`TODAY_GROUPS` in that order, each with its items
+    sorted most urgent first (priority, then due date, then name) and its ``total``. With
+    ``limit``, each group holds at most that many items (one indexed query per group plus
+    one count: what a screen shows, fast at 100k contacts). With ``refresh`` (the default)
+    the follow-ups are first brought up to date (:func:`refresh_stale`: instant on the same
+    day, a catch-up on the first call of a day) — run it in a worker, or call
+    ``refresh_stale()`` in one and then ``today_groups(refresh=False)``.
+    """
+    if refresh:
+        refresh_stale(today)
+    counts = due_counts(today, within=within)
+    known = frozenset().union(*(kinds for _, _, kinds in TODAY_GROUPS))
+    groups = []
+    for key, title, kinds in TODAY_GROUPS:
+        wanted = kinds if key != "other" else frozenset(counts) - known
+        total = sum(counts.get(k, 0) for k in wanted)
+        if not total:
+            continue
+        items = iter_due(today, within=within, kind=wanted, limit=limit, by_urgency=True)
+        groups.append(TodayGroup(key, title, tuple(items), total))
+    return groups
+
+
+_ONELINE = (
+    ("check-in", "check-in", "check-ins"),
+    ("birthday", "birthday", "birthdays"),
+    ("anniversary", "anniversary", "anniversaries"),
+    ("congratulate", "congratulation", "congratulations"),
+    ("condole", "condolence", "condolences"),
+    ("thank", "thanks", "thanks"),
+    ("offer-help", "offer", "offers"),
+)
+
+
+def oneline(counts: dict[str, int] | Sequence[TodayGroup]) -> str:
+    """``5 due · 2 check-ins · 1 birthday · 2 thanks`` (or ``nothing due``), for MOTD/tmux,
+    from :func:`due_counts` (cheap) or from :func:`today_groups`."""
+    if not isinstance(counts, dict):
+        tally: dict[str, int] = defaultdict(int)
+        for group in counts:
+            for i in group.items:
+                tally[i.kind] += 1
+        counts = dict(tally)
+    counts = {k: n for k, n in counts.items() if n}
+    total = sum(counts.values())
+    if not total:
+        return "nothing due"
+    parts = [f"{total} due"]
+    for kind, one, many in _ONELINE:
+        n = counts.pop(kind, 0)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    other = sum(counts.values())
+    if other:
+        parts.append(f"{other} other")
+    return " · ".join(parts)

@@ -1,0 +1,289 @@
+"""Events: match by UID (or one derived from summary and start), link their people.
+
+People come from ``contact_uids``, then attendees by email (created as contacts when the
+caller asks). A yearly all-day ``birthday``/``anniversary`` event (Google's birthday
+calendar, khal's, our own iCal export) is an *occasion*: it sets that date on the contact it
+names (by ``contact_uids``, else by display name) when the contact has none, instead of
+being stored as an event. The JSON backup stores such events as events (it is lossless).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
+
+from kinship.dates import to_store
+from kinship.errors import KinshipError
+from kinship.records import EVENT_KINDS, ContactRecord, EventRecord, PartialDate
+from kinship.services.contacts import normalize, validate_field
+from kinship.services.importing.common import (
+    chunks,
+    derived_uid,
+    insert_many,
+    less_precise,
+    same,
+)
+from kinship.services.importing.contacts import Incoming, create_contacts
+from kinship.services.importing.run import Run
+from kinship.store.models import Contact, ContactField, Event, EventPerson
+
+#: Year that exported year-less occasions start in (Apple's convention); read as "no year".
+_YEARLESS_MAX = 1604
+_OCCASION_TITLE = re.compile(r"^(?P<n>.+?)[’'`]s?\s+(?:birthday|anniversary)$", re.IGNORECASE)
+
+
+def apply_events(run: Run, records: list[EventRecord]) -> None:
+    uids = [r.uid or derived_uid("event", r.summary, str(r.start)) for r in records]
+    existing: dict[str, Event] = {}
+    for part in chunks(sorted(set(uids))):
+        existing.update({e.uid: e for e in Event.select().where(Event.uid.in_(part))})
+    occasions: list[EventRecord] = []
+    plain: list[tuple[EventRecord, str]] = []
+    for rec, uid in zip(records, uids, strict=True):
+        if uid not in existing and run.occasions and _is_occasion(rec):
+            occasions.append(rec)
+        else:
+            plain.append((rec, uid))
+    if occasions:
+        _apply_occasions(run, occasions)
+    if not plain:
+        return
+    people = _people_for(run, [r for r, _ in plain])
+    links: dict[int, set[int]] = {}
+    ids = [e.id for e in existing.values()]
+    for part in chunks(ids):
+        for eid, cid in (
+            EventPerson.select(EventPerson.event, EventPerson.contact)
+            .where(EventPerson.event.in_(part))
+            .tuples()
+        ):
+            links.setdefault(eid, set()).add(cid)
+    new_rows: list[dict[str, Any]] = []
+    new_people: list[tuple[str, set[int]]] = []
+    seen_new: set[str] = set()
+    for rec, uid in plain:
+        values = _event_values(run, rec)
+        if values is None:
+            continue
+        who = people.get(id(rec), set())
+        row = existing.get(uid)
+        if row is None and uid in seen_new:
+            run.report.unchanged += 1  # the file lists the same event twice
+            continue
+        if row is None:
+            values.update(uid=uid, source=run.source(rec), created_at=run.now, updated_at=run.now)
+            new_rows.append(values)
+            new_people.append((uid, who))
+            seen_new.add(uid)
+            run.report.created += 1
+            continue
+        stored = {k: getattr(row, k) for k in values}
+        stored["end"] = _one_day_end(stored["start"], stored["end"], stored["all_day"])
+        changes = {k: v for k, v in values.items() if not same(k, stored[k], v)}
+        missing = who - links.get(row.id, set())
+        if not changes and not missing:
+            run.report.unchanged += 1
+            continue
+        if changes:
+            changes["updated_at"] = run.now
+            Event.update(changes).where(Event.id == row.id).execute()
+        if missing:
+            insert_many(
+                EventPerson,
+                [{"event": row.id, "contact": cid} for cid in sorted(missing)],
+                ignore=True,
+            )
+        run.report.updated += 1
+    if new_rows:
+        insert_many(Event, new_rows)
+        event_ids: dict[str, int] = {}
+        for part in chunks([uid for uid, _ in new_people]):
+            event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        insert_many(
+            EventPerson,
+            [
+                {"event": event_ids[uid], "contact": cid}
+                for uid, who in new_people
+                for cid in sorted(who)
+            ],
+            ignore=True,
+        )
+
+
+def _event_values(run: Run, rec: EventRecord) -> dict[str, Any] | None:
+    try:
+        start, all_day = _event_time(rec.start)
+        end = _event_time(rec.end)[0] if rec.end is not None else None
+    except (TypeError, ValueError, OverflowError) as exc:
+        run.skip(rec, f"event skipped: bad date ({exc})")
+        return None
+    if end is not None and end < start:
+        run.problem(rec, f"event {rec.summary!r} ends before it starts; end dropped")
+        end = None
+    end = _one_day_end(start, end, all_day)
+    kind = (rec.kind or "event").strip().lower()
+    if kind not in EVENT_KINDS:
+        run.problem(rec, f"unknown event kind {kind!r}; stored as 'event'")
+        kind = "event"
+    return {
+        "summary": (rec.summary or "").strip() or "(no title)",
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "all_day": bool(rec.all_day or all_day),
+        "timezone": rec.timezone or "",
+        "vtimezone": rec.vtimezone or "",
+        "location": (rec.location or "").strip(),
+        "description": (rec.description or "").strip(),
+        "rrule": (rec.rrule or "").removeprefix("RRULE:").strip(),
+        "rdates": _iso_list(rec.rdates),
+        "exdates": _iso_list(rec.exdates),
+    }
+
+
+def _people_for(run: Run, records: list[EventRecord]) -> dict[int, set[int]]:
+    """Contact ids per event record: by ``contact_uids``, then attendees by email."""
+    uids = sorted({u for r in records for u in r.contact_uids if u})
+    emails = sorted({normalize("email", a) for r in records for a in r.attendees if a})
+    by_uid: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    for part in chunks(uids):
+        by_uid.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
+    for part in chunks(emails):
+        for norm, cid in (
+            ContactField.select(ContactField.normalized, ContactField.contact)
+            .where((ContactField.kind == "email") & ContactField.normalized.in_(part))
+            .order_by(ContactField.contact)
+            .tuples()
+        ):
+            by_email.setdefault(norm, cid)
+    out: dict[int, set[int]] = {}
+    for r in records:
+        who = {by_uid[u] for u in r.contact_uids if u in by_uid}
+        for addr in r.attendees:
+            norm = normalize("email", addr)
+            if not norm:
+                continue
+            if norm not in by_email and run.create_unknown_attendees:
+                by_email[norm] = _create_attendee(run, r, addr.strip())
+            if norm in by_email:
+                who.add(by_email[norm])
+        out[id(r)] = who
+    return out
+
+
+def _create_attendee(run: Run, rec: EventRecord, address: str) -> int:
+    try:
+        value = validate_field("email", address)
+    except KinshipError:
+        value = address
+    uid = derived_uid("attendee", normalize("email", value))
+    c = Incoming(
+        record=ContactRecord(display_name=value, source=rec.source, line=rec.line),
+        values={
+            "display_name": value[:300],
+            "given_name": "",
+            "family_name": "",
+            "nickname": "",
+            "organization": "",
+            "title": "",
+            "strategy": "",
+            "met_how": "",
+            "notes": "",
+            "birthday": None,
+            "anniversary": None,
+            "met_on": None,
+            "archived": False,
+            "cadence_days": None,
+        },
+        fields={"email": [(value, normalize("email", value), "", False)]},
+        tags=[],
+        extra={},
+        uid=uid,
+    )
+    (cid,) = create_contacts(run, [c])
+    return cid
+
+
+def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
+    for rec in records:
+        key = "birthday" if rec.kind == "birthday" else "anniversary"
+        contact = None
+        for uid in rec.contact_uids:
+            contact = Contact.get_or_none(Contact.uid == uid)
+            if contact:
+                break
+        names = [rec.summary.strip()]
+        m = _OCCASION_TITLE.match(rec.summary.strip())
+        if m:
+            names.append(m.group("n").strip())
+        ambiguous = False
+        if contact is None:
+            for name in filter(None, names):
+                found = list(Contact.select().where(Contact.sort_name == name.casefold()).limit(2))
+                if len(found) == 1:
+                    contact = found[0]
+                    break
+                if found:
+                    ambiguous = True
+                    break
+        if contact is None:
+            why = "several contacts have that name" if ambiguous else "no contact by that name"
+            run.skip(rec, f"{key} of {names[-1]!r} skipped: {why}")
+            continue
+        start = rec.start.date() if isinstance(rec.start, datetime) else rec.start
+        try:
+            when = PartialDate(
+                start.month, start.day, start.year if start.year > _YEARLESS_MAX else None
+            )
+        except ValueError:
+            run.skip(rec, f"{key} of {contact.display_name} skipped: bad date {start}")
+            continue
+        stored = getattr(contact, key)
+        if stored:
+            if not (same(key, stored, str(when)) or less_precise(str(when), stored)):
+                run.problem(
+                    rec,
+                    f"kept the {key} you have for {contact.display_name} "
+                    f"({stored}; the calendar says {when})",
+                )
+            run.report.unchanged += 1
+            continue
+        Contact.update(
+            {key: str(when), "updated_at": run.now, "version": Contact.version + 1}
+        ).where(Contact.id == contact.id).execute()
+        run.touched.add(contact.id)
+        run.report.updated += 1
+
+
+def _event_time(value: date | datetime) -> tuple[datetime, bool]:
+    if isinstance(value, datetime):
+        return to_store(value), False
+    if isinstance(value, date):
+        return datetime.combine(value, dtime(0, 0)), True
+    raise TypeError(f"not a date: {value!r}")
+
+
+def _one_day_end(start: datetime, end: datetime | None, all_day: bool) -> datetime | None:
+    """An all-day event's end the day after its start says nothing (RFC 5545's default):
+    stored as None, so a calendar that adds or drops that DTEND does not count as a change."""
+    if all_day and end is not None and end - start == timedelta(days=1):
+        return None
+    return end
+
+
+def _iso_list(values: Iterable[date | datetime]) -> str:
+    items = [v.isoformat() for v in values]
+    return json.dumps(items) if items else ""
+
+
+def _is_occasion(rec: EventRecord) -> bool:
+    return (
+        rec.kind in ("birthday", "anniversary")
+        and not isinstance(rec.start, datetime)
+        and "FREQ=YEARLY" in (rec.rrule or "").upper()
+    )

@@ -1,0 +1,230 @@
+"""The rest, all attached to contacts named by UID: empathy notes (matched by contact and
+body), relationships (by from, to and kind) and follow-ups (by UID, then by contact, kind,
+due date and reason); and a backup's tags with their cadences (by name)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from peewee import fn
+
+from kinship.dates import to_store
+from kinship.records import (
+    NOTE_KINDS,
+    RELATIONSHIP_KINDS,
+    FollowUpRecord,
+    NoteRecord,
+    RelationshipRecord,
+    TagRecord,
+)
+from kinship.services.importing.common import chunks, contact_ids, same
+from kinship.services.importing.run import Run
+from kinship.store.models import ContactTag, EmpathyNote, FollowUp, Relationship, Tag
+
+_FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
+
+
+def apply_notes(run: Run, records: list[NoteRecord]) -> None:
+    ids = contact_ids(r.contact_uid for r in records)
+    existing: dict[tuple[int, str], EmpathyNote] = {}
+    for part in chunks(sorted(set(ids.values()))):
+        for note in EmpathyNote.select().where(EmpathyNote.contact.in_(part)):
+            existing.setdefault((note.contact_id, note.body.strip()), note)
+    for rec in records:
+        cid = ids.get(rec.contact_uid)
+        if cid is None:
+            run.skip(rec, f"note skipped: no contact with UID {rec.contact_uid!r}")
+            continue
+        body = (rec.body or "").strip()
+        if not body:
+            run.skip(rec, "note skipped: no text")
+            continue
+        kind = (rec.kind or "general").strip().lower()
+        if kind not in NOTE_KINDS:
+            run.problem(rec, f"unknown note kind {kind!r}; kept as 'general'")
+            kind = "general"
+        try:
+            created_at = to_store(rec.created_at) if rec.created_at else None
+            updated_at = to_store(rec.updated_at) if rec.updated_at else None
+        except (OverflowError, ValueError):
+            run.skip(rec, "note skipped: date out of range")
+            continue
+        row = existing.get((cid, body))
+        if row is None:
+            created = created_at or run.now
+            values: dict[str, Any] = {
+                "contact": cid,
+                "kind": kind,
+                "body": body,
+                "pinned": bool(rec.pinned),
+                "created_at": created,
+                "updated_at": updated_at or created,
+            }
+            new_id = EmpathyNote.insert(values).execute()
+            existing[(cid, body)] = EmpathyNote(id=new_id, **values)
+            run.report.created += 1
+            run.touched.add(cid)
+            continue
+        changes: dict[str, Any] = {}
+        if row.kind != kind:
+            changes["kind"] = kind
+        if bool(row.pinned) != bool(rec.pinned):
+            changes["pinned"] = bool(rec.pinned)
+        if not changes:
+            run.report.unchanged += 1
+            continue
+        changes["updated_at"] = updated_at or run.now
+        EmpathyNote.update(changes).where(EmpathyNote.id == row.id).execute()
+        for k, v in changes.items():
+            setattr(row, k, v)
+        run.report.updated += 1
+
+
+def apply_relationships(run: Run, records: list[RelationshipRecord]) -> None:
+    ids = contact_ids(u for r in records for u in (r.from_uid, r.to_uid))
+    have: set[tuple[int, int, str]] = set()
+    for part in chunks(sorted(set(ids.values()))):
+        have.update(
+            Relationship.select(
+                Relationship.from_contact, Relationship.to_contact, Relationship.kind
+            )
+            .where(Relationship.from_contact.in_(part))
+            .tuples()
+        )
+    for rec in records:
+        kind = (rec.kind or "").strip().lower()
+        a, b = ids.get(rec.from_uid), ids.get(rec.to_uid)
+        if kind not in RELATIONSHIP_KINDS:
+            run.skip(rec, f"relationship skipped: unknown kind {rec.kind!r}")
+        elif a is None or b is None:
+            uid = rec.from_uid if a is None else rec.to_uid
+            run.skip(rec, f"relationship skipped: no contact with UID {uid!r}")
+        elif a == b:
+            run.skip(rec, "relationship skipped: a contact related to itself")
+        elif (a, b, kind) in have:
+            run.report.unchanged += 1
+        else:
+            Relationship.insert(
+                from_contact=a, to_contact=b, kind=kind, created_at=run.now
+            ).execute()
+            have.add((a, b, kind))
+            run.report.created += 1
+
+
+def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
+    ids = contact_ids(r.contact_uid for r in records)
+    by_uid: dict[str, FollowUp] = {}
+    by_key: dict[tuple[int, str, date, str], FollowUp] = {}
+    uids = sorted({r.uid for r in records if r.uid})
+    for part in chunks(uids):
+        by_uid.update({f.uid: f for f in FollowUp.select().where(FollowUp.uid.in_(part))})
+    for part in chunks(sorted(set(ids.values()))):
+        for f in FollowUp.select().where(FollowUp.contact.in_(part)):
+            by_key.setdefault((f.contact_id, f.kind, f.due, f.reason), f)
+    for rec in records:
+        cid = ids.get(rec.contact_uid)
+        if cid is None:
+            run.skip(rec, f"follow-up skipped: no contact with UID {rec.contact_uid!r}")
+            continue
+        status = (rec.status or "open").strip().lower()
+        if status not in _FOLLOWUP_STATUSES:
+            run.skip(rec, f"follow-up skipped: unknown status {rec.status!r}")
+            continue
+        if not isinstance(rec.due, date):
+            run.skip(rec, "follow-up skipped: no due date")
+            continue
+        due = rec.due.date() if isinstance(rec.due, datetime) else rec.due
+        values: dict[str, Any] = {
+            "contact": cid,
+            "due": due,
+            "reason": (rec.reason or "").strip(),
+            "kind": (rec.kind or "manual").strip(),
+            "origin": (rec.origin or "manual").strip(),
+            "status": status,
+        }
+        key = (cid, values["kind"], due, values["reason"])
+        row = by_uid.get(rec.uid) if rec.uid else None
+        row = row or by_key.get(key)
+        # An open suggestion of a strategy is the engine's: the recompute after this batch
+        # may replace it. Whether it stayed is settled then (settle_suggested).
+        suggested = status == "open" and values["origin"] != "manual"
+        if row is None:
+            new = {
+                **values,
+                "uid": rec.uid or "",
+                "created_at": run.now,
+                "done_at": run.now if status == "done" else None,
+            }
+            new_id = FollowUp.insert(new).execute()
+            by_key[key] = FollowUp(id=new_id, **new)
+            if rec.uid:
+                by_uid[rec.uid] = by_key[key]
+            run.report.created += 1
+            run.touched.add(cid)
+            if suggested:
+                run.suggested.append((new_id, values, rec, "created"))
+            continue
+        changes = _followup_changes(row, values)
+        if not changes:
+            run.report.unchanged += 1
+            continue
+        if changes.get("status") == "done":
+            changes["done_at"] = run.now
+        FollowUp.update(changes).where(FollowUp.id == row.id).execute()
+        run.report.updated += 1
+        run.touched.update({cid, row.contact_id})
+        if suggested:
+            run.suggested.append((row.id, values, rec, "updated"))
+
+
+_SUGGESTED = "an open suggestion of the {} strategy, which suggests otherwise from the data here"
+
+
+def settle_suggested(run: Run) -> None:
+    """After a batch's recompute: a strategy's suggestion the engine replaced did not stay,
+    so it counts as skipped (with why), not as created or updated."""
+    for fid, values, rec, counted in run.suggested:
+        row = FollowUp.get_or_none(FollowUp.id == fid)
+        if row is not None and not _followup_changes(row, values):
+            continue
+        setattr(run.report, counted, getattr(run.report, counted) - 1)
+        run.skip(rec, f"follow-up skipped: {_SUGGESTED.format(values['origin'])}")
+    run.suggested = []
+
+
+def _followup_changes(row: FollowUp, values: dict[str, Any]) -> dict[str, Any]:
+    stored = {
+        "contact": row.contact_id,
+        "due": row.due,
+        "reason": row.reason,
+        "kind": row.kind,
+        "origin": row.origin,
+        "status": row.status,
+    }
+    return {k: v for k, v in values.items() if not same(k, stored[k], v)}
+
+
+def apply_tags(run: Run, records: list[TagRecord]) -> None:
+    """A backup's tags: created if missing, their cadence set as the backup has it."""
+    for rec in records:
+        name = (rec.name or "").strip()
+        if not name:
+            run.skip(rec, "tag skipped: no name")
+            continue
+        cadence = rec.cadence_days
+        if cadence is not None and not 1 <= cadence <= 3650:
+            run.skip(rec, f"tag {name!r} skipped: cadence {cadence} is not 1 to 3650 days")
+            continue
+        row = Tag.get_or_none(fn.LOWER(Tag.name) == name.casefold())
+        if row is None:
+            row = Tag.create(name=name, cadence_days=cadence)
+            run.report.created += 1
+        elif row.cadence_days == cadence:
+            run.report.unchanged += 1
+        else:
+            Tag.update(cadence_days=cadence).where(Tag.id == row.id).execute()
+            members = ContactTag.select(ContactTag.contact).where(ContactTag.tag == row.id)
+            run.touched.update(m.contact_id for m in members)  # their cadence moved
+            run.report.updated += 1
+        run.tag_ids[name.casefold()] = row.id

@@ -1,0 +1,146 @@
+"""The run: one import's report and the state the record handlers share.
+
+A :class:`Run` is what every handler receives. It says where a record came from (file and
+line, for the report), counts what happened, and collects the contacts a batch touched so
+the driver (:mod:`.batches`) can refresh their search text and due dates before the next
+batch. It knows nothing of how records are read, batched or committed, so that can change
+(e.g. one transaction per batch under a stored import run) without touching the handlers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinship.records import Importer, ImportProblem
+from kinship.store.models import utcnow
+
+#: Progress callback: ``progress(done_items, total_or_None)``.
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass
+class ImportReport:
+    """What one import did (or, with ``dry_run``, would do)."""
+
+    file: str
+    importer: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    #: True when a fatal problem or an error rolled the whole file back.
+    failed: bool = False
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def items(self) -> int:
+        return self.created + self.updated + self.unchanged + self.skipped
+
+    def summary(self) -> str:
+        text = (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped"
+        )
+        if self.failed:
+            text = "failed, nothing imported"
+        return f"{text} (dry run)" if self.dry_run else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "importer": self.importer,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "problems": [problem_dict(p) for p in self.problems],
+        }
+
+
+def problem_dict(p: ImportProblem) -> dict[str, Any]:
+    return {"file": p.file, "line": p.line, "message": p.message}
+
+
+class Run:
+    """One import of one file or folder: its report and what its handlers share."""
+
+    def __init__(
+        self,
+        report: ImportReport,
+        importer: Importer,
+        path: Path,
+        *,
+        create_unknown_attendees: bool,
+        occasions: bool,
+    ) -> None:
+        self.report = report
+        self.importer = importer
+        self.path = path
+        self.create_unknown_attendees = create_unknown_attendees
+        #: Whether yearly birthday/anniversary events set the contact's date (see events).
+        self.occasions = occasions
+        #: Records applied so far (what progress reports).
+        self.done = 0
+        #: Tag ids by case-folded name, so each tag is looked up once per run.
+        self.tag_ids: dict[str, int] = {}
+        #: Contacts the current batch changed: reindexed and re-dued at the batch's end.
+        self.touched: set[int] = set()
+        #: Open strategy suggestions this batch wrote, settled after its recompute (see
+        #: ``others.settle_suggested``): (follow-up id, values, record, "created"/"updated").
+        self.suggested: list[tuple[int, dict[str, Any], Any, str]] = []
+        #: Contacts changed by the whole run, told to plugins after the commit.
+        self.notify: set[int] = set()
+        self.new_interactions: list[int] = []
+        self.now = utcnow()
+
+    # -- where a record comes from ----------------------------------------------------
+
+    def here(self, record: Any) -> str | None:
+        """The record's file when it is this file or one inside this folder, else None (a
+        backup keeps each record's original source, which is not where it is read from)."""
+        return self.inside(getattr(record, "source", "") or "")
+
+    def inside(self, src: str) -> str | None:
+        base = str(self.path)
+        if src and (src == base or src.startswith(base.rstrip(os.sep) + os.sep)):
+            return src
+        return None
+
+    def where(self, record: Any) -> str:
+        return self.here(record) or str(self.path)
+
+    def source(self, rec: Any) -> str:
+        """``importer:path`` for what this file brings; a backup's own origin is kept."""
+        origin = getattr(rec, "source", "") or ""
+        if origin and self.here(rec) is None:
+            return str(origin)[:255]
+        return f"{self.importer.name}:{self.where(rec)}"[:255]
+
+    # -- the report -------------------------------------------------------------------
+
+    def problem(self, record: Any, message: str) -> None:
+        self.report.problems.append(
+            ImportProblem(self.where(record), message, getattr(record, "line", None))
+        )
+
+    def skip(self, record: Any, message: str) -> None:
+        self.report.skipped += 1
+        self.problem(record, message)
+
+    def fail(self, problem: ImportProblem) -> None:
+        r = self.report
+        r.created = r.updated = r.unchanged = r.skipped = 0
+        r.failed = True
+        problem.fatal = True
+        r.problems.append(problem)
+
+
+#: A record handler: applies one batch of records of one type (see ``batches.HANDLERS``).
+Handler = Callable[[Run, list[Any]], None]
