@@ -158,12 +158,6 @@ def test_the_plugin_distributions_keep_their_contracts(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="until the views layer lands (cli/contacts.py, tui/data.py and tui/screens/main.py "
-    "still read models and queries) and services.interactions and services.followups stop "
-    "importing each other (issue 9)",
-)
 def test_the_tree_keeps_every_contract(tmp_path: Path) -> None:
     r = lint_imports(ROOT / "pyproject.toml", path=[SRC], cwd=tmp_path)
     assert r.returncode == 0, r.stdout

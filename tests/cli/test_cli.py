@@ -181,7 +181,7 @@ def test_event_and_db_commands(cli: CLI, db_path: Path) -> None:
 
 
 @pytest.mark.sqlite_only("SQLite's online backup; PostgreSQL uses pg_dump")
-def test_backup_command(cli, db_path) -> None:
+def test_backup_command(cli: CLI, db_path: Path) -> None:
     cli("add", "Ada")
     dest = db_path.with_name("copy.db")
     assert cli("backup", str(dest)).code == 0 and dest.exists()
@@ -254,3 +254,56 @@ def test_note_edit_delete_and_unlog(cli: CLI) -> None:
     after = cli("show", "Ada", "--json").json()
     assert after["interactions"] == [] and after["last_interaction_at"] is None
     assert cli("unlog", uid, "--yes").code == 1
+
+
+def test_undo_brings_back_a_deleted_note_and_interaction(cli: CLI) -> None:
+    cli("add", "Ada")
+    note = cli("note", "Ada", "likes tea", "--kind", "preference", "--pin", "--json").json()
+    r = cli("note-delete", str(note["id"]), "--yes")
+    assert r.code == 0, r.err
+    undo_id = r.out.split("undo: kinship undo ")[1].split(")")[0]
+    assert cli("show", "Ada", "--json").json()["notes"] == []
+    listed = cli("undo", "--list", "--json").json()
+    assert [(d["id"], d["kind"]) for d in listed] == [(int(undo_id), "note")]
+    assert "likes tea" in listed[0]["what"]
+
+    r = cli("undo", undo_id)
+    assert r.code == 0, r.err
+    assert r.out.startswith(f"restored note #{note['id']}:")
+    back = cli("show", "Ada", "--json").json()["notes"]
+    assert [(n["id"], n["kind"], n["body"], n["pinned"]) for n in back] == [
+        (note["id"], "preference", "likes tea", True)
+    ]
+    r = cli("undo", undo_id)  # once only
+    assert r.code == 1 and "nothing to undo" in r.err
+
+    cli("log", "tea", "--with", "Ada", "--date", "yesterday")
+    before = cli("show", "Ada", "--json").json()
+    uid = before["interactions"][0]["uid"]
+    r = cli("unlog", uid, "--yes")
+    assert (
+        r.code == 0 and r.out.startswith("deleted meeting of ") and "(undo: kinship undo " in r.out
+    )
+    assert cli("show", "Ada", "--json").json()["last_interaction_at"] is None
+    r = cli("undo", "--json")  # no number: the last deletion
+    assert r.code == 0, r.err
+    assert r.json()["kind"] == "interaction" and r.json()["ref"] == uid
+    after = cli("show", "Ada", "--json").json()
+    assert after["interactions"] == before["interactions"]
+    assert after["last_interaction_at"] == before["last_interaction_at"]
+    r = cli("undo")
+    assert r.code == 1 and "nothing to undo" in r.err
+    assert cli("undo", "--list").out == "nothing to undo\n"
+
+
+def test_undo_purge_forgets_the_deleted_for_good(cli: CLI) -> None:
+    cli("add", "Ada")
+    note = cli("note", "Ada", "a secret", "--json").json()
+    cli("note-delete", str(note["id"]), "--yes")
+    r = cli("undo", "--purge")  # no terminal to ask: it needs --yes
+    assert r.code == 2 and "--yes" in r.err
+    assert len(cli("undo", "--list", "--json").json()) == 1
+    r = cli("undo", "--purge", "--yes", "--json")
+    assert r.code == 0 and r.json() == {"purged": 1}
+    assert cli("undo").code == 1
+    assert cli("undo", "3", "--list").code == 2

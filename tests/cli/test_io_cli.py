@@ -127,7 +127,7 @@ def test_progress_bar_only_on_a_terminal(db_path: Path, tmp_path: Path) -> None:
     shown = err.getvalue()
     assert "importing contacts.vcf: " in shown and " items" in shown
     # The bar's line is cleared before the problem lines that follow it on stderr.
-    bar, problems = shown.rsplit("\r\x1b[2K", 1)
+    _bar, problems = shown.rsplit("\r\x1b[2K", 1)
     assert problems.startswith(f"{f}:14: vCard skipped")
     plain = io.StringIO()
     assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=plain) == 0

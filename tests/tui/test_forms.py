@@ -197,7 +197,10 @@ async def test_add_note_and_pin_and_delete_with_undo(tui_store: Store) -> None:
         assert EmpathyNote.select().count() == 0
         await pilot.press("u")
         await settle(pilot, app)
-        assert EmpathyNote.get().body == "Publish the notes on the engine"
+        back = EmpathyNote.get()
+        assert back.body == "Publish the notes on the engine"
+        # The undo service puts it back as it was: same number, kind and dates.
+        assert (back.id, back.kind, back.created_at) == (note.id, "goal", note.created_at)
 
 
 async def test_add_life_event(tui_store: Store) -> None:

@@ -212,7 +212,7 @@ async def test_first_page_shows_before_the_count(
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     gate = threading.Event()
@@ -249,7 +249,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     contacts.add("Zenobia Quux")
@@ -285,8 +285,8 @@ def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     """The progress handler stops a long statement once it is stale, and only inside."""
     import pytest
 
+    from kinship.services import views as data
     from kinship.store import current
-    from kinship.tui import data
 
     db = current().db
     long_sql = (

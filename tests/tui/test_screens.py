@@ -275,7 +275,7 @@ async def test_today_shows_a_screenful_and_says_how_many_more(
     tui_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Today screen asks the service for a limited list per group and shows the total."""
-    from kinship.tui import data
+    from kinship.services import views as data
 
     monkeypatch.setattr(data, "TODAY_LIMIT", 2)
     old = datetime(2024, 8, 1, 12).astimezone()

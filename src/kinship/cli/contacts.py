@@ -4,12 +4,15 @@ merge, log, note, event."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
 from kinship.errors import KinshipError
 from kinship.errors import NotFound as NotFoundError
 from kinship.text import visible
+
+if TYPE_CHECKING:
+    from kinship.services.views import ContactSummary
 
 
 def register(cli: CommandRegistry) -> None:
@@ -86,6 +89,13 @@ def register(cli: CommandRegistry) -> None:
         configure=_delete_args,
     )
     cli.command(
+        "undo",
+        help="bring back a deleted note or interaction (the last one, or number N)",
+        run=cmd_undo,
+        configure=_undo_args,
+        json_output=True,
+    )
+    cli.command(
         "event",
         help="add a dated event or life event",
         run=cmd_event,
@@ -99,25 +109,22 @@ def register(cli: CommandRegistry) -> None:
 
 def contact_summary(contacts: list[Any]) -> list[dict[str, Any]]:
     """The stable JSON objects of ``contacts --json`` (DESIGN §7), in the given order."""
-    from kinship.store import queries
-    from kinship.store.models import Contact
+    from kinship.services import views
 
-    ids = [c.id for c in contacts]
-    by_uid = {d["uid"]: d for d in queries.summaries(Contact.select().where(Contact.id.in_(ids)))}
-    return [by_uid[c.uid] for c in contacts]
+    return [item.to_json() for item in views.summaries_of([c.id for c in contacts])]
 
 
-def _line(item: dict[str, Any]) -> str:
-    parts = [visible(item["display_name"])]
-    if item["organization"]:
-        parts.append(visible(item["organization"]))
-    if item["emails"]:
-        parts.append(visible(item["emails"][0]))
-    if item["tags"]:
-        parts.append(" ".join("#" + visible(t) for t in item["tags"]))
-    if item["next_due_at"]:
-        parts.append(f"due {item['next_due_at']}")
-    if item["archived"]:
+def _line(item: ContactSummary) -> str:
+    parts = [visible(item.display_name)]
+    if item.organization:
+        parts.append(visible(item.organization))
+    if item.emails:
+        parts.append(visible(item.emails[0]))
+    if item.tags:
+        parts.append(" ".join("#" + visible(t) for t in item.tags))
+    if item.next_due_at:
+        parts.append(f"due {item.next_due_at.isoformat()}")
+    if item.archived:
         parts.append("(archived)")
     return "  ".join(parts)
 
@@ -178,21 +185,21 @@ def _contacts_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.store import queries
+    from kinship.services import views
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     ctx.open()
-    q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
-    if args.limit:
-        q = q.limit(args.limit)
+    items = views.summaries(
+        " ".join(args.query), sort=args.sort, include_archived=args.all, limit=args.limit
+    )
     # One streamed statement: a 100k-contact list never sits in memory at once.
     first = True
     if args.json:
         ctx.out.write("[")
-    for item in queries.summaries(q):
+    for item in items:
         if args.json:
-            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item))
+            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item.to_json()))
         else:
             ctx.print(_line(item))
         first = False
@@ -208,162 +215,61 @@ def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="name, prefix, UID or search words")
 
 
-def contact_detail(c: Any) -> dict[str, Any]:
-    from kinship.dates import from_store
-    from kinship.services import events, interactions, notes
-    from kinship.store.models import Contact, FollowUp, Relationship
-
-    data = contact_summary([c])[0]
-    data.update(
-        {
-            "given_name": c.given_name,
-            "family_name": c.family_name,
-            "anniversary": c.anniversary,
-            "met_how": c.met_how,
-            "met_on": c.met_on.isoformat() if c.met_on else None,
-            "cadence_days": c.cadence_days,
-            "strategy": c.strategy,
-            "notes_text": c.notes,
-            "version": c.version,
-            "fields": [
-                {"kind": f.kind, "label": f.label, "value": f.value, "preferred": f.preferred}
-                for f in c.fields.order_by(c.fields.model.kind, c.fields.model.position)
-            ],
-        }
-    )
-    rels = []
-    for r in (
-        Relationship.select(Relationship, Contact)
-        .join(Contact, on=Relationship.to_contact)
-        .where(Relationship.from_contact == c)
-    ):
-        rels.append(
-            {
-                "kind": r.kind,
-                "direction": "out",
-                "uid": r.to_contact.uid,
-                "display_name": r.to_contact.display_name,
-            }
-        )
-    for r in (
-        Relationship.select(Relationship, Contact)
-        .join(Contact, on=Relationship.from_contact)
-        .where(Relationship.to_contact == c)
-    ):
-        rels.append(
-            {
-                "kind": r.kind,
-                "direction": "in",
-                "uid": r.from_contact.uid,
-                "display_name": r.from_contact.display_name,
-            }
-        )
-    data["relationships"] = rels
-    its = interactions.for_contact(c, limit=200)
-    others = interactions.others_in([i.id for i in its], exclude=c.id)
-    data["interactions"] = [
-        {
-            "uid": i.uid,
-            "occurred_at": from_store(i.occurred_at).isoformat(),  # type: ignore[union-attr]
-            "kind": i.kind,
-            "summary": i.summary,
-            "notes": i.notes,
-            "with": others[i.id],
-        }
-        for i in its
-    ]
-    data["events"] = [
-        {
-            "uid": e.uid,
-            "summary": e.summary,
-            "kind": e.kind,
-            "start": e.start.date().isoformat() if e.all_day else from_store(e.start).isoformat(),  # type: ignore[union-attr]
-            "all_day": e.all_day,
-            "location": e.location,
-            "rrule": e.rrule,
-        }
-        for e in events.for_contact(c)
-    ]
-    data["notes"] = [
-        {
-            "id": n.id,
-            "kind": n.kind,
-            "body": n.body,
-            "pinned": n.pinned,
-            "created_at": from_store(n.created_at).isoformat(),  # type: ignore[union-attr]
-            "updated_at": from_store(n.updated_at).isoformat(),  # type: ignore[union-attr]
-        }
-        for n in notes.for_contact(c)
-    ]
-    data["followups"] = [
-        {
-            "kind": f.kind,
-            "due": f.due.isoformat(),
-            "reason": f.reason,
-            "origin": f.origin,
-            "status": f.status,
-        }
-        for f in c.followups.where(FollowUp.status == "open").order_by(FollowUp.due)
-    ]
-    return data
-
-
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts
+    from kinship.services import contacts, views
 
     ctx.open()
-    c = contacts.resolve(args.name)
-    data = contact_detail(c)
+    card = views.card(contacts.resolve(args.name).id)
+    if card is None:
+        raise NotFoundError(f"no contact {args.name!r}")
     if args.json:
-        ctx.json(data)
+        ctx.json(card.to_json())
         return 0
-    v = visible
-    ctx.print(v(data["display_name"]) + (f"  ({v(data['nickname'])})" if data["nickname"] else ""))
-    for label, key in (
-        ("org", "organization"),
-        ("title", "title"),
-        ("birthday", "birthday"),
-        ("anniversary", "anniversary"),
-        ("met", "met_how"),
+    v, c = visible, card.summary
+    ctx.print(v(c.display_name) + (f"  ({v(c.nickname)})" if c.nickname else ""))
+    for label, value in (
+        ("org", c.organization),
+        ("title", c.title),
+        ("birthday", c.birthday),
+        ("anniversary", card.anniversary),
+        ("met", card.met_how),
     ):
-        if data.get(key):
-            ctx.print(f"  {label}: {v(str(data[key]))}")
-    for f in data["fields"]:
-        label = f" ({v(f['label'])})" if f["label"] else ""
-        ctx.print(f"  {f['kind']}{label}: {v(f['value'])}")
-    if data["tags"]:
-        ctx.print("  tags: " + ", ".join(v(t) for t in data["tags"]))
-    if data["cadence_days"]:
-        ctx.print(f"  check in every {data['cadence_days']} days")
-    last, due = data["last_interaction_at"] or "never", data["next_due_at"] or "-"
+        if value:
+            ctx.print(f"  {label}: {v(str(value))}")
+    for f in card.fields:
+        label = f" ({v(f.label)})" if f.label else ""
+        ctx.print(f"  {f.kind}{label}: {v(f.value)}")
+    if c.tags:
+        ctx.print("  tags: " + ", ".join(v(t) for t in c.tags))
+    if card.cadence_days:
+        ctx.print(f"  check in every {card.cadence_days} days")
+    last = c.last_interaction_at.isoformat() if c.last_interaction_at else "never"
+    due = c.next_due_at.isoformat() if c.next_due_at else "-"
     ctx.print(f"  last contact: {last}; next due: {due}")
-    for r in data["relationships"]:
-        who = v(r["display_name"])
-        ctx.print(
-            f"  {r['kind']} of {who}"
-            if r["direction"] == "out"
-            else f"  {who} is their {r['kind']}"
-        )
-    if data["notes_text"]:
-        ctx.print("  notes: " + v(data["notes_text"]))
-    if data["notes"]:
+    for r in card.relations:
+        who = v(r.other_name)
+        ctx.print(f"  {r.kind} of {who}" if r.outgoing else f"  {who} is their {r.kind}")
+    if card.notes_text:
+        ctx.print("  notes: " + v(card.notes_text))
+    if card.notes:
         ctx.print("Empathy notes:")
-        for n in data["notes"]:
-            pin = "*" if n["pinned"] else " "
-            ctx.print(f"  {pin} #{n['id']} [{n['kind']}] {v(n['body'])}")
-    if data["interactions"]:
+        for n in card.notes:
+            pin = "*" if n.pinned else " "
+            ctx.print(f"  {pin} #{n.id} [{n.kind}] {v(n.body)}")
+    if card.interactions:
         ctx.print("Interactions:")
-        for i in data["interactions"][:20]:
-            who = f" (with {', '.join(v(x) for x in i['with'])})" if i["with"] else ""
-            ctx.print(f"  {i['occurred_at'][:10]}  {i['kind']:<14} {v(i['summary'])}{who}")
-    if data["events"]:
+        for i in card.interactions[:20]:
+            who = f" (with {', '.join(v(x) for x in i.others)})" if i.others else ""
+            day = i.occurred_at.isoformat()[:10]
+            ctx.print(f"  {day}  {i.kind:<14} {v(i.summary)}{who}")
+    if card.events:
         ctx.print("Events:")
-        for e in data["events"][:20]:
-            ctx.print(f"  {e['start'][:10]}  {e['kind']:<14} {v(e['summary'])}")
-    if data["followups"]:
+        for e in card.events[:20]:
+            ctx.print(f"  {e.start.isoformat()[:10]}  {e.kind:<14} {v(e.summary)}")
+    if card.followups:
         ctx.print("Follow-ups:")
-        for f in data["followups"]:
-            ctx.print(f"  {f['due']}  {f['kind']:<12} {v(f['reason'])}")
+        for fu in card.followups:
+            ctx.print(f"  {fu.due.isoformat()}  {fu.kind:<12} {v(fu.reason)}")
     return 0
 
 
@@ -687,49 +593,93 @@ def _delete_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
 
 
-def _confirm(ctx: Context, args: argparse.Namespace, what: str) -> None:
+def _confirm(ctx: Context, args: argparse.Namespace, what: str, *, verb: str = "delete") -> None:
     """Destructive commands ask on a terminal; scripts say --yes."""
     import sys
 
     if args.yes:
         return
     if not sys.stdin.isatty():
-        raise UsageError(f"refusing to delete {what} without --yes (no terminal to ask)")
-    ctx.err.write(f"delete {what}? [y/N] ")
+        raise UsageError(f"refusing to {verb} {what} without --yes (no terminal to ask)")
+    ctx.err.write(f"{verb} {what}? [y/N] ")
     ctx.err.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-        raise KinshipError("nothing deleted")
+        raise KinshipError("nothing deleted" if verb == "delete" else "nothing changed")
 
 
 def cmd_note_delete(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import notes
-    from kinship.store.models import EmpathyNote
+    from kinship.services import notes, views
 
     try:
         note_id = int(args.id)
     except ValueError:
         raise UsageError(f"a note number, not {args.id!r}") from None
     ctx.open()
-    note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
+    note = views.note(note_id)
     if note is None:
         raise NotFoundError(f"no note #{note_id}")
     _confirm(ctx, args, f"note #{note_id} ({visible(note.body[:40])})")
-    notes.delete(note_id)
-    ctx.print(f"deleted note #{note_id}")
+    deleted = notes.delete(note_id)
+    ctx.print(f"deleted note #{note_id} (undo: kinship undo {deleted.id})")
     return 0
 
 
 def cmd_unlog(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import interactions
-    from kinship.store.models import Interaction
+    from kinship.services import interactions, views
 
     ctx.open()
-    row = Interaction.get_or_none(Interaction.uid == args.id)
-    if row is None:
+    item = views.interaction(args.id)
+    if item is None:
         raise NotFoundError(f"no interaction with UID {args.id!r}")
-    _confirm(ctx, args, f"{row.kind} {visible(row.summary[:40])!r}")
-    rec = interactions.delete(args.id)
-    ctx.print(f"deleted {rec.kind} of {rec.occurred_at.date()} ({visible(rec.summary)})")
+    _confirm(ctx, args, f"{item.kind} {visible(item.summary[:40])!r}")
+    deleted = interactions.delete(args.id)
+    ctx.print(f"deleted {visible(deleted.what)} (undo: kinship undo {deleted.id})")
+    return 0
+
+
+def _undo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "id", nargs="?", type=int, help="the undo number a delete printed (default: the last)"
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list what can be brought back")
+    what.add_argument(
+        "--purge", action="store_true", help="forget every deleted note and interaction for good"
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask before --purge (for scripts)")
+
+
+def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.services import undo
+
+    if (args.list or args.purge) and args.id is not None:
+        raise UsageError("give an undo number, or --list, or --purge")
+    ctx.open()
+    if args.list:
+        kept = undo.listing(limit=50)
+        if args.json:
+            ctx.json([d.to_json() for d in kept])
+            return 0
+        for d in kept:
+            ctx.print(f"{d.id:>5}  {d.deleted_at:%Y-%m-%d %H:%M}  {visible(d.what)}")
+        if not kept:
+            ctx.print("nothing to undo")
+        return 0
+    if args.purge:
+        _confirm(ctx, args, "every deleted note and interaction kept for undo", verb="forget")
+        n = undo.purge()
+        if args.json:
+            ctx.json({"purged": n})
+        else:
+            ctx.print(f"forgot {n} deleted item(s): they can no longer be brought back")
+        return 0
+    restored = undo.restore(args.id)
+    if args.json:
+        ctx.json({"kind": restored.kind, "what": restored.what, "ref": restored.ref})
+    elif restored.kind == "note":
+        ctx.print(f"restored note #{restored.ref}: {visible(restored.what)}")
+    else:
+        ctx.print(f"restored {visible(restored.what)}")
     return 0
 
 

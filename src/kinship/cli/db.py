@@ -7,7 +7,6 @@ import contextlib
 import glob
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
 from kinship.text import visible
@@ -168,7 +167,8 @@ def _copy(args: argparse.Namespace, ctx: Context) -> int:
 
 @contextlib.contextmanager
 def _copy_progress(ctx: Context) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal (a line per table otherwise)."""
+    """A count per table rewritten in place on stderr when it is a terminal (plain text: the
+    CLI never imports Rich); a line per table otherwise."""
     isatty = getattr(ctx.err, "isatty", None)
     if not (callable(isatty) and isatty()):
 
@@ -178,22 +178,13 @@ def _copy_progress(ctx: Context) -> Iterator[Callable[[str, int, int], None] | N
 
         yield line
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bar = Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(file=ctx.err),
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-    with bar:
+    def update(table: str, done: int, total: int) -> None:
+        ctx.err.write(f"\r\x1b[2Kcopying {table}: {done:,}/{total:,} rows")
+        ctx.err.flush()
 
-        def update(table: str, done: int, total: int) -> None:
-            if table not in tasks:
-                tasks[table] = bar.add_task(table, total=total)
-            bar.update(tasks[table], completed=done, total=total)
-
+    try:
         yield update
+    finally:
+        ctx.err.write("\r\x1b[2K")
+        ctx.err.flush()

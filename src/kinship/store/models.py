@@ -140,7 +140,7 @@ class Event(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     #: The VTIMEZONE text for a ``timezone`` that is not an IANA name ("" otherwise);
-    #: last because migration 0004 added it.
+    #: last because migration 0005 added it.
     vtimezone = TextField(default="")
 
 
@@ -203,6 +203,20 @@ class FollowUp(BaseModel):
         indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
 
 
+class Trash(BaseModel):
+    """A deleted note or interaction, kept so the delete can be undone (``kinship undo``).
+
+    ``payload`` is the JSON of what was deleted; the newest few hundred are kept.
+    """
+
+    #: "note" or "interaction".
+    kind = CharField()
+    #: One line naming what was deleted, for listings.
+    what = TextField()
+    payload = TextField()
+    deleted_at = DateTimeField(default=utcnow)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -216,4 +230,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     EmpathyNote,
     FollowUp,
+    Trash,
 )

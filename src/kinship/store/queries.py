@@ -1,4 +1,4 @@
-"""Read queries shared by the CLI and the TUI. SQL filters and pages; nothing loads all rows.
+"""The contact query language and the lookups the services and the views build on.
 
 A contact query is free text plus khard-style field terms::
 
@@ -7,9 +7,7 @@ A contact query is free text plus khard-style field terms::
 
 from __future__ import annotations
 
-import json
 import shlex
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -170,88 +168,3 @@ def count_contacts(
 
 
 __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_contact"]
-
-
-def _aggregate(value: Any) -> Any:
-    """A JSON array of ``value`` over the rows (SQLite's JSON1, PostgreSQL's json_agg)."""
-    from kinship.store.handle import current
-
-    return fn.json_group_array(value) if current().is_sqlite else fn.json_agg(value)
-
-
-def _json_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = json.loads(value) if isinstance(value, str) else value
-    return [v for v in items if v is not None]
-
-
-def summaries(query: ModelSelect) -> Iterator[dict[str, Any]]:
-    """Stream the ``contacts --json`` objects for ``query`` in one SQL statement.
-
-    Emails, phones and tags come from correlated subqueries, and rows are read as tuples
-    from a server-side cursor: no model objects, no ``IN`` lists, nothing held in memory.
-    """
-    from kinship.dates import from_store
-
-    def field_list(kind: str) -> Any:
-        f = ContactField.alias()
-        inner = (
-            f.select(f.value)
-            .where((f.contact == Contact.id) & (f.kind == kind))
-            .order_by(f.position)
-        )
-        return ContactField.select(_aggregate(SQL("value"))).from_(inner.alias("v"))
-
-    t = Tag.alias()
-    link = ContactTag.alias()
-    tags = (
-        t.select(t.name)
-        .join(link, on=(link.tag == t.id))
-        .where(link.contact == Contact.id)
-        .order_by(t.name)
-    )
-    tag_list = Tag.select(_aggregate(SQL("name"))).from_(tags.alias("tg"))
-    rows = query.select(
-        Contact.uid,
-        Contact.display_name,
-        Contact.nickname,
-        Contact.organization,
-        Contact.title,
-        field_list("email").alias("emails"),
-        field_list("phone").alias("phones"),
-        tag_list.alias("tags"),
-        Contact.birthday,
-        Contact.last_interaction_at,
-        Contact.next_due_at,
-        Contact.archived,
-    ).tuples()
-    for (
-        uid,
-        name,
-        nick,
-        org,
-        title,
-        emails,
-        phones,
-        tag_text,
-        bday,
-        last,
-        due,
-        archived,
-    ) in rows.iterator():
-        last_at = from_store(last) if last else None
-        yield {
-            "uid": uid,
-            "display_name": name,
-            "nickname": nick,
-            "organization": org,
-            "title": title,
-            "emails": _json_list(emails),
-            "phones": _json_list(phones),
-            "tags": _json_list(tag_text),
-            "birthday": bday,
-            "last_interaction_at": last_at.isoformat() if last_at else None,
-            "next_due_at": due.isoformat() if hasattr(due, "isoformat") else due,
-            "archived": bool(archived),
-        }

@@ -173,7 +173,7 @@ class KinshipApp(App[None]):
     def load_plugins(self) -> None:
         """Off the first paint: load the plugin host and its palette commands, build the
         follow-up engine from its strategies and run the daily catch-up (own connection)."""
-        from kinship.tui import data
+        from kinship.services import followups
 
         try:
             host = self.wiring.host
@@ -181,7 +181,8 @@ class KinshipApp(App[None]):
             if host is not None:
                 commands = list(host.palette_commands())
             self.call_from_thread(self._set_host, host, commands)
-            data.prepare_followups(self._fixed_today)
+            followups.engine()  # the strategies the app handed the services (plugins loaded)
+            followups.refresh_stale(self._fixed_today)
         finally:
             with contextlib.suppress(Exception):
                 self.store.db.close()  # this thread's connection

@@ -98,12 +98,12 @@ class ContactJumpProvider(Provider):
         return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
-        from kinship.tui import data
+        from kinship.services import views
 
         if len(query.strip()) < 2 or self.kapp.main is None:
             return
         try:
-            rows = await self.kapp.db(data.search_names, query, limit=20, today=self.kapp.today)
+            rows = await self.kapp.db(views.search_names, query, limit=20, today=self.kapp.today)
         except Exception:
             return
         matcher = self.matcher(query)

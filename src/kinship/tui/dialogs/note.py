@@ -11,7 +11,7 @@ from kinship.tui.dialogs.base import F, FormScreen
 from kinship.tui.safe import content
 
 if TYPE_CHECKING:
-    from kinship.tui.data import NoteItem
+    from kinship.services.views import NoteItem
 
 
 class NoteForm(FormScreen[str]):

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kinship.tui import data
+from kinship.services import views
 from kinship.tui.safe import clean, content, hidden_note, shown
 from kinship.tui.widgets.panes import when
 
@@ -49,7 +49,7 @@ class BriefScreen(ModalScreen[None]):
     def __init__(self, contact_id: int) -> None:
         super().__init__()
         self.contact_id = contact_id
-        self.brief: data.Brief | None = None
+        self.brief: views.Brief | None = None
 
     @property
     def kapp(self) -> AppContext:
@@ -61,7 +61,7 @@ class BriefScreen(ModalScreen[None]):
 
     async def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")
-        b = await self.kapp.db(data.brief, self.contact_id, self.kapp.today)
+        b = await self.kapp.db(views.brief, self.contact_id, self.kapp.today)
         body = self.query_one("#brief-body", Static)
         if b is None:
             body.update("This contact is gone.")
@@ -88,7 +88,7 @@ class BriefScreen(ModalScreen[None]):
             main.action_relate()
 
 
-def render_brief(b: data.Brief, today: object, presenter: bool = False) -> Content:
+def render_brief(b: views.Brief, today: object, presenter: bool = False) -> Content:
     """The brief; in presenter mode note bodies are hidden and contact details masked."""
 
     def text(value: str, style: str = "") -> Content:
@@ -149,6 +149,8 @@ def render_brief(b: data.Brief, today: object, presenter: bool = False) -> Conte
                 ("People around them", "bold"), ("  (r to add or remove)", "$text-muted")
             )
         )
-        for kind, name in b.relations[:6]:
-            lines.append(Content.assemble((f"  {clean(kind)}: ", "$text-muted"), text(name)))
+        for r in b.relations[:6]:
+            lines.append(
+                Content.assemble((f"  {clean(r.label)}: ", "$text-muted"), text(r.other_name))
+            )
     return Content("\n").join(lines)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from kinship.tui import data
+from kinship.services import views
 from kinship.tui.safe import clean, content, hidden_note, shown
 
 KIND_STYLE = {
@@ -32,7 +32,7 @@ def when(d: date, today: date) -> str:
     return d.strftime("%b %d") if d.year == today.year else d.strftime("%Y-%m-%d")
 
 
-def timeline_prompt(item: data.TimelineItem, today: date, presenter: bool = False) -> Content:
+def timeline_prompt(item: views.TimelineItem, today: date, presenter: bool = False) -> Content:
     """Two lines: date · kind · who else was there, then the summary (contact details in
     names and summary masked in presenter mode)."""
     kind_style = (
@@ -50,7 +50,7 @@ def timeline_prompt(item: data.TimelineItem, today: date, presenter: bool = Fals
     return Content.assemble(*parts)
 
 
-def note_prompt(note: data.NoteItem, today: date, presenter: bool = False) -> Content:
+def note_prompt(note: views.NoteItem, today: date, presenter: bool = False) -> Content:
     """Pin, kind and date, then the body (a stand-in in presenter mode)."""
     pin = "* " if note.pinned else "  "
     body = (
@@ -93,7 +93,7 @@ class EventsPane(Vertical):
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
-        self.items: list[data.TimelineItem] = []
+        self.items: list[views.TimelineItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="events-title", markup=False)
@@ -101,7 +101,7 @@ class EventsPane(Vertical):
         yield Static(id="spark-caption", markup=False)
         yield OptionList(id="timeline")
 
-    def show_contact(self, detail: data.ContactDetail, today: date) -> None:
+    def show_contact(self, detail: views.ContactDetail, today: date) -> None:
         self.remove_class("-nobody")
         self.query_one("#events-title", Static).update(
             Content.assemble("Timeline · ", shown(detail.name, _presenter(self)))
@@ -113,12 +113,12 @@ class EventsPane(Vertical):
         )
         self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
 
-    def show_upcoming(self, items: list[data.TimelineItem], today: date) -> None:
+    def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
         self.add_class("-nobody")
         self.query_one("#events-title", Static).update("Upcoming · everyone")
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
-    def _fill(self, items: list[data.TimelineItem], today: date, empty: str) -> None:
+    def _fill(self, items: list[views.TimelineItem], today: date, empty: str) -> None:
         self.items = items
         ol = self.query_one(OptionList)
         keep = ol.highlighted
@@ -132,7 +132,7 @@ class EventsPane(Vertical):
             ol.highlighted = min(keep, len(items) - 1)
 
     @property
-    def highlighted(self) -> data.TimelineItem | None:
+    def highlighted(self) -> views.TimelineItem | None:
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None
@@ -174,13 +174,13 @@ class NotesPane(Vertical):
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
-        self.items: list[data.NoteItem] = []
+        self.items: list[views.NoteItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Empathy notes", id="notes-title", markup=False)
         yield OptionList(id="notes-list")
 
-    def show(self, name: str | None, notes: list[data.NoteItem], today: date) -> None:
+    def show(self, name: str | None, notes: list[views.NoteItem], today: date) -> None:
         self.items = notes
         title = self.query_one("#notes-title", Static)
         presenter = _presenter(self)
@@ -213,7 +213,7 @@ class NotesPane(Vertical):
             )
 
     @property
-    def highlighted(self) -> data.NoteItem | None:
+    def highlighted(self) -> views.NoteItem | None:
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None
