@@ -193,3 +193,19 @@ def test_a_failing_exporter_leaves_the_old_file(
     assert r.code == 1
     assert target.read_text() == "the previous export"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("which", ["-wal", "backup"])
+def test_db_copy_never_writes_the_sources_files(
+    cli: Callable[..., Any], rich: Path, which: str
+) -> None:
+    r = cli("merge", "ada", "grace", "--json")
+    backup = Path(r.json()["backup"])
+    target = backup if which == "backup" else rich.with_name(rich.name + "-wal")
+    kept = target.read_bytes() if target.exists() else None
+    before = tables(rich)
+    r = cli("db", "copy", str(rich), str(target), "--force", db=False)
+    one_line_error(r)
+    assert "(the source)" in r.err
+    assert (target.read_bytes() if target.exists() else None) == kept
+    assert tables(rich) == before
