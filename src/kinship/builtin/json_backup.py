@@ -325,7 +325,6 @@ def read(path: Path) -> Iterator[Record | ImportProblem]:
             except (TypeError, ValueError, KeyError) as exc:
                 yield ImportProblem(src, f"{name}[{i}] skipped: {exc}", line)
                 continue
-            if not record.source:
-                record.source = src
+            # ``source`` stays as the backup has it, even empty: a restore keeps provenance.
             record.line = line
             yield record

@@ -154,7 +154,10 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
                 **values,
                 "uid": rec.uid or "",
                 "created_at": run.now,
-                "done_at": run.now if status == "done" else None,
+                # A backup's own details; a VTODO carries none of them.
+                "priority": rec.priority if isinstance(rec.priority, int) else 50,
+                "snoozed_until": rec.snoozed_until,
+                "done_at": _closed_at(run, rec, status),
             }
             new_id = FollowUp.insert(new).execute()
             by_key[key] = FollowUp(id=new_id, **new)
@@ -166,16 +169,34 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
                 run.suggested.append((new_id, values, rec, "created"))
             continue
         changes = _followup_changes(row, values)
+        # The engine may have made this row moments ago, from contacts this same import
+        # created (a restore into an empty store): for the report it is new, not changed.
+        counted = "created" if row.created_at and row.created_at >= run.now else "updated"
         if not changes:
-            run.report.unchanged += 1
+            if counted == "created":
+                run.report.created += 1
+            else:
+                run.report.unchanged += 1
             continue
-        if changes.get("status") == "done":
-            changes["done_at"] = run.now
+        if "status" in changes:
+            changes["done_at"] = _closed_at(run, rec, status)
+        if changes.get("status") == "snoozed" and rec.snoozed_until:
+            changes["snoozed_until"] = rec.snoozed_until
         FollowUp.update(changes).where(FollowUp.id == row.id).execute()
-        run.report.updated += 1
+        setattr(run.report, counted, getattr(run.report, counted) + 1)
         run.touched.update({cid, row.contact_id})
         if suggested:
-            run.suggested.append((row.id, values, rec, "updated"))
+            run.suggested.append((row.id, values, rec, counted))
+
+
+def _closed_at(run: Run, rec: FollowUpRecord, status: str) -> Any:
+    """When a follow-up was closed: the backup's time (done or dismissed), else now for one
+    done; an open one has none."""
+    if status == "open":
+        return None
+    if rec.done_at is not None:
+        return to_store(rec.done_at)
+    return run.now if status == "done" else None
 
 
 _SUGGESTED = "an open suggestion of the {} strategy, which suggests otherwise from the data here"

@@ -86,6 +86,8 @@ class Run:
         self.create_unknown_attendees = create_unknown_attendees
         #: Whether yearly birthday/anniversary events set the contact's date (see events).
         self.occasions = occasions
+        #: A backup restores each record's own ``source`` as it is (see :meth:`source`).
+        self.keep_sources = not occasions
         #: Records applied so far (what progress reports).
         self.done = 0
         #: Tag ids by case-folded name, so each tag is looked up once per run.
@@ -117,8 +119,11 @@ class Run:
         return self.here(record) or str(self.path)
 
     def source(self, rec: Any) -> str:
-        """``importer:path`` for what this file brings; a backup's own origin is kept."""
+        """``importer:path`` for what this file brings; a backup's own origin is kept (a
+        restore keeps even "none": a contact added by hand stays without a source)."""
         origin = getattr(rec, "source", "") or ""
+        if self.keep_sources:
+            return str(origin)[:255]
         if origin and self.here(rec) is None:
             return str(origin)[:255]
         return f"{self.importer.name}:{self.where(rec)}"[:255]
