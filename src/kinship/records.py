@@ -239,6 +239,11 @@ class EventRecord:
     addresses; ``contact_uids`` names people already known by UID. ``vtimezone`` is the
     iCalendar VTIMEZONE text of a ``timezone`` that is not an IANA name (a calendar's own
     zone), so that exports can write times in it.
+
+    An edited occurrence of a recurring series (iCalendar ``RECURRENCE-ID``) is an event of
+    its own with the series' ``uid`` and ``recurrence_id`` set to the start of the
+    occurrence it replaces (``recurrence_range`` is ``"THISANDFUTURE"`` when the edit covers
+    the later occurrences too); a series or a plain event has ``None``.
     """
 
     summary: str
@@ -261,6 +266,8 @@ class EventRecord:
     roles: dict[str, str] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
+    recurrence_id: date | datetime | None = None
+    recurrence_range: str = ""
 
 
 @dataclass(slots=True)

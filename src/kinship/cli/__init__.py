@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 #: Modules that register the builtin subcommands, in help order.
 COMMAND_MODULES = (
     "kinship.cli.contacts",
+    "kinship.cli.journal",
     "kinship.cli.io",
     "kinship.cli.followups",
     "kinship.cli.plugins",

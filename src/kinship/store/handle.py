@@ -368,7 +368,7 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None = None) -> s
     default the file the error names or the open database) and what to do — or None."""
     where = _where(exc, path)
     if is_disk_full(exc) or (_is_io_error(exc) and _nearly_full(where)):
-        return f"disk full: {where}; free some space and try again (nothing was changed)"
+        return f"disk full: {where}; free some space and try again"
     if is_damage(exc):
         return damaged(where, _chain(exc)[-1])
     return None

@@ -5,6 +5,7 @@ due date and reason); and a backup's tags with their cadences (by name)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from peewee import fn
@@ -19,6 +20,7 @@ from kinship.records import (
     TagRecord,
 )
 from kinship.services.importing.common import chunks, contact_ids, same
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import ContactTag, EmpathyNote, FollowUp, Relationship, Tag
 
@@ -62,6 +64,7 @@ def apply_notes(run: Run, records: list[NoteRecord]) -> None:
                 "updated_at": updated_at or created,
             }
             new_id = EmpathyNote.insert(values).execute()
+            run.created("empathy_note", [new_id])
             existing[(cid, body)] = EmpathyNote(id=new_id, **values)
             run.report.created += 1
             run.touched.add(cid)
@@ -75,6 +78,7 @@ def apply_notes(run: Run, records: list[NoteRecord]) -> None:
             run.report.unchanged += 1
             continue
         changes["updated_at"] = updated_at or run.now
+        run.changing("empathy_note", row.id, partial(image, row))
         EmpathyNote.update(changes).where(EmpathyNote.id == row.id).execute()
         for k, v in changes.items():
             setattr(row, k, v)
@@ -105,9 +109,10 @@ def apply_relationships(run: Run, records: list[RelationshipRecord]) -> None:
         elif (a, b, kind) in have:
             run.report.unchanged += 1
         else:
-            Relationship.insert(
+            new_id = Relationship.insert(
                 from_contact=a, to_contact=b, kind=kind, created_at=run.now
             ).execute()
+            run.created("relationship", [new_id])
             have.add((a, b, kind))
             run.report.created += 1
 
@@ -160,6 +165,7 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
                 "done_at": _closed_at(run, rec, status),
             }
             new_id = FollowUp.insert(new).execute()
+            run.created("follow_up", [new_id])
             by_key[key] = FollowUp(id=new_id, **new)
             if rec.uid:
                 by_uid[rec.uid] = by_key[key]
@@ -171,7 +177,7 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
         changes = _followup_changes(row, values)
         # The engine may have made this row moments ago, from contacts this same import
         # created (a restore into an empty store): for the report it is new, not changed.
-        counted = "created" if row.created_at and row.created_at >= run.now else "updated"
+        counted = "created" if row.created_at and row.created_at >= run.started else "updated"
         if not changes:
             if counted == "created":
                 run.report.created += 1
@@ -182,6 +188,7 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
             changes["done_at"] = _closed_at(run, rec, status)
         if changes.get("status") == "snoozed" and rec.snoozed_until:
             changes["snoozed_until"] = rec.snoozed_until
+        run.changing("follow_up", row.id, partial(image, row))
         FollowUp.update(changes).where(FollowUp.id == row.id).execute()
         setattr(run.report, counted, getattr(run.report, counted) + 1)
         run.touched.update({cid, row.contact_id})
@@ -240,10 +247,12 @@ def apply_tags(run: Run, records: list[TagRecord]) -> None:
         row = Tag.get_or_none(fn.LOWER(Tag.name) == name.casefold())
         if row is None:
             row = Tag.create(name=name, cadence_days=cadence)
+            run.created("tag", [row.id])
             run.report.created += 1
         elif row.cadence_days == cadence:
             run.report.unchanged += 1
         else:
+            run.changing("tag", row.id, partial(image, row))
             Tag.update(cadence_days=cadence).where(Tag.id == row.id).execute()
             members = ContactTag.select(ContactTag.contact).where(ContactTag.tag == row.id)
             run.touched.update(m.contact_id for m in members)  # their cadence moved
