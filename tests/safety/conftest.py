@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kinship.testing import register_plugin
+from tests.conftest import CLI
 
 __all__ = ["register_plugin"]
 
 
 @pytest.fixture
-def rich(cli: Callable[..., Any], db_path: Path) -> Path:
+def rich(cli: CLI, db_path: Path) -> Path:
     """A small store with contacts, fields, tags, notes, interactions, events, follow-ups."""
     steps = [
         ("add", "Ada Lovelace", "--uid", "ada", "--email", "ada@example.org", "--tag", "mentors"),

@@ -7,10 +7,11 @@ import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from safety_helpers import one_line_error
+
+from tests.conftest import CLI
+from tests.safety.safety_helpers import one_line_error
 
 HINT = "kinship db check"
 
@@ -74,7 +75,7 @@ QUIET = {"unparsable date", "bad json"}
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_damaged_store_one_line_and_db_check(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path, damage: str
+    cli: CLI, rich: Path, tmp_path: Path, damage: str
 ) -> None:
     assert cli("due").code == 0  # follow-ups computed today: later reads write nothing
     DAMAGE[damage](rich)
@@ -105,7 +106,7 @@ def test_damaged_store_one_line_and_db_check(
     assert _digest(rich) == digest
 
 
-def test_db_check_on_a_sound_store(cli: Callable[..., Any], rich: Path) -> None:
+def test_db_check_on_a_sound_store(cli: CLI, rich: Path) -> None:
     r = cli("db", "check", "--json")
     assert r.code == 0, r.out
     assert r.json()["ok"] and r.json()["rows_checked"] > 5
@@ -113,7 +114,7 @@ def test_db_check_on_a_sound_store(cli: Callable[..., Any], rich: Path) -> None:
     assert quick.code == 0 and "ok (quick_check" in quick.out
 
 
-def test_db_check_names_the_row_and_the_newest_backup(cli: Callable[..., Any], rich: Path) -> None:
+def test_db_check_names_the_row_and_the_newest_backup(cli: CLI, rich: Path) -> None:
     assert cli("merge", "ada", "grace").code == 0  # keeps a .bak beside the store
     _sql(rich, "UPDATE contact SET birthday = '1815-13-45'")
     r = cli("db", "check")
@@ -122,12 +123,12 @@ def test_db_check_names_the_row_and_the_newest_backup(cli: Callable[..., Any], r
     assert ".pre-merge-" in r.out.splitlines()[-1]
 
 
-def test_db_check_needs_an_existing_file(cli: Callable[..., Any], db_path: Path) -> None:
+def test_db_check_needs_an_existing_file(cli: CLI, db_path: Path) -> None:
     one_line_error(cli("db", "check"))
     assert not db_path.exists()  # a check never creates a store
 
 
-def test_the_app_does_not_start_on_an_unreadable_store(cli: Callable[..., Any], rich: Path) -> None:
+def test_the_app_does_not_start_on_an_unreadable_store(cli: CLI, rich: Path) -> None:
     DAMAGE["schema name not utf-8"](rich)
     r = cli("--db", str(rich), db=False)  # no command: the TUI; it stops at the one line
     one_line_error(r)

@@ -11,18 +11,18 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from safety_helpers import one_line_error, run_kinship, tables
 
 from kinship.plugins import PluginHost
 from kinship.services import contacts
 from kinship.services.importing import import_path
 from kinship.store import Store, close_store, open_store
 from kinship.store.models import Contact
+from tests.conftest import CLI, Result
+from tests.safety.safety_helpers import one_line_error, run_kinship, tables
 
 
 def _cards(path: Path, n: int) -> Path:
@@ -59,7 +59,7 @@ def test_full_store_says_disk_full_and_reads_go_on(rich: Path, tmp_path: Path) -
 
 
 def test_describe_error_finds_the_full_disk_behind_the_rollback_error(rich: Path) -> None:
-    from kinship.store.db import describe_error, explain
+    from kinship.store.handle import describe_error, explain
 
     store = open_store(rich)
     try:
@@ -95,9 +95,12 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
-def test_real_full_disk(tiny_fs: Path, tmp_path: Path, cli: Callable[..., Any]) -> None:
+def test_real_full_disk(tiny_fs: Path, tmp_path: Path, cli: CLI) -> None:
     db = tiny_fs / "k.db"
-    run = lambda *a: cli(*a, "--db", str(db), db=False)  # noqa: E731
+
+    def run(*args: str) -> Result:
+        return cli(*args, "--db", str(db), db=False)
+
     assert run("add", "Ada Lovelace", "--uid", "ada").code == 0
     before = tables(db)
     # In a process of its own, as from a shell: a run whose process is gone can be undone.

@@ -4,14 +4,14 @@ oversized files, `import /`, and a config file that is not a regular file."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from safety_helpers import run_kinship, tables
 
 from kinship.services.inputs import parse_size
+from tests.conftest import CLI
+from tests.safety.safety_helpers import run_kinship, tables
 
 CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nEND:VCARD\r\n"
 
@@ -45,9 +45,7 @@ def test_special_files_are_refused(
     assert tables(rich) == before
 
 
-def test_file_over_the_size_limit_needs_max_size(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_file_over_the_size_limit_needs_max_size(cli: CLI, rich: Path, tmp_path: Path) -> None:
     f = tmp_path / "big.vcf"
     f.write_text("".join(CARD.format(uid=f"u{i}", name=f"Person {i}") for i in range(200)))
     before = tables(rich)
@@ -62,7 +60,7 @@ def test_file_over_the_size_limit_needs_max_size(
 
 
 def test_max_size_must_be_a_size(
-    cli: Callable[..., Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli: CLI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     r = cli("import", str(tmp_path), "--max-size", "lots")
     assert r.code == 2 and "not a size" in capsys.readouterr().err
@@ -77,9 +75,7 @@ def test_parse_size() -> None:
         parse_size("-1")
 
 
-def test_folder_walks_stop_at_vdir_depth(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_folder_walks_stop_at_vdir_depth(cli: CLI, rich: Path, tmp_path: Path) -> None:
     top = tmp_path / "contacts"
     (top / "friends").mkdir(parents=True)
     (top / "friends" / "deep" / "deeper").mkdir(parents=True)

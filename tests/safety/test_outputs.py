@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from safety_helpers import one_line_error, tables
+
+from tests.conftest import CLI
+from tests.safety.safety_helpers import one_line_error, tables
 
 FORMATS = ["vcard", "ical", "json"]
 
@@ -17,7 +19,7 @@ FORMATS = ["vcard", "ical", "json"]
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("side", ["", "-wal", "-shm"])
 def test_export_never_writes_the_store_or_its_side_files(
-    cli: Callable[..., Any], rich: Path, fmt: str, side: str
+    cli: CLI, rich: Path, fmt: str, side: str
 ) -> None:
     before = tables(rich)
     target = rich.with_name(rich.name + side)
@@ -28,7 +30,7 @@ def test_export_never_writes_the_store_or_its_side_files(
 
 
 def test_export_through_relative_path_symlink_and_hard_link(
-    cli: Callable[..., Any], rich: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CLI, rich: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = tables(rich)
     monkeypatch.chdir(rich.parent)
@@ -50,7 +52,7 @@ def test_export_through_relative_path_symlink_and_hard_link(
     assert tables(rich) == before
 
 
-def test_backups_beside_the_store_are_protected(cli: Callable[..., Any], rich: Path) -> None:
+def test_backups_beside_the_store_are_protected(cli: CLI, rich: Path) -> None:
     r = cli("merge", "ada", "grace", "--json")
     assert r.code == 0, r.err
     backup = Path(r.json()["backup"])
@@ -63,14 +65,14 @@ def test_backups_beside_the_store_are_protected(cli: Callable[..., Any], rich: P
 
 
 @pytest.mark.parametrize("side", ["", "-wal", "-shm", "-journal"])
-def test_backup_never_writes_the_store(cli: Callable[..., Any], rich: Path, side: str) -> None:
+def test_backup_never_writes_the_store(cli: CLI, rich: Path, side: str) -> None:
     before = tables(rich)
     r = cli("backup", str(rich.with_name(rich.name + side)))
     one_line_error(r)
     assert tables(rich) == before
 
 
-def test_backup_is_complete_or_absent(cli: Callable[..., Any], rich: Path, tmp_path: Path) -> None:
+def test_backup_is_complete_or_absent(cli: CLI, rich: Path, tmp_path: Path) -> None:
     dest = tmp_path / "copies" / "copy.db"
     assert cli("backup", str(dest)).code == 0
     assert tables(dest) == tables(rich)
@@ -78,7 +80,7 @@ def test_backup_is_complete_or_absent(cli: Callable[..., Any], rich: Path, tmp_p
     one_line_error(cli("backup", str(dest)))  # never replaced
 
 
-def test_vdir_export_refuses_the_database_folder(cli: Callable[..., Any], rich: Path) -> None:
+def test_vdir_export_refuses_the_database_folder(cli: CLI, rich: Path) -> None:
     before = tables(rich)
     listing = sorted(p.name for p in rich.parent.iterdir())
     r = cli("export", "--format", "vdir", "-o", str(rich.parent), "--force")
@@ -90,7 +92,7 @@ def test_vdir_export_refuses_the_database_folder(cli: Callable[..., Any], rich: 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_existing_file_of_another_kind_needs_force(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path, fmt: str
+    cli: CLI, rich: Path, tmp_path: Path, fmt: str
 ) -> None:
     target = tmp_path / "thesis.txt"
     target.write_text("three years of work\n")
@@ -104,7 +106,7 @@ def test_existing_file_of_another_kind_needs_force(
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_previous_export_and_empty_file_are_replaced(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path, fmt: str
+    cli: CLI, rich: Path, tmp_path: Path, fmt: str
 ) -> None:
     target = tmp_path / "out"
     target.write_bytes(b"")
@@ -119,7 +121,7 @@ def test_previous_export_and_empty_file_are_replaced(
 
 
 def test_export_of_another_format_over_an_export_needs_force(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
+    cli: CLI, rich: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "backup.json"
     assert cli("export", "--format", "json", "-o", str(target)).code == 0
@@ -128,9 +130,7 @@ def test_export_of_another_format_over_an_export_needs_force(
     assert target.read_bytes() == kept
 
 
-def test_export_keeps_a_symlink_and_writes_its_target(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_export_keeps_a_symlink_and_writes_its_target(cli: CLI, rich: Path, tmp_path: Path) -> None:
     real = tmp_path / "real.vcf"
     link = tmp_path / "link.vcf"
     link.symlink_to(real)
@@ -138,9 +138,7 @@ def test_export_keeps_a_symlink_and_writes_its_target(
     assert link.is_symlink() and real.read_text().startswith("BEGIN:VCARD")
 
 
-def test_non_regular_targets_are_refused(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_non_regular_targets_are_refused(cli: CLI, rich: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     r = cli("export", "--format", "json", "-o", str(fifo), "--force")
@@ -154,7 +152,7 @@ def test_non_regular_targets_are_refused(
 
 
 def test_vdir_into_a_folder_of_other_files_needs_force(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
+    cli: CLI, rich: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "documents"
     folder.mkdir()
@@ -171,7 +169,7 @@ def test_vdir_into_a_folder_of_other_files_needs_force(
 
 
 def test_a_failing_exporter_leaves_the_old_file(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path, register_plugin: Callable[..., None]
+    cli: CLI, rich: Path, tmp_path: Path, register_plugin: Callable[..., None]
 ) -> None:
     from kinship import hookimpl
     from kinship.records import Exporter
@@ -196,9 +194,7 @@ def test_a_failing_exporter_leaves_the_old_file(
 
 
 @pytest.mark.parametrize("which", ["-wal", "backup"])
-def test_db_copy_never_writes_the_sources_files(
-    cli: Callable[..., Any], rich: Path, which: str
-) -> None:
+def test_db_copy_never_writes_the_sources_files(cli: CLI, rich: Path, which: str) -> None:
     r = cli("merge", "ada", "grace", "--json")
     backup = Path(r.json()["backup"])
     target = backup if which == "backup" else rich.with_name(rich.name + "-wal")

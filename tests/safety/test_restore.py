@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-from safety_helpers import store_facts
 
 from kinship.store import close_store, open_store
+from tests.conftest import CLI, Result
+from tests.safety.safety_helpers import store_facts
 
 
 @pytest.fixture
-def rich_demo(tmp_path: Path, cli: Callable[..., Any]) -> Path:
+def rich_demo(tmp_path: Path, cli: CLI) -> Path:
     """The demo network, plus what only kinship itself records: tag cadences, snoozes,
     edited fields, follow-ups done, dismissed and snoozed, subjects of life events."""
     from kinship.sample import demo
@@ -23,7 +22,10 @@ def rich_demo(tmp_path: Path, cli: Callable[..., Any]) -> Path:
     open_store(path)
     demo.generate(60, today=date.today())
     close_store()
-    run = lambda *a: cli(*a, "--db", str(path), db=False)  # noqa: E731
+
+    def run(*args: str) -> Result:
+        return cli(*args, "--db", str(path), db=False)
+
     due = run("due", "--json").json()
     assert len(due) >= 6, due
     people = [d["contact"]["uid"] for d in due]
@@ -43,7 +45,7 @@ def rich_demo(tmp_path: Path, cli: Callable[..., Any]) -> Path:
 
 
 def test_backup_then_restore_into_an_empty_store_is_the_same_store(
-    rich_demo: Path, tmp_path: Path, cli: Callable[..., Any]
+    rich_demo: Path, tmp_path: Path, cli: CLI
 ) -> None:
     backup = tmp_path / "backup.json"
     r = cli("export", "--format", "json", "-o", str(backup), "--db", str(rich_demo), db=False)

@@ -4,12 +4,13 @@ config values that are checked instead of silently ignored."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from safety_helpers import one_line_error, tables
+
+from tests.conftest import CLI, Result
+from tests.safety.safety_helpers import one_line_error, tables
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -28,7 +29,7 @@ def _rows(db: Path, table: str, *skip: str) -> list[dict[str, Any]]:
 
 
 def test_cr_in_text_survives_vcard_and_json_round_trips(
-    cli: Callable[..., Any], db_path: Path, tmp_path: Path
+    cli: CLI, db_path: Path, tmp_path: Path
 ) -> None:
     assert cli("add", "Ada\rLovelace", "--uid", "ada", "--nickname", "A\r\nB").code == 0
     vcf = tmp_path / "out.vcf"
@@ -47,7 +48,7 @@ def test_cr_in_text_survives_vcard_and_json_round_trips(
 
 
 def test_a_calendars_own_time_zone_is_exported_as_itself(
-    cli: Callable[..., Any], db_path: Path, tmp_path: Path
+    cli: CLI, db_path: Path, tmp_path: Path
 ) -> None:
     source = DATA / "ical" / "custom_vtimezone_loop.ics"
     assert cli("import", str(source)).code == 0
@@ -68,9 +69,7 @@ def test_a_calendars_own_time_zone_is_exported_as_itself(
     assert _rows(other, "event", *times) == _rows(db_path, "event", *times)
 
 
-def test_follow_up_to_dos_report_what_stays(
-    cli: Callable[..., Any], db_path: Path, tmp_path: Path
-) -> None:
+def test_follow_up_to_dos_report_what_stays(cli: CLI, db_path: Path, tmp_path: Path) -> None:
     assert cli("add", "Ada", "--uid", "ada", "--every", "7").code == 0
     assert cli("add", "Grace", "--uid", "grace").code == 0
     assert cli("log", "Coffee", "--with", "ada", "--date", "30 days ago").code == 0
@@ -81,7 +80,10 @@ def test_follow_up_to_dos_report_what_stays(
     assert "BEGIN:VTODO" in ics.read_text()
 
     other = tmp_path / "other.db"
-    run = lambda *a: cli(*a, "--db", str(other), db=False)  # noqa: E731
+
+    def run(*args: str) -> Result:
+        return cli(*args, "--db", str(other), db=False)
+
     assert run("import", str(vcf)).code == 0
     assert run("add", "Manual", "--uid", "manual").code == 0
     for _ in range(2):
@@ -94,9 +96,7 @@ def test_follow_up_to_dos_report_what_stays(
     assert data["created"] == 0
 
 
-def test_skips_add_up_in_a_re_indented_backup(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_skips_add_up_in_a_re_indented_backup(cli: CLI, rich: Path, tmp_path: Path) -> None:
     backup = tmp_path / "b.json"
     assert cli("export", "--format", "json", "-o", str(backup)).code == 0
     doc = json.loads(backup.read_text())
@@ -115,7 +115,7 @@ def test_skips_add_up_in_a_re_indented_backup(
     assert all(p["line"] for p in skip_lines)
 
 
-def test_import_problems_go_to_stderr(cli: Callable[..., Any], tmp_path: Path) -> None:
+def test_import_problems_go_to_stderr(cli: CLI, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something else"}')
     r = cli("import", str(bad))
@@ -139,7 +139,7 @@ def test_import_problems_go_to_stderr(cli: Callable[..., Any], tmp_path: Path) -
     ],
 )
 def test_config_values_are_checked(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path, toml: str, says: str
+    cli: CLI, rich: Path, tmp_path: Path, toml: str, says: str
 ) -> None:
     config = tmp_path / "no-config.toml"  # KINSHIP_CONFIG in every test
     config.write_text(toml)
@@ -151,9 +151,7 @@ def test_config_values_are_checked(
     assert tables(rich) == before
 
 
-def test_third_party_strategy_settings_are_theirs(
-    cli: Callable[..., Any], rich: Path, tmp_path: Path
-) -> None:
+def test_third_party_strategy_settings_are_theirs(cli: CLI, rich: Path, tmp_path: Path) -> None:
     (tmp_path / "no-config.toml").write_text(
         '[strategies.learner]\nwindow = "anything"\nlead_days = 3\n'
         '[strategies.occasions]\nlead_days = 10\nrecent_days = 20\ntz = "Europe/Paris"\n'

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType
 from typing import Any
 
 import pytest
-from safety_helpers import tables
 
 from kinship.errors import StoreError
 from kinship.store import close_store, migrations, open_store
+from tests.safety.safety_helpers import tables
 
 
 def _schema_1_store(path: Path) -> None:
@@ -43,7 +43,8 @@ def _failing_third_step(monkeypatch: pytest.MonkeyPatch) -> None:
         db.execute_sql("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("the disk hiccuped")
 
-    fake = SimpleNamespace(up=up)
+    fake = ModuleType("0099_broken")
+    fake.up = up  # type: ignore[attr-defined]
     monkeypatch.setattr(
         migrations, "steps", lambda: [*real, migrations.Step(99, "0099_broken", fake)]
     )
