@@ -21,10 +21,16 @@ __all__ = [
     "FOLLOWUP_KINDS",
     "GIVEN_KINDS",
     "INTERACTION_KINDS",
+    "INTRO_OPEN",
+    "INTRO_STATUSES",
     "LIFE_EVENT_KINDS",
+    "NEED_NOTE_KINDS",
     "NOTE_KINDS",
+    "OFFER_NOTE_KINDS",
     "RECEIVED_KINDS",
     "RELATIONSHIP_KINDS",
+    "CaptureRecord",
+    "CaptureStep",
     "ContactRecord",
     "ContactSnapshot",
     "EventRecord",
@@ -35,7 +41,10 @@ __all__ = [
     "ImportProblem",
     "Importer",
     "InteractionRecord",
+    "IntroductionRecord",
+    "IntroductionStep",
     "LifeEvent",
+    "MatchHint",
     "NoteRecord",
     "PaletteCommand",
     "PartialDate",
@@ -92,7 +101,11 @@ NOTE_KINDS = (
     "feeling",
     "preference",
     "general",
+    "offer",
 )
+#: Notes that say what someone is looking for, and what someone can give (``kinship matches``).
+NEED_NOTE_KINDS = frozenset({"need", "goal"})
+OFFER_NOTE_KINDS = frozenset({"offer"})
 
 RELATIONSHIP_KINDS = (
     "partner",
@@ -120,8 +133,18 @@ FOLLOWUP_KINDS = (
     "thank",
     "offer-help",
     "promise",
+    "intro-ask",
+    "intro-make",
+    "intro-how",
+    "introduce",
+    "nice-to-meet",
+    "first-follow-up",
     "manual",
 )
+
+#: The life of an introduction: each status and the ones it may move to.
+INTRO_STATUSES = ("proposed", "asked", "made", "followed-up", "declined")
+INTRO_OPEN = frozenset({"proposed", "asked", "made"})
 
 _PARTIAL_RE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})$")
 
@@ -340,6 +363,42 @@ class TagRecord:
 
 
 @dataclass(slots=True)
+class IntroductionRecord:
+    """You introduce ``person_uid`` to ``to_uid`` (``kinship intro``): why, how far it got
+    (proposed, asked, made, followed-up, declined) and when each step was reached."""
+
+    person_uid: str
+    to_uid: str
+    why: str = ""
+    status: str = "proposed"
+    created_at: datetime | None = None
+    asked_at: datetime | None = None
+    made_at: datetime | None = None
+    followed_up_at: datetime | None = None
+    declined_at: datetime | None = None
+    status_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class CaptureRecord:
+    """Someone met at an event and noted right after it (``kinship capture``).
+
+    The event is named by its ``event_uid`` and, for an edited occurrence of a recurring
+    series, ``event_recurrence_id`` as the store keeps it ("" for a plain event or a series).
+    """
+
+    event_uid: str
+    contact_uid: str
+    phrase: str = ""
+    captured_at: datetime | None = None
+    event_recurrence_id: str = ""
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
 class ImportProblem:
     """Something an importer could not read. ``fatal`` problems abort the whole file."""
 
@@ -361,6 +420,8 @@ Record = (
     | RelationshipRecord
     | FollowUpRecord
     | TagRecord
+    | IntroductionRecord
+    | CaptureRecord
 )
 
 
@@ -376,6 +437,8 @@ class ExportBundle:
     followups: Iterable[FollowUpRecord] = ()
     #: Every tag with its cadence (a lossless backup needs them; other formats may ignore).
     tags: Iterable[TagRecord] = ()
+    introductions: Iterable[IntroductionRecord] = ()
+    captures: Iterable[CaptureRecord] = ()
     #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
     options: dict[str, str] = field(default_factory=dict)
 
@@ -385,6 +448,48 @@ class LifeEvent:
     kind: str
     on: date
     summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionStep:
+    """An open introduction this contact takes part in (``kinship intro``).
+
+    ``person`` is introduced *to* ``to`` (the one asked first, double opt-in); ``role`` says
+    which of the two this snapshot's contact is (``"person"`` or ``"to"``). ``since`` is when
+    the introduction reached its ``status`` (proposed, asked or made).
+    """
+
+    id: int
+    status: str
+    role: str
+    person: str
+    to: str
+    since: datetime
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureStep:
+    """This contact was met at ``event`` (on the day ``on``) and captured at ``at``
+    (``kinship capture``); ``phrase`` is what you jotted down to remember them by."""
+
+    event: str
+    at: datetime
+    phrase: str = ""
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchHint:
+    """This week's best fresh match for this contact: their ``need`` (a need or goal note)
+    and what ``offerer`` offers (an offer note). ``week`` is the Monday it was picked for."""
+
+    need: str
+    offerer: str
+    offer: str
+    week: date
+    score: float = 0.0
+    offerer_uid: str = ""
 
 
 @dataclass(slots=True)
@@ -414,6 +519,12 @@ class ContactSnapshot:
     strategy: str = ""
     #: Strategy settings from the config file, per strategy name.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Open introductions (proposed, asked, made) this contact is part of.
+    introductions: list[IntroductionStep] = field(default_factory=list)
+    #: Events this contact was captured at in the last few weeks, newest last.
+    captures: list[CaptureStep] = field(default_factory=list)
+    #: This week's fresh match for this contact's needs (only the week's pick has one).
+    match: MatchHint | None = None
 
 
 @dataclass(slots=True)

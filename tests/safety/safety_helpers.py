@@ -72,6 +72,7 @@ _WRITTEN = {
     "event": {"id", "created_at", "updated_at"},
     "interaction": {"id", "created_at"},
     "follow_up": {"id", "created_at"},
+    "introduction": {"id", "updated_at"},
 }
 #: Foreign key column → (table, natural key column).
 _POINTS_AT = {
@@ -81,6 +82,8 @@ _POINTS_AT = {
     "event_id": ("event", "uid"),
     "interaction_id": ("interaction", "uid"),
     "tag_id": ("tag", "name"),
+    "person_id": ("contact", "uid"),
+    "to_id": ("contact", "uid"),
 }
 #: Derived or not part of what a backup holds: the search index (rebuilt), the trash
 #: (deleted things kept for undo) and the follow-up engine's bookkeeping in meta.

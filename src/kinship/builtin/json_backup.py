@@ -1,9 +1,10 @@
 """Lossless JSON backup of everything an export bundle holds.
 
 The document is ``{"format": "kinship-backup", "version": 1, "tags": [...], "contacts": [...],
-"events": [...], "interactions": [...], "notes": [...], "relationships": [...], "followups":
-[...]}``
-with ISO 8601 dates and sorted keys. Each record sits on its own line, so the file diffs well,
+"events": [...], "interactions": [...], "notes": [...], "relationships": [...],
+"introductions": [...], "captures": [...], "followups": [...]}`` with ISO 8601 dates and
+sorted keys; a reader ignores sections it does not know, so older backups and newer kinships
+read each other. Each record sits on its own line, so the file diffs well,
 streams out without holding the bundle in memory, and the importer can report line numbers.
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 from kinship import hookimpl
 from kinship.builtin._io import SNIFF_BYTES, atomic_writer
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     ExportBundle,
@@ -32,6 +34,7 @@ from kinship.records import (
     Importer,
     ImportProblem,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     PartialDate,
     Record,
@@ -48,6 +51,8 @@ SECTIONS: dict[str, type[Any]] = {
     "interactions": InteractionRecord,
     "notes": NoteRecord,
     "relationships": RelationshipRecord,
+    "introductions": IntroductionRecord,
+    "captures": CaptureRecord,
     "followups": FollowUpRecord,
 }
 #: Import-report bookkeeping, not data: ``line`` is set from the backup file itself.
@@ -115,6 +120,8 @@ def write(bundle: ExportBundle, path: Path) -> None:
         "interactions": bundle.interactions,
         "notes": bundle.notes,
         "relationships": bundle.relationships,
+        "introductions": bundle.introductions,
+        "captures": bundle.captures,
         "followups": bundle.followups,
     }
     with atomic_writer(path) as fh:
@@ -160,6 +167,12 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "due": _date,
     "snoozed_until": _date,
     "done_at": _datetime,
+    "asked_at": _datetime,
+    "made_at": _datetime,
+    "followed_up_at": _datetime,
+    "declined_at": _datetime,
+    "status_at": _datetime,
+    "captured_at": _datetime,
     "occurred_at": _datetime,
     "created_at": _datetime,
     "updated_at": _datetime,

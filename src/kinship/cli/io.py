@@ -326,5 +326,15 @@ def _importer_sniff(ctx: Context, name: str) -> Any:
 
 
 def _all_counts(counts: Any) -> dict[str, int]:
-    kinds = ("contacts", "events", "interactions", "notes", "relationships", "followups", "tags")
+    kinds = (
+        "contacts",
+        "events",
+        "interactions",
+        "notes",
+        "relationships",
+        "followups",
+        "tags",
+        "introductions",
+        "captures",
+    )
     return {k: int(counts.counts.get(k, 0)) for k in kinds}

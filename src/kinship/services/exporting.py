@@ -27,12 +27,14 @@ from peewee import PeeweeException
 from kinship.dates import from_store
 from kinship.errors import KinshipError, StoreError
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     ExportBundle,
     Exporter,
     FollowUpRecord,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     RelationshipRecord,
     TagRecord,
@@ -42,12 +44,14 @@ from kinship.services.contacts import records as contact_records
 from kinship.store import current
 from kinship.store.handle import CHECK_HINT
 from kinship.store.models import (
+    Capture,
     Contact,
     EmpathyNote,
     Event,
     EventPerson,
     FollowUp,
     Interaction,
+    Introduction,
     Participant,
     Relationship,
     Tag,
@@ -111,6 +115,8 @@ def export(
         relationships=_counted(iter_relationships(), "relationships", counts),
         followups=_counted(iter_followups(), "followups", counts),
         tags=_counted(iter_tags(), "tags", counts),
+        introductions=_counted(iter_introductions(), "introductions", counts),
+        captures=_counted(iter_captures(), "captures", counts),
         options=dict(options or {}),
     )
     from kinship.fileperms import private_output
@@ -342,3 +348,41 @@ def iter_tags() -> Iterator[TagRecord]:
     for page in _pages(Tag.select(), Tag.id):
         for t in page:
             yield TagRecord(t.name, t.cadence_days)
+
+
+def iter_introductions() -> Iterator[IntroductionRecord]:
+    for page in _pages(Introduction.select(), Introduction.id):
+        uids = _uids({i.person_id for i in page} | {i.to_id for i in page})
+        for i in page:
+            yield IntroductionRecord(
+                person_uid=uids[i.person_id],
+                to_uid=uids[i.to_id],
+                why=i.why,
+                status=i.status,
+                created_at=from_store(i.created_at),
+                asked_at=from_store(i.asked_at),
+                made_at=from_store(i.made_at),
+                followed_up_at=from_store(i.followed_up_at),
+                declined_at=from_store(i.declined_at),
+                status_at=from_store(i.status_at),
+            )
+
+
+def iter_captures() -> Iterator[CaptureRecord]:
+    for page in _pages(Capture.select(), Capture.id):
+        uids = _uids({c.contact_id for c in page})
+        events = {
+            eid: (uid, rid)
+            for eid, uid, rid in Event.select(Event.id, Event.uid, Event.recurrence_id)
+            .where(Event.id.in_(sorted({c.event_id for c in page})))
+            .tuples()
+        }
+        for c in page:
+            uid, rid = events[c.event_id]
+            yield CaptureRecord(
+                event_uid=uid,
+                contact_uid=uids[c.contact_id],
+                phrase=c.phrase,
+                captured_at=from_store(c.captured_at),
+                event_recurrence_id=rid,
+            )

@@ -27,12 +27,14 @@ from typing import Any
 
 from kinship.errors import KinshipError
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     FollowUpRecord,
     Importer,
     ImportProblem,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     Record,
     RelationshipRecord,
@@ -46,7 +48,9 @@ from kinship.services.importing.contacts import apply_contacts
 from kinship.services.importing.events import apply_events
 from kinship.services.importing.interactions import apply_interactions
 from kinship.services.importing.others import (
+    apply_captures,
     apply_followups,
+    apply_introductions,
     apply_notes,
     apply_relationships,
     apply_tags,
@@ -66,6 +70,8 @@ HANDLERS: dict[type[Record], Handler] = {
     InteractionRecord: apply_interactions,
     NoteRecord: apply_notes,
     RelationshipRecord: apply_relationships,
+    IntroductionRecord: apply_introductions,
+    CaptureRecord: apply_captures,
     FollowUpRecord: apply_followups,
 }
 

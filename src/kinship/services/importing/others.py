@@ -12,9 +12,12 @@ from peewee import fn
 
 from kinship.dates import to_store
 from kinship.records import (
+    INTRO_STATUSES,
     NOTE_KINDS,
     RELATIONSHIP_KINDS,
+    CaptureRecord,
     FollowUpRecord,
+    IntroductionRecord,
     NoteRecord,
     RelationshipRecord,
     TagRecord,
@@ -22,7 +25,16 @@ from kinship.records import (
 from kinship.services.importing.common import chunks, contact_ids, same
 from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
-from kinship.store.models import ContactTag, EmpathyNote, FollowUp, Relationship, Tag
+from kinship.store.models import (
+    Capture,
+    ContactTag,
+    EmpathyNote,
+    Event,
+    FollowUp,
+    Introduction,
+    Relationship,
+    Tag,
+)
 
 _FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
 
@@ -258,3 +270,88 @@ def apply_tags(run: Run, records: list[TagRecord]) -> None:
             run.touched.update(m.contact_id for m in members)  # their cadence moved
             run.report.updated += 1
         run.tag_ids[name.casefold()] = row.id
+
+
+_INTRO_TIMES = ("asked_at", "made_at", "followed_up_at", "declined_at", "status_at")
+
+
+def apply_introductions(run: Run, records: list[IntroductionRecord]) -> None:
+    """A backup's introductions, matched by the two people and when it was proposed."""
+    ids = contact_ids(u for r in records for u in (r.person_uid, r.to_uid))
+    existing: dict[tuple[int, int, Any], Introduction] = {}
+    for part in chunks(sorted(set(ids.values()))):
+        for row in Introduction.select().where(Introduction.person.in_(part)):
+            existing.setdefault((row.person_id, row.to_id, row.created_at), row)
+    for rec in records:
+        person, to = ids.get(rec.person_uid), ids.get(rec.to_uid)
+        if person is None or to is None:
+            missing = rec.person_uid if person is None else rec.to_uid
+            run.skip(rec, f"introduction skipped: no contact with UID {missing!r}")
+            continue
+        status = (rec.status or "proposed").strip().lower()
+        if status not in INTRO_STATUSES:
+            run.skip(rec, f"introduction skipped: unknown status {rec.status!r}")
+            continue
+        created = to_store(rec.created_at) if rec.created_at else run.now
+        values: dict[str, Any] = {"why": (rec.why or "").strip(), "status": status}
+        for key in _INTRO_TIMES:
+            moment = getattr(rec, key)
+            values[key] = to_store(moment) if moment else None
+        values["status_at"] = values["status_at"] or created
+        row = existing.get((person, to, created))
+        if row is None:
+            new_id = Introduction.insert(
+                person=person, to=to, created_at=created, updated_at=run.now, **values
+            ).execute()
+            run.created("introduction", [new_id])
+            run.report.created += 1
+            run.touched.update({person, to})
+            continue
+        changes = {k: v for k, v in values.items() if not same(k, getattr(row, k), v)}
+        if not changes:
+            run.report.unchanged += 1
+            continue
+        run.changing("introduction", row.id, partial(image, row))
+        Introduction.update(**changes, updated_at=run.now).where(
+            Introduction.id == row.id
+        ).execute()
+        run.report.updated += 1
+        run.touched.update({person, to})
+
+
+def apply_captures(run: Run, records: list[CaptureRecord]) -> None:
+    """A backup's captures, matched by event and person (one capture per pair)."""
+    ids = contact_ids(r.contact_uid for r in records)
+    events: dict[tuple[str, str], int] = {}
+    for part in chunks(sorted({r.event_uid for r in records if r.event_uid})):
+        for eid, uid, rid in (
+            Event.select(Event.id, Event.uid, Event.recurrence_id)
+            .where(Event.uid.in_(part))
+            .tuples()
+        ):
+            events[(uid, rid)] = eid
+    for rec in records:
+        cid = ids.get(rec.contact_uid)
+        eid = events.get((rec.event_uid, rec.event_recurrence_id or ""))
+        if cid is None or eid is None:
+            what = f"contact {rec.contact_uid!r}" if cid is None else f"event {rec.event_uid!r}"
+            run.skip(rec, f"capture skipped: no {what}")
+            continue
+        values: dict[str, Any] = {"phrase": (rec.phrase or "").strip()}
+        if rec.captured_at:
+            values["captured_at"] = to_store(rec.captured_at)
+        row = Capture.get_or_none((Capture.event == eid) & (Capture.contact == cid))
+        if row is None:
+            new_id = Capture.insert(event=eid, contact=cid, **values).execute()
+            run.created("capture", [new_id])
+            run.report.created += 1
+            run.touched.add(cid)
+            continue
+        changes = {k: v for k, v in values.items() if not same(k, getattr(row, k), v)}
+        if not changes:
+            run.report.unchanged += 1
+            continue
+        run.changing("capture", row.id, partial(image, row))
+        Capture.update(**changes).where(Capture.id == row.id).execute()
+        run.report.updated += 1
+        run.touched.add(cid)

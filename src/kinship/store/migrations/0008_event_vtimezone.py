@@ -1,4 +1,4 @@
-"""0006: ``event.vtimezone``, the VTIMEZONE definition of a time zone that is not an IANA
+"""0008: ``event.vtimezone``, the VTIMEZONE definition of a time zone that is not an IANA
 name (a calendar's own zone, e.g. ``TZID:Loop``), so an export writes the zone the event had."""
 
 from __future__ import annotations
