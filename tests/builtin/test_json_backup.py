@@ -129,6 +129,8 @@ def test_document_shape_and_determinism(tmp_path: Path) -> None:
         "interactions",
         "notes",
         "relationships",
+        "introductions",
+        "captures",
         "followups",
     ]
     assert (doc["format"], doc["version"]) == ("kinship-backup", 1)
