@@ -482,7 +482,7 @@ class PluginHost:
                 if imp.name.casefold() == fmt.strip().casefold():
                     return imp
             raise KinshipError(f"unknown import format {fmt!r} (known: {known})")
-        if path.exists():
+        if path.is_file() or path.is_dir():  # never open a FIFO or a device to sniff it
             for imp in importers:
                 if imp.sniff is not None and self._sniff(imp, path):
                     return imp
@@ -755,6 +755,8 @@ def _check_registration(item: Any, kind: type, what: str) -> str:
             raise _Invalid(f"exporter {name!r}: write is not callable")
         if not isinstance(item.suffix, str):
             raise _Invalid(f"exporter {name!r}: suffix must be a string")
+        if item.sniff is not None and not callable(item.sniff):
+            raise _Invalid(f"exporter {name!r}: sniff is not callable")
     elif isinstance(item, Strategy) and not callable(item.suggest):
         raise _Invalid(f"strategy {name!r}: suggest is not callable")
     return name.casefold()

@@ -29,6 +29,7 @@ __all__ = [
     "OFFER_NOTE_KINDS",
     "RECEIVED_KINDS",
     "RELATIONSHIP_KINDS",
+    "CaptureRecord",
     "CaptureStep",
     "ContactRecord",
     "ContactSnapshot",
@@ -40,6 +41,7 @@ __all__ = [
     "ImportProblem",
     "Importer",
     "InteractionRecord",
+    "IntroductionRecord",
     "IntroductionStep",
     "LifeEvent",
     "MatchHint",
@@ -50,6 +52,7 @@ __all__ = [
     "RelationshipRecord",
     "Strategy",
     "Suggestion",
+    "TagRecord",
 ]
 
 CONTACT_FIELD_KINDS = ("email", "phone", "address", "url", "social", "custom")
@@ -236,6 +239,10 @@ class ContactRecord:
     fields: list[FieldRecord] = field(default_factory=list)
     #: Anything an importer wants kept for a lossless round trip (e.g. ``{"photo": "..."}``).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: No suggestions for this person until this day (exports carry it; importers may leave it).
+    snoozed_until: date | None = None
+    #: The fields the user changed in kinship (a later import keeps their value and says so).
+    edited: list[str] = field(default_factory=list)
     source: str = ""
     line: int | None = None
 
@@ -252,7 +259,9 @@ class EventRecord:
 
     ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
     ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
-    addresses; ``contact_uids`` names people already known by UID.
+    addresses; ``contact_uids`` names people already known by UID. ``vtimezone`` is the
+    iCalendar VTIMEZONE text of a ``timezone`` that is not an IANA name (a calendar's own
+    zone), so that exports can write times in it.
 
     An edited occurrence of a recurring series (iCalendar ``RECURRENCE-ID``) is an event of
     its own with the series' ``uid`` and ``recurrence_id`` set to the start of the
@@ -266,6 +275,7 @@ class EventRecord:
     end: date | datetime | None = None
     all_day: bool = False
     timezone: str = ""
+    vtimezone: str = ""
     kind: str = "event"
     location: str = ""
     description: str = ""
@@ -274,6 +284,9 @@ class EventRecord:
     exdates: list[date | datetime] = field(default_factory=list)
     attendees: list[str] = field(default_factory=list)
     contact_uids: list[str] = field(default_factory=list)
+    #: The role of a linked person when it is not "attendee": contact UID → e.g. "subject"
+    #: (whose birthday, new job or loss the event is).
+    roles: dict[str, str] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
     recurrence_id: date | datetime | None = None
@@ -331,6 +344,56 @@ class FollowUpRecord:
     origin: str = "manual"
     status: str = "open"
     uid: str = ""
+    #: Lower is more urgent (strategies' suggestions; manual ones are 50).
+    priority: int = 50
+    snoozed_until: date | None = None
+    done_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class TagRecord:
+    """A tag (circle) and its default check-in cadence, as a backup keeps them."""
+
+    name: str
+    cadence_days: int | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class IntroductionRecord:
+    """You introduce ``person_uid`` to ``to_uid`` (``kinship intro``): why, how far it got
+    (proposed, asked, made, followed-up, declined) and when each step was reached."""
+
+    person_uid: str
+    to_uid: str
+    why: str = ""
+    status: str = "proposed"
+    created_at: datetime | None = None
+    asked_at: datetime | None = None
+    made_at: datetime | None = None
+    followed_up_at: datetime | None = None
+    declined_at: datetime | None = None
+    status_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class CaptureRecord:
+    """Someone met at an event and noted right after it (``kinship capture``).
+
+    The event is named by its ``event_uid`` and, for an edited occurrence of a recurring
+    series, ``event_recurrence_id`` as the store keeps it ("" for a plain event or a series).
+    """
+
+    event_uid: str
+    contact_uid: str
+    phrase: str = ""
+    captured_at: datetime | None = None
+    event_recurrence_id: str = ""
     source: str = ""
     line: int | None = None
 
@@ -356,6 +419,9 @@ Record = (
     | NoteRecord
     | RelationshipRecord
     | FollowUpRecord
+    | TagRecord
+    | IntroductionRecord
+    | CaptureRecord
 )
 
 
@@ -369,6 +435,10 @@ class ExportBundle:
     notes: Iterable[NoteRecord] = ()
     relationships: Iterable[RelationshipRecord] = ()
     followups: Iterable[FollowUpRecord] = ()
+    #: Every tag with its cadence (a lossless backup needs them; other formats may ignore).
+    tags: Iterable[TagRecord] = ()
+    introductions: Iterable[IntroductionRecord] = ()
+    captures: Iterable[CaptureRecord] = ()
     #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
     options: dict[str, str] = field(default_factory=dict)
 
@@ -486,12 +556,19 @@ class Importer:
 
 @dataclass(frozen=True, slots=True)
 class Exporter:
-    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``."""
+    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``.
+
+    ``suffix`` is the file suffix, or ``""`` for an exporter that writes a folder.
+    ``sniff(path)`` says whether an existing file (or folder) is a previous export of this
+    kind, which ``kinship export`` may replace without ``--force``; without it only an empty
+    (or new) file or folder is written.
+    """
 
     name: str
     description: str
     suffix: str
     write: Callable[[ExportBundle, Path], None]
+    sniff: Callable[[Path], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

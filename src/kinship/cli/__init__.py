@@ -366,10 +366,21 @@ def run(ctx: Context) -> int:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
         return 1
+    except ValueError as exc:
+        # With the store open, a value that cannot be parsed (a date, a number, text that is
+        # not UTF-8) was read from it: the database is damaged or was edited by hand.
+        if ctx.wiring._store is None:
+            raise
+        from kinship.store.handle import CHECK_HINT, explain
+
+        ctx.warn(explain(exc) or f"a stored value cannot be read ({_one_line(exc)}); {CHECK_HINT}")
+        return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0
-        ctx.warn(_one_line(exc))
+        from kinship.store.handle import explain
+
+        ctx.warn(explain(exc) or _one_line(exc))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -49,7 +49,23 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create contacts for event attendees kinship does not know",
     )
+    p.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default="256M",
+        help="read at most this much per file or folder, e.g. 512M, 2G, or none (default 256M)",
+    )
     _run_args(p)
+
+
+def _size(text: str) -> int | None:
+    from kinship.services.inputs import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @contextmanager
@@ -88,6 +104,7 @@ def _progress(ctx: Context, label: str) -> Iterator[Callable[[int, int | None], 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.errors import KinshipError
     from kinship.records import ImportProblem
+    from kinship.services import inputs
     from kinship.services.importing import ImportReport, import_path, problem_dict
 
     if args.runs or args.undo is not None:
@@ -103,6 +120,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             report.problems.append(ImportProblem(raw, "no such file or folder", fatal=True))
         else:
             try:
+                # Before any importer sniffs it: opening a FIFO to sniff it would hang.
+                inputs.check_kind(path)
                 importer = ctx.host.importer_for(path, args.format)
             except KinshipError as exc:
                 report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
@@ -117,12 +136,15 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                         dry_run=args.dry_run,
                         progress=progress,
                         create_unknown_attendees=args.create_attendees,
+                        max_size=args.max_size,
                     )
         reports.append(report)
         if not args.json:
+            # The report on stdout; what went wrong (skipped items, a failed file) on
+            # stderr, as `file:line: message`, so scripts can keep the two apart.
             ctx.print(f"{visible(path.name or raw)}: {report.summary()}")
             for problem in report.problems:
-                ctx.print(visible(str(problem)))
+                ctx.err.write(visible(str(problem)) + "\n")
     if args.json:
         ctx.json(
             {
@@ -264,6 +286,12 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--vcard-version", choices=("3.0", "4.0"), help="vCard version for vcard/vdir (default 3.0)"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a file (or write into a folder) that is not a previous export of this "
+        "format; the database and its backups are never replaced",
+    )
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
@@ -278,7 +306,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         options["vcard_version"] = args.vcard_version
     out = Path(args.output).expanduser()
     counts = ExportCounts()
-    export(exporter, out, options=options, counts=counts)
+    same_kind = exporter.sniff or _importer_sniff(ctx, exporter.name)
+    export(exporter, out, options=options, counts=counts, force=args.force, same_kind=same_kind)
     if args.json:
         ctx.json({"format": exporter.name, "path": str(out), **_all_counts(counts)})
     else:
@@ -287,6 +316,25 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _importer_sniff(ctx: Context, name: str) -> Any:
+    """An exporter without ``sniff`` recognises its earlier output with the ``sniff`` of
+    the importer of the same name, if a plugin registers one."""
+    for importer in ctx.host.importers():
+        if importer.name.casefold() == name.casefold() and importer.sniff is not None:
+            return importer.sniff
+    return None
+
+
 def _all_counts(counts: Any) -> dict[str, int]:
-    kinds = ("contacts", "events", "interactions", "notes", "relationships", "followups")
+    kinds = (
+        "contacts",
+        "events",
+        "interactions",
+        "notes",
+        "relationships",
+        "followups",
+        "tags",
+        "introductions",
+        "captures",
+    )
     return {k: int(counts.counts.get(k, 0)) for k in kinds}

@@ -44,6 +44,8 @@ def to_record(
         tags=list(tags),
         fields=[FieldRecord(f.kind, f.value, f.label, f.preferred) for f in fields],
         extra=json.loads(c.extra) if c.extra else {},
+        snoozed_until=c.snoozed_until,
+        edited=sorted(json.loads(c.edited)) if c.edited else [],
         source=c.source,
     )
 

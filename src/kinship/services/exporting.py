@@ -14,35 +14,47 @@ records form a consistent snapshot even while another process writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from peewee import PeeweeException
+
 from kinship.dates import from_store
+from kinship.errors import KinshipError, StoreError
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     ExportBundle,
     Exporter,
     FollowUpRecord,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     RelationshipRecord,
+    TagRecord,
 )
+from kinship.services import outputs
 from kinship.services.contacts import records as contact_records
 from kinship.store import current
+from kinship.store.handle import CHECK_HINT
 from kinship.store.models import (
+    Capture,
     Contact,
     EmpathyNote,
     Event,
     EventPerson,
     FollowUp,
     Interaction,
+    Introduction,
     Participant,
     Relationship,
+    Tag,
 )
 
 __all__ = ["PAGE", "ExportCounts", "export", "iter_contacts", "iter_events"]
@@ -71,12 +83,29 @@ def export(
     *,
     options: dict[str, str] | None = None,
     counts: ExportCounts | None = None,
+    force: bool = False,
+    same_kind: Callable[[Path], bool] | None = None,
 ) -> int:
     """Write the whole store with ``exporter`` to ``path``; return the records it consumed.
 
     ``options`` reach the exporter as ``bundle.options`` (e.g. ``{"vcard_version": "4.0"}``);
     ``counts``, when given, is filled per kind (contacts, events, …).
+
+    ``path`` is checked first (:func:`kinship.services.outputs.check_target`): the store's own
+    files are never written, and an existing file that is not a previous export of this kind
+    (``same_kind``, by default ``exporter.sniff``) only with ``force``. A file export is written
+    to a temporary file and renamed into place when complete.
     """
+    store = current()
+    folder = exporter.suffix == ""
+    target = outputs.check_target(
+        Path(path),
+        store=store,
+        folder=folder,
+        kind=exporter.name,
+        same_kind=same_kind or exporter.sniff,
+        force=force,
+    )
     counts = counts if counts is not None else ExportCounts()
     bundle = ExportBundle(
         contacts=_counted(iter_contacts(), "contacts", counts),
@@ -85,18 +114,45 @@ def export(
         notes=_counted(iter_notes(), "notes", counts),
         relationships=_counted(iter_relationships(), "relationships", counts),
         followups=_counted(iter_followups(), "followups", counts),
+        tags=_counted(iter_tags(), "tags", counts),
+        introductions=_counted(iter_introductions(), "introductions", counts),
+        captures=_counted(iter_captures(), "captures", counts),
         options=dict(options or {}),
     )
     from kinship.fileperms import private_output
 
-    # One consistent state for every generator; what the write creates is private (0600/0700).
-    with current().snapshot(), private_output(path):
-        exporter.write(bundle, Path(path))
+    try:
+        # One consistent state for every generator; what the write creates is private
+        # (0600/0700).
+        with store.snapshot(), private_output(target):
+            if folder:
+                exporter.write(bundle, target)
+            else:
+                outputs.replace_file(target, lambda tmp: exporter.write(bundle, tmp))
+    except (KinshipError, OSError, PeeweeException, sqlite3.Error):
+        raise
+    except Exception as exc:
+        # A bug in the exporter (often a plugin): one line, and the old file is untouched.
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        kept = "" if folder else f"; {path} is as it was"
+        raise KinshipError(
+            f"export with {exporter.name!r} failed ({type(exc).__name__}): {text}{kept}"
+        ) from exc
     return counts.total
 
 
 def _counted(items: Iterator[Any], kind: str, counts: ExportCounts) -> Iterator[Any]:
-    for item in items:
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except ValueError as exc:
+            # A stored value that does not parse: the store's fault, not the exporter's.
+            text = " ".join(str(exc).split())
+            raise StoreError(
+                f"a stored value in {kind} cannot be read ({text}); {CHECK_HINT}"
+            ) from exc
         counts.bump(kind)
         yield item
 
@@ -178,14 +234,17 @@ def iter_events() -> Iterator[EventRecord]:
     for page in _pages(Event.select(), Event.id):
         ids = [e.id for e in page]
         people: dict[int, list[str]] = {i: [] for i in ids}
-        for eid, uid in (
-            EventPerson.select(EventPerson.event, Contact.uid)
+        roles: dict[int, dict[str, str]] = {i: {} for i in ids}
+        for eid, uid, role in (
+            EventPerson.select(EventPerson.event, Contact.uid, EventPerson.role)
             .join(Contact)
             .where(EventPerson.event.in_(ids))
             .order_by(EventPerson.event, Contact.uid)
             .tuples()
         ):
             people[eid].append(uid)
+            if role and role != "attendee":
+                roles[eid][uid] = role
         for e in page:
             zone = _zone(e.timezone)
             start = _event_time(e.start, e.all_day, zone)
@@ -197,6 +256,7 @@ def iter_events() -> Iterator[EventRecord]:
                 end=_event_time(e.end, e.all_day, zone),
                 all_day=bool(e.all_day),
                 timezone=e.timezone,
+                vtimezone=e.vtimezone,
                 kind=e.kind,
                 location=e.location,
                 description=e.description,
@@ -204,6 +264,7 @@ def iter_events() -> Iterator[EventRecord]:
                 rdates=_date_list(e.rdates, zone),
                 exdates=_date_list(e.exdates, zone),
                 contact_uids=people[e.id],
+                roles=roles[e.id],
                 source=e.source,
                 **_recurrence(e.recurrence_id, zone),
             )
@@ -277,4 +338,51 @@ def iter_followups() -> Iterator[FollowUpRecord]:
                 origin=f.origin,
                 status=f.status,
                 uid=f.uid,
+                priority=f.priority,
+                snoozed_until=f.snoozed_until,
+                done_at=from_store(f.done_at),
+            )
+
+
+def iter_tags() -> Iterator[TagRecord]:
+    for page in _pages(Tag.select(), Tag.id):
+        for t in page:
+            yield TagRecord(t.name, t.cadence_days)
+
+
+def iter_introductions() -> Iterator[IntroductionRecord]:
+    for page in _pages(Introduction.select(), Introduction.id):
+        uids = _uids({i.person_id for i in page} | {i.to_id for i in page})
+        for i in page:
+            yield IntroductionRecord(
+                person_uid=uids[i.person_id],
+                to_uid=uids[i.to_id],
+                why=i.why,
+                status=i.status,
+                created_at=from_store(i.created_at),
+                asked_at=from_store(i.asked_at),
+                made_at=from_store(i.made_at),
+                followed_up_at=from_store(i.followed_up_at),
+                declined_at=from_store(i.declined_at),
+                status_at=from_store(i.status_at),
+            )
+
+
+def iter_captures() -> Iterator[CaptureRecord]:
+    for page in _pages(Capture.select(), Capture.id):
+        uids = _uids({c.contact_id for c in page})
+        events = {
+            eid: (uid, rid)
+            for eid, uid, rid in Event.select(Event.id, Event.uid, Event.recurrence_id)
+            .where(Event.id.in_(sorted({c.event_id for c in page})))
+            .tuples()
+        }
+        for c in page:
+            uid, rid = events[c.event_id]
+            yield CaptureRecord(
+                event_uid=uid,
+                contact_uid=uids[c.contact_id],
+                phrase=c.phrase,
+                captured_at=from_store(c.captured_at),
+                event_recurrence_id=rid,
             )

@@ -144,6 +144,9 @@ class Event(BaseModel):
     #: ``RECURRENCE-ID``), the start it replaces: ``YYYY-MM-DD`` or a naive UTC
     #: ``YYYY-MM-DDTHH:MM:SS``, with ``;THISANDFUTURE`` when the edit covers the rest.
     recurrence_id = CharField(default="")
+    #: The VTIMEZONE text for a ``timezone`` that is not an IANA name ("" otherwise);
+    #: after recurrence_id because migration 0008 added it.
+    vtimezone = TextField(default="")
 
     class Meta:
         indexes = ((("uid", "recurrence_id"), True),)

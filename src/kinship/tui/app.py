@@ -38,7 +38,7 @@ from kinship.tui.commands import (
     PluginCommandsProvider,
 )
 from kinship.tui.context import APP_BINDINGS, AppContext
-from kinship.tui.errors import describe_error
+from kinship.tui.errors import describe_error, is_database_error
 from kinship.tui.safe import plain_symbols
 
 if TYPE_CHECKING:
@@ -239,7 +239,7 @@ class KinshipApp(App[None]):
 
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             err = event.worker.error
-            if event.worker.group == "plugins":
+            if event.worker.group == "plugins" and not is_database_error(err):
                 self.say(f"plugins not loaded: {err}", severity="warning")
             else:
                 self.say(describe_error(err), severity="error")

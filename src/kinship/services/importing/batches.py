@@ -28,36 +28,51 @@ from typing import Any, NoReturn
 from kinship import failpoints
 from kinship.errors import KinshipError
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     FollowUpRecord,
     Importer,
     ImportProblem,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     Record,
     RelationshipRecord,
+    TagRecord,
 )
-from kinship.services import _notify
+from kinship.services import _notify, inputs
 from kinship.services.followups.compute import refresh_due
 from kinship.services.importing import journal
 from kinship.services.importing.common import BATCH
 from kinship.services.importing.contacts import apply_contacts
 from kinship.services.importing.events import apply_events
 from kinship.services.importing.interactions import apply_interactions
-from kinship.services.importing.others import apply_followups, apply_notes, apply_relationships
+from kinship.services.importing.others import (
+    apply_captures,
+    apply_followups,
+    apply_introductions,
+    apply_notes,
+    apply_relationships,
+    apply_tags,
+    settle_suggested,
+)
 from kinship.services.importing.run import Handler, ImportReport, Progress, Run
 from kinship.store import current, live, search
+from kinship.store.handle import explain
 from kinship.store.models import utcnow
 
 #: Record type → its handler, in the order a batch applies them: contacts first (everything
 #: else names them by UID), events before the interactions that link to them.
 HANDLERS: dict[type[Record], Handler] = {
+    TagRecord: apply_tags,
     ContactRecord: apply_contacts,
     EventRecord: apply_events,
     InteractionRecord: apply_interactions,
     NoteRecord: apply_notes,
     RelationshipRecord: apply_relationships,
+    IntroductionRecord: apply_introductions,
+    CaptureRecord: apply_captures,
     FollowUpRecord: apply_followups,
 }
 
@@ -88,8 +103,10 @@ def import_path(
     dry_run: bool = False,
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
+    max_size: int | None = inputs.DEFAULT_MAX_SIZE,
 ) -> ImportReport:
-    """Import one file or folder with ``importer``; see the package doc for the semantics."""
+    """Import one file or folder with ``importer``; see the package doc for the semantics.
+    ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs)."""
     path = Path(path)
     report = ImportReport(file=str(path), importer=importer.name, dry_run=dry_run)
     started = time.perf_counter()
@@ -101,6 +118,7 @@ def import_path(
         occasions=importer.name != "json",
     )
     try:
+        inputs.check(path, suffixes=importer.suffixes, max_size=max_size)
         if dry_run:
             _dry_run(run, progress)
         else:
@@ -111,7 +129,9 @@ def import_path(
         run.fail(ImportProblem(str(path), f"import failed: {exc}", fatal=True))
     except Exception as exc:
         # A bug in a plugin or a database error: nothing of this file is kept.
-        run.fail(ImportProblem(str(path), f"import failed ({_describe(exc)})", fatal=True))
+        special = explain(exc)  # a full disk or a damaged store, said plainly
+        message = f": {special}" if special else f" ({_describe(exc)})"
+        run.fail(ImportProblem(str(path), f"import failed{message}", fatal=True))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -201,20 +221,21 @@ def _roll_back(run: Run, exc: BaseException) -> None:
     run_id = run.report.run_id
     assert run_id is not None
     problem = exc.problem if isinstance(exc, _Fatal) else None
-    why = problem.message if problem else _describe(exc)
+    why = problem.message if problem else (explain(exc) or _describe(exc))
     try:
         undo.undo_run(run_id, state="failed", message=f"rolled back: {why}")
     except Exception as again:
         run.report.partial = True
+        also = "disk full" if explain(again) and "disk full" in why else _describe(again)
         with contextlib.suppress(Exception):
             journal.finish(
                 run_id,
                 "failed",
-                f"{why}; rolling back failed too ({_describe(again)}): "
+                f"{why}; rolling back failed too ({also}): "
                 f"`kinship import --undo {run_id}` takes out what it wrote",
             )
         raise KinshipError(
-            f"{why}; rolling back failed too ({_describe(again)}): what the import wrote "
+            f"{why}; rolling back failed too ({also}): what the import wrote "
             f"is still there, `kinship import --undo {run_id}` takes it out"
         ) from None
 
@@ -249,6 +270,7 @@ def apply(run: Run, batch: list[Record]) -> None:
         refresh_due(run.touched)
         run.notify |= run.touched
         run.touched = set()
+    settle_suggested(run)
     failpoints.reach("import:batch")  # tests: a hang-up with the transaction open
 
 
