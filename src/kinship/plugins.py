@@ -88,7 +88,14 @@ OK = "ok"
 DISABLED = "disabled"
 
 #: The hooks :meth:`PluginHost.notify` fires (after the writing transaction commits).
-NOTIFICATION_HOOKS = ("kinship_contact_changed", "kinship_interaction_logged")
+NOTIFICATION_HOOKS = (
+    "kinship_contact_changed",
+    "kinship_interaction_logged",
+    "kinship_followups_due",
+    "kinship_followup_done",
+    "kinship_followup_snoozed",
+    "kinship_followup_dismissed",
+)
 
 _HOOK_PREFIX = "kinship_"
 _MAX_ERROR = 300
@@ -127,10 +134,11 @@ class PluginInfo:
 
     @property
     def label(self) -> str:
-        """How messages name the plugin: its distribution, else its name."""
-        if self.distribution and not self.builtin:
-            return self.distribution
-        return self.name
+        """How messages name the plugin: its entry point, with the distribution it comes
+        from when that is another name (``names (kinship-names)``); builtins by module."""
+        if self.builtin or not self.distribution or _norm(self.distribution) == _norm(self.name):
+            return self.name
+        return f"{self.name} ({self.distribution})"
 
 
 @dataclass
@@ -196,6 +204,10 @@ class PluginHost:
         self._owners: dict[int, _Plugin] = {}
         #: Milliseconds spent loading (entry-point scan, imports, registration).
         self.load_ms = 0.0
+        #: Every plugin disabled because it failed (not the ones deliberately not loaded),
+        #: in the order it happened: what the app shows when it starts.
+        self.failures: list[PluginInfo] = []
+        self._listeners: list[Callable[[PluginInfo], None]] = []
 
     # ------------------------------------------------------------------ building
 
@@ -440,6 +452,48 @@ class PluginHost:
         """Whether some enabled plugin implements ``hook_name`` (skip building records if not)."""
         return bool(self._impls(hook_name))
 
+    def deliver(self, hook_name: str, **kwargs: Any) -> list[tuple[PluginInfo, bool]]:
+        """Fire a notification hook and say who heard it: ``(plugin, ok)`` per listener.
+
+        Like :meth:`notify` (a plugin that raises is disabled and reported, the others are
+        still called), for a caller that acts on the outcome: ``kinship due --notify``
+        remembers what it sent only when every notifier took it.
+        """
+        if hook_name not in NOTIFICATION_HOOKS:
+            raise ValueError(f"{hook_name} is not a notification hook")
+        results = []
+        for record, impl in self._impls(hook_name):
+            ok, _ = self._call(record, impl, hook_name, kwargs)
+            results.append((record.info, ok))
+        return results
+
+    # ------------------------------------------------------------------ reporting
+
+    def subscribe(self, listener: Callable[[PluginInfo], None]) -> list[PluginInfo]:
+        """Call ``listener(info)`` each time a plugin is disabled by a failure from now on;
+        return the ones disabled so far (the app shows both as messages)."""
+        self._listeners.append(listener)
+        return list(self.failures)
+
+    def plugin_of(self, registered: Any) -> str:
+        """How messages name the plugin behind an importer, exporter, strategy or palette
+        command (:attr:`PluginInfo.label`); ``""`` for a builtin one or an unknown object."""
+        info = self.owner(registered)
+        return info.label if info is not None and not info.builtin else ""
+
+    def disable_strategy(self, name: str, error: str) -> PluginInfo | None:
+        """Disable the plugin whose follow-up strategy ``name`` raised ``error`` (the
+        follow-up engine reports it through :mod:`kinship.wiring`). Its other strategies and
+        hooks go with it, for the rest of the run, as for a failure in any hook."""
+        for strategy in self._cache.get("kinship_register_followup_strategies", ()):
+            if strategy.name == name:
+                record = self._owners.get(id(strategy))
+                if record is None or not record.ok:
+                    return None
+                self._disable(record, f"follow-up strategy {name!r} raised {error}")
+                return record.info
+        return None
+
     # ------------------------------------------------------------------ lookups
 
     def importer_for(self, path: Path | str, fmt: str | None = None) -> Importer:
@@ -564,6 +618,12 @@ class PluginHost:
         self._cache.clear()
         if not quiet:
             self.err.write(f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n")
+            self.failures.append(record.info)
+            for listener in list(self._listeners):
+                try:
+                    listener(record.info)
+                except Exception as exc:  # a listener must not turn one failure into two
+                    self.err.write(f"kinship: reporting a disabled plugin failed: {exc!r}\n")
 
     def _trace(self, who: str, what: str, start: float) -> None:
         if self.trace:
@@ -711,9 +771,30 @@ def _check_registration(item: Any, kind: type, what: str) -> str:
             raise _Invalid(f"exporter {name!r}: write is not callable")
         if not isinstance(item.suffix, str):
             raise _Invalid(f"exporter {name!r}: suffix must be a string")
-    elif isinstance(item, Strategy) and not callable(item.suggest):
-        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    elif isinstance(item, Strategy):
+        _check_strategy(item, name)
     return name.casefold()
+
+
+def _check_strategy(item: Strategy, name: str) -> None:
+    from collections.abc import Mapping
+
+    from kinship.records import INTERACTION_KINDS
+
+    if not callable(item.suggest):
+        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    group = getattr(item, "group", "")
+    if not isinstance(group, str) or len(group) > 60 or "\n" in group:
+        raise _Invalid(f"strategy {name!r}: group must be one line of text (at most 60)")
+    done_as = getattr(item, "done_as", None) or {}
+    if not isinstance(done_as, Mapping):
+        raise _Invalid(f"strategy {name!r}: done_as must map suggestion kinds to kinds")
+    for kind, logged in done_as.items():
+        if not isinstance(kind, str) or logged not in INTERACTION_KINDS:
+            raise _Invalid(
+                f"strategy {name!r}: done_as[{kind!r}] = {logged!r} is not an interaction "
+                f"kind ({', '.join(INTERACTION_KINDS)})"
+            )
 
 
 def _required_args(function: Any) -> list[str]:

@@ -9,7 +9,7 @@ imports; it is loaded on every start.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ __all__ = [
     "CONTACT_FIELD_KINDS",
     "EVENT_KINDS",
     "FOLLOWUP_KINDS",
+    "FOLLOWUP_STATUSES",
     "GIVEN_KINDS",
     "INTERACTION_KINDS",
     "LIFE_EVENT_KINDS",
@@ -121,6 +122,9 @@ FOLLOWUP_KINDS = (
     "promise",
     "manual",
 )
+
+#: A follow-up is open until it is done or dismissed; snoozed ones come back on their day.
+FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
 
 _PARTIAL_RE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})$")
 
@@ -294,7 +298,13 @@ class RelationshipRecord:
 
 @dataclass(slots=True)
 class FollowUpRecord:
-    """An explicit reminder, e.g. an exported VTODO read back."""
+    """A reminder to reach out: an exported VTODO read back, or what the follow-up hooks
+    (``kinship_followups_due``, ``kinship_followup_done`` …) tell notifiers about.
+
+    ``origin`` is the strategy that suggested it (``"manual"``: the user). ``contact_name``,
+    ``priority`` and ``snoozed_until`` are filled in when kinship hands a follow-up to a
+    plugin; an importer may leave them out.
+    """
 
     contact_uid: str
     due: date
@@ -305,6 +315,9 @@ class FollowUpRecord:
     uid: str = ""
     source: str = ""
     line: int | None = None
+    contact_name: str = ""
+    priority: int = 50
+    snoozed_until: date | None = None
 
 
 @dataclass(slots=True)
@@ -364,7 +377,7 @@ class ContactSnapshot:
     last_interaction_at: datetime | None = None
     #: Most recent interaction per kind.
     last_by_kind: dict[str, datetime] = field(default_factory=dict)
-    #: Dates of past interactions, oldest first (for learning a rhythm).
+    #: Dates of the most recent interactions (at most 50), oldest first (for a rhythm).
     interaction_dates: list[date] = field(default_factory=list)
     life_events: list[LifeEvent] = field(default_factory=list)
     #: When help/intros/gifts were received with no thanks logged after them.
@@ -379,6 +392,8 @@ class ContactSnapshot:
     strategy: str = ""
     #: Strategy settings from the config file, per strategy name.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: How many interactions there are in all (``interaction_dates`` keeps the last 50).
+    interaction_count: int = 0
 
 
 @dataclass(slots=True)
@@ -420,11 +435,20 @@ class Exporter:
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
-    """Registered through ``kinship_register_followup_strategies``."""
+    """Registered through ``kinship_register_followup_strategies``.
+
+    ``group`` names the Today group its suggestions are listed under (``""``: grouped by
+    kind, like the builtin ones: a ``check-in`` under "Check in", an unknown kind under
+    "Other"). ``done_as`` maps a suggestion kind to the interaction kind that marking it done
+    logs (one of :data:`INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
+    else ``message``).
+    """
 
     name: str
     description: str
     suggest: Callable[[ContactSnapshot, date], Iterable[Suggestion]]
+    group: str = ""
+    done_as: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

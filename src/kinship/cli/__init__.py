@@ -58,6 +58,7 @@ class Context:
             getattr(self.args, "db", None),
             host=self._host,
             load_host=self._load_host,
+            warn=self.warn,
         )
 
     def _load_host(self) -> Any:

@@ -58,12 +58,17 @@ def _engine(ctx: Context) -> Any:
     from kinship.services import followups
 
     _ = ctx.store
-    return followups.engine()
+    eng = followups.engine()
+    eng.try_all()  # a strategy that always raises is withdrawn before anything is listed
+    return eng
 
 
 def _report_errors(ctx: Context, eng: Any) -> None:
+    """Strategies that failed and that nobody reported (the plugin host says it disabled a
+    plugin's; a builtin strategy without a host is said here)."""
     for name, error in sorted(eng.errors.items()):
-        ctx.warn(f"follow-up strategy {name!r} failed and was skipped: {_one_line(error)}")
+        if name not in eng.reported:
+            ctx.warn(f"follow-up strategy {name!r} failed and was skipped: {_one_line(error)}")
 
 
 def _one_line(text: str) -> str:

@@ -105,6 +105,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                         dry_run=args.dry_run,
                         progress=progress,
                         create_unknown_attendees=args.create_attendees,
+                        plugin=ctx.host.plugin_of(importer),
                     )
         reports.append(report)
         if not args.json:

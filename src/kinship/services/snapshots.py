@@ -259,6 +259,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     last_by_kind: dict[int, dict[str, datetime]] = defaultdict(dict)
     given: dict[int, int] = defaultdict(int)
     received: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
     for cid, kind, last, count in (
         Participant.select(
             Participant.contact,
@@ -274,6 +275,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         moment = _dt(last)
         if moment is not None:
             last_by_kind[cid][kind] = moment
+        counts[cid] += count
         if kind in GIVEN_KINDS:
             given[cid] += count
         elif kind in RECEIVED_KINDS:
@@ -372,6 +374,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             last_interaction_at=last,
             last_by_kind=dict(kinds),
             interaction_dates=dates.get(cid, []),
+            interaction_count=counts.get(cid, 0),
             life_events=life.get(cid, []),
             unthanked=unthanked.get(cid, [])[-MAX_UNTHANKED:],
             given=given.get(cid, 0),

@@ -17,7 +17,7 @@ from peewee import fn
 
 from kinship.errors import ValidationError
 from kinship.services.followups.compute import refresh_stale
-from kinship.services.followups.engine import MANUAL, Engine, engine
+from kinship.services.followups.engine import Engine, engine
 from kinship.store.models import Contact, FollowUp
 
 __all__ = [
@@ -103,7 +103,7 @@ def iter_due(
             & (FollowUp.due <= _horizon(today, within))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+            & FollowUp.origin.in_(eng.listed)
         )
     )
     if by_urgency:
@@ -132,7 +132,7 @@ def due_counts(today: date | None = None, *, within: int | None = None) -> dict[
             & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+            & FollowUp.origin.in_(eng.listed)
         )
         .group_by(FollowUp.kind)
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kinship import validation
 from kinship.errors import KinshipError
 from kinship.records import (
     ContactRecord,
@@ -66,8 +67,13 @@ def import_path(
     dry_run: bool = False,
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
+    plugin: str = "",
 ) -> ImportReport:
-    """Import one file or folder with ``importer``; see the package doc for the semantics."""
+    """Import one file or folder with ``importer``; see the package doc for the semantics.
+
+    ``plugin`` names the plugin the importer comes from, for the problems its records cause
+    (the entry points know it: ``host.owner(importer)``).
+    """
     path = Path(path)
     report = ImportReport(file=str(path), importer=importer.name, dry_run=dry_run)
     started = time.perf_counter()
@@ -77,6 +83,7 @@ def import_path(
         path,
         create_unknown_attendees=create_unknown_attendees,
         occasions=importer.name != "json",
+        plugin=plugin,
     )
     store = current()
     try:
@@ -182,8 +189,29 @@ def _records(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Reco
             continue
         settle((run.where(item), getattr(item, "line", None)))
         pending, pending_skips = None, False
-        yield item
+        record = _checked(run, item)
+        if record is not None:
+            yield record
     settle(None)
+
+
+def _checked(run: Run, item: Any) -> Record | None:
+    """The plugin border: ``item`` checked field by field (:mod:`kinship.validation`).
+
+    A record with a wrong required field is skipped; a wrong optional field is left out of
+    it. Either way the report gets one line naming the plugin, the record and the field.
+    """
+    checked = validation.check(item)
+    if checked.ok:
+        return checked.record  # the item itself, or a copy with None made empty
+    who = run.who()
+    what = validation.describe(item)
+    if checked.record is None:
+        run.skip(item, f"{who}: {what} skipped: {checked.summary()}")
+        return None
+    for problem in checked.problems:
+        run.problem(item, f"{who}: {what}: {problem} (left out)")
+    return checked.record
 
 
 def _guarded(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Record | ImportProblem]:

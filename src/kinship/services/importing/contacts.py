@@ -25,6 +25,7 @@ from kinship.services.contacts import (
     validate_name,
     validate_tag,
 )
+from kinship.services.convert import stored_json
 from kinship.services.importing.common import chunks, insert_many, jsonable, less_precise, same
 from kinship.services.importing.run import Run
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
@@ -261,7 +262,7 @@ def _merge(
     stored_fields: list[ContactField],
     stored_tags: set[str],
 ) -> None:
-    edited = set(json.loads(row.edited)) if row.edited else set()
+    edited = set(stored_json("contact.edited", row.edited, list))
     name = row.display_name
     changes: dict[str, Any] = {}
     kept: list[str] = []
@@ -291,7 +292,7 @@ def _merge(
             continue
         field_changes[kind] = values
     new_tags = [t for t in c.tags if t.casefold() not in stored_tags]
-    old_extra = json.loads(row.extra) if row.extra else {}
+    old_extra = stored_json("contact.extra", row.extra, dict)
     merged_extra = {**old_extra, **c.extra}
     extra_changed = jsonable(merged_extra) != jsonable(old_extra)
     for what in kept:
