@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kinship.records import (
         ContactRecord,
         Exporter,
+        FollowUpRecord,
         Importer,
         InteractionRecord,
         PaletteCommand,
@@ -107,4 +108,45 @@ def kinship_contact_changed(contact: ContactRecord) -> None:
     Runs on the thread that made the change (the transaction is committed): keep it quick.
 
     :param contact: the contact as it now is.
+    """
+
+
+@hookspec
+def kinship_followups_due(followups: list[FollowUpRecord]) -> None:
+    """Called with the follow-ups that became due since the last time notifiers were told:
+    once per run of ``kinship due --notify`` (from cron, say), each follow-up once.
+
+    ``followups`` are open, due today or earlier, most urgent first; each has its
+    ``contact_name``, ``reason``, ``kind``, ``due`` and ``origin`` (the strategy). Send one
+    digest, not one message per item. Raise when it could not be sent: kinship then keeps
+    them for the next run (and disables the plugin for this one).
+
+    :param followups: the newly due follow-ups, never empty.
+    """
+
+
+@hookspec
+def kinship_followup_done(followup: FollowUpRecord) -> None:
+    """Called after a follow-up was marked done (``kinship done``, the app's Today view).
+
+    The interaction that did it is logged in the same transaction and reported with
+    ``kinship_interaction_logged``. Runs on the thread that made the change: keep it quick.
+
+    :param followup: the follow-up, ``status="done"``.
+    """
+
+
+@hookspec
+def kinship_followup_snoozed(followup: FollowUpRecord) -> None:
+    """Called after a contact was snoozed, once for each open follow-up the snooze hides.
+
+    :param followup: the follow-up, ``status="snoozed"`` and ``snoozed_until`` set.
+    """
+
+
+@hookspec
+def kinship_followup_dismissed(followup: FollowUpRecord) -> None:
+    """Called after a follow-up was dismissed (for this occurrence: the next one comes back).
+
+    :param followup: the follow-up, ``status="dismissed"``.
     """

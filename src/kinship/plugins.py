@@ -874,7 +874,9 @@ class _PluginCommands:
                     f"plugin {record.info.label}: {name} failed: {_clean(_one_line(exc))}"
                 ) from exc
 
-        return self._registry.command(name, help=help, run=guarded, **kwargs)
+        # ``kinship --help`` lists plugin commands with the builtin ones: say whose they are.
+        shown = f"{help} [{record.info.label}]" if isinstance(help, str) else help
+        return self._registry.command(name, help=shown, run=guarded, **kwargs)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)

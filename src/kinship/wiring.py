@@ -39,7 +39,11 @@ if TYPE_CHECKING:
     from kinship.services.runtime import Bound
     from kinship.store import Store
 
-__all__ = ["HostNotifier", "Wiring", "builtin_strategies"]
+__all__ = ["FIXED_TODAY", "HostNotifier", "Wiring", "builtin_strategies"]
+
+#: A fixed "today" for every run that is not given one (``kinship.testing``'s ``today``
+#: fixture sets it, so a CLI command run in a test sees the same day as the test).
+FIXED_TODAY: date | None = None
 
 
 def builtin_strategies() -> list[Strategy]:
@@ -114,7 +118,7 @@ class Wiring:
         self._host_loaded = host is not None or load_host is None
         self._load_host = load_host
         self._lock = threading.RLock()
-        self.today = today
+        self.today = today if today is not None else FIXED_TODAY
         self.warn = warn
         self._store: Store | None = None
         self._bound: Bound | None = None

@@ -220,7 +220,7 @@ def contact_detail(c: Any) -> dict[str, Any]:
             "family_name": c.family_name,
             "anniversary": c.anniversary,
             "met_how": c.met_how,
-            "met_on": c.met_on.isoformat() if c.met_on else None,
+            "met_on": _iso(c.met_on),
             "cadence_days": c.cadence_days,
             "strategy": c.strategy,
             "notes_text": c.notes,
@@ -264,25 +264,27 @@ def contact_detail(c: Any) -> dict[str, Any]:
     data["interactions"] = [
         {
             "uid": i.uid,
-            "occurred_at": from_store(i.occurred_at).isoformat(),  # type: ignore[union-attr]
+            "occurred_at": _iso(from_store(i.occurred_at)),
             "kind": i.kind,
             "summary": i.summary,
             "notes": i.notes,
             "with": others[i.id],
         }
         for i in its
+        if i.occurred_at is not None  # unreadable (reported when read): left out
     ]
     data["events"] = [
         {
             "uid": e.uid,
             "summary": e.summary,
             "kind": e.kind,
-            "start": e.start.date().isoformat() if e.all_day else from_store(e.start).isoformat(),  # type: ignore[union-attr]
+            "start": _iso(e.start.date() if e.all_day and e.start else from_store(e.start)),
             "all_day": e.all_day,
             "location": e.location,
             "rrule": e.rrule,
         }
         for e in events.for_contact(c)
+        if e.start is not None  # unreadable (reported when read): left out
     ]
     data["notes"] = [
         {
@@ -290,20 +292,21 @@ def contact_detail(c: Any) -> dict[str, Any]:
             "kind": n.kind,
             "body": n.body,
             "pinned": n.pinned,
-            "created_at": from_store(n.created_at).isoformat(),  # type: ignore[union-attr]
-            "updated_at": from_store(n.updated_at).isoformat(),  # type: ignore[union-attr]
+            "created_at": _iso(from_store(n.created_at)),
+            "updated_at": _iso(from_store(n.updated_at)),
         }
         for n in notes.for_contact(c)
     ]
     data["followups"] = [
         {
             "kind": f.kind,
-            "due": f.due.isoformat(),
+            "due": _iso(f.due),
             "reason": f.reason,
             "origin": f.origin,
             "status": f.status,
         }
         for f in c.followups.where(FollowUp.status == "open").order_by(FollowUp.due)
+        if f.due is not None  # unreadable (reported when read): left out
     ]
     return data
 
@@ -772,3 +775,8 @@ def cmd_event(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.print(f"added {e.kind} {visible(e.summary)} on {start}")
     return 0
+
+
+def _iso(value: Any) -> str | None:
+    """A date or datetime as ISO text; ``None`` for one the store could not read."""
+    return value.isoformat() if value is not None else None

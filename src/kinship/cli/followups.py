@@ -118,6 +118,17 @@ def _due_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--recompute", action="store_true", help="recompute every contact's follow-ups first"
     )
+    p.add_argument(
+        "--notify",
+        action="store_true",
+        help="tell notifier plugins (kinship-notify …) what became due since the last "
+        "--notify, each item once: for cron",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --notify: show what would be sent, send and remember nothing",
+    )
 
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
@@ -126,8 +137,12 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     within = _within(args.within)
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    if args.dry_run and not args.notify:
+        raise UsageError("--dry-run goes with --notify")
     eng = _engine(ctx)
     followups.refresh_stale(progress=_progress(ctx), force=args.recompute)
+    if args.notify:
+        return _notify(args, ctx, eng)
     items = followups.iter_due(within=within, kind=args.kind, limit=args.limit or None)
     if args.json:
         first = True
@@ -139,6 +154,39 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     else:
         for item in items:
             ctx.print(_line(item))
+    _report_errors(ctx, eng)
+    return 0
+
+
+def _notify(args: argparse.Namespace, ctx: Context, eng: Any) -> int:
+    """``due --notify``: one call of ``kinship_followups_due`` with what is newly due."""
+    from kinship.errors import KinshipError
+    from kinship.services.followups import announce
+
+    hook = "kinship_followups_due"
+    items = announce.unannounced()
+    host = ctx.host
+    listening = host is not None and host.listens(hook)
+    if not listening and not args.dry_run:
+        raise KinshipError(
+            "no notifier plugin is installed or enabled (kinship-notify sends what is due "
+            "by e-mail, ntfy, Matrix, Slack …)"
+        )
+    if args.json:
+        ctx.json([item.to_json() for item in items])
+    elif items:
+        verb = "would notify" if args.dry_run else "notifying"
+        ctx.print(f"{verb}: {len(items)} follow-up{'s' if len(items) != 1 else ''} newly due")
+        for item in items:
+            ctx.print(_line(item))
+    if args.dry_run or not items:
+        _report_errors(ctx, eng)
+        return 0
+    results = host.deliver(hook, followups=announce.records(items))
+    if not all(ok for _, ok in results):
+        failed = ", ".join(info.label for info, ok in results if not ok)
+        raise KinshipError(f"not sent by {failed}; they will be sent on the next run")
+    announce.mark_announced(items)
     _report_errors(ctx, eng)
     return 0
 

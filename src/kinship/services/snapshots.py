@@ -43,6 +43,7 @@ from kinship.store.models import (
     Participant,
     Tag,
 )
+from kinship.validation import unreadable
 
 __all__ = [
     "CHUNK",
@@ -153,7 +154,11 @@ def _dt(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:  # text in a date column (an older version, a hand edit)
+            unreadable("interaction date", value, "a date and time")
+            return None
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if isinstance(value, date):

@@ -182,6 +182,20 @@ def _json_list(value: Any) -> list[str]:
     return [v for v in items if v is not None]
 
 
+def _partial_text(text: str | None, name: str) -> str | None:
+    """A stored birthday as the ISO text ``--json`` promises; one kinship cannot read is
+    left out (and reported), never handed on raw to a script."""
+    if not text:
+        return None
+    from kinship.records import PartialDate
+    from kinship.validation import unreadable_value
+
+    found = unreadable_value(
+        f"birthday of contact {name!r}", text, "a date (YYYY-MM-DD or --MM-DD)", PartialDate.parse
+    )
+    return str(found) if found is not None else None
+
+
 def summaries(query: ModelSelect) -> Iterator[dict[str, Any]]:
     """Stream the ``contacts --json`` objects for ``query`` in one SQL statement.
 
@@ -246,7 +260,7 @@ def summaries(query: ModelSelect) -> Iterator[dict[str, Any]]:
             "emails": _json_list(emails),
             "phones": _json_list(phones),
             "tags": _json_list(tag_text),
-            "birthday": bday,
+            "birthday": _partial_text(bday, name),
             "last_interaction_at": last_at.isoformat() if last_at else None,
             "next_due_at": due.isoformat() if hasattr(due, "isoformat") else due,
             "archived": bool(archived),

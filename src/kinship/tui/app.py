@@ -89,6 +89,8 @@ class KinshipApp(App[None]):
                 today=today,
             )
         self.wiring = wiring
+        if self._fixed_today is None:
+            self._fixed_today = wiring.today  # a day the entry point (or a test) fixed
         self.settings = settings
         #: The plugin host once loaded (after the first paint); ``None`` without plugins.
         self.host: Any = host

@@ -76,10 +76,13 @@ def iter_due(
     kind: str | Iterable[str] | None = None,
     limit: int | None = None,
     by_urgency: bool = False,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
 ) -> Iterator[DueItem]:
     """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
     oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
-    query, streamed. Call :func:`refresh_stale` first."""
+    query, streamed. Call :func:`refresh_stale` first. ``origins`` keeps only the rows of
+    those strategies, ``exclude_origins`` leaves theirs out (the Today groups they name)."""
     eng = engine()
     today = today or eng.today()
     within = _lead(eng, within)
@@ -114,13 +117,29 @@ def iter_due(
         q = q.where(FollowUp.kind == kind.strip().lower())
     elif kind is not None:
         q = q.where(FollowUp.kind.in_(sorted(kind)))
+    q = _by_origin(q, origins, exclude_origins)
     if limit:
         q = q.limit(limit)
     for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
         yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 
-def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
+def _by_origin(q: Any, origins: Iterable[str] | None, exclude: Iterable[str]) -> Any:
+    if origins is not None:
+        q = q.where(FollowUp.origin.in_(sorted(origins)))
+    excluded = sorted(exclude)
+    if excluded:
+        q = q.where(FollowUp.origin.not_in(excluded))
+    return q
+
+
+def due_counts(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
+) -> dict[str, int]:
     """How many open follow-ups of each kind :func:`iter_due` would list (one query)."""
     eng = engine()
     today = today or eng.today()
@@ -136,7 +155,7 @@ def due_counts(today: date | None = None, *, within: int | None = None) -> dict[
         )
         .group_by(FollowUp.kind)
     )
-    return dict(q.tuples())
+    return dict(_by_origin(q, origins, exclude_origins).tuples())
 
 
 def due_items(
@@ -197,17 +216,55 @@ def today_groups(
     """
     if refresh:
         refresh_stale(today)
-    counts = due_counts(today, within=within)
+    named = strategy_groups()
+    grouped = {name for names in named.values() for name in names}
+    counts = due_counts(today, within=within, exclude_origins=grouped)
     known = frozenset().union(*(kinds for _, _, kinds in TODAY_GROUPS))
     groups = []
     for key, title, kinds in TODAY_GROUPS:
+        if key == "other":
+            # Groups that strategies name come before "Other", in the order of their titles.
+            for group_title, names in sorted(named.items(), key=lambda kv: kv[0].casefold()):
+                total = sum(due_counts(today, within=within, origins=names).values())
+                if not total:
+                    continue
+                items = iter_due(today, within=within, limit=limit, by_urgency=True, origins=names)
+                groups.append(TodayGroup(_group_key(group_title), group_title, tuple(items), total))
         wanted = kinds if key != "other" else frozenset(counts) - known
         total = sum(counts.get(k, 0) for k in wanted)
         if not total:
             continue
-        items = iter_due(today, within=within, kind=wanted, limit=limit, by_urgency=True)
+        items = iter_due(
+            today,
+            within=within,
+            kind=wanted,
+            limit=limit,
+            by_urgency=True,
+            exclude_origins=grouped,
+        )
         groups.append(TodayGroup(key, title, tuple(items), total))
     return groups
+
+
+def strategy_groups() -> dict[str, set[str]]:
+    """Today group title → the running strategies that put their suggestions under it
+    (``Strategy.group``); strategies without one are grouped by kind."""
+    eng = engine()
+    named: dict[str, set[str]] = {}
+    by_fold: dict[str, str] = {}
+    for strategy in eng.active:
+        title = " ".join((getattr(strategy, "group", "") or "").split())
+        if not title or strategy.name in eng.failed:
+            continue
+        # Two strategies naming "Reconnect" and "reconnect" share one group.
+        title = by_fold.setdefault(title.casefold(), title)
+        named.setdefault(title, set()).add(strategy.name)
+    return named
+
+
+def _group_key(title: str) -> str:
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in title.casefold()).split())
+    return f"strategy:{slug or 'group'}"
 
 
 _ONELINE = (
