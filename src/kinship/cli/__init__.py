@@ -231,9 +231,8 @@ def main(
         known = _first_command(args_list)
         builtin_names = _builtin_names(parser)
         asks_help = known is None and bool({"-h", "--help"} & set(args_list))
-        if (
-            (asks_help or (known is not None and known not in builtin_names))
-            and _wants_plugins(args_list)
+        if (asks_help or (known is not None and known not in builtin_names)) and _wants_plugins(
+            args_list
         ):
             # An unknown command may come from a plugin, and ``kinship --help`` lists theirs
             # too: load plugins to find them.

@@ -216,6 +216,12 @@ def _day(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+def _readable(value: Any) -> bool:
+    """Whether a stored date was read (one kinship cannot read comes back as None and is
+    reported when read: its row is left out of what is shown)."""
+    return value is not None
+
+
 def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[TimelineItem]:
     """Interactions (with who else was there) and events of one person, newest first."""
     rows = list(
@@ -238,6 +244,7 @@ def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[Timeline
     items = [
         TimelineItem(_day(at), kind, summary, others.get(iid, []), "interaction", uid=uid)
         for iid, at, kind, summary, uid in rows
+        if _readable(at)
     ]
     from kinship.records import LIFE_EVENT_KINDS
 
@@ -249,6 +256,8 @@ def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[Timeline
         .limit(limit)
         .tuples()
     ):
+        if not _readable(start):
+            continue
         day = _day(start)
         items.append(
             TimelineItem(
@@ -353,7 +362,7 @@ def monthly_counts(contact_id: int, today: date, *, months: int = 24) -> list[in
 
 def notes(contact_id: int) -> list[NoteItem]:
     return [
-        NoteItem(n.id, n.kind, n.body, n.pinned, _day(n.updated_at))
+        NoteItem(n.id, n.kind, n.body, n.pinned, _day(n.updated_at or n.created_at or date.min))
         for n in EmpathyNote.select()
         .where(EmpathyNote.contact == contact_id)
         .order_by(EmpathyNote.pinned.desc(), EmpathyNote.kind, EmpathyNote.updated_at.desc())
@@ -647,6 +656,7 @@ def open_followups(contact_id: int) -> list[tuple[date, str, str]]:
         .where((FollowUp.contact == contact_id) & (FollowUp.status == "open"))
         .order_by(FollowUp.due)
         .tuples()
+        if _readable(due)
     ]
 
 

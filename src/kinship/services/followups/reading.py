@@ -121,6 +121,8 @@ def iter_due(
     if limit:
         q = q.limit(limit)
     for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
+        if due is None:  # unreadable (reported when read)
+            continue
         yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 

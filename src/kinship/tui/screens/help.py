@@ -24,6 +24,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.main import MainScreen
+    from kinship.tui.screens.plugins import PluginsScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
     from kinship.tui.widgets.panes import EventsPane, NotesPane
@@ -55,6 +56,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
             ],
         ),
         ("Relate form", RelateForm.BINDINGS),
+        ("Plugins", PluginsScreen.BINDINGS),
     ]
 
 
