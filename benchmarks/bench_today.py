@@ -5,9 +5,9 @@
 Times, in process and warm (median of ``--runs``; the daily catch-up done first, so every
 call is the same-day case the Today screen hits):
 
-- ``today_groups(refresh=False)`` — what ``tui.data.today_groups`` calls; it returns *every*
+- ``today_groups(refresh=False)`` — what ``services.views.today_groups`` calls; it returns *every*
   follow-up due within 7 days, so it grows with the store;
-- ``tui.data.today_groups`` — the TUI adapter (the above + uid → id lookups);
+- ``services.views.today_groups`` — the Today screen's view (the above + uid → id lookups);
 - ``today_groups()`` with its same-day ``refresh_stale`` check;
 - limited forms, the shape the screen can show: ``due_items(limit=200)``, one
   ``iter_due(kind=…, limit=50)`` per group, and ``due_counts`` (the header line).
@@ -58,10 +58,9 @@ def main() -> int:
 
     from kinship.builtin.strategies import default_strategies
     from kinship.config import Settings
-    from kinship.services import followups
+    from kinship.services import followups, views
     from kinship.store import close_store, current, open_store
     from kinship.store.models import Contact, FollowUp
-    from kinship.tui import data
 
     open_store(db)
     followups.use(default_strategies(), Settings())
@@ -84,7 +83,7 @@ def main() -> int:
         return sum(len(g.items) for g in followups.today_groups(today))
 
     def adapter() -> int:
-        return sum(len(g.items) for g in data.today_groups(today))
+        return sum(len(g.items) for g in views.today_groups(today))
 
     def limited() -> int:
         return len(followups.due_items(today, limit=200))
@@ -101,7 +100,7 @@ def main() -> int:
 
     cases = [
         ("today_groups(refresh=False)  [Today screen]", groups, True),
-        ("tui.data.today_groups (adapter)", adapter, False),
+        ("views.today_groups (Today screen)", adapter, False),
         ("today_groups() (same-day refresh check)", groups_refresh, False),
         ("due_items(limit=200)", limited, False),
         ("iter_due(kind=k, limit=50) per group kind", per_group, False),

@@ -11,6 +11,11 @@ __all__ = ["__version__", "hookimpl"]
 
 __version__ = "0.1.0"
 
+#: The distribution name on the package index (what ``pip install`` takes).
+DISTRIBUTION = "kinship"
+#: The command that adds PostgreSQL support (psycopg 3), for messages and docs.
+POSTGRES_INSTALL = f'pip install "{DISTRIBUTION}[postgres]"'
+
 if TYPE_CHECKING:
     import pluggy
 

@@ -1,6 +1,7 @@
 """Where things live and what the user set.
 
-- Database: ``--db`` > ``KINSHIP_DB`` > ``db`` in the config file > ``<user data dir>/kinship.db``.
+- Database: ``--db`` > ``KINSHIP_DB`` > ``[database] url`` (or ``db``) in the config file >
+  ``<user data dir>/kinship.db``.
 - Config file: ``KINSHIP_CONFIG`` > ``<user config dir>/config.toml`` (TOML, optional).
 """
 
@@ -68,6 +69,13 @@ def load_settings(path: Path | None = None) -> Settings:
     db = raw.get("db")
     if db is not None and not isinstance(db, str):
         raise KinshipError(f"{path}: db must be a string (a path or URL)")
+    url = table("database").get("url")
+    if url is not None:
+        if not isinstance(url, str):
+            raise KinshipError(f"{path}: [database] url must be a string (a path or URL)")
+        if db is not None and db != url:
+            raise KinshipError(f"{path}: both db and [database] url are set; keep one")
+        db = url
     return Settings(
         db=db,
         strategies=table("strategies"),
@@ -85,14 +93,19 @@ def database_target(cli_value: str | None = None, settings: Settings | None = No
     if env:
         return env
     if settings and settings.db:
-        return os.path.expanduser(settings.db)
+        return settings.db if "://" in settings.db else os.path.expanduser(settings.db)
     return str(data_dir() / "kinship.db")
 
 
 def describe_target(target: str) -> str:
-    """A URL without its password, for messages."""
-    if "://" in target and "@" in target:
-        scheme, rest = target.split("://", 1)
+    """A URL without its password (in the user part or a ``password=`` parameter)."""
+    if "://" not in target:
+        return target
+    import re
+
+    scheme, rest = target.split("://", 1)
+    if "@" in rest.split("?", 1)[0]:
         creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
-    return target
+        rest = f"{creds.split(':', 1)[0]}@{host}"
+    rest = re.sub(r"([?&])password=[^&]*", r"\1password=***", rest)
+    return f"{scheme}://{rest}"

@@ -46,6 +46,7 @@ import os
 import re
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,21 @@ def _clean(text: str) -> str:
 
     text = visible(" ".join(text.split()))
     return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"
+
+
+#: Lines already written to each error stream: one command may load the plugins more than
+#: once (the CLI's host, the follow-up engine's), and a broken plugin is reported once.
+_reported: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _report_once(stream: TextIO, line: str) -> None:
+    try:
+        seen = _reported.setdefault(stream, set())
+    except TypeError:  # a stream that takes no weak reference: report every time
+        seen = set()
+    if line not in seen:
+        seen.add(line)
+        stream.write(line)
 
 
 def _norm(name: str) -> str:
@@ -617,7 +633,9 @@ class PluginHost:
             self.pm.unregister(name=record.key)
         self._cache.clear()
         if not quiet:
-            self.err.write(f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n")
+            _report_once(
+                self.err, f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
+            )
             self.failures.append(record.info)
             for listener in list(self._listeners):
                 try:

@@ -236,6 +236,11 @@ class EventRecord:
     ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
     ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
     addresses; ``contact_uids`` names people already known by UID.
+
+    An edited occurrence of a recurring series (iCalendar ``RECURRENCE-ID``) is an event of
+    its own with the series' ``uid`` and ``recurrence_id`` set to the start of the
+    occurrence it replaces (``recurrence_range`` is ``"THISANDFUTURE"`` when the edit covers
+    the later occurrences too); a series or a plain event has ``None``.
     """
 
     summary: str
@@ -254,6 +259,8 @@ class EventRecord:
     contact_uids: list[str] = field(default_factory=list)
     source: str = ""
     line: int | None = None
+    recurrence_id: date | datetime | None = None
+    recurrence_range: str = ""
 
 
 @dataclass(slots=True)

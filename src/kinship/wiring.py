@@ -100,6 +100,8 @@ class Wiring:
     - ``today``: a fixed day for the follow-up engine (tests).
     - ``warn``: where the services' one-line warnings go (a stored value kinship cannot
       read, say): the CLI's stderr, the app's notifications. ``None``: dropped.
+    - ``read_only``: open the store read-only (``--read-only``); a store this user may not
+      write opens so anyway.
     """
 
     def __init__(
@@ -111,8 +113,10 @@ class Wiring:
         load_host: Callable[[], PluginHost | None] | None = None,
         today: date | None = None,
         warn: Callable[[str], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         self._target = os.fspath(target) if target is not None else None
+        self.read_only = read_only
         self._settings = settings
         self._host = host
         self._host_loaded = host is not None or load_host is None
@@ -147,7 +151,7 @@ class Wiring:
         if self._store is None:
             from kinship.store import open_store
 
-            self._store = open_store(self.target)
+            self._store = open_store(self.target, read_only=self.read_only)
             self.bind()
         return self._store
 

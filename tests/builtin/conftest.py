@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from format_helpers import DATA
+
+from tests.builtin.format_helpers import DATA
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from format_helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kinship.builtin import ical, json_backup, vcard
 from kinship.records import ImportProblem
+from tests.builtin.format_helpers import DATA
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CORPUS = [p.read_bytes() for p in sorted((DATA / "vcard").glob("*.vcf"))] + [

@@ -5,31 +5,35 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from format_helpers import DATA, bare, split
 
 from kinship.builtin import ical
 from kinship.records import (
     ContactRecord,
     EventRecord,
     ExportBundle,
+    Exporter,
     FollowUpRecord,
+    Importer,
+    ImportProblem,
     PartialDate,
 )
+from tests.builtin.format_helpers import DATA, bare, split
 
 ICAL = DATA / "ical"
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def read(name: str) -> tuple[list, list]:
+def read(name: str) -> tuple[list[Any], list[ImportProblem]]:
     return split(ical.read(ICAL / name))
 
 
 def test_registers_importer_and_exporter() -> None:
-    importers: list = []
-    exporters: list = []
+    importers: list[Importer] = []
+    exporters: list[Exporter] = []
     ical.kinship_register_importers(importers.append)
     ical.kinship_register_exporters(exporters.append)
     assert [(i.name, i.suffixes) for i in importers] == [("ical", (".ics", ".ical"))]

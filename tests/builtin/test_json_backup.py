@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from format_helpers import bare, split
 
 from kinship.builtin import json_backup
 from kinship.records import (
@@ -22,6 +21,7 @@ from kinship.records import (
     PartialDate,
     RelationshipRecord,
 )
+from tests.builtin.format_helpers import bare, split
 
 
 def bundle() -> ExportBundle:
@@ -96,7 +96,7 @@ def bundle() -> ExportBundle:
     )
 
 
-def all_records(b: ExportBundle) -> list:
+def all_records(b: ExportBundle) -> list[object]:
     return [*b.contacts, *b.events, *b.interactions, *b.notes, *b.relationships, *b.followups]
 
 

@@ -9,15 +9,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from format_helpers import DATA, bare, split
 
 from kinship.builtin import vcard
-from kinship.records import ContactRecord, ExportBundle, FieldRecord, PartialDate
+from kinship.records import (
+    ContactRecord,
+    ExportBundle,
+    Exporter,
+    FieldRecord,
+    Importer,
+    ImportProblem,
+    PartialDate,
+)
+from tests.builtin.format_helpers import DATA, bare, split
 
 VCARD = DATA / "vcard"
 
 
-def read(name: str) -> tuple[list[ContactRecord], list]:
+def read(name: str) -> tuple[list[ContactRecord], list[ImportProblem]]:
     return split(vcard.read(VCARD / name))
 
 
@@ -26,8 +34,8 @@ def by_name(records: list[ContactRecord]) -> dict[str, ContactRecord]:
 
 
 def test_registers_importer_and_exporters() -> None:
-    importers: list = []
-    exporters: list = []
+    importers: list[Importer] = []
+    exporters: list[Exporter] = []
     vcard.kinship_register_importers(importers.append)
     vcard.kinship_register_exporters(exporters.append)
     assert [(i.name, i.suffixes) for i in importers] == [("vcard", (".vcf", ".vcard"))]

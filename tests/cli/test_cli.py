@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from kinship.config import describe_target
+from tests.conftest import CLI
 
 CONTACT_KEYS = {
     "uid",
@@ -21,7 +25,7 @@ CONTACT_KEYS = {
 }
 
 
-def test_done_when_scenario(cli) -> None:
+def test_done_when_scenario(cli: CLI) -> None:
     r = cli(
         "add",
         "Ada Lovelace",
@@ -47,18 +51,18 @@ def test_done_when_scenario(cli) -> None:
     assert found[0]["birthday"] == "1815-12-10"
 
 
-def test_contacts_json_is_a_list_even_when_empty(cli) -> None:
+def test_contacts_json_is_a_list_even_when_empty(cli: CLI) -> None:
     assert cli("contacts", "--json").json() == []
 
 
-def test_contacts_plain_and_limit(cli) -> None:
+def test_contacts_plain_and_limit(cli: CLI) -> None:
     for n in ("Ann", "Bea", "Cid"):
         cli("add", n)
     r = cli("contacts", "--limit", "2")
     assert r.out.splitlines() == ["Ann", "Bea"]
 
 
-def test_control_characters_never_reach_the_terminal(cli) -> None:
+def test_control_characters_never_reach_the_terminal(cli: CLI) -> None:
     name = "Anna [Work] \x1b[2J[@click=app.quit]x[/]"
     assert cli("add", name).code == 0
     for args in (("contacts",), ("show", "Anna")):
@@ -71,7 +75,7 @@ def test_control_characters_never_reach_the_terminal(cli) -> None:
     assert "\x1b" not in cli("contacts", "--json").out
 
 
-def test_ambiguous_name_lists_candidates_and_changes_nothing(cli) -> None:
+def test_ambiguous_name_lists_candidates_and_changes_nothing(cli: CLI) -> None:
     cli("add", "Ada Lovelace")
     cli("add", "Ada Byron")
     r = cli("log", "hello", "--with", "Ada")
@@ -94,7 +98,7 @@ def test_ambiguous_name_lists_candidates_and_changes_nothing(cli) -> None:
         (("relate", "Ann", "nemesis", "Ann"), "unknown relationship"),
     ],
 )
-def test_user_mistakes_are_one_line_exit_1(cli, args, message) -> None:
+def test_user_mistakes_are_one_line_exit_1(cli: CLI, args: tuple[str, ...], message: str) -> None:
     cli("add", "Ann")
     r = cli(*args)
     assert r.code == 1
@@ -102,13 +106,13 @@ def test_user_mistakes_are_one_line_exit_1(cli, args, message) -> None:
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
 
 
-def test_usage_errors_exit_2(cli) -> None:
+def test_usage_errors_exit_2(cli: CLI) -> None:
     assert cli("add").code == 2
     assert cli("log", "x").code == 2  # --with is required
     assert cli("frobnicate", db=False).code == 2
 
 
-def test_edit_and_conflict(cli) -> None:
+def test_edit_and_conflict(cli: CLI) -> None:
     cli("add", "Ada")
     v = cli("show", "Ada", "--json").json()["version"]
     r = cli("edit", "Ada", "--org", "Analytical Engines", "--every", "14", "--json")
@@ -120,7 +124,7 @@ def test_edit_and_conflict(cli) -> None:
     assert cli("edit", "Ada").code == 2
 
 
-def test_tags_note_relate_merge(cli) -> None:
+def test_tags_note_relate_merge(cli: CLI, backend: str) -> None:
     cli("add", "Ada", "--email", "ada@example.org")
     cli("add", "Ada Dup", "--email", "ADA@example.org", "--phone", "555 0100")
     cli("add", "Charles")
@@ -135,7 +139,10 @@ def test_tags_note_relate_merge(cli) -> None:
     assert r.code == 0, r.err
     merged = r.json()
     assert merged["moved"]["interactions"] == 1
-    assert merged["backup"] and merged["backup"].endswith(".bak")
+    if backend == "sqlite":
+        assert merged["backup"] and merged["backup"].endswith(".bak")
+    else:  # the server's own backups (pg_dump) cover PostgreSQL
+        assert merged["backup"] is None
     shown = cli("show", "Ada", "--json").json()
     assert shown["phones"] == ["555 0100"]
     assert shown["emails"] == ["ada@example.org"]
@@ -145,7 +152,7 @@ def test_tags_note_relate_merge(cli) -> None:
     assert charles["notes"][0]["pinned"] is True
 
 
-def test_archive_and_undo(cli) -> None:
+def test_archive_and_undo(cli: CLI) -> None:
     cli("add", "Old Friend")
     assert "undo" in cli("archive", "Old").out
     assert cli("contacts", "--json").json() == []
@@ -154,7 +161,7 @@ def test_archive_and_undo(cli) -> None:
     assert len(cli("contacts", "--json").json()) == 1
 
 
-def test_event_and_db_commands(cli, db_path) -> None:
+def test_event_and_db_commands(cli: CLI, db_path: Path) -> None:
     cli("add", "Ada")
     r = cli(
         "event",
@@ -169,8 +176,13 @@ def test_event_and_db_commands(cli, db_path) -> None:
     )
     assert r.code == 0, r.err
     assert cli("show", "Ada", "--json").json()["events"][0]["kind"] == "new-job"
-    assert cli("db", "path").out.strip() == str(db_path)
+    assert cli("db", "path").out.strip() == describe_target(str(db_path))
     assert cli("db", "upgrade", "--json").json()["upgraded"] is False
+
+
+@pytest.mark.sqlite_only("SQLite's online backup; PostgreSQL uses pg_dump")
+def test_backup_command(cli: CLI, db_path: Path) -> None:
+    cli("add", "Ada")
     dest = db_path.with_name("copy.db")
     assert cli("backup", str(dest)).code == 0 and dest.exists()
     r = cli("backup", str(dest))
@@ -184,7 +196,7 @@ def test_version_and_module_entry() -> None:
     assert out.returncode == 0 and out.stdout.startswith("kinship ")
 
 
-def test_core_never_imports_textual(tmp_path) -> None:
+def test_core_never_imports_textual(tmp_path: Path) -> None:
     code = (
         "import sys, io\n"
         "from kinship.cli import main\n"
@@ -203,7 +215,7 @@ def test_core_never_imports_textual(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def test_note_edit_delete_and_unlog(cli) -> None:
+def test_note_edit_delete_and_unlog(cli: CLI) -> None:
     cli("add", "Ada")
     note = cli("note", "Ada", "likes tea", "--json").json()
     assert f"#{note['id']}" in cli("show", "Ada").out
@@ -242,3 +254,56 @@ def test_note_edit_delete_and_unlog(cli) -> None:
     after = cli("show", "Ada", "--json").json()
     assert after["interactions"] == [] and after["last_interaction_at"] is None
     assert cli("unlog", uid, "--yes").code == 1
+
+
+def test_undo_brings_back_a_deleted_note_and_interaction(cli: CLI) -> None:
+    cli("add", "Ada")
+    note = cli("note", "Ada", "likes tea", "--kind", "preference", "--pin", "--json").json()
+    r = cli("note-delete", str(note["id"]), "--yes")
+    assert r.code == 0, r.err
+    undo_id = r.out.split("undo: kinship undo ")[1].split(")")[0]
+    assert cli("show", "Ada", "--json").json()["notes"] == []
+    listed = cli("undo", "--list", "--json").json()
+    assert [(d["id"], d["kind"]) for d in listed] == [(int(undo_id), "note")]
+    assert "likes tea" in listed[0]["what"]
+
+    r = cli("undo", undo_id)
+    assert r.code == 0, r.err
+    assert r.out.startswith(f"restored note #{note['id']}:")
+    back = cli("show", "Ada", "--json").json()["notes"]
+    assert [(n["id"], n["kind"], n["body"], n["pinned"]) for n in back] == [
+        (note["id"], "preference", "likes tea", True)
+    ]
+    r = cli("undo", undo_id)  # once only
+    assert r.code == 1 and "nothing to undo" in r.err
+
+    cli("log", "tea", "--with", "Ada", "--date", "yesterday")
+    before = cli("show", "Ada", "--json").json()
+    uid = before["interactions"][0]["uid"]
+    r = cli("unlog", uid, "--yes")
+    assert (
+        r.code == 0 and r.out.startswith("deleted meeting of ") and "(undo: kinship undo " in r.out
+    )
+    assert cli("show", "Ada", "--json").json()["last_interaction_at"] is None
+    r = cli("undo", "--json")  # no number: the last deletion
+    assert r.code == 0, r.err
+    assert r.json()["kind"] == "interaction" and r.json()["ref"] == uid
+    after = cli("show", "Ada", "--json").json()
+    assert after["interactions"] == before["interactions"]
+    assert after["last_interaction_at"] == before["last_interaction_at"]
+    r = cli("undo")
+    assert r.code == 1 and "nothing to undo" in r.err
+    assert cli("undo", "--list").out == "nothing to undo\n"
+
+
+def test_undo_purge_forgets_the_deleted_for_good(cli: CLI) -> None:
+    cli("add", "Ada")
+    note = cli("note", "Ada", "a secret", "--json").json()
+    cli("note-delete", str(note["id"]), "--yes")
+    r = cli("undo", "--purge")  # no terminal to ask: it needs --yes
+    assert r.code == 2 and "--yes" in r.err
+    assert len(cli("undo", "--list", "--json").json()) == 1
+    r = cli("undo", "--purge", "--yes", "--json")
+    assert r.code == 0 and r.json() == {"purged": 1}
+    assert cli("undo").code == 1
+    assert cli("undo", "3", "--list").code == 2

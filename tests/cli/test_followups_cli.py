@@ -11,6 +11,7 @@ import pytest
 
 from kinship.cli import main
 from kinship.services import followups
+from tests.conftest import CLI
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +123,9 @@ def test_user_text_is_made_visible(tmp_path: Path) -> None:
     assert "\x1b" not in out and "\\x1b[31m" in out
 
 
-def test_due_looks_as_far_ahead_as_the_longest_lead(cli, tmp_path, monkeypatch) -> None:
+def test_due_looks_as_far_ahead_as_the_longest_lead(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A birthday that occasions announces 10 days ahead is listed 10 days ahead."""
     from datetime import date, timedelta
 

@@ -25,11 +25,12 @@ def test_import_plain_report_and_problem_lines(cli: Callable[..., Any], tmp_path
     r = cli("import", str(f))
     assert r.code == 0, r.err
     lines = r.out.splitlines()
-    assert lines[0] == "contacts.vcf: 2 created, 0 updated, 0 unchanged, 1 skipped"
+    assert lines[0] == "contacts.vcf: 2 created, 0 updated, 0 unchanged, 1 skipped (run 1)"
     assert lines[1].startswith(f"{f}:14: vCard skipped")
     assert r.err == ""  # no progress bar when stderr is not a terminal
     again = cli("import", str(f))
-    assert again.out.splitlines()[0] == "contacts.vcf: 0 created, 0 updated, 2 unchanged, 1 skipped"
+    first = again.out.splitlines()[0]
+    assert first == "contacts.vcf: 0 created, 0 updated, 2 unchanged, 1 skipped (run 2)"
 
 
 def test_import_json_contract(cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -123,4 +124,9 @@ def test_progress_bar_only_on_a_terminal(db_path: Path, tmp_path: Path) -> None:
     f = write(tmp_path / "contacts.vcf", CARDS)
     err = TTY()
     assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=err) == 0
-    assert "importing contacts.vcf" in err.getvalue()
+    shown = err.getvalue()
+    assert "importing contacts.vcf: " in shown and " items" in shown
+    assert shown.endswith("\r\x1b[2K")  # the line is cleared before the report
+    plain = io.StringIO()
+    assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=plain) == 0
+    assert plain.getvalue() == ""

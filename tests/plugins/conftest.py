@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plugin_helpers import PLUGIN_ENV, Run, kinship_command
 
 from kinship.testing import kinship_cli, kinship_store, plugin_host, register_plugin
+from tests.plugins.plugin_helpers import PLUGIN_ENV, Run, kinship_command
 
 __all__ = ["kinship_cli", "kinship_store", "plugin_host", "register_plugin"]
 

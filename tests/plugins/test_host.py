@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from plugin_helpers import make_dist
 
 from kinship import hookimpl, plugins
 from kinship.errors import KinshipError
@@ -23,6 +22,7 @@ from kinship.records import (
     PaletteCommand,
     Strategy,
 )
+from tests.plugins.plugin_helpers import make_dist
 
 
 def importer(name: str, suffixes: tuple[str, ...] = (".txt",), **kw: Any) -> Importer:
@@ -69,7 +69,8 @@ def test_builtins_register_like_any_plugin() -> None:
     assert {"cadence", "occasions", "appreciation", "give-first"} <= {
         s.name for s in host.strategies()
     }
-    assert host.owner(host.exporter("vdir")).name == "kinship.builtin.vcard"
+    owner = host.owner(host.exporter("vdir"))
+    assert owner is not None and owner.name == "kinship.builtin.vcard"
     assert err.getvalue() == ""
 
 
@@ -204,9 +205,13 @@ def test_partial_registrations_of_a_failing_hook_are_dropped() -> None:
         ),
         (importer(""), "registered a importer with an empty name"),
         (importer("  "), "registered a importer with an empty name"),
-        (Importer("r", "", (".r",), read="not callable"), "importer 'r': read is not callable"),
+        # What a broken plugin registers: the wrong types are the point.
         (
-            Importer("r", "", ".r", read=lambda p: iter(())),
+            Importer("r", "", (".r",), read="not callable"),  # type: ignore[arg-type]
+            "importer 'r': read is not callable",
+        ),
+        (
+            Importer("r", "", ".r", read=lambda p: iter(())),  # type: ignore[arg-type]
             "importer 'r': suffixes must be a tuple of strings",
         ),
     ],

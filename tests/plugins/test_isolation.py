@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plugin_helpers import make_dist
+
+from tests.plugins.plugin_helpers import make_dist
 
 #: The entry point each broken distribution declares: the "disabled" line names it first.
 ENTRY = {
@@ -251,3 +252,19 @@ def test_switches(site: Path, run_kinship: Any) -> None:
     assert {plugins[d]["error"] for d in BROKEN} == {"disabled by KINSHIP_DISABLE_PLUGINS"}
     assert "disabled:" not in result.err
     assert "kinship: trace kinship-good import " in result.err
+
+
+def test_each_failure_is_reported_once_per_command(site: Path, run_kinship: Any) -> None:
+    """A command may load the plugins more than once (its own host, the follow-up
+    engine's); a broken plugin is still one line."""
+    for args in (
+        ("add", "Ada Lovelace", "--every", "7"),
+        ("log", "Coffee", "--with", "Ada"),
+        ("due",),
+        ("today",),
+    ):
+        result = run_kinship(*args, site=site)
+        assert result.code == 0, result.err
+        lines = [ln for ln in result.err.splitlines() if " disabled: " in ln]
+        assert lines, args
+        assert len(lines) == len(set(lines)), (args, result.err)

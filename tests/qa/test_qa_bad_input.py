@@ -3,6 +3,7 @@ change nothing."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sqlite3
@@ -14,9 +15,10 @@ import pytest
 
 from kinship.dates import parse_date, parse_datetime
 from kinship.errors import ValidationError
+from tests.conftest import CLI, Result
 
 
-def one_line_error(r, code: int = 1) -> None:  # type: ignore[no-untyped-def]
+def one_line_error(r: Result, code: int = 1) -> None:
     assert r.code == code, (r.out, r.err)
     assert r.err.startswith("kinship: ") and len(r.err.splitlines()) == 1, r.err
     assert "Traceback" not in r.err
@@ -48,7 +50,7 @@ def test_relative_dates_out_of_range() -> None:
 
 
 @pytest.mark.parametrize("cmd", ["log", "event", "snooze"])
-def test_cli_huge_relative_dates(cli, cmd: str) -> None:  # type: ignore[no-untyped-def]
+def test_cli_huge_relative_dates(cli: CLI, cmd: str) -> None:
     assert cli("add", "Ada", "--uid", "ada").code == 0
     args = {
         "log": ("log", "x", "--with", "ada", "--date", "99999999999 days ago"),
@@ -60,14 +62,14 @@ def test_cli_huge_relative_dates(cli, cmd: str) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.parametrize("cmd", [("due",), ("today",), ("today", "--oneline"), ("due", "--json")])
-def test_huge_within_means_everything(cli, cmd) -> None:  # type: ignore[no-untyped-def]
+def test_huge_within_means_everything(cli: CLI, cmd: tuple[str, ...]) -> None:
     assert cli("add", "Ada", "--every", "1").code == 0
     r = cli(*cmd, "--within", "99999999999")
     assert r.code == 0, r.err
     assert ("1 due" if "--oneline" in cmd else "Ada") in r.out
 
 
-def test_yearless_date_after_an_option(cli) -> None:  # type: ignore[no-untyped-def]
+def test_yearless_date_after_an_option(cli: CLI) -> None:
     # The form the help suggests, typed the natural way (not --birthday=--04-15).
     assert cli("add", "Ada", "--birthday", "--04-15").code == 0
     assert cli("edit", "Ada", "--anniversary", "--0601").code == 0
@@ -76,7 +78,7 @@ def test_yearless_date_after_an_option(cli) -> None:  # type: ignore[no-untyped-
     one_line_error(cli("add", "Bo", "--birthday", "--04-31"))
 
 
-def test_ical_export_of_last_possible_birthday(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ical_export_of_last_possible_birthday(cli: CLI, tmp_path: Path) -> None:
     assert cli("add", "Max", "--birthday", "9999-12-31").code == 0
     out = tmp_path / "out.ics"
     r = cli("export", "--format", "ical", "-o", str(out))
@@ -84,7 +86,7 @@ def test_ical_export_of_last_possible_birthday(cli, tmp_path: Path) -> None:  # 
     assert "DTSTART;VALUE=DATE:99991231" in out.read_text()
 
 
-def test_text_that_is_not_utf8_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+def test_text_that_is_not_utf8_is_refused(cli: CLI) -> None:
     bad = b"Bad\xffname".decode("utf-8", "surrogateescape")  # how argv arrives
     one_line_error(cli("add", bad))
     assert cli("add", "Ada").code == 0
@@ -94,41 +96,39 @@ def test_text_that_is_not_utf8_is_refused(cli) -> None:  # type: ignore[no-untyp
     assert cli("show", "Ada", "--json").json()["notes"] == []
 
 
-def test_empty_db_option_is_a_usage_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_empty_db_option_is_a_usage_error(cli: CLI, tmp_path: Path) -> None:
     one_line_error(cli("add", "Ada", "--db", "", db=False), code=2)
     assert not (tmp_path / "xdg-data").exists()  # the default store was not created
 
 
-def test_blank_kinship_db_is_unset(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_blank_kinship_db_is_unset(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KINSHIP_DB", "  ")
     r = cli("db", "path", db=False)
     assert r.code == 0 and r.out.strip().endswith("kinship.db"), r.out
 
 
-def test_import_empty_path_is_not_the_current_folder(cli) -> None:  # type: ignore[no-untyped-def]
+def test_import_empty_path_is_not_the_current_folder(cli: CLI) -> None:
     r = cli("import", "")
     assert r.code == 1
     assert "no such file or folder" in r.out
 
 
-def test_contacts_negative_limit_creates_no_database(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_contacts_negative_limit_creates_no_database(cli: CLI, db_path: Path) -> None:
     one_line_error(cli("contacts", "--limit", "-1"), code=2)
     assert not db_path.exists()
 
 
-def test_mysql_url_without_driver_gets_no_postgres_hint(cli) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("peewee")
-    try:
-        import pymysql  # noqa: F401
-    except ImportError:
-        r = cli("contacts", "--db", "mysql://u:secret@localhost/db", db=False)
-        one_line_error(r)
-        assert "postgres" not in r.err and "secret" not in r.err
-    else:  # pragma: no cover
+def test_mysql_url_without_driver_gets_no_postgres_hint(cli: CLI) -> None:
+    if importlib.util.find_spec("pymysql") is not None:  # pragma: no cover
         pytest.skip("a MySQL driver is installed")
+    r = cli("contacts", "--db", "mysql://u:secret@localhost/db", db=False)
+    one_line_error(r)
+    assert "postgres" not in r.err and "secret" not in r.err
 
 
-def test_unknown_strategy_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_strategy_is_refused(cli: CLI) -> None:
     assert cli("add", "Ada").code == 0
     r = cli("edit", "Ada", "--strategy", "cadense")
     one_line_error(r)
@@ -142,20 +142,20 @@ def test_unknown_strategy_is_refused(cli) -> None:  # type: ignore[no-untyped-de
     ("org", "query"),
     [("a_b corp", "org:a_b"), ("50% off", "org:50%"), ("back\\slash", "org:'back\\slash'")],
 )
-def test_field_terms_match_like_wildcards_literally(cli, org: str, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_field_terms_match_like_wildcards_literally(cli: CLI, org: str, query: str) -> None:
     assert cli("add", "Wild", "--org", org).code == 0
     assert cli("add", "Tame", "--org", "axb corp 500 off backslash").code == 0
     names = [c["display_name"] for c in cli("contacts", query, "--json").json()]
     assert names == ["Wild"]
 
 
-def test_email_term_with_underscore(cli) -> None:  # type: ignore[no-untyped-def]
+def test_email_term_with_underscore(cli: CLI) -> None:
     assert cli("add", "Under", "--email", "first_last@example.org").code == 0
     names = [c["display_name"] for c in cli("contacts", "email:first_last", "--json").json()]
     assert names == ["Under"]
 
 
-def test_huge_strategy_settings_are_ignored_not_crashing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_huge_strategy_settings_are_ignored_not_crashing(cli: CLI, tmp_path: Path) -> None:
     (tmp_path / "no-config.toml").write_text(
         "[strategies.occasions]\nlead_days = 99999999999\n"
         "[strategies.cadence]\ngrace_days = 99999999999\nlead_days = 1e400\n"
@@ -168,7 +168,9 @@ def test_huge_strategy_settings_are_ignored_not_crashing(cli, tmp_path: Path) ->
     assert "Ada" in r.out
 
 
-def test_busy_database_is_one_line(cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_busy_database_is_one_line(
+    cli: CLI, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import kinship.store.db as store_db
 
     assert cli("add", "Ada").code == 0
@@ -185,7 +187,7 @@ def test_busy_database_is_one_line(cli, db_path: Path, monkeypatch: pytest.Monke
     assert [c["display_name"] for c in cli("contacts", "--json").json()] == ["Ada"]
 
 
-def test_json_import_with_one_out_of_range_date_skips_that_item(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_import_with_one_out_of_range_date_skips_that_item(cli: CLI, tmp_path: Path) -> None:
     backup = {
         "format": "kinship-backup",
         "version": 1,

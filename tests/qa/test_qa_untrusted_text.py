@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.conftest import CLI
+
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EVIL = "\x1b[2J\r\x07\x9b1m\u202e"
 
@@ -15,7 +17,7 @@ def clean(text: str) -> bool:
 
 
 @pytest.fixture
-def evil_store(cli):  # type: ignore[no-untyped-def]
+def evil_store(cli: CLI) -> CLI:
     for n in (1, 2):
         r = cli(
             "add",
@@ -90,7 +92,7 @@ def evil_store(cli):  # type: ignore[no-untyped-def]
         ("contacts", f"is:{EVIL}"),
     ],
 )
-def test_no_raw_control_characters(evil_store, args) -> None:  # type: ignore[no-untyped-def]
+def test_no_raw_control_characters(evil_store: CLI, args: tuple[str, ...]) -> None:
     r = evil_store(*args)
     assert clean(r.out), r.out
     assert clean(r.err), r.err
@@ -99,14 +101,16 @@ def test_no_raw_control_characters(evil_store, args) -> None:  # type: ignore[no
         assert len(r.err.splitlines()) == 1, r.err
 
 
-def test_ambiguous_candidates_are_escaped(evil_store) -> None:  # type: ignore[no-untyped-def]
+def test_ambiguous_candidates_are_escaped(evil_store: CLI) -> None:
     r = evil_store("show", "Eve")
     assert r.code == 1
     assert "matches 2 contacts" in r.err and "\\x1b[2J" in r.err
     assert clean(r.err)
 
 
-def test_argparse_errors_escape_the_command_line(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_argparse_errors_escape_the_command_line(
+    cli: CLI, capsys: pytest.CaptureFixture[str]
+) -> None:
     r = cli("contacts", f"--x{EVIL}")
     assert r.code == 2
     err = capsys.readouterr().err

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kinship.errors import Ambiguous, Conflict, NotFound, ValidationError
 from kinship.records import PartialDate
 from kinship.services import contacts, interactions, notes
-from kinship.store import queries
+from kinship.store import Store, queries
 from kinship.store.models import (
     Contact,
     ContactField,
@@ -16,11 +18,11 @@ from kinship.store.models import (
 )
 
 
-def names(q: str, **kw) -> list[str]:
+def names(q: str, **kw: Any) -> list[str]:
     return [c.display_name for c in queries.contacts(q, **kw)]
 
 
-def test_add_validates(store) -> None:
+def test_add_validates(store: Store) -> None:
     with pytest.raises(ValidationError, match="needs a name"):
         contacts.add("  ")
     with pytest.raises(ValidationError, match="not an email"):
@@ -32,19 +34,19 @@ def test_add_validates(store) -> None:
     assert Contact.select().count() == 0  # nothing half-written
 
 
-def test_birthday_without_year_and_leap_day(store) -> None:
+def test_birthday_without_year_and_leap_day(store: Store) -> None:
     c = contacts.add("Leap", birthday="--02-29")
     assert c.birthday == "--02-29"
     assert PartialDate.parse(c.birthday).year is None
 
 
-def test_untrusted_name_is_stored_byte_exact(store) -> None:
+def test_untrusted_name_is_stored_byte_exact(store: Store) -> None:
     name = "Anna [Work] \x1b[2J[@click=app.quit]x[/]"
     c = contacts.add(name)
     assert Contact.get_by_id(c.id).display_name == name
 
 
-def test_search_is_accent_insensitive_and_prefix(store) -> None:
+def test_search_is_accent_insensitive_and_prefix(store: Store) -> None:
     contacts.add("Jörg Müller", organization="Acme GmbH", tags=["mentors"])
     contacts.add("Ada Lovelace", emails=["ada@example.org"], phones=["+44 20 7946 0000"])
     assert names("muller") == ["Jörg Müller"]
@@ -59,7 +61,7 @@ def test_search_is_accent_insensitive_and_prefix(store) -> None:
     assert names("nobody") == []
 
 
-def test_notes_are_searchable_and_reindexed(store) -> None:
+def test_notes_are_searchable_and_reindexed(store: Store) -> None:
     c = contacts.add("Grace")
     n = notes.add(c, "loves sailing", kind="interest")
     assert names("sailing") == ["Grace"]
@@ -67,7 +69,7 @@ def test_notes_are_searchable_and_reindexed(store) -> None:
     assert names("sailing") == []
 
 
-def test_archived_hidden_unless_asked(store) -> None:
+def test_archived_hidden_unless_asked(store: Store) -> None:
     c = contacts.add("Old Friend")
     contacts.set_archived(c.uid)
     assert names("") == []
@@ -75,7 +77,7 @@ def test_archived_hidden_unless_asked(store) -> None:
     assert names("is:archived") == ["Old Friend"]
 
 
-def test_resolve_exact_prefix_search_ambiguous(store) -> None:
+def test_resolve_exact_prefix_search_ambiguous(store: Store) -> None:
     a = contacts.add("Ada Lovelace")
     b = contacts.add("Ada Byron")
     contacts.add("Charles Babbage", nickname="Charlie")
@@ -92,7 +94,7 @@ def test_resolve_exact_prefix_search_ambiguous(store) -> None:
         contacts.resolve("!!!")  # no words: not "everyone"
 
 
-def test_optimistic_lock_refuses_stale_update(store) -> None:
+def test_optimistic_lock_refuses_stale_update(store: Store) -> None:
     c = contacts.add("Ada", organization="Analytical")
     contacts.update(c.uid, c.version, title="Countess")
     with pytest.raises(Conflict, match="changed elsewhere"):
@@ -103,7 +105,7 @@ def test_optimistic_lock_refuses_stale_update(store) -> None:
     assert fresh.version == c.version + 1
 
 
-def test_update_marks_user_edits(store) -> None:
+def test_update_marks_user_edits(store: Store) -> None:
     c = contacts.add("Ada")
     contacts.update(c.uid, None, organization="Acme", emails=["a@b.co"])
     assert set(__import__("json").loads(Contact.get_by_id(c.id).edited)) == {
@@ -112,7 +114,7 @@ def test_update_marks_user_edits(store) -> None:
     }
 
 
-def test_merge_keeps_everything(store) -> None:
+def test_merge_keeps_everything(store: Store) -> None:
     a = contacts.add("Ada Lovelace", emails=["ada@example.org"], tags=["mentors"], notes="first")
     b = contacts.add(
         "A. Lovelace",
@@ -151,7 +153,7 @@ def test_merge_keeps_everything(store) -> None:
     assert ContactField.select().count() == 3
 
 
-def test_relationship_validation(store) -> None:
+def test_relationship_validation(store: Store) -> None:
     a, b = contacts.add("A"), contacts.add("B")
     with pytest.raises(ValidationError, match="unknown relationship"):
         contacts.relate(a.uid, b.uid, "nemesis")

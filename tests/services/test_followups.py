@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from kinship.builtin.strategies import default_strategies
 from kinship.config import Settings
 from kinship.records import Strategy, Suggestion
 from kinship.sample import dataset
-from kinship.services import contacts, events, followups, interactions
+from kinship.services import checkin, contacts, events, followups, interactions
 from kinship.store import close_store, open_store
 from kinship.store.models import Contact, FollowUp
 
@@ -36,8 +35,8 @@ def use(today: date = TODAY, plugins: list[Strategy] | None = None, **kw: Any) -
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
-    s = open_store(tmp_path / "k.db")
+def store(db_path: Any) -> Iterator[Any]:
+    s = open_store(db_path)
     use()
     yield s
     followups.reset()
@@ -220,14 +219,14 @@ def test_done_logs_the_matching_interaction(store: Any) -> None:
     bob = contacts.add("Bob", birthday="--06-17")
     log(bob, "help-received", TODAY - timedelta(days=1))
     with pytest.raises(Exception, match="--kind"):
-        followups.done(bob.uid)
-    report = followups.done(bob.uid, kind="thank", occurred_at=at(TODAY, 9))
+        checkin.done(bob.uid)
+    report = checkin.done(bob.uid, kind="thank", occurred_at=at(TODAY, 9))
     assert report.interaction_kind == "thanks"
     assert due() == [("Bob", "birthday")]
     assert FollowUp.get(FollowUp.kind == "thank").status == "done"
     followups.recompute_all(TODAY)
     assert due() == [("Bob", "birthday")]
-    followups.done(bob.uid, occurred_at=at(TODAY, 10))
+    checkin.done(bob.uid, occurred_at=at(TODAY, 10))
     assert due() == []
     assert [i.kind for i in interactions.for_contact(bob)] == [
         "congratulation",
@@ -235,7 +234,7 @@ def test_done_logs_the_matching_interaction(store: Any) -> None:
         "help-received",
     ]
     with pytest.raises(Exception, match="nothing is due"):
-        followups.done(bob.uid)
+        checkin.done(bob.uid)
 
 
 # ------------------------------------------------------------------- strategy choice and config
@@ -291,6 +290,7 @@ def test_refresh_stale_same_day_next_day_and_signature(store: Any) -> None:
     assert followups.refresh_stale(tomorrow).mode == "full"
 
 
+@pytest.mark.slow
 def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> None:
     dataset.generate(10_000, 20_000, today=TODAY, index_search=False, recompute=False)
     with count_queries() as full:
@@ -305,4 +305,15 @@ def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> 
     tomorrow = TODAY + timedelta(days=1)
     use(tomorrow)
     report = followups.refresh_stale(tomorrow)
-    assert report.mode == "catch-up" and report.contacts < 10_000 // 2
+    # The due ones, birthdays and life events near the day, and one slice of the rest.
+    assert report.mode == "catch-up" and 10_000 // followups.SLICES < report.contacts < 10_000
+
+
+def test_daily_catch_up_recomputes_one_slice_of_the_quiet_contacts(store: Any) -> None:
+    people = [contacts.add(f"Quiet {n}") for n in range(3 * followups.SLICES)]
+    assert followups.refresh_stale(TODAY).mode == "full"
+    tomorrow = TODAY + timedelta(days=1)
+    use(tomorrow)
+    report = followups.refresh_stale(tomorrow)
+    in_slice = [p for p in people if p.id % followups.SLICES == tomorrow.toordinal() % 7]
+    assert report.mode == "catch-up" and report.contacts == len(in_slice) == 3

@@ -6,10 +6,11 @@ import pytest
 
 from kinship.errors import ValidationError
 from kinship.services import contacts, interactions
+from kinship.store import Store
 from kinship.store.models import Contact, Interaction
 
 
-def test_log_moves_last_contact_and_due_in_one_transaction(store) -> None:
+def test_log_moves_last_contact_and_due_in_one_transaction(store: Store) -> None:
     a = contacts.add("Ada", cadence_days=30)
     b = contacts.add("Bob")
     when = datetime(2026, 10, 1, 18, 30, tzinfo=UTC)
@@ -23,7 +24,7 @@ def test_log_moves_last_contact_and_due_in_one_transaction(store) -> None:
     assert Contact.get_by_id(a.id).last_interaction_at == datetime(2026, 10, 1, 18, 30)
 
 
-def test_tag_cadence_applies_when_contact_has_none(store) -> None:
+def test_tag_cadence_applies_when_contact_has_none(store: Store) -> None:
     a = contacts.add("Ada", tags=["inner circle"])
     contacts.set_tag_cadence("inner circle", 14)
     # No interaction yet: the cadence asks for a first check-in now.
@@ -32,7 +33,7 @@ def test_tag_cadence_applies_when_contact_has_none(store) -> None:
     assert Contact.get_by_id(a.id).next_due_at == date.today() + timedelta(days=12)
 
 
-def test_log_validation(store) -> None:
+def test_log_validation(store: Store) -> None:
     a = contacts.add("Ada")
     with pytest.raises(ValidationError, match="unknown interaction kind"):
         interactions.log("x", [a.uid], kind="telepathy")
@@ -43,7 +44,7 @@ def test_log_validation(store) -> None:
     assert Interaction.select().count() == 0
 
 
-def test_delete_recomputes_last_contact(store) -> None:
+def test_delete_recomputes_last_contact(store: Store) -> None:
     a = contacts.add("Ada", cadence_days=10)
     first = datetime(2026, 9, 1, 12, tzinfo=UTC)
     interactions.log("one", [a.uid], occurred_at=first)

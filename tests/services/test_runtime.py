@@ -84,7 +84,12 @@ def test_records_are_not_built_for_hooks_the_notifier_does_not_want(
 
     built: list[int] = []
     real = convert.to_record
-    monkeypatch.setattr(convert, "to_record", lambda c: built.append(c.id) or real(c))
+
+    def spy(c: Any) -> Any:
+        built.append(c.id)
+        return real(c)
+
+    monkeypatch.setattr(convert, "to_record", spy)
     ears = Ears("kinship_interaction_logged")
     with runtime.bind(notifier=ears):
         ada = contacts.add("Ada Lovelace")

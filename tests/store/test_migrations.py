@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from kinship.store import close_store, migrations, open_store
 from kinship.store.models import MODELS
 
 
-def _schema(db) -> list[tuple[str, str]]:
+def _schema(db: Any) -> list[tuple[str, str]]:
     rows = db.execute_sql(
         "SELECT name, sql FROM sqlite_master"
         " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name"

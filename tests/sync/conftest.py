@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_helpers import TIMEOUT, free_port, peer_env
+
+from tests.sync.sync_helpers import TIMEOUT, free_port, peer_env
 
 
 @pytest.fixture

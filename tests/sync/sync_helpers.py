@@ -1,5 +1,4 @@
-"""Helpers shared by the peer and sync tests (imported by name, like tests/builtin's
-format_helpers: ``conftest`` is not a unique module name across test folders)."""
+"""Helpers shared by the peer and sync tests."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_helpers import run, tool
+
+from tests.sync.sync_helpers import run, tool
 
 #: Shared with the other peer tests and the CLI benchmark.
 PEER_CONFIGS = Path(__file__).resolve().parents[1] / "data" / "peers"

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_helpers import run, tool
+
+from tests.sync.sync_helpers import run, tool
 
 pytest.importorskip("radicale")
 pytest.importorskip("vdirsyncer")

@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 import inspect
 import shutil
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 from kinship.store import Store, close_store, open_store
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    from kinship.tui.app import KinshipApp
 
 TODAY = date(2025, 3, 14)
 
@@ -80,13 +86,25 @@ def demo_store(_demo_template: Path, tmp_path: Path) -> Iterator[Store]:
         close_store()
 
 
-def make_app(store: Store, **kw: Any) -> Any:
+class SnapCompare(Protocol):
+    """The ``snap_compare`` fixture of pytest-textual-snapshot."""
+
+    def __call__(
+        self,
+        app: App[Any],
+        press: tuple[str, ...] = (),
+        terminal_size: tuple[int, int] = (80, 24),
+        run_before: Callable[[Pilot[Any]], Awaitable[None] | None] | None = None,
+    ) -> bool: ...
+
+
+def make_app(store: Store, **kw: Any) -> KinshipApp:
     from kinship.tui.app import KinshipApp
 
     return KinshipApp(store.target, today=TODAY, host=None, **kw)
 
 
-async def settle(pilot: Any, app: Any) -> None:
+async def settle(pilot: Pilot[Any], app: App[Any]) -> None:
     """Let every worker and the messages they post finish (no sleeps)."""
     for _ in range(8):
         await pilot.pause(0)  # the screen's pending messages, without an idle wait
@@ -96,7 +114,7 @@ async def settle(pilot: Any, app: Any) -> None:
     await pilot.pause()
 
 
-def screen_text(app: Any) -> str:
+def screen_text(app: App[Any]) -> str:
     """Everything on screen as plain text (what a person would read)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)

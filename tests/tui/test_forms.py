@@ -4,38 +4,49 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import peewee
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, OptionList, Select, Switch, TextArea
 
 from kinship.services import contacts, interactions, notes
+from kinship.store import Store
 from kinship.store.models import Contact, EmpathyNote, Event, Interaction, Relationship
+from kinship.tui.app import KinshipApp
 from kinship.tui.dialogs.base import FormScreen
 from kinship.tui.dialogs.contact import ContactForm
 from kinship.tui.dialogs.interaction import LogForm
 from kinship.tui.dialogs.merge import MergeForm
+from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.widgets.contact_list import ContactList
 
 from .conftest import make_app, screen_text, settle
 
 
-async def fill(pilot, app, **values):
+async def fill(pilot: Pilot[Any], app: KinshipApp, **values: str | bool) -> None:
     for name, value in values.items():
         w = app.screen.query_one(f"#f-{name}")
-        if hasattr(w, "load_text"):
-            w.load_text(value)
-        elif isinstance(value, bool):
+        if isinstance(w, TextArea):
+            w.load_text(str(value))
+        elif isinstance(w, Checkbox):
+            assert isinstance(value, bool), name
             w.value = value
+        elif isinstance(w, Input):
+            w.value = str(value)
         else:
+            assert isinstance(w, Select), w
             w.value = value
     await pilot.pause()
 
 
-async def save(pilot, app):
+async def save(pilot: Pilot[Any], app: KinshipApp) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot, app)
 
 
-async def test_add_contact_with_validation(tui_store):
+async def test_add_contact_with_validation(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -79,7 +90,7 @@ async def test_add_contact_with_validation(tui_store):
         assert cl.total == 1 and cl.current.name == "Ada Lovelace"
 
 
-async def test_edit_contact_and_conflict(tui_store):
+async def test_edit_contact_and_conflict(tui_store: Store) -> None:
     ada = contacts.add("Ada Lovelace", organization="Engines")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -88,7 +99,7 @@ async def test_edit_contact_and_conflict(tui_store):
         await settle(pilot, app)
         form = app.screen
         assert isinstance(form, ContactForm) and form.initial["version"] == ada.version
-        assert form.query_one("#f-organization").value == "Engines"
+        assert form.query_one("#f-organization", Input).value == "Engines"
         await fill(pilot, app, title="Countess")
         await save(pilot, app)
         assert not isinstance(app.screen, FormScreen)
@@ -101,14 +112,16 @@ async def test_edit_contact_and_conflict(tui_store):
         await save(pilot, app)
         assert isinstance(app.screen, ContactForm)
         assert "was changed elsewhere" in screen_text(app)
-        assert app.screen.query_one("#f-title").value == "Mathematician"  # nothing lost
+        assert app.screen.query_one("#f-title", Input).value == "Mathematician"  # nothing lost
         assert contacts.get(ada.uid).title == "Countess"
 
 
-async def test_database_error_keeps_form_open(tui_store, monkeypatch):
+async def test_database_error_keeps_form_open(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(tui_store)
 
-    def broken(*args, **kw):
+    def broken(*args: object, **kw: object) -> None:
         raise peewee.OperationalError("disk I/O error")
 
     async with app.run_test(size=(120, 40)) as pilot:
@@ -120,14 +133,14 @@ async def test_database_error_keeps_form_open(tui_store, monkeypatch):
         await save(pilot, app)
         assert isinstance(app.screen, ContactForm)
         assert "database error: disk I/O error" in screen_text(app)
-        assert app.screen.query_one("#f-display_name").value == "Ada Lovelace"
+        assert app.screen.query_one("#f-display_name", Input).value == "Ada Lovelace"
         monkeypatch.undo()
         await save(pilot, app)  # retry works once the database is back
         assert not isinstance(app.screen, FormScreen)
         assert Contact.select().count() == 1
 
 
-async def test_log_interaction_with_several_people(tui_store):
+async def test_log_interaction_with_several_people(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     contacts.add("Charles Babbage")
     app = make_app(tui_store)
@@ -136,7 +149,7 @@ async def test_log_interaction_with_several_people(tui_store):
         await pilot.press("l")
         await settle(pilot, app)
         assert isinstance(app.screen, LogForm)
-        assert app.screen.query_one("#f-people").value == "Ada Lovelace"
+        assert app.screen.query_one("#f-people", Input).value == "Ada Lovelace"
         await fill(pilot, app, summary="", when="someday")
         await save(pilot, app)
         assert "say in a few words" in screen_text(app) and "not a date" in screen_text(app)
@@ -159,7 +172,7 @@ async def test_log_interaction_with_several_people(tui_store):
         assert "Tea and engines" in screen_text(app)  # the timeline refreshed
 
 
-async def test_add_note_and_pin_and_delete_with_undo(tui_store):
+async def test_add_note_and_pin_and_delete_with_undo(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -184,10 +197,13 @@ async def test_add_note_and_pin_and_delete_with_undo(tui_store):
         assert EmpathyNote.select().count() == 0
         await pilot.press("u")
         await settle(pilot, app)
-        assert EmpathyNote.get().body == "Publish the notes on the engine"
+        back = EmpathyNote.get()
+        assert back.body == "Publish the notes on the engine"
+        # The undo service puts it back as it was: same number, kind and dates.
+        assert (back.id, back.kind, back.created_at) == (note.id, "goal", note.created_at)
 
 
-async def test_add_life_event(tui_store):
+async def test_add_life_event(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -201,7 +217,7 @@ async def test_add_life_event(tui_store):
         assert "Got married" in screen_text(app)
 
 
-async def test_relate_two_contacts(tui_store):
+async def test_relate_two_contacts(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     contacts.add("Mary Somerville")
     app = make_app(tui_store)
@@ -218,7 +234,7 @@ async def test_relate_two_contacts(tui_store):
         assert rel.kind == "mentor" and rel.to_contact.display_name == "Mary Somerville"
 
 
-async def test_merge_side_by_side(tui_store):
+async def test_merge_side_by_side(tui_store: Store) -> None:
     keep = contacts.add("Ada Lovelace", organization="Engines", emails=["ada@example.org"])
     dup = contacts.add(
         "Ada King", organization="Analytical Society", title="Countess", emails=["ada@king.example"]
@@ -238,7 +254,7 @@ async def test_merge_side_by_side(tui_store):
         assert isinstance(form, MergeForm)
         text = screen_text(app)
         assert "Analytical Society" in text and "Engines" in text and "Countess" in text
-        form.query_one("#take-organization").value = True
+        form.query_one("#take-organization", Switch).value = True
         await pilot.pause()
         await save(pilot, app)
         await pilot.press("y")  # a merge cannot be undone: it asks first
@@ -254,7 +270,7 @@ async def test_merge_side_by_side(tui_store):
         assert EmpathyNote.get().contact_id == merged.id
 
 
-async def test_escape_cancels_form(tui_store):
+async def test_escape_cancels_form(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -266,7 +282,7 @@ async def test_escape_cancels_form(tui_store):
         assert Contact.select().count() == 0
 
 
-async def test_log_prefilled_after_interactions_keep_working(tui_store):
+async def test_log_prefilled_after_interactions_keep_working(tui_store: Store) -> None:
     """Logging moves the due date: the list badge updates after the write."""
     from datetime import datetime
 
@@ -283,7 +299,7 @@ async def test_log_prefilled_after_interactions_keep_working(tui_store):
         assert "overdue" not in screen_text(app).split("Timeline")[0]
 
 
-async def test_edit_note_prefilled_with_e_and_enter(tui_store):
+async def test_edit_note_prefilled_with_e_and_enter(tui_store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     note = notes.add(ada, "Likes poetry", kind="interest")
     app = make_app(tui_store)
@@ -295,7 +311,7 @@ async def test_edit_note_prefilled_with_e_and_enter(tui_store):
         await pilot.press("e")
         await settle(pilot, app)
         form = app.screen
-        assert form.__class__.__name__ == "NoteForm"
+        assert isinstance(form, NoteForm)
         assert form.value("body") == "Likes poetry" and form.value("kind") == "interest"
         assert "Edit the note about Ada Lovelace" in screen_text(app)
         await fill(pilot, app, body="Loves poetry (Byron's, not so much)", kind="preference")
@@ -309,11 +325,11 @@ async def test_edit_note_prefilled_with_e_and_enter(tui_store):
         notes_list.highlighted = 0
         await pilot.press("enter")
         await settle(pilot, app)
-        assert app.screen.__class__.__name__ == "NoteForm"
+        assert isinstance(app.screen, NoteForm)
         assert app.screen.value("kind") == "preference"
 
 
-async def test_delete_interaction_from_timeline_and_undo(tui_store):
+async def test_delete_interaction_from_timeline_and_undo(tui_store: Store) -> None:
     from datetime import datetime
 
     ada = contacts.add("Ada Lovelace")
@@ -344,7 +360,7 @@ async def test_delete_interaction_from_timeline_and_undo(tui_store):
         assert "Tea and engines" in screen_text(app)
 
 
-async def test_remove_relationship_from_relate_form_and_brief(tui_store):
+async def test_remove_relationship_from_relate_form_and_brief(tui_store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")
     contacts.relate(ada.uid, mary.uid, "mentor")
@@ -361,7 +377,7 @@ async def test_remove_relationship_from_relate_form_and_brief(tui_store):
         await pilot.press("d")  # typed into the name field: nothing removed
         await settle(pilot, app)
         assert Relationship.select().count() == 1
-        rels = app.screen.query_one("#relations")
+        rels = app.screen.query_one("#relations", OptionList)
         rels.focus()
         rels.highlighted = 0
         await pilot.press("d")
@@ -376,7 +392,7 @@ async def test_remove_relationship_from_relate_form_and_brief(tui_store):
         assert rel.kind == "mentor" and rel.from_contact_id == ada.id
 
 
-async def test_merge_asks_before_it_merges(tui_store):
+async def test_merge_asks_before_it_merges(tui_store: Store) -> None:
     keep = contacts.add("Ada Lovelace")
     contacts.add("Ada King")
     app = make_app(tui_store)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from kinship.services import contacts, interactions, notes
+from kinship.store import Store
 from kinship.tui.widgets.contact_list import ContactList
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 from .conftest import make_app, screen_text, settle
 
 
-async def test_list_is_line_api_over_sql_pages(demo_store):
+async def test_list_is_line_api_over_sql_pages(demo_store: Store) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -31,7 +36,7 @@ async def test_list_is_line_api_over_sql_pages(demo_store):
         assert app.main.detail.id == cl.row_at(2).id
 
 
-async def test_search_as_you_type_and_field_query(tui_store):
+async def test_search_as_you_type_and_field_query(tui_store: Store) -> None:
     contacts.add("Ada Lovelace", tags=["mentors"], organization="Analytical Engines")
     contacts.add("Alan Turing", organization="Bletchley")
     contacts.add("Grace Hopper", tags=["mentors"])
@@ -54,7 +59,7 @@ async def test_search_as_you_type_and_field_query(tui_store):
         assert cl.total == 3
 
 
-async def test_bad_filter_is_a_message_not_a_crash(tui_store):
+async def test_bad_filter_is_a_message_not_a_crash(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -64,7 +69,7 @@ async def test_bad_filter_is_a_message_not_a_crash(tui_store):
         assert "unknown filter" in screen_text(app)
 
 
-async def test_sort_cycles_name_due_recent(tui_store):
+async def test_sort_cycles_name_due_recent(tui_store: Store) -> None:
     from datetime import datetime, timedelta
 
     a = contacts.add("Aaron Old", cadence_days=10)
@@ -89,7 +94,7 @@ async def test_sort_cycles_name_due_recent(tui_store):
         assert "by recent" in screen_text(app)
 
 
-async def test_archived_hidden_by_default_and_archive_undo(tui_store):
+async def test_archived_hidden_by_default_and_archive_undo(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     gone = contacts.add("Old Friend")
     contacts.set_archived(gone.uid, True)
@@ -113,7 +118,7 @@ async def test_archived_hidden_by_default_and_archive_undo(tui_store):
         assert not contacts.resolve("Ada Lovelace").archived
 
 
-async def test_panes_show_timeline_sparkline_and_notes(tui_store):
+async def test_panes_show_timeline_sparkline_and_notes(tui_store: Store) -> None:
     from datetime import datetime
 
     ada = contacts.add("Ada Lovelace")
@@ -138,7 +143,7 @@ async def test_panes_show_timeline_sparkline_and_notes(tui_store):
         assert [n.body for n in pane.items] == ["Wants to publish the notes", "Loves poetry"]
 
 
-async def test_nobody_selected_shows_everyones_upcoming(tui_store):
+async def test_nobody_selected_shows_everyones_upcoming(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -148,7 +153,7 @@ async def test_nobody_selected_shows_everyones_upcoming(tui_store):
         assert "add a contact" in text and "import contacts" in text and "see every key" in text
 
 
-async def test_narrow_collapses_to_tabs_and_phone_layout(demo_store):
+async def test_narrow_collapses_to_tabs_and_phone_layout(demo_store: Store) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -170,7 +175,7 @@ async def test_narrow_collapses_to_tabs_and_phone_layout(demo_store):
         assert not app.main.query_one("Header").display
 
 
-async def test_resizing_switches_layouts(demo_store):
+async def test_resizing_switches_layouts(demo_store: Store) -> None:
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -180,7 +185,7 @@ async def test_resizing_switches_layouts(demo_store):
         assert app.main.has_class("-narrow")
 
 
-async def test_no_color_uses_text_badges(tui_store, monkeypatch):
+async def test_no_color_uses_text_badges(tui_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     contacts.add("Ada Lovelace", birthday="--03-17")
     app = make_app(tui_store)
@@ -191,7 +196,7 @@ async def test_no_color_uses_text_badges(tui_store, monkeypatch):
         assert app.has_class("-plain")
 
 
-async def test_birthday_badge_emoji(tui_store):
+async def test_birthday_badge_emoji(tui_store: Store) -> None:
     contacts.add("Ada Lovelace", birthday="1815-03-17")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -199,19 +204,21 @@ async def test_birthday_badge_emoji(tui_store):
         assert "🎂 in 3d" in screen_text(app)
 
 
-async def test_first_page_shows_before_the_count(tui_store, monkeypatch):
+async def test_first_page_shows_before_the_count(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A new search shows its first page at once ("100+ contacts · counting…"); the count is
     a separate job, and when it lands the list (and its scrollable height) grows."""
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     gate = threading.Event()
     real_count = data.contact_count
 
-    def slow_count(*args, **kwargs):
+    def slow_count(*args: Any, **kwargs: Any) -> int:
         gate.wait(5)
         return real_count(*args, **kwargs)
 
@@ -235,12 +242,14 @@ async def test_first_page_shows_before_the_count(tui_store, monkeypatch):
         assert cl.cursor == 149
 
 
-async def test_newer_keystroke_wins_over_a_stale_count(tui_store, monkeypatch):
+async def test_newer_keystroke_wins_over_a_stale_count(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A count still running for an older query never overwrites the newer list."""
     import threading
 
     from kinship.sample import dataset
-    from kinship.tui import data
+    from kinship.services import views as data
 
     dataset.generate(150, 0, seed=2)
     contacts.add("Zenobia Quux")
@@ -248,7 +257,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(tui_store, monkeypatch):
     real_count = data.contact_count
     counted: list[str] = []
 
-    def slow_count(query, **kwargs):
+    def slow_count(query: str, **kwargs: Any) -> int:
         gate.wait(5)
         counted.append(query)
         return real_count(query, **kwargs)
@@ -272,12 +281,12 @@ async def test_newer_keystroke_wins_over_a_stale_count(tui_store, monkeypatch):
         assert app.main.search_latencies  # keystroke → list, as the budget is measured
 
 
-def test_cancellable_stops_a_running_query(tui_store):
+def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     """The progress handler stops a long statement once it is stale, and only inside."""
     import pytest
 
+    from kinship.services import views as data
     from kinship.store import current
-    from kinship.tui import data
 
     db = current().db
     long_sql = (

@@ -112,7 +112,7 @@ async def test_disabled_plugins_are_messages_and_on_the_plugins_screen(tui_store
             m.startswith("plugin broken_plugin disabled: kinship_register_importers raised")
             for m in messages(app)
         )
-        await pilot.press("P")
+        await pilot.press("exclamation_mark")
         await settle(pilot, app)
         assert isinstance(app.screen, PluginsScreen)
         table = app.screen.query_one(DataTable)
@@ -139,7 +139,7 @@ async def test_the_plugins_screen_is_in_the_palette_and_the_help(tui_store: Any)
 
     everywhere = dict(sections())["Everywhere"]
     [binding] = [b for b in everywhere if getattr(b, "action", "") == "plugins"]
-    assert (binding.key, binding.id) == ("P", "app.plugins")
+    assert (binding.key, binding.id) == ("exclamation_mark", "app.plugins")
     app = app_with(tui_store)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot, app)

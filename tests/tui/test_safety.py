@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from kinship.services import contacts, interactions, notes
+from kinship.store import Store
 from kinship.tui.dialogs.contact import ContactForm
+from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.today import TodayScreen
 
@@ -16,7 +18,7 @@ EVIL = "Anna [Work] \x1b[2J[@click=app.quit]x[/]"
 SHOWN = "Anna [Work] [2J[@click=app.quit]x[/]"  # the ESC is stripped, nothing else changes
 
 
-async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store):
+async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store: Store) -> None:
     anna = contacts.add(EVIL, organization="[b]Org[/b]", cadence_days=7)
     friend = contacts.add("Bob [red]Friend[/red]")
     interactions.log(
@@ -42,7 +44,7 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store):
         await pilot.click("#notes-list", offset=(5, 1))  # opens the note (like Enter)
         await settle(pilot, app)
         assert app.is_running and app.return_code is None
-        assert app.screen.__class__.__name__ == "NoteForm"
+        assert isinstance(app.screen, NoteForm)
         assert app.screen.value("body") == "foo[/]"
         await pilot.press("escape")
         await settle(pilot, app)
@@ -84,7 +86,7 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store):
         assert app.is_running
 
 
-async def test_plugin_command_titles_and_help_are_data(tui_store):
+async def test_plugin_command_titles_and_help_are_data(tui_store: Store) -> None:
     from kinship.records import PaletteCommand
 
     app = make_app(tui_store)
@@ -102,7 +104,7 @@ async def test_plugin_command_titles_and_help_are_data(tui_store):
         assert app.is_running
 
 
-def test_safe_helpers():
+def test_safe_helpers() -> None:
     from kinship.tui.safe import clean, content, markup
 
     assert clean("a\x1b[2Jb\nc") == "a[2Jb c"

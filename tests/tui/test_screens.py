@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from textual.widgets import Input, ProgressBar
+
 from kinship.records import PaletteCommand
 from kinship.services import contacts, interactions, notes
+from kinship.store import Store
 from kinship.store.models import Contact, FollowUp, Interaction
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.help import HelpScreen
@@ -17,7 +21,7 @@ from kinship.tui.widgets.contact_list import ContactList
 from .conftest import TODAY, make_app, screen_text, settle
 
 
-def _ada_with_history():
+def _ada_with_history() -> Contact:
     ada = contacts.add("Ada Lovelace", cadence_days=14)
     bob = contacts.add("Charles Babbage")
     for day, kind, summary in (
@@ -39,7 +43,7 @@ def _ada_with_history():
     return ada
 
 
-async def test_brief_before_you_meet(tui_store):
+async def test_brief_before_you_meet(tui_store: Store) -> None:
     _ada_with_history()
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -60,7 +64,7 @@ async def test_brief_before_you_meet(tui_store):
         assert isinstance(app.screen, BriefScreen)
 
 
-async def test_today_groups_done_snooze_dismiss_jump(tui_store):
+async def test_today_groups_done_snooze_dismiss_jump(tui_store: Store) -> None:
     old = datetime(2025, 1, 2, 12).astimezone()
     for name in ("Ada Lovelace", "Charles Babbage", "Mary Somerville", "Zed Last"):
         c = contacts.add(name, cadence_days=14)
@@ -99,6 +103,7 @@ async def test_today_groups_done_snooze_dismiss_jump(tui_store):
         await settle(pilot, app)
         assert Contact.get(Contact.uid == second.uid).snoozed_until.isoformat() == "2025-03-21"
         third = today.current
+        assert third is not None
         await pilot.press("x")  # dismiss
         await settle(pilot, app)
         assert (
@@ -108,13 +113,14 @@ async def test_today_groups_done_snooze_dismiss_jump(tui_store):
             == 1
         )
         target = today.current
+        assert target is not None
         await pilot.press("enter")  # jump to the contact
         await settle(pilot, app)
         assert not isinstance(app.screen, TodayScreen)
         assert app.main.selected is not None and app.main.selected.uid == target.uid
 
 
-async def test_help_lists_every_binding_with_keymap(tui_store):
+async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
     from kinship.config import Settings
 
     contacts.add("Ada Lovelace")
@@ -143,7 +149,7 @@ async def test_help_lists_every_binding_with_keymap(tui_store):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_every_binding_has_an_id():
+async def test_every_binding_has_an_id() -> None:
     from kinship.tui.screens.help import sections
 
     for title, bindings in sections():
@@ -157,7 +163,7 @@ async def test_every_binding_has_an_id():
                 assert b.id, (title, b)
 
 
-async def test_palette_actions_jump_and_plugin_commands(tui_store):
+async def test_palette_actions_jump_and_plugin_commands(tui_store: Store) -> None:
     contacts.add("Ada Lovelace")
     contacts.add("Grace Hopper")
     ran = []
@@ -192,7 +198,7 @@ async def test_palette_actions_jump_and_plugin_commands(tui_store):
         assert app.screen.__class__.__name__ == "ContactForm"
 
 
-async def test_import_preview_then_import(tui_store, tmp_path: Path):
+async def test_import_preview_then_import(tui_store: Store, tmp_path: Path) -> None:
     vcf = tmp_path / "people.vcf"
     vcf.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
@@ -207,11 +213,11 @@ async def test_import_preview_then_import(tui_store, tmp_path: Path):
         await pilot.press("i")
         await settle(pilot, app)
         assert isinstance(app.screen, ImportScreen)
-        app.screen.query_one("#path").value = str(tmp_path / "missing.vcf")
+        app.screen.query_one("#path", Input).value = str(tmp_path / "missing.vcf")
         await pilot.press("enter")
         await settle(pilot, app)
         assert "no such file" in screen_text(app)
-        app.screen.query_one("#path").value = str(vcf)
+        app.screen.query_one("#path", Input).value = str(vcf)
         await pilot.press("enter")  # dry run
         await settle(pilot, app)
         assert "2 created" in screen_text(app) and "dry run" in screen_text(app)
@@ -220,12 +226,16 @@ async def test_import_preview_then_import(tui_store, tmp_path: Path):
         await settle(pilot, app)
         assert Contact.select().count() == 2
         assert app.screen.imported
+        # The import ran in batches under run 1; the bar ends full.
+        assert "2 created, 0 updated, 0 unchanged, 0 skipped (run 1)" in screen_text(app)
+        bar = app.screen.query_one("#progress", ProgressBar)
+        assert bar.total == bar.progress == 2
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.main.query_one(ContactList).total == 2
 
 
-async def test_started_in_ms_is_logged(tui_store):
+async def test_started_in_ms_is_logged(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -233,7 +243,7 @@ async def test_started_in_ms_is_logged(tui_store):
         assert app.today == TODAY
 
 
-async def test_today_items_are_one_line_with_full_reason_below(tui_store):
+async def test_today_items_are_one_line_with_full_reason_below(tui_store: Store) -> None:
     """At 80×24 each item is one line (name, badge, reason cut with an ellipsis); the whole
     reason of the highlighted item is shown under the list."""
     old = datetime(2024, 8, 1, 12).astimezone()
@@ -265,9 +275,11 @@ async def test_today_items_are_one_line_with_full_reason_below(tui_store):
         assert today.current.name in str(today.query_one("#today-detail").render())
 
 
-async def test_today_shows_a_screenful_and_says_how_many_more(tui_store, monkeypatch):
+async def test_today_shows_a_screenful_and_says_how_many_more(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The Today screen asks the service for a limited list per group and shows the total."""
-    from kinship.tui import data
+    from kinship.services import views as data
 
     monkeypatch.setattr(data, "TODAY_LIMIT", 2)
     old = datetime(2024, 8, 1, 12).astimezone()

@@ -3,10 +3,15 @@ and the brief at 120×40, 80×24 and 50×20. Update with ``pytest --snapshot-upd
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
-from .conftest import make_app, settle
+from kinship.store import Store
+
+from .conftest import SnapCompare, make_app, settle
 
 SIZES = [(120, 40), (80, 24), (50, 20)]
 VIEWS = {
@@ -19,10 +24,12 @@ VIEWS = {
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_snapshot(snap_compare, demo_store, view, size):
+def test_snapshot(
+    snap_compare: SnapCompare, demo_store: Store, view: str, size: tuple[int, int]
+) -> None:
     app = make_app(demo_store)
 
-    async def run_before(pilot):
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot, app)
         for key in VIEWS[view]:
             await pilot.press(key)

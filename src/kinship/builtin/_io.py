@@ -20,6 +20,12 @@ _SAFE_NAME_RE = re.compile(r"^[A-Za-z0-9_.+@-]{1,200}$")
 SNIFF_BYTES = 4096
 
 
+def describe_problem(exc: Exception) -> str:
+    """A parser's exception as the text of an import problem: its type and first line."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
     """Decode ``data``; return the text and, when the encoding was guessed, a note saying so.
 

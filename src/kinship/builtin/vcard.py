@@ -37,6 +37,7 @@ from kinship import hookimpl
 from kinship.builtin._io import (
     atomic_writer,
     decode,
+    describe_problem,
     dir_files,
     first_line,
     read_lines,
@@ -192,16 +193,18 @@ def _read_card(vobject: Any, raw: bytes, src: str, start: int) -> Iterator[Recor
         try:
             card = vobject.readOne(text, allowQP=True, ignoreUnreadable=True)
         except Exception:
-            yield ImportProblem(src, f"vCard skipped: {_describe(exc)}", _err_line(exc, start))
+            yield ImportProblem(
+                src, f"vCard skipped: {describe_problem(exc)}", _err_line(exc, start)
+            )
             return
         yield ImportProblem(
-            src, f"unreadable line(s) skipped: {_describe(exc)}", _err_line(exc, start)
+            src, f"unreadable line(s) skipped: {describe_problem(exc)}", _err_line(exc, start)
         )
     try:
         problems: list[str] = []
         record = _to_record(card, text, problems)
     except Exception as exc:
-        yield ImportProblem(src, f"vCard skipped: {_describe(exc)}", start)
+        yield ImportProblem(src, f"vCard skipped: {describe_problem(exc)}", start)
         return
     for message in problems:
         yield ImportProblem(src, message, start)
@@ -241,11 +244,6 @@ def _value_start(line: str) -> int:
         elif ch == ":" and not quoted:
             return i
     return -1
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
 def _err_line(exc: Exception, start: int) -> int:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 #: Modules that register the builtin subcommands, in help order.
 COMMAND_MODULES = (
     "kinship.cli.contacts",
+    "kinship.cli.journal",
     "kinship.cli.io",
     "kinship.cli.followups",
     "kinship.cli.plugins",
@@ -59,6 +60,7 @@ class Context:
             host=self._host,
             load_host=self._load_host,
             warn=self.warn,
+            read_only=bool(getattr(self.args, "read_only", False)),
         )
 
     def _load_host(self) -> Any:
@@ -97,13 +99,18 @@ class Context:
 
     def dumps(self, data: Any, *, indent: int | None = None) -> str:
         """JSON text for ``out``: UTF-8, or ASCII escapes when ``out`` cannot encode UTF-8
-        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same."""
+        (a latin-1 locale, ``PYTHONIOENCODING=ascii``), so it always parses the same. Hidden
+        characters (controls, bidi, zero-width) are always ``\\u`` escapes."""
+        from kinship.text import json_safe
+
         encoding = (getattr(self.out, "encoding", None) or "utf-8").lower().replace("_", "-")
-        return json.dumps(
-            data,
-            ensure_ascii=not encoding.startswith("utf"),
-            indent=indent,
-            default=_json_default,
+        return json_safe(
+            json.dumps(
+                data,
+                ensure_ascii=not encoding.startswith("utf"),
+                indent=indent,
+                default=_json_default,
+            )
         )
 
     def warn(self, text: str) -> None:
@@ -143,7 +150,9 @@ class CommandRegistry:
     ) -> argparse.ArgumentParser:
         if name in self.names:
             raise KinshipError(f"command {name!r} is registered twice")
-        parser = self._sub.add_parser(name, help=help, description=help, parents=[self._parent])
+        parser: argparse.ArgumentParser = self._sub.add_parser(
+            name, help=help, description=help, parents=[self._parent]
+        )
         if json_output:
             parser.add_argument(
                 "--json", action="store_true", help="print JSON (a stable interface)"
@@ -189,6 +198,12 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="load builtin plugins only",
     )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the database read-only (a store you may not write opens so anyway)",
+    )
     return p
 
 
@@ -204,6 +219,11 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kinship {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="open the app on a throwaway store with sample people"
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="open the app in presenter mode: emails, phones, addresses and notes masked",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     registry = CommandRegistry(sub, common)
@@ -225,6 +245,18 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     out = _tolerant(out or sys.stdout)
     err = _tolerant(err or sys.stderr)
+    from kinship import logs
+
+    # Before anything imports vobject & co.: their logging goes through one safe handler.
+    handler = logs.install(err)
+    try:
+        return _main(args_list, out, err)
+    finally:
+        handler.flush_suppressed()
+        handler.stream = None  # back to sys.stderr (in-process callers pass their own)
+
+
+def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
     host = None
     try:
         parser = build_parser()
@@ -254,6 +286,8 @@ def main(
         return 2
     if not hasattr(args, "no_plugins"):
         args.no_plugins = False
+    if not hasattr(args, "read_only"):
+        args.read_only = False
     if os.environ.get("KINSHIP_NO_PLUGINS"):
         args.no_plugins = True
     ctx = Context(args=args, out=out, err=err, _host=host)
@@ -292,8 +326,6 @@ def _builtin_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def run(ctx: Context) -> int:
-    from peewee import PeeweeException
-
     args = ctx.args
     try:
         if getattr(args, "_run", None) is None:
@@ -306,11 +338,6 @@ def run(ctx: Context) -> int:
     except KinshipError as exc:
         ctx.warn(str(exc))
         return 1
-    except PeeweeException as exc:
-        from kinship.store.db import describe_error
-
-        ctx.warn(f"database error: {describe_error(exc)}")
-        return 1
     except UnicodeEncodeError as exc:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
@@ -322,6 +349,13 @@ def run(ctx: Context) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from kinship.store import describe_error, is_database_error
+
+        if not is_database_error(exc):
+            raise
+        ctx.warn(describe_error(exc))
+        return 1
     finally:
         ctx.wiring.close()
 

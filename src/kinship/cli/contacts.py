@@ -1,15 +1,19 @@
-"""People and what happens with them: add, contacts, show, edit, archive, tag, relate,
-merge, log, note, event."""
+"""People: add, contacts, show, edit, archive, tag, relate, merge.
+
+What happens with them (log, notes, events, undo) is :mod:`kinship.cli.journal`.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
-from kinship.errors import KinshipError
 from kinship.errors import NotFound as NotFoundError
 from kinship.text import visible
+
+if TYPE_CHECKING:
+    from kinship.services.views import ContactSummary
 
 
 def register(cli: CommandRegistry) -> None:
@@ -55,69 +59,26 @@ def register(cli: CommandRegistry) -> None:
         configure=_merge_args,
         json_output=True,
     )
-    cli.command(
-        "log",
-        help="log an interaction with one or more people",
-        run=cmd_log,
-        configure=_log_args,
-        json_output=True,
-    )
-    cli.command(
-        "note",
-        help="add an empathy note about someone",
-        run=cmd_note,
-        configure=_note_args,
-        json_output=True,
-    )
-    cli.command(
-        "note-edit",
-        help="change an empathy note (its number is in `show`)",
-        run=cmd_note_edit,
-        configure=_note_edit_args,
-        json_output=True,
-    )
-    cli.command(
-        "note-delete", help="delete an empathy note", run=cmd_note_delete, configure=_delete_args
-    )
-    cli.command(
-        "unlog",
-        help="delete a logged interaction (its UID is in `show --json`)",
-        run=cmd_unlog,
-        configure=_delete_args,
-    )
-    cli.command(
-        "event",
-        help="add a dated event or life event",
-        run=cmd_event,
-        configure=_event_args,
-        json_output=True,
-    )
-
-
-# --- shared output ------------------------------------------------------------------------
 
 
 def contact_summary(contacts: list[Any]) -> list[dict[str, Any]]:
     """The stable JSON objects of ``contacts --json`` (DESIGN §7), in the given order."""
-    from kinship.store import queries
-    from kinship.store.models import Contact
+    from kinship.services import views
 
-    ids = [c.id for c in contacts]
-    by_uid = {d["uid"]: d for d in queries.summaries(Contact.select().where(Contact.id.in_(ids)))}
-    return [by_uid[c.uid] for c in contacts]
+    return [item.to_json() for item in views.summaries_of([c.id for c in contacts])]
 
 
-def _line(item: dict[str, Any]) -> str:
-    parts = [visible(item["display_name"])]
-    if item["organization"]:
-        parts.append(visible(item["organization"]))
-    if item["emails"]:
-        parts.append(visible(item["emails"][0]))
-    if item["tags"]:
-        parts.append(" ".join("#" + visible(t) for t in item["tags"]))
-    if item["next_due_at"]:
-        parts.append(f"due {item['next_due_at']}")
-    if item["archived"]:
+def _line(item: ContactSummary) -> str:
+    parts = [visible(item.display_name)]
+    if item.organization:
+        parts.append(visible(item.organization))
+    if item.emails:
+        parts.append(visible(item.emails[0]))
+    if item.tags:
+        parts.append(" ".join("#" + visible(t) for t in item.tags))
+    if item.next_due_at:
+        parts.append(f"due {item.next_due_at.isoformat()}")
+    if item.archived:
         parts.append("(archived)")
     return "  ".join(parts)
 
@@ -178,21 +139,21 @@ def _contacts_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_contacts(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.store import queries
+    from kinship.services import views
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     ctx.open()
-    q = queries.contacts(" ".join(args.query), include_archived=args.all, sort=args.sort)
-    if args.limit:
-        q = q.limit(args.limit)
+    items = views.summaries(
+        " ".join(args.query), sort=args.sort, include_archived=args.all, limit=args.limit
+    )
     # One streamed statement: a 100k-contact list never sits in memory at once.
     first = True
     if args.json:
         ctx.out.write("[")
-    for item in queries.summaries(q):
+    for item in items:
         if args.json:
-            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item))
+            ctx.out.write(("\n  " if first else ",\n  ") + ctx.dumps(item.to_json()))
         else:
             ctx.print(_line(item))
         first = False
@@ -208,165 +169,61 @@ def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="name, prefix, UID or search words")
 
 
-def contact_detail(c: Any) -> dict[str, Any]:
-    from kinship.dates import from_store
-    from kinship.services import events, interactions, notes
-    from kinship.store.models import Contact, FollowUp, Relationship
-
-    data = contact_summary([c])[0]
-    data.update(
-        {
-            "given_name": c.given_name,
-            "family_name": c.family_name,
-            "anniversary": c.anniversary,
-            "met_how": c.met_how,
-            "met_on": _iso(c.met_on),
-            "cadence_days": c.cadence_days,
-            "strategy": c.strategy,
-            "notes_text": c.notes,
-            "version": c.version,
-            "fields": [
-                {"kind": f.kind, "label": f.label, "value": f.value, "preferred": f.preferred}
-                for f in c.fields.order_by(c.fields.model.kind, c.fields.model.position)
-            ],
-        }
-    )
-    rels = []
-    for r in (
-        Relationship.select(Relationship, Contact)
-        .join(Contact, on=Relationship.to_contact)
-        .where(Relationship.from_contact == c)
-    ):
-        rels.append(
-            {
-                "kind": r.kind,
-                "direction": "out",
-                "uid": r.to_contact.uid,
-                "display_name": r.to_contact.display_name,
-            }
-        )
-    for r in (
-        Relationship.select(Relationship, Contact)
-        .join(Contact, on=Relationship.from_contact)
-        .where(Relationship.to_contact == c)
-    ):
-        rels.append(
-            {
-                "kind": r.kind,
-                "direction": "in",
-                "uid": r.from_contact.uid,
-                "display_name": r.from_contact.display_name,
-            }
-        )
-    data["relationships"] = rels
-    its = interactions.for_contact(c, limit=200)
-    others = interactions.others_in([i.id for i in its], exclude=c.id)
-    data["interactions"] = [
-        {
-            "uid": i.uid,
-            "occurred_at": _iso(from_store(i.occurred_at)),
-            "kind": i.kind,
-            "summary": i.summary,
-            "notes": i.notes,
-            "with": others[i.id],
-        }
-        for i in its
-        if i.occurred_at is not None  # unreadable (reported when read): left out
-    ]
-    data["events"] = [
-        {
-            "uid": e.uid,
-            "summary": e.summary,
-            "kind": e.kind,
-            "start": _iso(e.start.date() if e.all_day and e.start else from_store(e.start)),
-            "all_day": e.all_day,
-            "location": e.location,
-            "rrule": e.rrule,
-        }
-        for e in events.for_contact(c)
-        if e.start is not None  # unreadable (reported when read): left out
-    ]
-    data["notes"] = [
-        {
-            "id": n.id,
-            "kind": n.kind,
-            "body": n.body,
-            "pinned": n.pinned,
-            "created_at": _iso(from_store(n.created_at)),
-            "updated_at": _iso(from_store(n.updated_at)),
-        }
-        for n in notes.for_contact(c)
-    ]
-    data["followups"] = [
-        {
-            "kind": f.kind,
-            "due": _iso(f.due),
-            "reason": f.reason,
-            "origin": f.origin,
-            "status": f.status,
-        }
-        for f in c.followups.where(FollowUp.status == "open").order_by(FollowUp.due)
-        if f.due is not None  # unreadable (reported when read): left out
-    ]
-    return data
-
-
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts
+    from kinship.services import contacts, views
 
     ctx.open()
-    c = contacts.resolve(args.name)
-    data = contact_detail(c)
+    card = views.card(contacts.resolve(args.name).id)
+    if card is None:
+        raise NotFoundError(f"no contact {args.name!r}")
     if args.json:
-        ctx.json(data)
+        ctx.json(card.to_json())
         return 0
-    v = visible
-    ctx.print(v(data["display_name"]) + (f"  ({v(data['nickname'])})" if data["nickname"] else ""))
-    for label, key in (
-        ("org", "organization"),
-        ("title", "title"),
-        ("birthday", "birthday"),
-        ("anniversary", "anniversary"),
-        ("met", "met_how"),
+    v, c = visible, card.summary
+    ctx.print(v(c.display_name) + (f"  ({v(c.nickname)})" if c.nickname else ""))
+    for label, value in (
+        ("org", c.organization),
+        ("title", c.title),
+        ("birthday", c.birthday),
+        ("anniversary", card.anniversary),
+        ("met", card.met_how),
     ):
-        if data.get(key):
-            ctx.print(f"  {label}: {v(str(data[key]))}")
-    for f in data["fields"]:
-        label = f" ({v(f['label'])})" if f["label"] else ""
-        ctx.print(f"  {f['kind']}{label}: {v(f['value'])}")
-    if data["tags"]:
-        ctx.print("  tags: " + ", ".join(v(t) for t in data["tags"]))
-    if data["cadence_days"]:
-        ctx.print(f"  check in every {data['cadence_days']} days")
-    last, due = data["last_interaction_at"] or "never", data["next_due_at"] or "-"
+        if value:
+            ctx.print(f"  {label}: {v(str(value))}")
+    for f in card.fields:
+        label = f" ({v(f.label)})" if f.label else ""
+        ctx.print(f"  {f.kind}{label}: {v(f.value)}")
+    if c.tags:
+        ctx.print("  tags: " + ", ".join(v(t) for t in c.tags))
+    if card.cadence_days:
+        ctx.print(f"  check in every {card.cadence_days} days")
+    last = c.last_interaction_at.isoformat() if c.last_interaction_at else "never"
+    due = c.next_due_at.isoformat() if c.next_due_at else "-"
     ctx.print(f"  last contact: {last}; next due: {due}")
-    for r in data["relationships"]:
-        who = v(r["display_name"])
-        ctx.print(
-            f"  {r['kind']} of {who}"
-            if r["direction"] == "out"
-            else f"  {who} is their {r['kind']}"
-        )
-    if data["notes_text"]:
-        ctx.print("  notes: " + v(data["notes_text"]))
-    if data["notes"]:
+    for r in card.relations:
+        who = v(r.other_name)
+        ctx.print(f"  {r.kind} of {who}" if r.outgoing else f"  {who} is their {r.kind}")
+    if card.notes_text:
+        ctx.print("  notes: " + v(card.notes_text))
+    if card.notes:
         ctx.print("Empathy notes:")
-        for n in data["notes"]:
-            pin = "*" if n["pinned"] else " "
-            ctx.print(f"  {pin} #{n['id']} [{n['kind']}] {v(n['body'])}")
-    if data["interactions"]:
+        for n in card.notes:
+            pin = "*" if n.pinned else " "
+            ctx.print(f"  {pin} #{n.id} [{n.kind}] {v(n.body)}")
+    if card.interactions:
         ctx.print("Interactions:")
-        for i in data["interactions"][:20]:
-            who = f" (with {', '.join(v(x) for x in i['with'])})" if i["with"] else ""
-            ctx.print(f"  {i['occurred_at'][:10]}  {i['kind']:<14} {v(i['summary'])}{who}")
-    if data["events"]:
+        for i in card.interactions[:20]:
+            who = f" (with {', '.join(v(x) for x in i.others)})" if i.others else ""
+            day = i.occurred_at.isoformat()[:10]
+            ctx.print(f"  {day}  {i.kind:<14} {v(i.summary)}{who}")
+    if card.events:
         ctx.print("Events:")
-        for e in data["events"][:20]:
-            ctx.print(f"  {e['start'][:10]}  {e['kind']:<14} {v(e['summary'])}")
-    if data["followups"]:
+        for e in card.events[:20]:
+            ctx.print(f"  {e.start.isoformat()[:10]}  {e.kind:<14} {v(e.summary)}")
+    if card.followups:
         ctx.print("Follow-ups:")
-        for f in data["followups"]:
-            ctx.print(f"  {f['due']}  {f['kind']:<12} {v(f['reason'])}")
+        for fu in card.followups:
+            ctx.print(f"  {fu.due.isoformat()}  {fu.kind:<12} {v(fu.reason)}")
     return 0
 
 
@@ -558,8 +415,9 @@ def _merge_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    from datetime import UTC, datetime
+
     from kinship.services import contacts
-    from kinship.store.models import utcnow
 
     store = ctx.store
     keep, dup = contacts.resolve(args.keep), contacts.resolve(args.duplicate)
@@ -568,7 +426,9 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"--take {f}: not a field ({', '.join(contacts.EDITABLE)})")
     backup = None
     if store.path is not None and not args.no_backup:
-        backup = store.path.with_name(f"{store.path.name}.pre-merge-{utcnow():%Y%m%dT%H%M%S%f}.bak")
+        backup = store.path.with_name(
+            f"{store.path.name}.pre-merge-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.bak"
+        )
         store.backup_to(backup)
     report = contacts.merge(keep.uid, dup.uid, prefer={f: "other" for f in args.take})
     if args.json:
@@ -591,192 +451,3 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # --- log / note / event -------------------------------------------------------------------
-
-
-def _log_args(p: argparse.ArgumentParser) -> None:
-    from kinship.records import INTERACTION_KINDS
-
-    p.add_argument("summary", help="what happened")
-    p.add_argument(
-        "--with",
-        dest="people",
-        action="append",
-        required=True,
-        metavar="NAME",
-        help="who was there (repeatable)",
-    )
-    p.add_argument("--kind", default="meeting", help=", ".join(INTERACTION_KINDS))
-    p.add_argument(
-        "--date",
-        default="now",
-        help="when: YYYY-MM-DD[THH:MM], today, yesterday, '3 days ago', 'last friday'",
-    )
-    p.add_argument("--notes", default="")
-
-
-def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.dates import parse_datetime
-    from kinship.services import contacts, interactions
-
-    ctx.open()
-    when = parse_datetime(args.date)
-    people = contacts.resolve_many(args.people)
-    row = interactions.log(
-        args.summary, [c.uid for c in people], kind=args.kind, occurred_at=when, notes=args.notes
-    )
-    if args.json:
-        rec = interactions.interaction_record(row)
-        ctx.json(
-            {
-                "uid": rec.uid,
-                "occurred_at": rec.occurred_at.isoformat(),
-                "kind": rec.kind,
-                "summary": rec.summary,
-                "participants": rec.participants,
-            }
-        )
-    else:
-        ctx.print(f"logged {row.kind} with {', '.join(visible(c.display_name) for c in people)}")
-    return 0
-
-
-def _note_args(p: argparse.ArgumentParser) -> None:
-    from kinship.records import NOTE_KINDS
-
-    p.add_argument("name")
-    p.add_argument("text")
-    p.add_argument("--kind", default="general", help=", ".join(NOTE_KINDS))
-    p.add_argument("--pin", action="store_true", help="pin it to the top of the brief")
-
-
-def cmd_note(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, notes
-
-    ctx.open()
-    c = contacts.resolve(args.name)
-    n = notes.add(c, args.text, kind=args.kind, pinned=args.pin)
-    if args.json:
-        ctx.json({"id": n.id, "contact": c.uid, "kind": n.kind, "body": n.body, "pinned": n.pinned})
-    else:
-        ctx.print(f"noted ({n.kind}) for {visible(c.display_name)}")
-    return 0
-
-
-def _note_edit_args(p: argparse.ArgumentParser) -> None:
-    from kinship.records import NOTE_KINDS
-
-    p.add_argument("id", type=int, help="the note's number (#N in `show`)")
-    p.add_argument("--text", help="new text")
-    p.add_argument("--kind", help=", ".join(NOTE_KINDS))
-    pin = p.add_mutually_exclusive_group()
-    pin.add_argument("--pin", dest="pinned", action="store_const", const=True)
-    pin.add_argument("--unpin", dest="pinned", action="store_const", const=False)
-
-
-def cmd_note_edit(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import notes
-
-    if args.text is None and args.kind is None and args.pinned is None:
-        raise UsageError("nothing to change; give --text, --kind, --pin or --unpin")
-    ctx.open()
-    n = notes.update(args.id, body=args.text, kind=args.kind, pinned=args.pinned)
-    if args.json:
-        ctx.json({"id": n.id, "kind": n.kind, "body": n.body, "pinned": n.pinned})
-    else:
-        ctx.print(f"note #{n.id} updated")
-    return 0
-
-
-def _delete_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help="what to delete")
-    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
-
-
-def _confirm(ctx: Context, args: argparse.Namespace, what: str) -> None:
-    """Destructive commands ask on a terminal; scripts say --yes."""
-    import sys
-
-    if args.yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"refusing to delete {what} without --yes (no terminal to ask)")
-    ctx.err.write(f"delete {what}? [y/N] ")
-    ctx.err.flush()
-    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-        raise KinshipError("nothing deleted")
-
-
-def cmd_note_delete(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import notes
-    from kinship.store.models import EmpathyNote
-
-    try:
-        note_id = int(args.id)
-    except ValueError:
-        raise UsageError(f"a note number, not {args.id!r}") from None
-    ctx.open()
-    note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
-    if note is None:
-        raise NotFoundError(f"no note #{note_id}")
-    _confirm(ctx, args, f"note #{note_id} ({visible(note.body[:40])})")
-    notes.delete(note_id)
-    ctx.print(f"deleted note #{note_id}")
-    return 0
-
-
-def cmd_unlog(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import interactions
-    from kinship.store.models import Interaction
-
-    ctx.open()
-    row = Interaction.get_or_none(Interaction.uid == args.id)
-    if row is None:
-        raise NotFoundError(f"no interaction with UID {args.id!r}")
-    _confirm(ctx, args, f"{row.kind} {visible(row.summary[:40])!r}")
-    rec = interactions.delete(args.id)
-    ctx.print(f"deleted {rec.kind} of {rec.occurred_at.date()} ({visible(rec.summary)})")
-    return 0
-
-
-def _event_args(p: argparse.ArgumentParser) -> None:
-    from kinship.records import EVENT_KINDS
-
-    p.add_argument("summary")
-    p.add_argument(
-        "--date", required=True, help="YYYY-MM-DD (all day) or YYYY-MM-DDTHH:MM, or natural forms"
-    )
-    p.add_argument("--kind", default="event", help=", ".join(EVENT_KINDS))
-    p.add_argument("--with", dest="people", action="append", default=[], metavar="NAME")
-    p.add_argument("--location", default="")
-
-
-def cmd_event(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.dates import parse_date, parse_datetime
-    from kinship.services import contacts, events
-
-    ctx.open()
-    start: Any = (
-        parse_datetime(args.date)
-        if ("T" in args.date or ":" in args.date)
-        else parse_date(args.date)
-    )
-    people = contacts.resolve_many(args.people)
-    e = events.add(args.summary, start, kind=args.kind, people=people, location=args.location)
-    if args.json:
-        ctx.json(
-            {
-                "uid": e.uid,
-                "summary": e.summary,
-                "kind": e.kind,
-                "start": str(start),
-                "people": [c.uid for c in people],
-            }
-        )
-    else:
-        ctx.print(f"added {e.kind} {visible(e.summary)} on {start}")
-    return 0
-
-
-def _iso(value: Any) -> str | None:
-    """A date or datetime as ISO text; ``None`` for one the store could not read."""
-    return value.isoformat() if value is not None else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kinship.cli import CommandRegistry, Context, UsageError
@@ -11,7 +13,7 @@ from kinship.cli import CommandRegistry, Context, UsageError
 def register(cli: CommandRegistry) -> None:
     cli.command(
         "db",
-        help="database: `db path` or `db upgrade`",
+        help="database: `db path`, `db upgrade`, or `db copy SOURCE TARGET`",
         run=cmd_db,
         configure=_db_args,
         json_output=True,
@@ -25,12 +27,28 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _db_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("path", "upgrade"))
+    p.add_argument("action", choices=("path", "upgrade", "copy"))
+    p.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="copy: the store to read (a path or URL)"
+    )
+    p.add_argument(
+        "dest",
+        nargs="?",
+        metavar="TARGET",
+        help="copy: the database to fill (a path or URL; created and migrated if needed)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="copy: replace what the target already holds"
+    )
 
 
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.config import describe_target
 
+    if args.action == "copy":
+        return _copy(args, ctx)
+    if args.source is not None or args.force:
+        raise UsageError(f"`db {args.action}` takes no other arguments")
     if args.action == "path":
         target = ctx.target
         if args.json:
@@ -76,3 +94,44 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     ctx.store.backup_to(dest)
     ctx.print(f"backed up to {dest}")
     return 0
+
+
+def _copy(args: argparse.Namespace, ctx: Context) -> int:
+    from kinship.config import describe_target
+    from kinship.services import database
+
+    if not args.source or not args.dest:
+        raise UsageError("usage: kinship db copy SOURCE TARGET [--force]")
+    with _copy_progress(ctx) as progress:
+        report = database.copy(args.source, args.dest, force=args.force, progress=progress)
+    target = describe_target(args.dest)
+    if args.json:
+        ctx.json({"target": target, "rows": report.rows, "total": report.total})
+    else:
+        ctx.print(f"copied {report.total} rows to {target}")
+    return 0
+
+
+@contextlib.contextmanager
+def _copy_progress(ctx: Context) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A count per table rewritten in place on stderr when it is a terminal (plain text: the
+    CLI never imports Rich); a line per table otherwise."""
+    isatty = getattr(ctx.err, "isatty", None)
+    if not (callable(isatty) and isatty()):
+
+        def line(table: str, done: int, total: int) -> None:
+            if done == total:
+                ctx.err.write(f"copied {table}: {done} rows\n")
+
+        yield line
+        return
+
+    def update(table: str, done: int, total: int) -> None:
+        ctx.err.write(f"\r\x1b[2Kcopying {table}: {done:,}/{total:,} rows")
+        ctx.err.flush()
+
+    try:
+        yield update
+    finally:
+        ctx.err.write("\r\x1b[2K")
+        ctx.err.flush()

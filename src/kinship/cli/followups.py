@@ -267,11 +267,11 @@ def _done_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, followups
+    from kinship.services import checkin, contacts
 
     eng = _engine(ctx)
     person = contacts.resolve(args.name)
-    report = followups.done(person.uid, kind=args.kind, as_kind=args.as_kind, summary=args.summary)
+    report = checkin.done(person.uid, kind=args.kind, as_kind=args.as_kind, summary=args.summary)
     if args.json:
         ctx.json(
             {

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from peewee import fn
 
@@ -124,6 +125,14 @@ class Generated:
     events: int
 
 
+def _insert(model: Any, rows: list[Any], fields: list[Any]) -> None:
+    """``INSERT`` ``rows`` in statements of under 32k parameters (SQLite's usual limit;
+    PostgreSQL's is 65535). Peewee adds the defaults of the other columns to each row."""
+    step = max(1, 32_000 // len(model._meta.sorted_fields))
+    for start in range(0, len(rows), step):
+        model.insert_many(rows[start : start + step], fields=fields).execute()
+
+
 def generate(
     n_contacts: int,
     n_interactions: int,
@@ -174,9 +183,10 @@ def generate(
             for tag in rng.sample(tag_ids, rng.choice((0, 0, 0, 1, 1, 2))):
                 links.append((cid, tag))
         with store.write():
-            Contact.insert_many(
+            _insert(
+                Contact,
                 rows,
-                fields=[
+                [
                     Contact.id,
                     Contact.uid,
                     Contact.display_name,
@@ -186,9 +196,9 @@ def generate(
                     Contact.created_at,
                     Contact.updated_at,
                 ],
-            ).execute()
-            if links:
-                ContactTag.insert_many(links, fields=[ContactTag.contact, ContactTag.tag]).execute()
+            )
+            _insert(ContactTag, links, [ContactTag.contact, ContactTag.tag])
+            store.sync_ids(Contact)
     last_contact = first_contact + n_contacts - 1
 
     kinds = [k for k, _ in _KINDS]
@@ -212,9 +222,10 @@ def generate(
                 if other != who:
                     parts.append((iid, other))
         with store.write():
-            Interaction.insert_many(
+            _insert(
+                Interaction,
                 rows2,
-                fields=[
+                [
                     Interaction.id,
                     Interaction.uid,
                     Interaction.occurred_at,
@@ -222,10 +233,9 @@ def generate(
                     Interaction.summary,
                     Interaction.created_at,
                 ],
-            ).execute()
-            Participant.insert_many(
-                parts, fields=[Participant.interaction, Participant.contact]
-            ).execute()
+            )
+            _insert(Participant, parts, [Participant.interaction, Participant.contact])
+            store.sync_ids(Interaction)
 
     n_events = max(1, n_contacts // 100) if n_contacts else 0
     say(f"life events: {n_events}")
@@ -246,8 +256,10 @@ def generate(
             EventPerson.insert_many(
                 ev_people[s : s + chunk], fields=[EventPerson.event, EventPerson.contact]
             ).on_conflict_ignore().execute()
+        store.sync_ids(Event)
 
     say("last interaction per contact")
+    store.analyze(Contact, ContactTag, Interaction, Participant, Event, EventPerson)
     with store.write():
         latest = (
             Participant.select(fn.MAX(Interaction.occurred_at))

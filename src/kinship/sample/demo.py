@@ -121,6 +121,9 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
         events = _add_events(run, people)
         relationships = _add_relationships(run, people)
         ids = [p.id for p in people]
+        # Rows went in with their ids: new rows must number after them (PostgreSQL).
+        current().sync_ids(Contact, Interaction, Event)
+        current().analyze(Contact, Interaction, Participant)
         _bring_up_to_date(ids)
     return DemoReport(len(ids), interactions, notes, events, relationships)
 

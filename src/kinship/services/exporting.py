@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,8 +88,10 @@ def export(
         followups=_counted(iter_followups(), "followups", counts),
         options=dict(options or {}),
     )
-    db = current().db
-    with db.atomic():  # one read snapshot for every generator
+    from kinship.fileperms import private_output
+
+    # One consistent state for every generator; what the write creates is private (0600/0700).
+    with current().snapshot(), private_output(path):
         exporter.write(bundle, Path(path))
     return counts.total
 
@@ -151,7 +153,9 @@ def _date_list(text: str, zone: Any, where: str = "event.rdates") -> list[date |
         for item in json.loads(value):
             if "T" in item:
                 dt = datetime.fromisoformat(item)
-                if dt.tzinfo is not None and zone is not None:
+                if dt.tzinfo is None:  # naive UTC, as the importer stores them
+                    dt = dt.replace(tzinfo=UTC)
+                if zone is not None:
                     dt = dt.astimezone(zone)
                 out.append(dt)
             else:
@@ -159,6 +163,21 @@ def _date_list(text: str, zone: Any, where: str = "event.rdates") -> list[date |
         return out
 
     return unreadable_value(where, text, "a list of dates", parse) or []
+
+
+def _recurrence(text: str, zone: Any) -> dict[str, Any]:
+    """``Event.recurrence_id`` (see the model) as the record's recurrence_id and range."""
+    if not text:
+        return {}
+    value, _, range_ = text.partition(";")
+    when: date | datetime
+    if "T" in value:
+        when = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if zone is not None:
+            when = when.astimezone(zone)
+    else:
+        when = date.fromisoformat(value)
+    return {"recurrence_id": when, "recurrence_range": range_}
 
 
 def iter_events() -> Iterator[EventRecord]:
@@ -193,6 +212,7 @@ def iter_events() -> Iterator[EventRecord]:
                 exdates=_date_list(e.exdates, zone, "event.exdates"),
                 contact_uids=people[e.id],
                 source=e.source,
+                **_recurrence(e.recurrence_id, zone),
             )
 
 

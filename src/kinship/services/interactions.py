@@ -12,8 +12,8 @@ from peewee import fn
 from kinship import validation
 from kinship.dates import to_store
 from kinship.errors import NotFound, ValidationError
-from kinship.records import INTERACTION_KINDS, InteractionRecord
-from kinship.services import _notify
+from kinship.records import INTERACTION_KINDS
+from kinship.services import _notify, trash
 from kinship.services.convert import interaction_record as interaction_record
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current
@@ -69,7 +69,7 @@ def log(
             raise NotFound(f"no contact with UID {sorted(missing)[0]!r}")
         event = None
         if event_uid:
-            event = Event.get_or_none(Event.uid == event_uid)
+            event = Event.get_or_none((Event.uid == event_uid) & (Event.recurrence_id == ""))
             if event is None:
                 raise NotFound(f"no event with UID {event_uid!r}")
         row = Interaction.create(
@@ -94,8 +94,9 @@ def log(
     return row
 
 
-def delete(uid: str) -> InteractionRecord:
-    """Remove an interaction (for undo); participants' last contact is recomputed."""
+def delete(uid: str) -> trash.Deleted:
+    """Remove an interaction; participants' last contact is recomputed. It is kept in the
+    trash: ``kinship undo`` (:func:`restore`) logs it again as it was."""
     with current().write():
         row = Interaction.get_or_none(Interaction.uid == uid)
         if row is None:
@@ -106,7 +107,48 @@ def delete(uid: str) -> InteractionRecord:
         Participant.delete().where(Participant.interaction == row.id).execute()
         recompute_last(ids)
         refresh_due(ids)
-    return record
+        payload = {
+            "uid": record.uid,
+            "occurred_at": record.occurred_at.isoformat(),
+            "kind": record.kind,
+            "summary": record.summary,
+            "notes": record.notes,
+            "participants": record.participants,
+            "event_uid": record.event_uid,
+            "source": record.source,
+        }
+        what = f"{record.kind} of {record.occurred_at.date()} ({record.summary})"
+        return trash.put("interaction", what, payload)
+
+
+def restore(payload: dict[str, Any]) -> Interaction:
+    """Log a deleted interaction again as it was (from :func:`delete`'s payload): same UID,
+    time, kind and notes, with the people of it who are still there."""
+    with current().write():
+        if Interaction.select().where(Interaction.uid == payload["uid"]).exists():
+            raise ValidationError("that interaction is already there")
+        present = {
+            uid
+            for (uid,) in Contact.select(Contact.uid)
+            .where(Contact.uid.in_(payload["participants"]))
+            .tuples()
+        }
+        people = [uid for uid in payload["participants"] if uid in present]
+        if not people:
+            raise NotFound("nobody this interaction was with is still here")
+        event_uid = payload["event_uid"] or None
+        if event_uid and not Event.select().where(Event.uid == event_uid).exists():
+            event_uid = None
+        return log(
+            payload["summary"],
+            people,
+            kind=payload["kind"],
+            occurred_at=datetime.fromisoformat(payload["occurred_at"]),
+            notes=payload["notes"],
+            event_uid=event_uid,
+            uid=payload["uid"],
+            source=payload["source"],
+        )
 
 
 def recompute_last(contact_ids: list[int]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from kinship import validation
 from kinship.errors import NotFound, ValidationError
 from kinship.records import NOTE_KINDS, NoteRecord
+from kinship.services import trash
 from kinship.store import current, search
 from kinship.store.models import Contact, EmpathyNote, utcnow
 
@@ -59,13 +63,53 @@ def update(
     return note
 
 
-def delete(note_id: int) -> EmpathyNote:
+def delete(note_id: int) -> trash.Deleted:
+    """Delete a note, keeping it in the trash: ``kinship undo`` (:func:`restore`) brings it
+    back with its number, kind, pin and dates."""
     with current().write():
         note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
         if note is None:
             raise NotFound(f"no note {note_id}")
+        contact = Contact.get_by_id(note.contact_id)
+        payload = {
+            "id": note.id,
+            "contact_uid": contact.uid,
+            "kind": note.kind,
+            "body": note.body,
+            "pinned": note.pinned,
+            "created_at": note.created_at.isoformat(),
+            "updated_at": note.updated_at.isoformat(),
+        }
         note.delete_instance()
         search.reindex([note.contact_id])
+        return trash.put(
+            "note", f"{note.kind} note #{note.id} about {_about(contact, note)}", payload
+        )
+
+
+def _about(contact: Contact, note: EmpathyNote) -> str:
+    body = " ".join(note.body.split())
+    return f"{contact.display_name}: {body[:40]}{'…' if len(body) > 40 else ''}"
+
+
+def restore(payload: dict[str, Any]) -> EmpathyNote:
+    """Put a deleted note back (from :func:`delete`'s payload): the same number when it is
+    still free, else a new one."""
+    with current().write():
+        contact = Contact.get_or_none(Contact.uid == payload["contact_uid"])
+        if contact is None:
+            raise NotFound("the contact this note was about is gone")
+        taken = EmpathyNote.select().where(EmpathyNote.id == payload["id"]).exists()
+        note = EmpathyNote.create(
+            **({} if taken else {"id": payload["id"]}),
+            contact=contact,
+            kind=payload["kind"],
+            body=payload["body"],
+            pinned=payload["pinned"],
+            created_at=datetime.fromisoformat(payload["created_at"]),
+            updated_at=datetime.fromisoformat(payload["updated_at"]),
+        )
+        search.reindex([contact.id])
     return note
 
 

@@ -1,5 +1,21 @@
 """The store: Peewee models over SQLite or PostgreSQL. Only ``kinship.services`` writes it."""
 
-from kinship.store.db import Store, close_store, current, open_store
+from kinship.store.db import (
+    ReadOnlyStore,
+    Store,
+    close_store,
+    current,
+    describe_error,
+    is_database_error,
+    open_store,
+)
 
-__all__ = ["Store", "close_store", "current", "open_store"]
+__all__ = [
+    "ReadOnlyStore",
+    "Store",
+    "close_store",
+    "current",
+    "describe_error",
+    "is_database_error",
+    "open_store",
+]

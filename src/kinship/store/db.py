@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from peewee import (
     Database,
@@ -21,16 +22,28 @@ from peewee import (
 )
 
 from kinship.errors import StoreError
+from kinship.fileperms import private_dir, touch_private
 from kinship.store import migrations, search
-from kinship.store.handle import BUSY_TIMEOUT_S, Store, current, describe_error, make_current
+from kinship.store.handle import (
+    BUSY_TIMEOUT_S,
+    ReadOnlyStore,
+    Store,
+    current,
+    database_text,
+    describe_error,
+    is_database_error,
+    make_current,
+)
 from kinship.store.models import database
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "ReadOnlyStore",
     "Store",
     "close_store",
     "current",
     "describe_error",
+    "is_database_error",
     "open_store",
     "opened",
 ]
@@ -52,30 +65,75 @@ def _sqlite_path(target: str) -> Path | None:
     return Path(target).expanduser()
 
 
-def _make_sqlite(path: Path | None) -> SqliteDatabase:
+def read_only_reason(path: Path) -> str:
+    """Why this process may not write the SQLite store at ``path`` ("" when it may).
+
+    Checked with ``os.access`` (the real user's rights): the file itself, and its folder,
+    which SQLite needs to create the ``-wal``/``-shm`` files beside it unless writable ones
+    are already there.
+    """
+    if not path.exists():
+        return ""
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    shm = path.with_name(path.name + "-shm")
+    if shm.exists() and not os.access(shm, os.W_OK):
+        return f"{shm.name} is not writable"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if not (side.exists() and os.access(side, os.W_OK)):
+                return "its folder is not writable"
+    return ""
+
+
+def _sqlite_uri(path: Path, mode: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?{mode}"
+
+
+def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
+    """``read_only``: "" for read-write, else the URI parameter (``mode=ro``/``immutable=1``)."""
+    pragmas: dict[str, Any] = {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": int(BUSY_TIMEOUT_S * 1000),
+        "synchronous": "normal",
+        "cache_size": -16000,
+    }
     if path is not None:
         path = path.resolve()
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
+        if read_only:
+            del pragmas["journal_mode"]  # a read-only connection cannot switch it
+            return SqliteDatabase(
+                _sqlite_uri(path, read_only),
+                timeout=BUSY_TIMEOUT_S,
+                pragmas={**pragmas, "query_only": 1},
+                check_same_thread=False,
+                uri=True,
+            )
+        # Every folder and the file are created private (0700/0600) from the first byte;
+        # SQLite gives the -wal/-shm files the database file's mode.
+        private_dir(path.parent)
         if not path.exists():
-            # Create the file ourselves so it is private from the first byte.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
+            try:
+                touch_private(path)
+            except FileExistsError:
+                pass  # another process created it a moment ago
     return SqliteDatabase(
         str(path) if path else ":memory:",
         timeout=BUSY_TIMEOUT_S,
-        pragmas={
-            "journal_mode": "wal",
-            "foreign_keys": 1,
-            "busy_timeout": int(BUSY_TIMEOUT_S * 1000),
-            "synchronous": "normal",
-            "cache_size": -16000,
-        },
+        pragmas=pragmas,
         check_same_thread=False,
     )
 
 
-def _make_other(url: str) -> Database:
+def _make_other(url: str, *, read_only: bool = False) -> Database:
+    from kinship.store import postgres
+
+    if postgres.is_url(url):
+        return postgres.make_database(url, lock_timeout_s=BUSY_TIMEOUT_S, read_only=read_only)
     try:
         from playhouse.db_url import connect
     except ImportError as exc:  # pragma: no cover - playhouse ships with peewee
@@ -86,31 +144,59 @@ def _make_other(url: str) -> Database:
         raise StoreError(f"cannot open {_safe(url)}: {exc}") from None
 
 
-def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store:
+def open_store(
+    target: str | os.PathLike[str], *, upgrade: bool = True, read_only: bool = False
+) -> Store:
     """Open (creating if needed) and migrate the database at ``target``.
 
     ``target`` is a file path, ``:memory:``, ``sqlite:///path`` or a server URL such as
     ``postgresql://user@host/db``. An older schema is upgraded after a backup copy; a newer
     one is refused.
+
+    A SQLite file this user may not write (or whose folder is not writable) opens read-only,
+    as does any store with ``read_only``: reads work, writes raise :class:`ReadOnlyStore`.
+    A read-only store is never created or upgraded.
     """
     target = os.fspath(target)
     path = _sqlite_path(target)
+    reason = "opened with --read-only" if read_only else ""
+    if path is not None and not reason:
+        reason = read_only_reason(path.resolve())
+    if reason and path is not None and not path.exists():
+        raise StoreError(f"{_safe(target)}: no database there (and read-only: none is created)")
     try:
-        db = _make_sqlite(path) if path is not None or target == ":memory:" else _make_other(target)
+        if path is not None or target == ":memory:":
+            db = _make_sqlite(path, read_only=_read_mode(path) if reason else "")
+        else:
+            db = _make_other(target, read_only=bool(reason))
         database.initialize(db)
         db.connect(reuse_if_open=True)
+        if reason and path is not None:
+            db = _readable(db, path)
     except ImproperlyConfigured as exc:
-        hint = " (pip install 'kinship[postgres]')" if target.startswith("postgres") else ""
-        raise StoreError(f"{_safe(target)}: {exc}{hint}") from None
+        raise StoreError(f"{_safe(target)}: {exc}") from None
     except (PeeweeException, OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{_safe(target)}: cannot open database: {describe_error(exc)}") from None
-    store = Store(db=db, target=target, path=path.resolve() if path else None)
+        from kinship.store import postgres
+
+        if postgres.is_url(target):
+            raise postgres.connect_error(target, exc) from None
+        raise StoreError(f"{_safe(target)}: cannot open database: {database_text(exc)}") from None
+    store = Store(
+        db=db,
+        target=target,
+        path=path.resolve() if path else None,
+        read_only=bool(reason),
+        read_only_reason=reason,
+    )
     try:
-        migrations.prepare(store, upgrade=upgrade)
-        search.prepare(store)
+        if store.read_only:
+            _check_readable_schema(store)
+        else:
+            migrations.prepare(store, upgrade=upgrade)
+            search.prepare(store)
     except OperationalError as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {describe_error(exc)}") from None
+        raise StoreError(f"{_safe(target)}: {database_text(exc)}") from None
     except StoreError:
         store.close()
         raise
@@ -119,6 +205,53 @@ def open_store(target: str | os.PathLike[str], *, upgrade: bool = True) -> Store
         with contextlib.suppress(Exception):
             previous.close()
     return store
+
+
+def _read_mode(path: Path | None) -> str:
+    """How to open a store read-only without leaving anything behind.
+
+    While a writer has the store open its ``-wal``/``-shm`` files exist: read alongside it
+    (``mode=ro``, sharing its index). When they do not, the database file is complete and
+    nobody is writing; ``mode=ro`` would create a ``-shm`` owned by us with the file's mode
+    (read-only), which then stops the owner from writing. Open it ``immutable`` instead:
+    nothing is created, nothing locked.
+    """
+    if path is None:
+        return "mode=ro"
+    side = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    return "mode=ro" if any(p.exists() for p in side) else "immutable=1"
+
+
+def _readable(db: SqliteDatabase, path: Path) -> SqliteDatabase:
+    """In a folder we may not write, a ``-wal`` without its ``-shm`` (a writer crashed)
+    cannot be read in ``mode=ro``: read the database file as it is (immutable)."""
+    try:
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except (PeeweeException, sqlite3.Error) as exc:
+        if "unable to open" not in str(exc):
+            raise
+    db.close()
+    db = _make_sqlite(path, read_only="immutable=1")
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db
+
+
+def _check_readable_schema(store: Store) -> None:
+    current = migrations.schema_version(store)
+    if current is None:
+        raise StoreError(f"{_safe(store.target)}: read-only and not a kinship database yet")
+    if current > migrations.latest():
+        raise StoreError(
+            f"{_safe(store.target)}: database schema {current} is newer than this kinship "
+            f"(schema {migrations.latest()}); upgrade kinship"
+        )
+    if current < migrations.latest():
+        raise StoreError(
+            f"{_safe(store.target)}: read-only ({store.read_only_reason}) and its schema "
+            f"{current} needs an upgrade: open it once with write access (`kinship db upgrade`)"
+        )
 
 
 def close_store() -> None:

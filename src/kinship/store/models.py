@@ -174,7 +174,8 @@ class Relationship(BaseModel):
 
 
 class Event(BaseModel):
-    uid = CharField(unique=True)
+    #: Shared by a recurring series and its edited occurrences (see ``recurrence_id``).
+    uid = CharField()
     summary = TextField()
     kind = CharField(default="event", index=True)
     #: UTC start for timed events; midnight of the day for all-day events.
@@ -191,6 +192,13 @@ class Event(BaseModel):
     source = CharField(default="")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    #: "" for an event or a series; for an edited occurrence of a series (iCalendar
+    #: ``RECURRENCE-ID``), the start it replaces: ``YYYY-MM-DD`` or a naive UTC
+    #: ``YYYY-MM-DDTHH:MM:SS``, with ``;THISANDFUTURE`` when the edit covers the rest.
+    recurrence_id = CharField(default="")
+
+    class Meta:
+        indexes = ((("uid", "recurrence_id"), True),)
 
 
 class EventPerson(BaseModel):
@@ -252,6 +260,62 @@ class FollowUp(BaseModel):
         indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
 
 
+class Trash(BaseModel):
+    """A deleted note or interaction, kept so the delete can be undone (``kinship undo``).
+
+    ``payload`` is the JSON of what was deleted; the newest few hundred are kept.
+    """
+
+    #: "note" or "interaction".
+    kind = CharField()
+    #: One line naming what was deleted, for listings.
+    what = TextField()
+    payload = TextField()
+    deleted_at = DateTimeField(default=utcnow)
+
+
+class ImportRun(BaseModel):
+    """One import of one file or folder, committed batch by batch (DESIGN §6).
+
+    ``state`` is ``running``, ``complete``, ``failed`` (stopped by an error and rolled
+    back), ``interrupted`` (killed or stopped: what its committed batches wrote is still
+    there, see :class:`ImportRunChange`) or ``undone``. A run found ``running`` whose
+    process (``pid`` on ``host``) is gone is interrupted.
+    """
+
+    started_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+    #: When its last batch committed.
+    last_batch_at = DateTimeField(null=True)
+    path = TextField()
+    format = CharField()
+    state = CharField(default="running", index=True)
+    pid = IntegerField(null=True)
+    host = CharField(default="")
+    #: Items read and committed, then what happened to them (sums over resumed passes).
+    items = IntegerField(default=0)
+    created = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    unchanged = IntegerField(default=0)
+    skipped = IntegerField(default=0)
+    message = TextField(default="")
+
+
+class ImportRunChange(BaseModel):
+    """A row an import run created (``before`` is NULL) or changed (``before`` is the JSON
+    image of the row, with its fields, tags or people, as it was before the run)."""
+
+    run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE", index=False)
+    table_name = CharField()
+    row_id = IntegerField()
+    before = TextField(null=True)
+    #: When the run last wrote the row: a later ``updated_at`` is someone else's edit.
+    changed_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("run", "table_name", "row_id"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -265,4 +329,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     EmpathyNote,
     FollowUp,
+    Trash,
+    ImportRun,
+    ImportRunChange,
 )

@@ -1,4 +1,4 @@
-"""Read queries shared by the CLI and the TUI. SQL filters and pages; nothing loads all rows.
+"""The contact query language and the lookups the services and the views build on.
 
 A contact query is free text plus khard-style field terms::
 
@@ -7,9 +7,7 @@ A contact query is free text plus khard-style field terms::
 
 from __future__ import annotations
 
-import json
 import shlex
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 from peewee import JOIN, OP, SQL, Expression, ModelSelect, NodeList, Value, fn
 
 from kinship.errors import ValidationError
-from kinship.store import search
+from kinship.store import dialect, search
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
 
 SORTS = ("name", "due", "recent")
@@ -73,7 +71,11 @@ def _term(key: str, value: str, today: date) -> Any:
         return Contact.id.in_(sub)
     if key == "tag":
         # Tags first (few rows), then the contact_tag index on tag: no scan of every link.
-        tag_ids = Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)
+        # Looked up now, so the planner sees the tag's id (PostgreSQL then knows how many
+        # contacts carry it) and an unknown tag is no query at all.
+        tag_ids = [t.id for t in Tag.select(Tag.id).where(fn.LOWER(Tag.name) == low)]
+        if not tag_ids:
+            return SQL("1 = 0")
         return Contact.id.in_(
             ContactTag.select(ContactTag.contact).where(ContactTag.tag.in_(tag_ids))
         )
@@ -109,7 +111,7 @@ def contacts(
             # "+ 0" keeps SQLite off the (archived, sort_name) index when another filter is
             # there: walking every active contact in name order to test a LIKE is slower
             # than the filter's own plan (FTS rowids, a tag lookup, or one table scan).
-            q = q.where((Contact.archived + 0) == 0)
+            q = q.where(dialect.unindexed(Contact.archived) == False)  # noqa: E712
         else:
             q = q.where(Contact.archived == False)  # noqa: E712
     if parsed.text:
@@ -166,102 +168,3 @@ def count_contacts(
 
 
 __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_contact"]
-
-
-def _aggregate(value: Any) -> Any:
-    """A JSON array of ``value`` over the rows (SQLite's JSON1, PostgreSQL's json_agg)."""
-    from kinship.store.handle import current
-
-    return fn.json_group_array(value) if current().is_sqlite else fn.json_agg(value)
-
-
-def _json_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = json.loads(value) if isinstance(value, str) else value
-    return [v for v in items if v is not None]
-
-
-def _partial_text(text: str | None, name: str) -> str | None:
-    """A stored birthday as the ISO text ``--json`` promises; one kinship cannot read is
-    left out (and reported), never handed on raw to a script."""
-    if not text:
-        return None
-    from kinship.records import PartialDate
-    from kinship.validation import unreadable_value
-
-    found = unreadable_value(
-        f"birthday of contact {name!r}", text, "a date (YYYY-MM-DD or --MM-DD)", PartialDate.parse
-    )
-    return str(found) if found is not None else None
-
-
-def summaries(query: ModelSelect) -> Iterator[dict[str, Any]]:
-    """Stream the ``contacts --json`` objects for ``query`` in one SQL statement.
-
-    Emails, phones and tags come from correlated subqueries, and rows are read as tuples
-    from a server-side cursor: no model objects, no ``IN`` lists, nothing held in memory.
-    """
-    from kinship.dates import from_store
-
-    def field_list(kind: str) -> Any:
-        f = ContactField.alias()
-        inner = (
-            f.select(f.value)
-            .where((f.contact == Contact.id) & (f.kind == kind))
-            .order_by(f.position)
-        )
-        return ContactField.select(_aggregate(SQL("value"))).from_(inner.alias("v"))
-
-    t = Tag.alias()
-    link = ContactTag.alias()
-    tags = (
-        t.select(t.name)
-        .join(link, on=(link.tag == t.id))
-        .where(link.contact == Contact.id)
-        .order_by(t.name)
-    )
-    tag_list = Tag.select(_aggregate(SQL("name"))).from_(tags.alias("tg"))
-    rows = query.select(
-        Contact.uid,
-        Contact.display_name,
-        Contact.nickname,
-        Contact.organization,
-        Contact.title,
-        field_list("email").alias("emails"),
-        field_list("phone").alias("phones"),
-        tag_list.alias("tags"),
-        Contact.birthday,
-        Contact.last_interaction_at,
-        Contact.next_due_at,
-        Contact.archived,
-    ).tuples()
-    for (
-        uid,
-        name,
-        nick,
-        org,
-        title,
-        emails,
-        phones,
-        tag_text,
-        bday,
-        last,
-        due,
-        archived,
-    ) in rows.iterator():
-        last_at = from_store(last) if last else None
-        yield {
-            "uid": uid,
-            "display_name": name,
-            "nickname": nick,
-            "organization": org,
-            "title": title,
-            "emails": _json_list(emails),
-            "phones": _json_list(phones),
-            "tags": _json_list(tag_text),
-            "birthday": _partial_text(bday, name),
-            "last_interaction_at": last_at.isoformat() if last_at else None,
-            "next_due_at": due.isoformat() if hasattr(due, "isoformat") else due,
-            "archived": bool(archived),
-        }

@@ -2,7 +2,9 @@
 
 SQLite: an FTS5 table (unicode61 with diacritics removed, prefix indexes) keyed by contact id,
 rewritten by :func:`reindex` inside the same transaction as the write that changed the text.
-Other backends fall back to case-insensitive LIKE, so nothing outside ``store/`` changes.
+PostgreSQL: a ``tsvector`` table with the same folding and prefix semantics
+(:mod:`kinship.store.pgsearch`). Other backends fall back to case-insensitive LIKE, so
+nothing outside ``store/`` changes.
 """
 
 from __future__ import annotations
@@ -77,16 +79,29 @@ def document(contact_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     }
 
 
+def _is_postgres() -> bool:
+    from kinship.store.handle import current
+
+    return current().is_postgres
+
+
 def reindex(contact_ids: Iterable[int]) -> None:
     """Refresh the index rows of these contacts (call inside the writing transaction)."""
-    if not _is_sqlite():
-        return
+    from kinship.store.handle import current
+
     ids = list(set(contact_ids))
     if not ids:
         return
-    from kinship.store.handle import current
-
     db = current().db
+    if not _is_sqlite():
+        if _is_postgres():
+            from kinship.store import pgsearch
+
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                pgsearch.delete(db, chunk)
+                pgsearch.write(db, ((cid, n, b) for cid, (n, b) in document(chunk).items()))
+        return
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
@@ -98,12 +113,27 @@ def reindex(contact_ids: Iterable[int]) -> None:
             )
 
 
+def clear() -> None:
+    """Empty the index (call inside the writing transaction that empties the contacts)."""
+    from kinship.store.handle import current
+
+    store = current()
+    if store.is_sqlite:
+        store.db.execute_sql("DELETE FROM contact_fts")
+    elif store.is_postgres:
+        store.db.execute_sql("DELETE FROM contact_search")
+
+
 def forget(contact_ids: Iterable[int]) -> None:
-    if not _is_sqlite():
-        return
     from kinship.store.handle import current
 
     ids = list(contact_ids)
+    if not _is_sqlite():
+        if _is_postgres():
+            from kinship.store import pgsearch
+
+            pgsearch.delete(current().db, ids)
+        return
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         current().db.execute_sql(
@@ -132,6 +162,11 @@ def matching(text: str, *, walk: bool = False) -> Any:
             return SQL("1 = 1")
         column = (Contact.id + 0) if walk else Contact.id
         return column.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr]))
+    if _is_postgres():
+        from kinship.store import pgsearch
+
+        ids = pgsearch.matching_ids(text)
+        return SQL("1 = 1") if ids is None else Contact.id.in_(ids)
     cond = SQL("1 = 1")
     for word in _TOKEN.findall(text):
         like = f"%{word}%"

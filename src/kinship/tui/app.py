@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.reactive import reactive
 
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
@@ -59,6 +60,9 @@ class KinshipApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
+    #: Presenter mode: contact details and note bodies are masked on every screen.
+    presenter: reactive[bool] = reactive(False, init=False)
+
     def __init__(
         self,
         store_target: str | os.PathLike[str] | None = None,
@@ -68,6 +72,7 @@ class KinshipApp(App[None]):
         host: Any = None,
         host_loader: Callable[[], Any] | None = None,
         started_at: float | None = None,
+        presenter: bool = False,
         wiring: Wiring | None = None,
     ) -> None:
         self.started_at = started_at if started_at is not None else time.perf_counter()
@@ -106,12 +111,18 @@ class KinshipApp(App[None]):
         keys = getattr(settings, "keys", None) or {}
         if keys:
             self.set_keymap(dict(keys))
+        self.set_reactive(KinshipApp.presenter, presenter)
 
     # ----------------------------------------------------------------- basics
 
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def read_only(self) -> bool:
+        """The store opened read-only (not writable by this user, or ``--read-only``)."""
+        return bool(getattr(self.store, "read_only", False))
 
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
@@ -137,6 +148,7 @@ class KinshipApp(App[None]):
             self._bound = self.wiring.bind()
         if self.plain:
             self.add_class("-plain")
+        self._show_presenter()
         self.push_screen(MainScreen())
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
@@ -168,7 +180,7 @@ class KinshipApp(App[None]):
     def load_plugins(self) -> None:
         """Off the first paint: load the plugin host and its palette commands, build the
         follow-up engine from its strategies and run the daily catch-up (own connection)."""
-        from kinship.tui import data
+        from kinship.services import followups
 
         try:
             host = self.wiring.host
@@ -181,7 +193,8 @@ class KinshipApp(App[None]):
                 for info in host.subscribe(self.plugin_disabled):
                     self.plugin_disabled(info)
             self.call_from_thread(self._set_host, host, commands)
-            data.prepare_followups(self._fixed_today)
+            followups.engine()  # the strategies the app handed the services (plugins loaded)
+            followups.refresh_stale(self._fixed_today)
         finally:
             with contextlib.suppress(Exception):
                 self.store.db.close()  # this thread's connection
@@ -217,7 +230,7 @@ class KinshipApp(App[None]):
         from kinship.tui.screens.plugins import PluginsScreen
 
         self.say(
-            f"plugin {info.label} disabled: {info.error} (P lists the plugins)",
+            f"plugin {info.label} disabled: {info.error} (! lists the plugins)",
             severity="warning",
             timeout=10,
         )
@@ -280,6 +293,25 @@ class KinshipApp(App[None]):
         elif not self.screen.is_modal:
             self.push_screen(TodayScreen())
 
+    def action_toggle_presenter(self) -> None:
+        self.presenter = not self.presenter
+        if self.presenter:
+            self.say("Presenter mode: emails, phones, addresses and notes are masked (P: off)")
+        else:
+            self.say("Presenter mode off: everything is shown")
+
+    def watch_presenter(self) -> None:
+        self._show_presenter()
+        # Every screen on the stack redraws what it shows from what it already has.
+        for screen in self.screen_stack:
+            changed = getattr(screen, "presenter_changed", None)
+            if changed is not None:
+                changed()
+
+    def _show_presenter(self) -> None:
+        self.set_class(self.presenter, "-presenter")
+        self.title = "kinship · presenter mode" if self.presenter else "kinship"
+
     def run_plugin_command(self, command: PaletteCommand) -> None:
         """Run a plugin's palette entry. ``run(app)`` may be a plain function (quick, on the
         UI thread) or a coroutine function, run as a worker: it may ``await`` database work
@@ -322,14 +354,20 @@ def run_app(ctx: Any) -> int:
                 demo_data.generate(today=date.today())
         else:
             ctx.store  # noqa: B018 - opens the database (and hands the services the wiring)
-        app = KinshipApp(None, settings=ctx.settings, started_at=started, wiring=ctx.wiring)
+        app = KinshipApp(
+            None,
+            settings=ctx.settings,
+            started_at=started,
+            wiring=ctx.wiring,
+            presenter=bool(getattr(ctx.args, "presenter", False)),
+        )
         # While the app draws the screen, a line written to the terminal's stderr (a plugin
         # the host disables, say) would be painted over: the app shows those as messages,
         # and the lines are written out once it has closed.
         real_err, held = ctx.err, io.StringIO()
         ctx.err = held
         try:
-            app.run()
+            _run_quietly(app)
         finally:
             ctx.err = real_err
             with contextlib.suppress(Exception):
@@ -347,6 +385,21 @@ def clean_title(title: str) -> str:
     from kinship.tui.safe import clean
 
     return clean(title)[:80] or "plugin command"
+
+
+def _run_quietly(app: KinshipApp) -> None:
+    """Run the app with library logging going to Textual's captured stderr (its devtools
+    log), never to the terminal under the screen; what was counted is not reported after."""
+    from kinship import logs
+
+    handler = logs.install()
+    previous = handler._stream
+    handler.stream = None  # sys.stderr at each record: Textual's capture while it runs
+    try:
+        app.run()
+    finally:
+        handler.reset()
+        handler.stream = previous
 
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from kinship.tui.safe import clean, markup
+from kinship.tui.safe import clean, markup, shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -98,19 +98,20 @@ class ContactJumpProvider(Provider):
         return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
-        from kinship.tui import data
+        from kinship.services import views
 
         if len(query.strip()) < 2 or self.kapp.main is None:
             return
         try:
-            rows = await self.kapp.db(data.search_names, query, limit=20, today=self.kapp.today)
+            rows = await self.kapp.db(views.search_names, query, limit=20, today=self.kapp.today)
         except Exception:
             return
         matcher = self.matcher(query)
+        presenter = self.kapp.presenter
         for row in rows:
-            name = clean(row.name)
+            name = shown(row.name, presenter)
             score = max(matcher.match(name), 0.2)
-            org = f" · {clean(row.org)}" if row.org else ""
+            org = f" · {shown(row.org, presenter)}" if row.org else ""
             yield Hit(
                 score,
                 Content.assemble(highlight(matcher, name), (org, "$text-muted")),

@@ -32,7 +32,7 @@ APP_BINDINGS: list[BindingType] = [
     ),
     Binding("t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"),
     Binding(
-        "P",
+        "exclamation_mark",
         "plugins",
         "Plugins",
         show=False,
@@ -40,6 +40,15 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Installed plugins: version, hooks, status, and why one is disabled",
     ),
     Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
+    Binding(
+        "P",
+        "toggle_presenter",
+        "Presenter mode",
+        show=False,
+        id="app.presenter",
+        tooltip="Presenter mode on/off: mask emails, phones, addresses and notes on every "
+        "screen (for screen sharing or working in public)",
+    ),
 ]
 
 
@@ -58,9 +67,15 @@ class AppContext(Protocol):
     followups_ready: asyncio.Event
     started_at: float
     first_rows_ms: float | None
+    #: Presenter mode: contact details and note bodies masked on every screen.
+    presenter: bool
 
     @property
     def today(self) -> date: ...
+
+    @property
+    def read_only(self) -> bool:
+        """The store is read-only (the banner is shown, the writing keys dimmed)."""
 
     @property
     def main(self) -> Any:

@@ -1,7 +1,9 @@
 """User text made safe to show: the one place the TUI turns stored strings into visuals.
 
-Every name, summary, note or imported value goes through :func:`clean` (control characters
-stripped, so no escape sequence reaches the terminal) and is shown as *data*: a
+Every name, summary, note or imported value goes through :func:`clean` (controls, invisible
+format characters and bidi controls removed — the rule of :mod:`kinship.text` — so no escape
+sequence reaches the terminal and every cell drawn is one the terminal draws) and is shown as
+*data*: a
 :class:`~textual.content.Content` or :class:`rich.text.Text` built from plain text, never
 parsed as markup. In Textual 8 a ``Label("[@click=app.quit]x[/]")`` runs the action when
 clicked; ``Content("...")`` does not.
@@ -15,7 +17,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.markup import escape
 
-from kinship.text import strip_controls
+from kinship.text import MASK, MASK_PLAIN, mask_contact_details, strip_controls
 
 
 def clean(value: object, *, single_line: bool = True) -> str:
@@ -23,6 +25,25 @@ def clean(value: object, *, single_line: bool = True) -> str:
     if value is None:
         return ""
     return strip_controls(str(value), single_line=single_line)
+
+
+def shown(value: object, presenter: bool = False, *, single_line: bool = True) -> str:
+    """:func:`clean` text, with the emails and phone numbers in it masked in presenter mode
+    (names, organizations, summaries, reasons: readable, but no contact details)."""
+    text = clean(value, single_line=single_line)
+    if presenter and text:
+        return mask_contact_details(text, mask=mask_symbol())
+    return text
+
+
+def mask_symbol() -> str:
+    """What a masked value looks like: ``•••`` (``***`` without emoji/colour)."""
+    return MASK_PLAIN if plain_symbols() else MASK
+
+
+def hidden_note() -> str:
+    """What stands for a note body in presenter mode (short: the notes pane is narrow)."""
+    return f"{mask_symbol()} hidden"
 
 
 def content(value: object, style: str = "", *, single_line: bool = True) -> Content:

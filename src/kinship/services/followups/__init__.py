@@ -5,13 +5,14 @@
 - :mod:`~kinship.services.followups.compute`: snapshots → strategies → ``FollowUp`` rows and
   ``Contact.next_due_at``, after each write and as days pass;
 - :mod:`~kinship.services.followups.reading`: the due list, its counts, the Today groups;
-- :mod:`~kinship.services.followups.actions`: done, dismiss, snooze.
+- :mod:`~kinship.services.followups.actions`: dismiss, snooze (done, which logs an
+  interaction, is :mod:`kinship.services.checkin`).
 
 Everything callers use is importable from here (``from kinship.services import followups``).
 Inside the package, modules import each other, never this one.
 """
 
-from kinship.services.followups.actions import DONE_AS, DoneReport, dismiss, done, snooze
+from kinship.services.followups.actions import dismiss, snooze
 from kinship.services.followups.compute import (
     FULL_AFTER_DAYS,
     SLICES,
@@ -35,18 +36,15 @@ from kinship.services.followups.reading import (
 )
 
 __all__ = [
-    "DONE_AS",
     "FULL_AFTER_DAYS",
     "MANUAL",
     "SLICES",
     "TODAY_GROUPS",
-    "DoneReport",
     "DueItem",
     "Engine",
     "RefreshReport",
     "TodayGroup",
     "dismiss",
-    "done",
     "due_counts",
     "due_items",
     "engine",

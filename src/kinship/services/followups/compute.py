@@ -37,7 +37,7 @@ from peewee import Case, fn
 from kinship.records import LIFE_EVENT_KINDS
 from kinship.services import snapshots
 from kinship.services.followups.engine import MANUAL, Engine, engine
-from kinship.store import current
+from kinship.store import current, dialect
 from kinship.store.models import Contact, Event, EventPerson, FollowUp, Meta, utcnow
 
 __all__ = [
@@ -170,8 +170,8 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
 class RefreshReport:
     """What :func:`refresh_stale` / :func:`recompute_all` did."""
 
-    #: "fresh" (nothing to do), "catch-up", "full", or "unbound" (no strategies were handed
-    #: to the services: nothing computed, nothing deleted).
+    #: "fresh" (nothing to do), "catch-up", "full", "unbound" (no strategies were handed
+    #: to the services: nothing computed, nothing deleted) or "read-only" (nothing written).
     mode: str
     contacts: int = 0
     changed: int = 0
@@ -284,7 +284,7 @@ def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
         | month_day(Contact.birthday)
         | month_day(Contact.anniversary)
         | Contact.id.in_(life)
-        | (Contact.id % SLICES).in_(slices)
+        | dialect.modulo(Contact.id, SLICES).in_(slices)
     )
 
 
@@ -299,10 +299,14 @@ def refresh_stale(
       reason counts days, a snooze ending), a birthday or anniversary within the lead window,
       a recent or upcoming life event, and the day's slice (``id % 7``) of everyone else.
     - A week or more on, the strategies or their settings changed, or ``force``: everything.
+
+    A read-only store is shown as it was last refreshed (mode ``"read-only"``).
     """
     eng = engine()
     if not eng.bound:
         return RefreshReport("unbound")
+    if current().read_only:
+        return RefreshReport("read-only")
     today = today or eng.today()
     raw = _get_meta(_META_DAY)
     last_day = date.fromisoformat(raw) if raw else None
@@ -420,7 +424,7 @@ def update_next_due(
     pairs = [(cid, due) for due, group in changed.items() for cid in group]
     for start in range(0, len(pairs), 250):
         part = pairs[start : start + 250]
-        Contact.update(next_due_at=Case(Contact.id, part)).where(
+        Contact.update(next_due_at=Case(Contact.id, part, Contact.next_due_at)).where(
             Contact.id.in_([cid for cid, _ in part])
         ).execute()
     return sum(len(g) for g in changed.values())

@@ -49,7 +49,7 @@ def schema_version(store: Store) -> int | None:
     tables = set(store.db.get_tables())
     if "meta" not in tables:
         if tables - {"sqlite_sequence"}:
-            raise StoreError(f"{store.target}: not a kinship database (it has other tables)")
+            raise StoreError(f"{store.label}: not a kinship database (it has other tables)")
         return None
     row = store.db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
@@ -61,7 +61,7 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
     todo = [s for s in steps() if current is None or s.number > current]
     if current is not None and current > latest():
         raise StoreError(
-            f"{store.target}: database schema {current} is newer than this kinship "
+            f"{store.label}: database schema {current} is newer than this kinship "
             f"(schema {latest()}); upgrade kinship"
         )
     if not todo:
@@ -69,7 +69,7 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
     if current is not None:
         if not upgrade:
             raise StoreError(
-                f"{store.target}: schema {current} needs an upgrade: run `kinship db upgrade`"
+                f"{store.label}: schema {current} needs an upgrade: run `kinship db upgrade`"
             )
         if store.path is not None:
             store.backup_to(store.path.with_name(f"{store.path.name}.v{current}.bak"))

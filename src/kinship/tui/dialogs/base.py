@@ -18,11 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.events import DescendantBlur, DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
 
 from kinship.errors import Ambiguous, KinshipError, ValidationError
 from kinship.tui.safe import clean
+from kinship.tui.widgets import masking
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -51,6 +53,8 @@ class F:
     placeholder: str = ""
     help: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Contact details or note text: masked in presenter mode until the field is focused.
+    private: bool = False
 
 
 class FormScreen(ModalScreen[T]):
@@ -87,6 +91,9 @@ class FormScreen(ModalScreen[T]):
     FormScreen.-phone .row > .field-label { width: 1fr; }
     FormScreen.-phone .field-error, FormScreen.-phone .field-help { margin: 0; }
     FormScreen.-phone .row { margin-bottom: 1; }
+    FormScreen .row > .field-mask { display: none; width: 1fr; height: 4; color: $text-muted; }
+    FormScreen .row.-masked > TextArea { display: none; }
+    FormScreen .row.-masked > .field-mask { display: block; }
     """
 
     title_text = "Form"
@@ -95,6 +102,9 @@ class FormScreen(ModalScreen[T]):
     def __init__(self) -> None:
         super().__init__()
         self.saving = False
+        #: Field → (text shown in the widget, the value it stands for): a field left as it
+        #: was gives back the stored value, hidden characters and all.
+        self._shown: dict[str, tuple[str, Any]] = {}
 
     @property
     def kapp(self) -> AppContext:
@@ -120,6 +130,8 @@ class FormScreen(ModalScreen[T]):
             with Horizontal(classes="row"):
                 yield Label(f.label, classes="field-label", markup=False)
                 yield self.widget_for(f)
+                if f.private and f.kind == "area":
+                    yield masking.FieldMask(f"f-{f.name}")
             if f.help:
                 yield Static(f.help, classes="field-help", markup=False)
             yield Static(id=f"e-{f.name}", classes="field-error", markup=False)
@@ -133,29 +145,53 @@ class FormScreen(ModalScreen[T]):
             )
         if f.kind == "check":
             return Checkbox("", value=bool(f.value), id=wid, compact=True)
+        private = masking.PRIVATE if f.private else ""
         if f.kind == "area":
+            text = clean(f.value, single_line=False)
+            self._shown[f.name] = (text, f.value)
             return TextArea(
-                clean(f.value, single_line=False),
+                text,
                 id=wid,
                 soft_wrap=True,
                 show_line_numbers=False,
                 compact=True,
+                classes=private,
             )
-        return Input(value=clean(f.value), placeholder=f.placeholder, id=wid, compact=True)
+        text = clean(f.value)
+        self._shown[f.name] = (text, f.value)
+        return Input(value=text, placeholder=f.placeholder, id=wid, compact=True, classes=private)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")
         self.set_class(self.app.size.height < 36, "-short")
-        first = self.query("Input, Select, TextArea")
+        masking.apply(self)
+        # In presenter mode the first field focused is not a private one (focus shows it).
+        presenter = masking.presenter_on(self)
+        first = [
+            w
+            for w in self.query("Input, Select, TextArea")
+            if not (presenter and w.has_class(masking.PRIVATE))
+        ]
         if first:
-            first.first().focus()
+            first[0].focus()
+
+    def presenter_changed(self) -> None:
+        masking.apply(self)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        masking.focused(self, event.widget)
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        masking.blurred(self, event.widget)
 
     def value(self, name: str) -> Any:
         w = self.query_one(f"#f-{name}")
-        if isinstance(w, Input):
-            return w.value
-        if isinstance(w, TextArea):
-            return w.text
+        if isinstance(w, Input | TextArea):
+            text = w.value if isinstance(w, Input) else w.text
+            shown, stored = self._shown.get(name, (None, None))
+            if text == shown and isinstance(stored, str):
+                return stored  # untouched: the stored text, not its cleaned display
+            return text
         if isinstance(w, Select):
             v = w.value
             return None if v is Select.NULL else v

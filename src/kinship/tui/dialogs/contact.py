@@ -37,8 +37,14 @@ class ContactForm(FormScreen[str]):
                 "Emails (comma-separated)",
                 value=", ".join(i.get("emails", [])),
                 placeholder="ada@example.org",
+                private=True,
             ),
-            F("phones", "Phones (comma-separated)", value=", ".join(i.get("phones", []))),
+            F(
+                "phones",
+                "Phones (comma-separated)",
+                value=", ".join(i.get("phones", [])),
+                private=True,
+            ),
             F(
                 "tags",
                 "Tags (comma-separated)",
@@ -63,7 +69,7 @@ class ContactForm(FormScreen[str]):
                 value=i.get("strategy", ""),
                 placeholder="empty: the default strategies",
             ),
-            F("notes", "Notes", kind="area", value=i.get("notes", "")),
+            F("notes", "Notes", kind="area", value=i.get("notes", ""), private=True),
         ]
 
     def validate(self) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ class EventForm(FormScreen[str | bool]):
             ),
             F("when", "When", value="today", placeholder="2024-06-01, tomorrow, in 2 weeks"),
             F("people", "People (comma-separated)", value=", ".join(self.known)),
-            F("location", "Where"),
+            F("location", "Where", private=True),
         ]
 
     def validate(self) -> dict[str, Any] | None:

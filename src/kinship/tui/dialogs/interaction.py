@@ -40,7 +40,7 @@ class LogForm(FormScreen[str]):
                 value="today",
                 placeholder="today, yesterday, 3 days ago, 2024-05-01",
             ),
-            F("notes", "Notes", kind="area"),
+            F("notes", "Notes", kind="area", private=True),
         ]
 
     def validate(self) -> dict[str, Any] | None:

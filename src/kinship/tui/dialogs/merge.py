@@ -70,7 +70,7 @@ class MergeForm(FormScreen[str]):
     """
 
     async def compare(self) -> bool:
-        from kinship.tui import data
+        from kinship.services import views
 
         self.clear_errors()
         name = self.value("other").strip()
@@ -84,8 +84,8 @@ class MergeForm(FormScreen[str]):
             (uid,) = resolve_people("other", name, {})[:1]
             if uid == self.uid:
                 raise FieldError("other", "that is the same contact")
-            mine = data.editable(contacts.get(self.uid).id)
-            other = data.editable(contacts.get(uid).id)
+            mine = views.editable(contacts.get(self.uid).id)
+            other = views.editable(contacts.get(uid).id)
             return mine, other
 
         try:

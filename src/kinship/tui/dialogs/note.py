@@ -11,7 +11,7 @@ from kinship.tui.dialogs.base import F, FormScreen
 from kinship.tui.safe import content
 
 if TYPE_CHECKING:
-    from kinship.tui.data import NoteItem
+    from kinship.services.views import NoteItem
 
 
 class NoteForm(FormScreen[str]):
@@ -36,7 +36,7 @@ class NoteForm(FormScreen[str]):
                 value=n.kind if n is not None else "general",
                 options=NOTE_KINDS,
             ),
-            F("body", "Note", kind="area", value=n.body if n is not None else ""),
+            F("body", "Note", kind="area", value=n.body if n is not None else "", private=True),
             F(
                 "pinned",
                 "Pinned (shown first and in the brief)",

@@ -17,7 +17,7 @@ from kinship.tui.dialogs.base import F, FieldError, FormScreen, resolve_people
 from kinship.tui.safe import clean, content
 
 if TYPE_CHECKING:
-    from kinship.tui.data import RelationItem
+    from kinship.services.views import RelationItem
 
 
 class RelateForm(FormScreen[str]):
@@ -72,11 +72,10 @@ class RelateForm(FormScreen[str]):
         await self.load_relations()
 
     async def load_relations(self) -> None:
-        from kinship.services import contacts
-        from kinship.tui import data
+        from kinship.services import contacts, views
 
         def load() -> list[RelationItem]:
-            return data.relations(contacts.get(self.uid).id)
+            return views.relations(contacts.get(self.uid).id)
 
         self.relations = await self.kapp.db(load)
         ol = self.query_one("#relations", OptionList)

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kinship.tui import data
-from kinship.tui.safe import clean, content
+from kinship.services import views
+from kinship.tui.safe import clean, content, hidden_note, shown
 from kinship.tui.widgets.panes import when
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class BriefScreen(ModalScreen[None]):
     def __init__(self, contact_id: int) -> None:
         super().__init__()
         self.contact_id = contact_id
+        self.brief: views.Brief | None = None
 
     @property
     def kapp(self) -> AppContext:
@@ -60,12 +61,19 @@ class BriefScreen(ModalScreen[None]):
 
     async def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")
-        b = await self.kapp.db(data.brief, self.contact_id, self.kapp.today)
+        b = await self.kapp.db(views.brief, self.contact_id, self.kapp.today)
         body = self.query_one("#brief-body", Static)
         if b is None:
             body.update("This contact is gone.")
             return
-        body.update(render_brief(b, self.kapp.today))
+        self.brief = b
+        body.update(render_brief(b, self.kapp.today, self.kapp.presenter))
+
+    def presenter_changed(self) -> None:
+        if self.brief is not None:
+            self.query_one("#brief-body", Static).update(
+                render_brief(self.brief, self.kapp.today, self.kapp.presenter)
+            )
 
     def action_log(self) -> None:
         main = self.kapp.main
@@ -80,15 +88,24 @@ class BriefScreen(ModalScreen[None]):
             main.action_relate()
 
 
-def render_brief(b: data.Brief, today: object) -> Content:
+def render_brief(b: views.Brief, today: object, presenter: bool = False) -> Content:
+    """The brief; in presenter mode note bodies are hidden and contact details masked."""
+
+    def text(value: str, style: str = "") -> Content:
+        c = Content(shown(value, presenter))
+        return c.stylize(style) if style else c
+
+    def note_body(body: str) -> Content:
+        return Content.styled(hidden_note(), "$text-muted") if presenter else content(body)
+
     lines: list[Content] = [
-        Content.assemble(("Before you meet ", "bold"), content(b.name, "bold $text-accent"))
+        Content.assemble(("Before you meet ", "bold"), text(b.name, "bold $text-accent"))
     ]
     if b.org:
-        lines.append(content(b.org, "$text-muted"))
+        lines.append(text(b.org, "$text-muted"))
     lines.append(Content(""))
     lines.append(Content.styled("What is due, and why", "bold"))
-    lines += [Content.assemble("  • ", content(d)) for d in b.due] or [
+    lines += [Content.assemble("  • ", text(d)) for d in b.due] or [
         Content.styled("  nothing due", "$text-muted")
     ]
     lines.append(Content(""))
@@ -97,7 +114,7 @@ def render_brief(b: data.Brief, today: object) -> Content:
         for n in b.pinned:
             lines.append(
                 Content.assemble(
-                    ("  * ", "$warning"), (f"{clean(n.kind)}: ", "bold"), content(n.body)
+                    ("  * ", "$warning"), (f"{clean(n.kind)}: ", "bold"), note_body(n.body)
                 )
             )
     else:
@@ -107,18 +124,19 @@ def render_brief(b: data.Brief, today: object) -> Content:
     if b.other_notes:
         for n in b.other_notes:
             lines.append(
-                Content.assemble("    ", (f"{clean(n.kind)}: ", "$text-muted"), content(n.body))
+                Content.assemble("    ", (f"{clean(n.kind)}: ", "$text-muted"), note_body(n.body))
             )
     lines.append(Content(""))
     lines.append(Content.styled("Last three interactions", "bold"))
     if b.last:
         for item in b.last:
-            others = (" · with " + ", ".join(clean(o) for o in item.others)) if item.others else ""
+            others = ", ".join(shown(o, presenter) for o in item.others)
+            others = f" · with {others}" if others else ""
             lines.append(
                 Content.assemble(
                     (f"  {when(item.when, today)}  ", "$text-muted"),  # type: ignore[arg-type]
                     (f"{clean(item.kind)}  ", "$text-primary"),
-                    content(item.summary),
+                    text(item.summary),
                     (others, "$text-muted"),
                 )
             )
@@ -131,6 +149,8 @@ def render_brief(b: data.Brief, today: object) -> Content:
                 ("People around them", "bold"), ("  (r to add or remove)", "$text-muted")
             )
         )
-        for kind, name in b.relations[:6]:
-            lines.append(Content.assemble((f"  {clean(kind)}: ", "$text-muted"), content(name)))
+        for r in b.relations[:6]:
+            lines.append(
+                Content.assemble((f"  {clean(r.label)}: ", "$text-muted"), text(r.other_name))
+            )
     return Content("\n").join(lines)

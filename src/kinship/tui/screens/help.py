@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ INTRO = (
 )
 
 
-def sections() -> list[tuple[str, list[BindingType]]]:
+def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.context import APP_BINDINGS
     from kinship.tui.dialogs.base import FormScreen
     from kinship.tui.dialogs.relate import RelateForm
@@ -29,7 +30,7 @@ def sections() -> list[tuple[str, list[BindingType]]]:
     from kinship.tui.widgets.contact_list import ContactList
     from kinship.tui.widgets.panes import EventsPane, NotesPane
 
-    return [
+    listed: list[tuple[str, list[BindingType]]] = [
         (
             "Everywhere",
             [
@@ -58,6 +59,12 @@ def sections() -> list[tuple[str, list[BindingType]]]:
         ("Relate form", RelateForm.BINDINGS),
         ("Plugins", PluginsScreen.BINDINGS),
     ]
+    return [(title, _as_bindings(items)) for title, items in listed]
+
+
+def _as_bindings(items: Iterable[BindingType]) -> list[Binding]:
+    # A (key, action[, description]) tuple is shown like the Binding it stands for.
+    return [b if isinstance(b, Binding) else Binding(*b) for b in items]
 
 
 def help_content(keymap: dict[str, str]) -> Content:
@@ -65,8 +72,6 @@ def help_content(keymap: dict[str, str]) -> Content:
     for title, bindings in sections():
         lines.append(Content.styled(title, "bold $text-accent"))
         for b in bindings:
-            if not isinstance(b, Binding):
-                continue
             key = keymap.get(b.id, b.key) if b.id else b.key
             keys = ", ".join(_display(k) for k in key.split(","))
             text = b.tooltip or b.description

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from kinship.tui.safe import clean, content
+from kinship.tui.safe import clean, content, shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -41,12 +41,14 @@ def run_import(path: Path, importer: Any, *, dry_run: bool, progress: Any, host:
     )
 
 
-def report_content(report: Any) -> Content:
+def report_content(report: Any, presenter: bool = False) -> Content:
+    """The import report; problem messages quote the file, so in presenter mode the contact
+    details in them are masked."""
     lines = [content(f"{getattr(report, 'importer', '')}: {report.summary()}", "bold")]
     problems = list(getattr(report, "problems", []))
     for p in problems[:20]:
         where = f"{Path(clean(p.file)).name}:{p.line}" if p.line else Path(clean(p.file)).name
-        lines.append(Content.assemble((f"  {where}  ", "$text-muted"), content(p.message)))
+        lines.append(Content.assemble((f"  {where}  ", "$text-muted"), shown(p.message, presenter)))
     if len(problems) > 20:
         lines.append(Content.styled(f"  … and {len(problems) - 20} more", "$text-muted"))
     return Content("\n").join(lines)
@@ -174,7 +176,7 @@ class ImportScreen(ModalScreen[bool]):
         bar = self.query_one(ProgressBar)
         bar.update(total=max(1, report.items), progress=max(1, report.items))
         failed = bool(getattr(report, "failed", False))
-        body = report_content(report)
+        body = report_content(report, bool(getattr(self.app, "presenter", False)))
         if dry_run and not failed:
             self.previewed = path
             body = Content.assemble(

@@ -21,8 +21,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
 
-from kinship.store.queries import SORTS
-from kinship.tui import data
+from kinship.services import views
 from kinship.tui.safe import content
 from kinship.tui.undo import Undo
 from kinship.tui.widgets.contact_list import ContactList, Listing
@@ -173,12 +172,12 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.listing = Listing()
-        self.selected: data.ContactRow | None = None
-        self.detail: data.ContactDetail | None = None
+        self.selected: views.ContactRow | None = None
+        self.detail: views.ContactDetail | None = None
         self.undo_stack: list[Undo] = []
         self._search_gen = 0
         self._detail_gen = 0
-        self._upcoming: list[data.TimelineItem] | None = None
+        self._upcoming: list[views.TimelineItem] | None = None
         self.active_pane = "contacts"
         #: Keystroke → list updated, in ms (the search budget is measured on this).
         self.search_latencies: list[float] = []
@@ -194,6 +193,8 @@ class MainScreen(Screen[None]):
         # The first frame holds only what it shows: the tab bar is mounted when the terminal
         # is narrow (``_apply_size``), the welcome when the store turns out to be empty.
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
+        if self.kapp.read_only:
+            yield Static(read_only_banner(self.kapp.store), id="read-only", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
                 yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
@@ -270,7 +271,7 @@ class MainScreen(Screen[None]):
 
         Two jobs on the database thread: the page (and the cursor's position when a contact is
         to be selected), then the ``COUNT``, which is what costs on broad queries. Both run in
-        :func:`data.cancellable` with this generation: a newer keystroke skips them if they
+        :func:`views.cancellable` with this generation: a newer keystroke skips them if they
         have not started and stops them if they have, so the database thread is free for it.
         """
         today = self.kapp.today
@@ -278,11 +279,11 @@ class MainScreen(Screen[None]):
         def stale() -> bool:
             return gen != self._search_gen
 
-        def first() -> tuple[list[data.ContactRow], int, int, bool, bool]:
-            with data.cancellable(stale):
+        def first() -> tuple[list[views.ContactRow], int, int, bool, bool]:
+            with views.cancellable(stale):
                 cursor = 0
                 if select_uid is not None:
-                    pos = data.position_of(
+                    pos = views.position_of(
                         select_uid,
                         listing.query,
                         listing.sort,
@@ -290,27 +291,27 @@ class MainScreen(Screen[None]):
                         today=today,
                     )
                     cursor = pos or 0
-                page = cursor // data.PAGE
-                rows = data.contact_page(
+                page = cursor // views.PAGE
+                rows = views.contact_page(
                     listing.query,
                     listing.sort,
                     archived=listing.archived,
-                    offset=page * data.PAGE,
-                    limit=data.PAGE,
+                    offset=page * views.PAGE,
+                    limit=views.PAGE,
                     today=today,
                 )
-                known = page * data.PAGE + len(rows)
-                counted = len(rows) < data.PAGE  # a short page ends the list: that is the count
-                empty = known == 0 and not listing.query and data.store_is_empty()
+                known = page * views.PAGE + len(rows)
+                counted = len(rows) < views.PAGE  # a short page ends the list: that is the count
+                empty = known == 0 and not listing.query and views.store_is_empty()
             return rows, cursor, known, counted, empty
 
         def count() -> int:
-            with data.cancellable(stale):
-                return data.contact_count(listing.query, archived=listing.archived, today=today)
+            with views.cancellable(stale):
+                return views.contact_count(listing.query, archived=listing.archived, today=today)
 
         try:
             rows, cursor, known, counted, empty = await self.kapp.db(first)
-        except data.Cancelled:
+        except views.Cancelled:
             return
         except Exception as exc:  # e.g. a malformed is: filter
             self._status_error(exc)
@@ -318,7 +319,7 @@ class MainScreen(Screen[None]):
         if stale():
             return
         cl = self.query_one(ContactList)
-        cl.show(listing, known, rows, page=cursor // data.PAGE, cursor=cursor, counted=counted)
+        cl.show(listing, known, rows, page=cursor // views.PAGE, cursor=cursor, counted=counted)
         if self._typed_at is not None:
             self.search_latencies.append((time.perf_counter() - self._typed_at) * 1000)
             self._typed_at = None
@@ -337,7 +338,7 @@ class MainScreen(Screen[None]):
             return
         try:
             total = await self.kapp.db(count)
-        except data.Cancelled:
+        except views.Cancelled:
             return
         except Exception as exc:
             self._status_error(exc)
@@ -390,7 +391,8 @@ class MainScreen(Screen[None]):
             self.show_pane("contacts")
 
     def action_sort(self) -> None:
-        self.listing.sort = SORTS[(SORTS.index(self.listing.sort) + 1) % len(SORTS)]
+        sorts = views.SORTS
+        self.listing.sort = sorts[(sorts.index(self.listing.sort) + 1) % len(sorts)]
         self.reload(select_uid=self.selected.uid if self.selected else None)
 
     def action_toggle_archived(self) -> None:
@@ -432,12 +434,12 @@ class MainScreen(Screen[None]):
     async def load_detail(self, contact_id: int, gen: int, search_gen: int | None = None) -> None:
         today = self.kapp.today
 
-        def job() -> data.ContactDetail | None:
+        def job() -> views.ContactDetail | None:
             # Skipped when superseded, or when a newer search is running (it highlights a row
             # of its own when it lands): the keystroke's page goes first.
             if gen != self._detail_gen or search_gen not in (None, self._search_gen):
                 return None
-            return data.detail(contact_id, today)
+            return views.detail(contact_id, today)
 
         detail = await self.kapp.db(job)
         if detail is None or gen != self._detail_gen:
@@ -456,13 +458,13 @@ class MainScreen(Screen[None]):
         if items is None:
             gen, today = self._search_gen, self.kapp.today
 
-            def job() -> list[data.TimelineItem]:
-                with data.cancellable(lambda: gen != self._search_gen):
-                    return data.upcoming(today)
+            def job() -> list[views.TimelineItem]:
+                with views.cancellable(lambda: gen != self._search_gen):
+                    return views.upcoming(today)
 
             try:
                 items = await self.kapp.db(job)
-            except data.Cancelled:
+            except views.Cancelled:
                 return
             self._upcoming = items
         if self.selected is None:
@@ -472,7 +474,7 @@ class MainScreen(Screen[None]):
     async def load_today_count(self) -> None:
         """The number of people to reach out to, off the first paint."""
         await self.kapp.followups_ready.wait()
-        groups = await self.kapp.db(data.today_groups, self.kapp.today)
+        groups = await self.kapp.db(views.today_groups, self.kapp.today)
         n = sum(len(g.items) for g in groups)
         self.sub_title = f"{n} to reach out to today (t)" if n else "nothing due today"
 
@@ -488,7 +490,7 @@ class MainScreen(Screen[None]):
 
     # ----------------------------------------------------------------- actions
 
-    def _need_contact(self) -> data.ContactRow | None:
+    def _need_contact(self) -> views.ContactRow | None:
         if self.selected is None:
             self.kapp.say("Select a contact first (or add one with a).", severity="warning")
         return self.selected
@@ -505,7 +507,7 @@ class MainScreen(Screen[None]):
         row = self._need_contact()
         if row is None:
             return
-        initial = await self.kapp.db(data.editable, row.id)
+        initial = await self.kapp.db(views.editable, row.id)
         if initial is None:
             self.kapp.say("That contact is gone.", severity="warning")
             self.reload()
@@ -619,19 +621,16 @@ class MainScreen(Screen[None]):
 
     @work(exit_on_error=False, group="writes")
     async def action_delete_note(self) -> None:
-        from kinship.services import notes
-        from kinship.store.models import Contact
+        from kinship.services import notes, undo
 
         note = self.query_one(NotesPane).highlighted
         row = self.selected
         if note is None or row is None:
             return
-        await self.kapp.db(notes.delete, note.id)
-
-        def restore() -> None:
-            notes.add(Contact.get_by_id(row.id), note.body, kind=note.kind, pinned=note.pinned)
-
-        self.undo_stack.append(Undo(f"deleted {note.kind} note", restore))
+        deleted = await self.kapp.db(notes.delete, note.id)
+        self.undo_stack.append(
+            Undo(f"deleted {note.kind} note", partial_call(undo.restore, deleted.id))
+        )
         self.kapp.say(f"Deleted the {note.kind} note (u to undo)")
         self.refresh_all()
 
@@ -651,7 +650,7 @@ class MainScreen(Screen[None]):
     async def action_delete_interaction(self) -> None:
         """Delete the highlighted interaction; ``u`` logs it again as it was (same UID, date,
         kind, participants), so there is no confirmation to answer."""
-        from kinship.services import interactions
+        from kinship.services import interactions, undo
 
         item = self.query_one(EventsPane).highlighted
         if item is None or self.selected is None:
@@ -660,33 +659,23 @@ class MainScreen(Screen[None]):
             self.kapp.say("Only logged interactions can be deleted here.", severity="warning")
             return
         try:
-            record = await self.kapp.db(interactions.delete, item.uid)
+            deleted = await self.kapp.db(interactions.delete, item.uid)
         except Exception as exc:
             from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
             return
-
-        def restore() -> None:
-            interactions.log(
-                record.summary,
-                record.participants,
-                kind=record.kind,
-                occurred_at=record.occurred_at,
-                notes=record.notes,
-                event_uid=record.event_uid or None,
-                uid=record.uid,
-                source=record.source,
-            )
-
-        self.push_undo(Undo(f"deleted {record.kind} “{record.summary}”", restore))
-        self.kapp.say(f"Deleted the {record.kind}: {record.summary} (u to undo)")
+        restore = partial_call(undo.restore, deleted.id)
+        self.push_undo(Undo(f"deleted {item.kind} “{item.summary}”", restore))
+        self.kapp.say(f"Deleted the {item.kind}: {item.summary} (u to undo)")
         self.refresh_all()
 
     def push_undo(self, undo: Undo) -> None:
         self.undo_stack.append(undo)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.kapp.read_only:
+            return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
             return self.query_one(NotesPane).has_focus_within
         if action == "delete_interaction":
@@ -698,8 +687,49 @@ class MainScreen(Screen[None]):
     def _note_highlighted(self) -> None:
         self.refresh_bindings()
 
-    def title_for(self, row: data.ContactRow) -> Content:
+    def title_for(self, row: views.ContactRow) -> Content:
         return content(row.name)
+
+    def presenter_changed(self) -> None:
+        """Presenter mode switched: redraw the list and the panes from what is loaded."""
+        self.query_one(ContactList).refresh()
+        if self.detail is not None:
+            self.query_one(EventsPane).show_contact(self.detail, self.kapp.today)
+            self.query_one(NotesPane).show(self.detail.name, self.detail.notes, self.kapp.today)
+        elif self._upcoming is not None:
+            self.query_one(EventsPane).show_upcoming(self._upcoming, self.kapp.today)
+
+
+#: Actions that write; dimmed when the store is read-only (``Store.write`` refuses anyway).
+WRITE_ACTIONS = frozenset(
+    {
+        "add_contact",
+        "edit_contact",
+        "log",
+        "add_note",
+        "add_event",
+        "relate",
+        "merge",
+        "archive",
+        "undo",
+        "import",
+        "pin_note",
+        "delete_note",
+        "edit_note",
+        "delete_interaction",
+    }
+)
+
+
+def read_only_banner(store: Any) -> str:
+    from kinship.config import describe_target
+    from kinship.tui.safe import clean
+
+    reason = getattr(store, "read_only_reason", "") or "read-only"
+    return clean(
+        f"Read-only: {describe_target(store.target)} ({reason}). "
+        "You can look around; nothing can be changed."
+    )
 
 
 def partial_call(func: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -1,4 +1,4 @@
-"""Plugins (``P``): every plugin of this run — name, version, hooks, status and why one is
+"""Plugins (``!``): every plugin of this run — name, version, hooks, status and why one is
 disabled — the app's ``kinship plugins --all``.
 
 The list is read from the loaded plugin host (plugins load after the first paint) and redrawn

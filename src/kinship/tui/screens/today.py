@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -13,11 +14,33 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kinship.tui import data
-from kinship.tui.safe import clean, content
+from kinship.services import views
+from kinship.tui.safe import clean, shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
+
+
+def followup_action(item: views.TodayItem, action: str, today: date, *, days: int = 7) -> str:
+    """Done (``services.checkin``) / snooze / dismiss a Today item; a one-line message.
+
+    Raises LookupError for an item that is not the follow-up service's (the caller then opens
+    the log form for "done": logging what happened satisfies a check-in).
+    """
+    from kinship.services import checkin, followups
+
+    if item.ref is None:
+        raise LookupError(f"{action} needs the follow-up service")
+    if action == "done":
+        report = checkin.done(item.uid, kind=item.kind)
+        return f"Done: {item.name} (logged {report.interaction_kind})"
+    if action == "snooze":
+        followups.snooze(item.uid, today + timedelta(days=days))
+        return f"Snoozed {item.name} for {days} days"
+    if action == "dismiss":
+        followups.dismiss(item.uid, kind=item.kind)
+        return f"Dismissed: {item.reason or item.kind} ({item.name})"
+    raise ValueError(action)
 
 
 class TodayScreen(Screen[None]):
@@ -55,8 +78,8 @@ class TodayScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, data.TodayItem] = {}
-        self.groups: list[data.TodayGroup] = []
+        self.items: dict[str, views.TodayItem] = {}
+        self.groups: list[views.TodayGroup] = []
         self._name_width = 0
 
     @property
@@ -78,7 +101,9 @@ class TodayScreen(Screen[None]):
     @work(exclusive=True, group="today", exit_on_error=False)
     async def load(self) -> None:
         await self.kapp.followups_ready.wait()
-        self.groups = await self.kapp.db(data.today_groups, self.kapp.today)
+        self.groups = await self.kapp.db(
+            views.today_groups, self.kapp.today, limit=views.TODAY_LIMIT
+        )
         self._fill()
 
     def _fill(self) -> None:
@@ -131,7 +156,7 @@ class TodayScreen(Screen[None]):
         if self.groups and self.name_width() != self._name_width:
             self._fill()
 
-    def prompt(self, item: data.TodayItem) -> Content:
+    def prompt(self, item: views.TodayItem) -> Content:
         days = (item.due - self.kapp.today).days
         if days < 0:
             tag, style = f"{-days}d over", "$error"
@@ -140,14 +165,15 @@ class TodayScreen(Screen[None]):
         else:
             tag, style = f"in {days}d", "$success"
         width = self._name_width or self.name_width()
-        name = clean(item.name)
+        presenter = self.kapp.presenter
+        name = shown(item.name, presenter)
         if cell_len(name) > width:
             name = set_cell_size(name, width - 1) + "…"
         return Content.assemble(
             ("  ", ""),
-            content(set_cell_size(name, width), "bold"),
+            (set_cell_size(name, width), "bold"),
             (f"  {tag:>9}  ", style),
-            content(item.reason, "$text-muted"),
+            (shown(item.reason, presenter), "$text-muted"),
         )
 
     @on(OptionList.OptionHighlighted, "#today-list")
@@ -156,10 +182,19 @@ class TodayScreen(Screen[None]):
         detail = self.query_one("#today-detail", Static)
         detail.set_class(item is None, "-none")
         if item is not None:
-            detail.update(Content.assemble(content(item.name, "bold"), " · ", content(item.reason)))
+            presenter = self.kapp.presenter
+            detail.update(
+                Content.assemble(
+                    (shown(item.name, presenter), "bold"), " · ", shown(item.reason, presenter)
+                )
+            )
+
+    def presenter_changed(self) -> None:
+        if self.groups:
+            self._fill()
 
     @property
-    def current(self) -> data.TodayItem | None:
+    def current(self) -> views.TodayItem | None:
         ol = self.query_one(OptionList)
         if ol.highlighted is None:
             return None
@@ -182,12 +217,12 @@ class TodayScreen(Screen[None]):
     def action_log(self) -> None:
         self._log(self.current)
 
-    def _log(self, item: data.TodayItem | None) -> None:
+    def _log(self, item: views.TodayItem | None) -> None:
         from kinship.tui.dialogs.interaction import LogForm
 
         if item is None:
             return
-        kind = data.DONE_KIND.get(item.group, "meeting")
+        kind = views.DONE_KIND.get(item.group, "meeting")
         summary = {
             "thank": "Said thank you",
             "occasions": "Congratulated",
@@ -209,7 +244,7 @@ class TodayScreen(Screen[None]):
         if item is None:
             return
         try:
-            message = await self.kapp.db(data.followup_action, item, action, self.kapp.today)
+            message = await self.kapp.db(followup_action, item, action, self.kapp.today)
         except LookupError as exc:
             if action == "done":
                 self._log(item)  # logging what happened is what satisfies it

@@ -25,15 +25,43 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kinship.tui import data
-from kinship.tui.safe import clean
+from kinship.records import PartialDate
+from kinship.services import views
+from kinship.tui.safe import shown
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
 
-PAGE = data.PAGE
+PAGE = views.PAGE
 #: Pages kept in the cache around the cursor (the rest are dropped).
 KEEP_PAGES = 6
+#: A birthday this many days ahead shows in the row's badge.
+BIRTHDAY_SOON = 14
+
+
+def badge(row: views.ContactRow, today: date, *, plain: bool = False) -> tuple[str, str]:
+    """The short status shown at the end of a row, and its style class
+    (``overdue``, ``due``, ``soon``, ``birthday`` or "")."""
+    if row.archived:
+        return "archived", "archived"
+    if row.birthday:
+        try:
+            nxt = PartialDate.parse(row.birthday).next_on_or_after(today)
+        except ValueError:
+            nxt = None
+        if nxt is not None and (nxt - today).days <= BIRTHDAY_SOON:
+            days = (nxt - today).days
+            when = "today" if days == 0 else f"in {days}d"
+            return (f"bday {when}" if plain else f"🎂 {when}"), "birthday"
+    if row.next_due is not None:
+        days = (row.next_due - today).days
+        if days < 0:
+            return f"overdue {-days}d", "overdue"
+        if days == 0:
+            return "due", "due"
+        if days <= 7:
+            return f"due in {days}d", "soon"
+    return "", ""
 
 
 @dataclass
@@ -86,14 +114,14 @@ class ContactList(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The row under the cursor changed (``row`` is None when the list is empty)."""
 
-        def __init__(self, row: data.ContactRow | None) -> None:
+        def __init__(self, row: views.ContactRow | None) -> None:
             super().__init__()
             self.row = row
 
     class Chosen(Message):
         """Enter on a row."""
 
-        def __init__(self, row: data.ContactRow) -> None:
+        def __init__(self, row: views.ContactRow) -> None:
             super().__init__()
             self.row = row
 
@@ -106,7 +134,7 @@ class ContactList(ScrollView, can_focus=True):
         #: False while ``total`` is only a lower bound (the count is still running).
         self.counted = True
         self.loaded = False
-        self._pages: dict[int, list[data.ContactRow]] = {}
+        self._pages: dict[int, list[views.ContactRow]] = {}
         self._pending: set[int] = set()
         self._generation = 0
         self._last_highlight: int | None = -1
@@ -121,7 +149,7 @@ class ContactList(ScrollView, can_focus=True):
         self,
         listing: Listing,
         total: int,
-        rows: list[data.ContactRow],
+        rows: list[views.ContactRow],
         *,
         page: int = 0,
         cursor: int = 0,
@@ -152,7 +180,7 @@ class ContactList(ScrollView, can_focus=True):
             self.cursor = total - 1
         self.refresh()
 
-    def row_at(self, index: int) -> data.ContactRow | None:
+    def row_at(self, index: int) -> views.ContactRow | None:
         if not 0 <= index < self.total:
             return None
         page = self._pages.get(index // PAGE)
@@ -163,7 +191,7 @@ class ContactList(ScrollView, can_focus=True):
         return page[offset] if offset < len(page) else None
 
     @property
-    def current(self) -> data.ContactRow | None:
+    def current(self) -> views.ContactRow | None:
         return self.row_at(self.cursor)
 
     def _request(self, page: int) -> None:
@@ -175,7 +203,7 @@ class ContactList(ScrollView, can_focus=True):
     async def _fetch(self, page: int, generation: int) -> None:
         listing = self.listing
         rows = await self.kapp.db(
-            data.contact_page,
+            views.contact_page,
             listing.query,
             listing.sort,
             archived=listing.archived,
@@ -276,14 +304,15 @@ class ContactList(ScrollView, can_focus=True):
         return Strip(self._row_segments(row, width, base, cursor_style), width)
 
     def _row_segments(
-        self, row: data.ContactRow, width: int, base: Style, cursor: Style
+        self, row: views.ContactRow, width: int, base: Style, cursor: Style
     ) -> list[Segment]:
-        badge, kind = data.badge(row, self.today, plain=self.plain)
-        badge = f" {badge} " if badge else ""
-        badge_w = cell_len(badge)
-        room = max(0, width - badge_w - 1)
-        name = clean(row.name)
-        org = clean(row.org)
+        text, kind = badge(row, self.today, plain=self.plain)
+        label = f" {text} " if text else ""
+        label_w = cell_len(label)
+        room = max(0, width - label_w - 1)
+        presenter = bool(getattr(self.app, "presenter", False))
+        name = shown(row.name, presenter)
+        org = shown(row.org, presenter)
         name_w = min(cell_len(name), room)
         segments = [
             Segment(" ", base + cursor),
@@ -295,11 +324,11 @@ class ContactList(ScrollView, can_focus=True):
             segments.append(Segment(set_cell_size("  " + org, rest), org_style))
         else:
             segments.append(Segment(" " * rest, base + cursor))
-        if badge:
+        if label:
             badge_style = (
                 base
                 + (self.get_component_rich_style(f"contact-list--{kind}") if kind else Style())
                 + cursor
             )
-            segments.append(Segment(badge, badge_style))
+            segments.append(Segment(label, badge_style))
         return segments

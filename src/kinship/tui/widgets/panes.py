@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from kinship.tui import data
-from kinship.tui.safe import clean, content
+from kinship.services import views
+from kinship.tui.safe import clean, content, hidden_note, shown
 
 KIND_STYLE = {
     "call": "$accent",
@@ -32,8 +32,9 @@ def when(d: date, today: date) -> str:
     return d.strftime("%b %d") if d.year == today.year else d.strftime("%Y-%m-%d")
 
 
-def timeline_prompt(item: data.TimelineItem, today: date) -> Content:
-    """Two lines: date · kind · who else was there, then the summary."""
+def timeline_prompt(item: views.TimelineItem, today: date, presenter: bool = False) -> Content:
+    """Two lines: date · kind · who else was there, then the summary (contact details in
+    names and summary masked in presenter mode)."""
     kind_style = (
         "bold $warning" if item.source == "life" else KIND_STYLE.get(item.kind, "$text-primary")
     )
@@ -42,20 +43,31 @@ def timeline_prompt(item: data.TimelineItem, today: date) -> Content:
         (clean(item.kind), kind_style),
     ]
     if item.others:
-        names = ", ".join(clean(n) for n in item.others[:4]) + ("…" if len(item.others) > 4 else "")
+        names = ", ".join(shown(n, presenter) for n in item.others[:4])
+        names += "…" if len(item.others) > 4 else ""
         parts.append((f" · with {names}", "$text-muted"))
-    parts += ["\n  ", content(item.summary)]
+    parts += ["\n  ", Content(shown(item.summary, presenter))]
     return Content.assemble(*parts)
 
 
-def note_prompt(note: data.NoteItem, today: date) -> Content:
+def note_prompt(note: views.NoteItem, today: date, presenter: bool = False) -> Content:
+    """Pin, kind and date, then the body (a stand-in in presenter mode)."""
     pin = "* " if note.pinned else "  "
+    body = (
+        Content.styled("  " + hidden_note(), "$text-muted")
+        if presenter
+        else content("  " + clean(note.body, single_line=False), single_line=False)
+    )
     return Content.assemble(
         (pin, "bold $warning"),
         (f"{clean(note.kind)}", "bold $text-primary"),
         (f"  {when(note.updated, today)}\n", "$text-muted"),
-        content("  " + clean(note.body, single_line=False), single_line=False),
+        body,
     )
+
+
+def _presenter(widget: object) -> bool:
+    return bool(getattr(getattr(widget, "app", None), "presenter", False))
 
 
 class EventsPane(Vertical):
@@ -81,7 +93,7 @@ class EventsPane(Vertical):
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
-        self.items: list[data.TimelineItem] = []
+        self.items: list[views.TimelineItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="events-title", markup=False)
@@ -89,10 +101,10 @@ class EventsPane(Vertical):
         yield Static(id="spark-caption", markup=False)
         yield OptionList(id="timeline")
 
-    def show_contact(self, detail: data.ContactDetail, today: date) -> None:
+    def show_contact(self, detail: views.ContactDetail, today: date) -> None:
         self.remove_class("-nobody")
         self.query_one("#events-title", Static).update(
-            Content.assemble("Timeline · ", content(detail.name))
+            Content.assemble("Timeline · ", shown(detail.name, _presenter(self)))
         )
         self.query_one(Sparkline).data = detail.monthly
         total = sum(detail.monthly)
@@ -101,12 +113,12 @@ class EventsPane(Vertical):
         )
         self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
 
-    def show_upcoming(self, items: list[data.TimelineItem], today: date) -> None:
+    def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
         self.add_class("-nobody")
         self.query_one("#events-title", Static).update("Upcoming · everyone")
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
-    def _fill(self, items: list[data.TimelineItem], today: date, empty: str) -> None:
+    def _fill(self, items: list[views.TimelineItem], today: date, empty: str) -> None:
         self.items = items
         ol = self.query_one(OptionList)
         keep = ol.highlighted
@@ -114,12 +126,13 @@ class EventsPane(Vertical):
         if not items:
             ol.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
             return
-        ol.add_options([Option(timeline_prompt(i, today)) for i in items])
+        presenter = _presenter(self)
+        ol.add_options([Option(timeline_prompt(i, today, presenter)) for i in items])
         if keep is not None and ol.has_focus:
             ol.highlighted = min(keep, len(items) - 1)
 
     @property
-    def highlighted(self) -> data.TimelineItem | None:
+    def highlighted(self) -> views.TimelineItem | None:
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None
@@ -161,17 +174,20 @@ class NotesPane(Vertical):
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
-        self.items: list[data.NoteItem] = []
+        self.items: list[views.NoteItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Empathy notes", id="notes-title", markup=False)
         yield OptionList(id="notes-list")
 
-    def show(self, name: str | None, notes: list[data.NoteItem], today: date) -> None:
+    def show(self, name: str | None, notes: list[views.NoteItem], today: date) -> None:
         self.items = notes
         title = self.query_one("#notes-title", Static)
+        presenter = _presenter(self)
         title.update(
-            Content.assemble("Empathy notes · ", content(name)) if name else "Empathy notes"
+            Content.assemble("Empathy notes · ", shown(name, presenter))
+            if name
+            else "Empathy notes"
         )
         ol = self.query_one(OptionList)
         ol.clear_options()
@@ -192,10 +208,12 @@ class NotesPane(Vertical):
                 )
             )
         else:
-            ol.add_options([Option(note_prompt(n, today), id=f"note-{n.id}") for n in notes])
+            ol.add_options(
+                [Option(note_prompt(n, today, presenter), id=f"note-{n.id}") for n in notes]
+            )
 
     @property
-    def highlighted(self) -> data.NoteItem | None:
+    def highlighted(self) -> views.NoteItem | None:
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None

@@ -1,0 +1,99 @@
+"""The read side: typed, frozen view records that the TUI and the CLI both show.
+
+Neither face builds queries: they call these functions (the TUI on its database thread) and
+render what comes back. SQL filters, sorts and pages here; nothing loads every row. SQL that
+only one backend speaks is in :mod:`kinship.store.dialect`.
+
+- :mod:`.contacts`: the contact list (pages, counts, jumps), ``contacts --json`` summaries,
+  the edit form's values;
+- :mod:`.detail`: one contact, for the panes (:func:`detail`) and for ``show`` (:func:`card`);
+- :mod:`.timeline`: a person's timeline, everyone's upcoming dates, interactions per month;
+- :mod:`.relations`, :mod:`.notes`: relationships (both directions) and empathy notes;
+- :mod:`.brief`: "before you meet";
+- :mod:`.today`: the Today groups, from the follow-up service.
+
+:func:`cancellable` runs reads that stop once the next keystroke has made them stale.
+"""
+
+from kinship.services.views.brief import Brief, brief
+from kinship.services.views.contacts import (
+    PAGE,
+    SORTS,
+    ContactRow,
+    ContactSummary,
+    contact_count,
+    contact_page,
+    editable,
+    position_of,
+    search_names,
+    store_is_empty,
+    summaries,
+    summaries_of,
+)
+from kinship.services.views.detail import (
+    ContactCard,
+    ContactDetail,
+    EventItem,
+    FieldItem,
+    FollowUpItem,
+    InteractionItem,
+    card,
+    detail,
+    interaction,
+    open_followups,
+)
+from kinship.services.views.notes import NoteItem, note, notes
+from kinship.services.views.relations import RelationItem, relations
+from kinship.services.views.timeline import (
+    TimelineItem,
+    birthdays_between,
+    monthly_counts,
+    timeline,
+    upcoming,
+)
+from kinship.services.views.today import DONE_KIND, TODAY_LIMIT, TodayGroup, TodayItem, today_groups
+from kinship.store.cancel import Cancelled, cancellable
+
+__all__ = [
+    "DONE_KIND",
+    "PAGE",
+    "SORTS",
+    "TODAY_LIMIT",
+    "Brief",
+    "Cancelled",
+    "ContactCard",
+    "ContactDetail",
+    "ContactRow",
+    "ContactSummary",
+    "EventItem",
+    "FieldItem",
+    "FollowUpItem",
+    "InteractionItem",
+    "NoteItem",
+    "RelationItem",
+    "TimelineItem",
+    "TodayGroup",
+    "TodayItem",
+    "birthdays_between",
+    "brief",
+    "cancellable",
+    "card",
+    "contact_count",
+    "contact_page",
+    "detail",
+    "editable",
+    "interaction",
+    "monthly_counts",
+    "note",
+    "notes",
+    "open_followups",
+    "position_of",
+    "relations",
+    "search_names",
+    "store_is_empty",
+    "summaries",
+    "summaries_of",
+    "timeline",
+    "today_groups",
+    "upcoming",
+]

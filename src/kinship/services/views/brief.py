@@ -1,0 +1,62 @@
+""" "Before you meet": what matters about one person, on one screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kinship.services.views.detail import detail, open_followups
+from kinship.services.views.notes import NoteItem
+from kinship.services.views.relations import RelationItem
+from kinship.services.views.timeline import TimelineItem
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    name: str
+    org: str
+    pinned: list[NoteItem]
+    other_notes: list[NoteItem]
+    last: list[TimelineItem]
+    #: What is due and why, one line each.
+    due: list[str]
+    relations: list[RelationItem]
+
+
+def brief(contact_id: int, today: date) -> Brief | None:
+    """Pinned notes, the last three interactions, what is due and why, who is around them."""
+    d = detail(contact_id, today)
+    if d is None:
+        return None
+    due = [
+        f"{f.kind.replace('-', ' ')} ({_when_words(f.due, today)}): {f.reason}"
+        for f in open_followups(contact_id)
+    ]
+    if not due and d.next_due is not None:
+        due.append(_due_words(d.next_due, today, d.cadence))
+    return Brief(
+        name=d.name,
+        org=", ".join(x for x in (d.title, d.org) if x),
+        pinned=[n for n in d.notes if n.pinned],
+        other_notes=[n for n in d.notes if not n.pinned][:3],
+        last=[t for t in d.timeline if t.source == "interaction"][:3],
+        due=due,
+        relations=d.relations,
+    )
+
+
+def _when_words(day: date, today: date) -> str:
+    days = (day - today).days
+    if days < 0:
+        return f"{-days} days overdue"
+    return "today" if days == 0 else f"in {days} days"
+
+
+def _due_words(due: date, today: date, cadence: int | None) -> str:
+    days = (due - today).days
+    every = f" (every {cadence} days)" if cadence else ""
+    if days < 0:
+        return f"check in: overdue by {-days} days{every}"
+    if days == 0:
+        return f"check in: due today{every}"
+    return f"check in: due in {days} days{every}"

@@ -1,0 +1,50 @@
+"""SQL that the two backends spell differently, as small functions of the open store.
+
+Services build queries with these instead of testing for SQLite themselves; an expression
+that both backends spell alike needs no function here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import OP, SQL, Expression, fn
+
+
+def _sqlite() -> bool:
+    from kinship.store.handle import current
+
+    return current().is_sqlite
+
+
+def modulo(value: Any, n: int) -> Any:
+    """``value % n``. (Peewee's ``%`` operator is LIKE, and PostgreSQL's driver reads a bare
+    ``%`` in SQL text as a placeholder.)"""
+    return Expression(value, OP.MOD, n) if _sqlite() else fn.MOD(value, n)
+
+
+def unindexed(column: Any) -> Any:
+    """``column``, written so that SQLite will not choose an index on it (``+ 0``) when
+    another filter has the better plan. PostgreSQL's planner needs no such hint (and has no
+    ``boolean + integer``)."""
+    return (column + 0) if _sqlite() else column
+
+
+def last_chars(text: Any, n: int) -> Any:
+    """The last ``n`` characters of ``text`` (the ``MM-DD`` end of a partial date)."""
+    return fn.SUBSTR(text, -n) if _sqlite() else fn.RIGHT(text, n)
+
+
+def year_month(moment: Any) -> Any:
+    """A timestamp's ``YYYY-MM`` as text, for grouping by month."""
+    # The format is written into the SQL, not bound: PostgreSQL matches a GROUP BY expression
+    # to the selected one only when they are the same text, and two parameters are not.
+    if _sqlite():
+        return fn.strftime(SQL("'%Y-%m'"), moment)
+    return fn.to_char(moment, SQL("'YYYY-MM'"))
+
+
+def json_array(value: Any) -> Any:
+    """An aggregate: a JSON array of ``value`` over the group's rows (SQLite's JSON1,
+    PostgreSQL's ``json_agg``). The driver hands it back as text or as a list."""
+    return fn.json_group_array(value) if _sqlite() else fn.json_agg(value)
