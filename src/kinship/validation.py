@@ -400,6 +400,8 @@ _SPECS: dict[type, _Spec] = {
         ("exdates", _list(_moment(optional=False), "dates"), False),
         ("attendees", _list(_text(MAX_UID, required=True), "email addresses"), False),
         ("contact_uids", _list(_text(MAX_UID, required=True), "UIDs"), False),
+        ("recurrence_id", _moment(), False),
+        ("recurrence_range", _text(MAX_KIND), False),
         *_COMMON,
     ),
     InteractionRecord: (

@@ -265,7 +265,7 @@ def test_the_issue_s_records_each_give_one_line(
     result = kinship_cli("import", str(source))
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0] == "people.garbage: 2 created, 0 updated, 0 unchanged, 3 skipped"
+    assert lines[0] == "people.garbage: 2 created, 0 updated, 0 unchanged, 3 skipped (run 1)"
     who = f"{source}:{{}}: plugin garbage_plugin (importer 'garbage'): "
     assert lines[1:] == [
         who.format(1) + "ContactRecord 'Ada Lovelace': birthday: expected a PartialDate "
@@ -284,3 +284,15 @@ def test_the_issue_s_records_each_give_one_line(
     people = {c["display_name"]: c for c in data["contacts"]}
     assert set(people) == {"Ada Lovelace", "Grace Hopper"}
     assert people["Ada Lovelace"].get("birthday") in (None, "")
+
+
+def test_every_field_of_every_record_is_checked() -> None:
+    """A field added to a record must be added to the border too."""
+    import dataclasses
+
+    from kinship.validation import _SPECS
+
+    for record_type, spec in _SPECS.items():
+        checked = {name for name, _check, _required in spec}
+        declared = {f.name for f in dataclasses.fields(record_type)}
+        assert checked == declared, (record_type.__name__, declared ^ checked)

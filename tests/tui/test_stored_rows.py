@@ -9,6 +9,7 @@ from kinship.services import contacts, events, interactions
 from kinship.store.models import Contact, Event, FollowUp, Interaction
 
 from .conftest import TODAY, make_app, screen_text, settle
+from .test_plugins_tui import recording
 
 
 async def test_a_contact_with_unreadable_values_opens(tui_store: Any) -> None:
@@ -25,7 +26,7 @@ async def test_a_contact_with_unreadable_values_opens(tui_store: Any) -> None:
     Event.update(start="whenever").execute()
     FollowUp.update(due="soon").where(FollowUp.reason == "ask").execute()
 
-    app = make_app(tui_store)
+    app = recording(make_app(tui_store))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         app.main.jump_to(ada.uid)
@@ -37,5 +38,5 @@ async def test_a_contact_with_unreadable_values_opens(tui_store: Any) -> None:
             await pilot.press(key)
             await settle(pilot, app)
             assert app.is_running and app.return_code is None, key
-        said = [str(n.message) for n in app._notifications]
+        said = app.said
         assert any("kinship db check" in m for m in said), said

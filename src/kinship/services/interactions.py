@@ -12,7 +12,7 @@ from peewee import fn
 from kinship import validation
 from kinship.dates import to_store
 from kinship.errors import NotFound, ValidationError
-from kinship.records import INTERACTION_KINDS
+from kinship.records import INTERACTION_KINDS, InteractionRecord
 from kinship.services import _notify, trash
 from kinship.services.convert import interaction_record as interaction_record
 from kinship.services.followups.compute import refresh_due

@@ -21,6 +21,7 @@ what the app bound.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -168,20 +169,23 @@ def warn(text: str) -> None:
     if target is None:
         return
     with _lock:
-        seen = _warned.setdefault(id(binding), set())
-        if text in seen:
+        entry = _warned.get(id(binding))
+        if entry is None or entry[0]() is not binding:  # an id reused by a new binding
+            entry = (weakref.ref(binding), set())
+            _warned[id(binding)] = entry
+            if len(_warned) > 8:  # old bindings: forget them
+                for key in list(_warned)[:-8]:
+                    del _warned[key]
+        if text in entry[1]:
             return
-        seen.add(text)
-        if len(_warned) > 8:  # old bindings: forget them
-            for key in list(_warned)[:-8]:
-                del _warned[key]
+        entry[1].add(text)
     try:
         target(text)
     except Exception:  # a warning must never become the error
         pass
 
 
-_warned: dict[int, set[str]] = {}
+_warned: dict[int, tuple[weakref.ref[Binding], set[str]]] = {}
 
 
 # Stored values the store cannot read (kinship.validation.unreadable) are warnings too.
