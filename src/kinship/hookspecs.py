@@ -73,8 +73,10 @@ def kinship_register_followup_strategies(register: Callable[[Strategy], None]) -
 def kinship_register_commands(cli: Any) -> None:
     """Add subcommands to the ``kinship`` command line.
 
-    Called only when the command given is not a builtin one. A command's ``run(args, ctx)``
-    gets the parsed arguments and a :class:`kinship.cli.Context`.
+    Called when the command given is not a builtin one, and for ``kinship --help`` (which
+    lists plugin commands). A command's ``run(args, ctx)`` gets the parsed arguments and a
+    :class:`kinship.cli.Context`; it reads and writes through :mod:`kinship.api` after
+    ``ctx.open()``.
 
     :param cli: a :class:`kinship.cli.CommandRegistry`; call
         ``cli.command(name, help=..., configure=..., run=..., json_output=False)``.
@@ -85,7 +87,8 @@ def kinship_register_commands(cli: Any) -> None:
 def kinship_palette_commands() -> Iterable[PaletteCommand]:  # type: ignore[empty-body]
     """Return command-palette entries for the TUI.
 
-    ``PaletteCommand.run(app)`` is called on the UI thread with the running app.
+    ``PaletteCommand.run(app)`` is called on the UI thread with the running app; an
+    ``async def`` run is a worker that may ``await kinship.api.call(app, func, ...)``.
 
     :return: an iterable of :class:`kinship.records.PaletteCommand`.
     """

@@ -926,7 +926,10 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
             for missing in sorted(only - seen):
                 host.err.write(f"kinship: {ENV_LOAD_PLUGINS}: no plugin named {missing!r}\n")
         for name, plugin in list(_extra_plugins):
-            host.register(plugin, name=name)
+            # Installed and registered by a test too: it is already here, once is enough
+            # (pluggy refuses the same object under a second name).
+            if not host.pm.is_registered(plugin):
+                host.register(plugin, name=name)
     host.load_ms = (time.perf_counter() - start) * 1000
     if host.trace:
         host.err.write(f"kinship: trace plugins loaded in {host.load_ms:.2f} ms\n")

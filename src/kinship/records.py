@@ -462,9 +462,11 @@ class Strategy:
 class PaletteCommand:
     """A command-palette entry a plugin adds to the TUI.
 
-    ``run(app)`` is called on the UI thread with the running app; keep it quick.
+    ``run(app)`` is called on the UI thread with the running app; keep it quick. It may be
+    an ``async def``: kinship runs it as a worker, and it may ``await
+    kinship.api.call(app, func, ...)`` for database work. Whatever it raises is a message.
     """
 
     title: str
     help: str
-    run: Callable[[Any], None]
+    run: Callable[[Any], Any]

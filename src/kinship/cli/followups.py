@@ -174,11 +174,11 @@ def _notify(args: argparse.Namespace, ctx: Context, eng: Any) -> int:
         )
     if args.json:
         ctx.json([item.to_json() for item in items])
-    elif items:
-        verb = "would notify" if args.dry_run else "notifying"
-        ctx.print(f"{verb}: {len(items)} follow-up{'s' if len(items) != 1 else ''} newly due")
+    elif items and args.dry_run:
+        ctx.print(f"would notify: {len(items)} follow-up{'s' if len(items) != 1 else ''} newly due")
         for item in items:
             ctx.print(_line(item))
+    # Otherwise quiet when all went well: cron mails whatever a job prints.
     if args.dry_run or not items:
         _report_errors(ctx, eng)
         return 0
