@@ -58,9 +58,13 @@ def endpoint() -> Iterator[Endpoint]:
 
 @pytest.fixture
 def setup(
-    endpoint: Endpoint, register_plugin: Any, kinship_config: Any, kinship_cli: Any, kinship_today: Any
+    endpoint: Endpoint,
+    register_plugin: Any,
+    kinship_config: Any,
+    kinship_cli: Any,
+    kinship_today: Any,
 ) -> Endpoint:
-    """kinship with this plugin, [notify] pointing at the endpoint, three people due."""
+    """kinship with this plugin, [notify] pointing at the endpoint, two people due."""
     register_plugin(kinship_notify)
     kinship_config(f'[notify]\nurls = ["{endpoint.url}"]\n')
     for name, birthday in (("Ada Lovelace", "--03-10"), ("Bob Babbage", "--03-10")):
