@@ -149,9 +149,7 @@ def contacts(
     from kinship.services import views
 
     _open()
-    return list(
-        views.summaries(query, sort=sort, include_archived=include_archived, limit=limit)
-    )
+    return list(views.summaries(query, sort=sort, include_archived=include_archived, limit=limit))
 
 
 def contact(name_or_uid: str) -> ContactCard:

@@ -262,8 +262,7 @@ def snapshot(
         snap = snapshot("Grace Hopper", cadence_days=30, interactions=[date(2026, 5, 1)])
     """
     days: list[tuple[date, str]] = sorted(
-        (item, "meeting") if isinstance(item, date) else (item[0], item[1])
-        for item in interactions
+        (item, "meeting") if isinstance(item, date) else (item[0], item[1]) for item in interactions
     )
     values: dict[str, Any] = {}
     if days:
