@@ -139,8 +139,14 @@ KINDS = {
     EventRecord: ("event", "wedding", "birthday", "made-up"),
     FollowUpRecord: ("check-in", "thank", "made-up"),
 }
-TYPES = (ContactRecord, EventRecord, InteractionRecord, NoteRecord, RelationshipRecord)
-TYPES += (FollowUpRecord,)
+TYPES: tuple[type, ...] = (
+    ContactRecord,
+    EventRecord,
+    InteractionRecord,
+    NoteRecord,
+    RelationshipRecord,
+    FollowUpRecord,
+)
 
 
 def field_values(record_type: type, name: str) -> st.SearchStrategy[Any]:

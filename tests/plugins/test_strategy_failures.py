@@ -92,10 +92,14 @@ def test_engine_trial_catches_a_strategy_that_always_raises() -> None:
     from kinship.services.followups.engine import sample_snapshots, trial
 
     good = Strategy("good", "", suggest=lambda s, t: [Suggestion(s.uid, "x", t, "ok")])
-    bad = Strategy("bad", "", suggest=lambda s, t: 1 / 0)
-    late = Strategy(
-        "late", "", suggest=lambda s, t: [Suggestion(s.uid, "x", t + timedelta(1), "", "high")]
-    )
+    def boom(s: ContactSnapshot, t: date) -> list[Suggestion]:
+        raise ZeroDivisionError("division by zero")
+
+    def high(s: ContactSnapshot, t: date) -> list[Suggestion]:
+        return [Suggestion(s.uid, "x", t + timedelta(1), "", "high")]  # type: ignore[arg-type]
+
+    bad = Strategy("bad", "", suggest=boom)
+    late = Strategy("late", "", suggest=high)
     assert trial([good, bad, late]) == {
         "bad": "ZeroDivisionError: division by zero",
         "late": "ValueError: invalid Suggestion for 'kinship-sample-1': priority: expected a "

@@ -36,7 +36,7 @@ def _iso(value: Any) -> date | datetime | None:
         return None
 
 
-class DateField(peewee.DateField):
+class _TolerantDate(peewee.DateField):
     """A date column that reads a value it cannot parse as empty, and says so.
 
     Peewee hands back the raw text of a date it cannot parse; one such value in an older
@@ -55,8 +55,8 @@ class DateField(peewee.DateField):
         return value
 
 
-class DateTimeField(peewee.DateTimeField):
-    """A datetime column that reads a value it cannot parse as empty (see :class:`DateField`)."""
+class _TolerantDateTime(peewee.DateTimeField):
+    """A datetime column that reads a value it cannot parse as empty (see ``DateField``)."""
 
     def python_value(self, value: Any) -> Any:
         value = super().python_value(value)
@@ -73,6 +73,11 @@ class DateTimeField(peewee.DateTimeField):
             )
             return None
         return value
+
+
+# Typed as peewee's own fields are (Any: peewee is untyped), so a row's attributes stay Any.
+DateField: Any = _TolerantDate
+DateTimeField: Any = _TolerantDateTime
 
 
 def utcnow() -> datetime:
