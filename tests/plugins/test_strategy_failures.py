@@ -92,6 +92,7 @@ def test_engine_trial_catches_a_strategy_that_always_raises() -> None:
     from kinship.services.followups.engine import sample_snapshots, trial
 
     good = Strategy("good", "", suggest=lambda s, t: [Suggestion(s.uid, "x", t, "ok")])
+
     def boom(s: ContactSnapshot, t: date) -> list[Suggestion]:
         raise ZeroDivisionError("division by zero")
 

@@ -60,10 +60,10 @@ class Palette:
             raise ValueError("the server said no")
 
         async def count(app: Any) -> None:
-            from kinship.store.models import Contact
+            from kinship import api
 
-            people = await app.db(lambda: Contact.select().count())
-            app.notify(f"{people} people")
+            people = await api.call(app, api.contacts)
+            app.notify(f"{len(people)} people")
 
         async def fails(app: Any) -> None:
             raise LookupError("nothing to look up")

@@ -103,7 +103,7 @@ def validate_name(name: str) -> str:
         raise ValidationError("a contact needs a name")
     if len(name) > MAX_NAME:
         raise ValidationError(f"name too long ({len(name)} characters, at most {MAX_NAME})")
-    return name
+    return str(_typed("display_name", name, "name"))
 
 
 def validate_cadence(days: int | None) -> int | None:
