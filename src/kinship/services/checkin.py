@@ -31,12 +31,25 @@ DONE_AS: dict[str, str] = {
     "offer-help": "help-given",
     "promise": "message",
     "manual": "message",
+    "nice-to-meet": "message",
+    "first-follow-up": "meeting",
+    "intro-ask": "message",
+    "intro-make": "message",
+    "intro-how": "message",
+    "introduce": "message",
 }
 _DONE_SUMMARY: dict[str, str] = {
     "thanks": "Said thanks",
     "congratulation": "Sent congratulations",
     "condolence": "Sent condolences",
     "help-given": "Offered help",
+}
+#: Summaries for the kinds whose "done" is not said by the interaction kind alone.
+_DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
+    "nice-to-meet": "Said nice to meet you",
+    "first-follow-up": "Followed up after we met",
+    "intro-ask": "Asked about an introduction",
+    "intro-how": "Asked how the introduction went",
 }
 
 
@@ -69,7 +82,11 @@ def done(
             as_kind or engine().done_as(row.origin, row.kind) or DONE_AS.get(row.kind, "message")
         )
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
-        text = (summary or "").strip() or _DONE_SUMMARY.get(logged_kind, "Checked in")
+        text = (
+            (summary or "").strip()
+            or _DONE_SUMMARY_BY_FOLLOWUP.get(row.kind)
+            or _DONE_SUMMARY.get(logged_kind, "Checked in")
+        )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
         _notify.followup("kinship_followup_done", row.id)
         item = DueItem(

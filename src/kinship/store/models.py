@@ -115,7 +115,7 @@ class Contact(BaseModel):
     met_on = DateField(null=True)
     cadence_days = IntegerField(null=True)
     strategy = CharField(default="")
-    snoozed_until = DateField(null=True)
+    snoozed_until = DateField(null=True, index=True)  # migration 0006
     archived = BooleanField(default=False, index=True)
     notes = TextField(default="")
     source = CharField(default="")
@@ -262,7 +262,14 @@ class FollowUp(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
+        indexes = (
+            (("contact", "kind", "status"), False),
+            (("status", "due"), False),
+            # Migration 0006: one kind's due list in Today's order, and the counts per kind
+            # from the index alone.
+            (("status", "kind", "priority", "due"), False),
+            (("status", "due", "kind", "origin", "contact"), False),
+        )
 
 
 class Trash(BaseModel):
@@ -321,6 +328,42 @@ class ImportRunChange(BaseModel):
         indexes = ((("run", "table_name", "row_id"), True),)
 
 
+class Introduction(BaseModel):
+    """You introduce ``person`` to ``to`` (``to`` is asked first, double opt-in).
+
+    ``status`` moves proposed → asked → made → followed-up, or to declined; each step's
+    time is kept, and ``status_at`` is when the current status was reached.
+    """
+
+    person = ForeignKeyField(Contact, backref="introductions_out", on_delete="CASCADE")
+    to = ForeignKeyField(Contact, backref="introductions_in", on_delete="CASCADE")
+    why = TextField(default="")
+    status = CharField(default="proposed", index=True)
+    created_at = DateTimeField(default=utcnow)
+    asked_at = DateTimeField(null=True)
+    made_at = DateTimeField(null=True)
+    followed_up_at = DateTimeField(null=True)
+    declined_at = DateTimeField(null=True)
+    status_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("person", "to"), False), (("to",), False))
+
+
+class Capture(BaseModel):
+    """Someone met at an event and captured right after it (``kinship capture``)."""
+
+    event = ForeignKeyField(Event, backref="captures", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="captures", on_delete="CASCADE")
+    #: What you jotted down to remember them by.
+    phrase = TextField(default="")
+    captured_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("event", "contact"), True), (("contact",), False))
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -337,4 +380,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     Trash,
     ImportRun,
     ImportRunChange,
+    Introduction,
+    Capture,
 )

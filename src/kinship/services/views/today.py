@@ -18,10 +18,12 @@ DONE_KIND = {
     "occasions": "congratulation",
     "thank": "thanks",
     "offer-help": "help-given",
+    "new-people": "message",
+    "introductions": "message",
 }
 
 #: Items per group for a screen: a screen's worth, fast at any size.
-TODAY_LIMIT = 200
+TODAY_LIMIT = 50
 
 
 @dataclass(frozen=True, slots=True)

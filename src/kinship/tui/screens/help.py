@@ -24,6 +24,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.dialogs.base import FormScreen
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
+    from kinship.tui.screens.introductions import IntroductionsScreen
     from kinship.tui.screens.main import MainScreen
     from kinship.tui.screens.plugins import PluginsScreen
     from kinship.tui.screens.today import TodayScreen
@@ -48,6 +49,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Notes pane", NotesPane.BINDINGS),
         ("Today", TodayScreen.BINDINGS),
         ("Brief", BriefScreen.BINDINGS),
+        ("Introductions", IntroductionsScreen.BINDINGS),
         (
             "Forms",
             [
