@@ -135,3 +135,18 @@ def from_store(dt: datetime | None) -> datetime | None:
 def local_date(dt: datetime) -> date:
     """The calendar day of an aware instant in the user's local time zone."""
     return dt.astimezone().date()
+
+
+def as_date(value: object) -> date | None:
+    """A stored date (a ``date``, a ``datetime`` or ISO text) as a date; ``None`` for
+    nothing or for text that is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

@@ -91,7 +91,14 @@ OK = "ok"
 DISABLED = "disabled"
 
 #: The hooks :meth:`PluginHost.notify` fires (after the writing transaction commits).
-NOTIFICATION_HOOKS = ("kinship_contact_changed", "kinship_interaction_logged")
+NOTIFICATION_HOOKS = (
+    "kinship_contact_changed",
+    "kinship_interaction_logged",
+    "kinship_followups_due",
+    "kinship_followup_done",
+    "kinship_followup_snoozed",
+    "kinship_followup_dismissed",
+)
 
 _HOOK_PREFIX = "kinship_"
 _MAX_ERROR = 300
@@ -130,10 +137,11 @@ class PluginInfo:
 
     @property
     def label(self) -> str:
-        """How messages name the plugin: its distribution, else its name."""
-        if self.distribution and not self.builtin:
-            return self.distribution
-        return self.name
+        """How messages name the plugin: its entry point, with the distribution it comes
+        from when that is another name (``names (kinship-names)``); builtins by module."""
+        if self.builtin or not self.distribution or _norm(self.distribution) == _norm(self.name):
+            return self.name
+        return f"{self.name} ({self.distribution})"
 
 
 @dataclass
@@ -225,6 +233,10 @@ class PluginHost:
         self._owners: dict[int, _Plugin] = {}
         #: Milliseconds spent loading (entry-point scan, imports, registration).
         self.load_ms = 0.0
+        #: Every plugin disabled because it failed (not the ones deliberately not loaded),
+        #: in the order it happened: what the app shows when it starts.
+        self.failures: list[PluginInfo] = []
+        self._listeners: list[Callable[[PluginInfo], None]] = []
 
     # ------------------------------------------------------------------ building
 
@@ -469,6 +481,48 @@ class PluginHost:
         """Whether some enabled plugin implements ``hook_name`` (skip building records if not)."""
         return bool(self._impls(hook_name))
 
+    def deliver(self, hook_name: str, **kwargs: Any) -> list[tuple[PluginInfo, bool]]:
+        """Fire a notification hook and say who heard it: ``(plugin, ok)`` per listener.
+
+        Like :meth:`notify` (a plugin that raises is disabled and reported, the others are
+        still called), for a caller that acts on the outcome: ``kinship due --notify``
+        remembers what it sent only when every notifier took it.
+        """
+        if hook_name not in NOTIFICATION_HOOKS:
+            raise ValueError(f"{hook_name} is not a notification hook")
+        results = []
+        for record, impl in self._impls(hook_name):
+            ok, _ = self._call(record, impl, hook_name, kwargs)
+            results.append((record.info, ok))
+        return results
+
+    # ------------------------------------------------------------------ reporting
+
+    def subscribe(self, listener: Callable[[PluginInfo], None]) -> list[PluginInfo]:
+        """Call ``listener(info)`` each time a plugin is disabled by a failure from now on;
+        return the ones disabled so far (the app shows both as messages)."""
+        self._listeners.append(listener)
+        return list(self.failures)
+
+    def plugin_of(self, registered: Any) -> str:
+        """How messages name the plugin behind an importer, exporter, strategy or palette
+        command (:attr:`PluginInfo.label`); ``""`` for a builtin one or an unknown object."""
+        info = self.owner(registered)
+        return info.label if info is not None and not info.builtin else ""
+
+    def disable_strategy(self, name: str, error: str) -> PluginInfo | None:
+        """Disable the plugin whose follow-up strategy ``name`` raised ``error`` (the
+        follow-up engine reports it through :mod:`kinship.wiring`). Its other strategies and
+        hooks go with it, for the rest of the run, as for a failure in any hook."""
+        for strategy in self._cache.get("kinship_register_followup_strategies", ()):
+            if strategy.name == name:
+                record = self._owners.get(id(strategy))
+                if record is None or not record.ok:
+                    return None
+                self._disable(record, f"follow-up strategy {name!r} raised {error}")
+                return record.info
+        return None
+
     # ------------------------------------------------------------------ lookups
 
     def importer_for(self, path: Path | str, fmt: str | None = None) -> Importer:
@@ -596,8 +650,14 @@ class PluginHost:
             _report_once(self.err, line)
             said = line.removeprefix("kinship: ").strip()
             self.reported.append(said)
+            self.failures.append(record.info)
             if self.on_disable is not None:
                 self.on_disable(said)
+            for listener in list(self._listeners):
+                try:
+                    listener(record.info)
+                except Exception as exc:  # a listener must not turn one failure into two
+                    self.err.write(f"kinship: reporting a disabled plugin failed: {exc!r}\n")
 
     def _trace(self, who: str, what: str, start: float) -> None:
         if self.trace:
@@ -757,9 +817,30 @@ def _check_registration(item: Any, kind: type, what: str) -> str:
             raise _Invalid(f"exporter {name!r}: suffix must be a string")
         if item.sniff is not None and not callable(item.sniff):
             raise _Invalid(f"exporter {name!r}: sniff is not callable")
-    elif isinstance(item, Strategy) and not callable(item.suggest):
-        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    elif isinstance(item, Strategy):
+        _check_strategy(item, name)
     return name.casefold()
+
+
+def _check_strategy(item: Strategy, name: str) -> None:
+    from collections.abc import Mapping
+
+    from kinship.records import INTERACTION_KINDS
+
+    if not callable(item.suggest):
+        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    group = getattr(item, "group", "")
+    if not isinstance(group, str) or len(group) > 60 or "\n" in group:
+        raise _Invalid(f"strategy {name!r}: group must be one line of text (at most 60)")
+    done_as = getattr(item, "done_as", None) or {}
+    if not isinstance(done_as, Mapping):
+        raise _Invalid(f"strategy {name!r}: done_as must map suggestion kinds to kinds")
+    for kind, logged in done_as.items():
+        if not isinstance(kind, str) or logged not in INTERACTION_KINDS:
+            raise _Invalid(
+                f"strategy {name!r}: done_as[{kind!r}] = {logged!r} is not an interaction "
+                f"kind ({', '.join(INTERACTION_KINDS)})"
+            )
 
 
 def _required_args(function: Any) -> list[str]:
@@ -839,7 +920,9 @@ class _PluginCommands:
                     f"plugin {record.info.label}: {name} failed: {_clean(_one_line(exc))}"
                 ) from exc
 
-        return self._registry.command(name, help=help, run=guarded, **kwargs)
+        # ``kinship --help`` lists plugin commands with the builtin ones: say whose they are.
+        shown = f"{help} [{record.info.label}]" if isinstance(help, str) else help
+        return self._registry.command(name, help=shown, run=guarded, **kwargs)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)
@@ -873,7 +956,10 @@ def load_host(
             for missing in sorted(only - seen):
                 host.err.write(f"kinship: {ENV_LOAD_PLUGINS}: no plugin named {missing!r}\n")
         for name, plugin in list(_extra_plugins):
-            host.register(plugin, name=name)
+            # Installed and registered by a test too: it is already here, once is enough
+            # (pluggy refuses the same object under a second name).
+            if not host.pm.is_registered(plugin):
+                host.register(plugin, name=name)
     host.load_ms = (time.perf_counter() - start) * 1000
     if host.trace:
         host.err.write(f"kinship: trace plugins loaded in {host.load_ms:.2f} ms\n")

@@ -9,7 +9,7 @@ imports; it is loaded on every start.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ __all__ = [
     "CONTACT_FIELD_KINDS",
     "EVENT_KINDS",
     "FOLLOWUP_KINDS",
+    "FOLLOWUP_STATUSES",
     "GIVEN_KINDS",
     "INTERACTION_KINDS",
     "INTRO_OPEN",
@@ -142,6 +143,8 @@ FOLLOWUP_KINDS = (
     "manual",
 )
 
+#: A follow-up is open until it is done or dismissed; snoozed ones come back on their day.
+FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
 #: The life of an introduction: each status and the ones it may move to.
 INTRO_STATUSES = ("proposed", "asked", "made", "followed-up", "declined")
 INTRO_OPEN = frozenset({"proposed", "asked", "made"})
@@ -335,7 +338,13 @@ class RelationshipRecord:
 
 @dataclass(slots=True)
 class FollowUpRecord:
-    """An explicit reminder, e.g. an exported VTODO read back."""
+    """A reminder to reach out: an exported VTODO read back, or what the follow-up hooks
+    (``kinship_followups_due``, ``kinship_followup_done`` …) tell notifiers about.
+
+    ``origin`` is the strategy that suggested it (``"manual"``: the user). ``contact_name``,
+    ``priority`` and ``snoozed_until`` are filled in when kinship hands a follow-up to a
+    plugin; an importer may leave them out.
+    """
 
     contact_uid: str
     due: date
@@ -350,6 +359,7 @@ class FollowUpRecord:
     done_at: datetime | None = None
     source: str = ""
     line: int | None = None
+    contact_name: str = ""
 
 
 @dataclass(slots=True)
@@ -396,6 +406,9 @@ class CaptureRecord:
     event_recurrence_id: str = ""
     source: str = ""
     line: int | None = None
+    contact_name: str = ""
+    priority: int = 50
+    snoozed_until: date | None = None
 
 
 @dataclass(slots=True)
@@ -504,7 +517,7 @@ class ContactSnapshot:
     last_interaction_at: datetime | None = None
     #: Most recent interaction per kind.
     last_by_kind: dict[str, datetime] = field(default_factory=dict)
-    #: Dates of past interactions, oldest first (for learning a rhythm).
+    #: Dates of the most recent interactions (at most 50), oldest first (for a rhythm).
     interaction_dates: list[date] = field(default_factory=list)
     life_events: list[LifeEvent] = field(default_factory=list)
     #: When help/intros/gifts were received with no thanks logged after them.
@@ -519,6 +532,8 @@ class ContactSnapshot:
     strategy: str = ""
     #: Strategy settings from the config file, per strategy name.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: How many interactions there are in all (``interaction_dates`` keeps the last 50).
+    interaction_count: int = 0
     #: Open introductions (proposed, asked, made) this contact is part of.
     introductions: list[IntroductionStep] = field(default_factory=list)
     #: Events this contact was captured at in the last few weeks, newest last.
@@ -573,20 +588,31 @@ class Exporter:
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
-    """Registered through ``kinship_register_followup_strategies``."""
+    """Registered through ``kinship_register_followup_strategies``.
+
+    ``group`` names the Today group its suggestions are listed under (``""``: grouped by
+    kind, like the builtin ones: a ``check-in`` under "Check in", an unknown kind under
+    "Other"). ``done_as`` maps a suggestion kind to the interaction kind that marking it done
+    logs (one of :data:`INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
+    else ``message``).
+    """
 
     name: str
     description: str
     suggest: Callable[[ContactSnapshot, date], Iterable[Suggestion]]
+    group: str = ""
+    done_as: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class PaletteCommand:
     """A command-palette entry a plugin adds to the TUI.
 
-    ``run(app)`` is called on the UI thread with the running app; keep it quick.
+    ``run(app)`` is called on the UI thread with the running app; keep it quick. It may be
+    an ``async def``: kinship runs it as a worker, and it may ``await
+    kinship.api.call(app, func, ...)`` for database work. Whatever it raises is a message.
     """
 
     title: str
     help: str
-    run: Callable[[Any], None]
+    run: Callable[[Any], Any]

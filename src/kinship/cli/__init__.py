@@ -60,6 +60,7 @@ class Context:
             getattr(self.args, "db", None),
             host=self._host,
             load_host=self._load_host,
+            warn=self.warn,
             read_only=bool(getattr(self.args, "read_only", False)),
         )
 
@@ -274,8 +275,11 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
             parser = build_parser()
             known = _first_command(args_list)
             builtin_names = _builtin_names(parser)
-            if known is not None and known not in builtin_names and _wants_plugins(args_list):
-                # An unknown command may come from a plugin: load plugins to find it.
+            asks_help = known is None and bool({"-h", "--help"} & set(args_list))
+            plugin_command = known is not None and known not in builtin_names
+            if (asks_help or plugin_command) and _wants_plugins(args_list):
+                # An unknown command may come from a plugin, and ``kinship --help`` lists
+                # theirs too: load plugins to find them.
                 from kinship.plugins import load_host
 
                 host = load_host(no_plugins=False, err=err)

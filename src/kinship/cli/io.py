@@ -137,6 +137,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                         progress=progress,
                         create_unknown_attendees=args.create_attendees,
                         max_size=args.max_size,
+                        plugin=ctx.host.plugin_of(importer),
                     )
         reports.append(report)
         if not args.json:

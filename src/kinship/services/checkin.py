@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kinship.services import interactions
+from kinship.services import _notify, interactions
 from kinship.services.followups.actions import contact_by_uid, open_followup
 from kinship.services.followups.compute import recompute_ids
+from kinship.services.followups.engine import engine
 from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
 from kinship.store.models import FollowUp, utcnow
@@ -70,13 +71,16 @@ def done(
     """Mark a follow-up done and log the interaction that satisfies it, in one transaction.
 
     ``kind`` picks the follow-up when the contact has several; the interaction logged is
-    :data:`DONE_AS` of its kind unless ``as_kind`` says otherwise.
+    ``as_kind``, else what its strategy says (``Strategy.done_as``), else :data:`DONE_AS`
+    of its kind. Notifiers hear ``kinship_followup_done`` once it is committed.
     """
     with current().write():
         contact = contact_by_uid(contact_uid)
         recompute_ids([contact.id])  # act on what is due now, not on yesterday's rows
         row = open_followup(contact, kind)
-        logged_kind = interactions.validate_kind(as_kind or DONE_AS.get(row.kind, "message"))
+        logged_kind = interactions.validate_kind(
+            as_kind or engine().done_as(row.origin, row.kind) or DONE_AS.get(row.kind, "message")
+        )
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         text = (
             (summary or "").strip()
@@ -84,6 +88,7 @@ def done(
             or _DONE_SUMMARY.get(logged_kind, "Checked in")
         )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
+        _notify.followup("kinship_followup_done", row.id)
         item = DueItem(
             contact.uid,
             contact.display_name,

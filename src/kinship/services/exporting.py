@@ -56,6 +56,7 @@ from kinship.store.models import (
     Relationship,
     Tag,
 )
+from kinship.validation import unreadable_value
 
 __all__ = ["PAGE", "ExportCounts", "export", "iter_contacts", "iter_events"]
 
@@ -198,21 +199,26 @@ def _event_time(stored: datetime | None, all_day: bool, zone: Any) -> date | dat
     return aware.astimezone(zone) if zone is not None else aware
 
 
-def _date_list(text: str, zone: Any) -> list[date | datetime]:
+def _date_list(text: str, zone: Any, where: str = "event.rdates") -> list[date | datetime]:
+    """A stored list of recurrence dates; one kinship cannot read is left out (and said)."""
     if not text:
         return []
-    out: list[date | datetime] = []
-    for item in json.loads(text):
-        if "T" in item:
-            dt = datetime.fromisoformat(item)
-            if dt.tzinfo is None:  # naive UTC, as the importer stores them
-                dt = dt.replace(tzinfo=UTC)
-            if zone is not None:
-                dt = dt.astimezone(zone)
-            out.append(dt)
-        else:
-            out.append(date.fromisoformat(item))
-    return out
+
+    def parse(value: str) -> list[date | datetime]:
+        out: list[date | datetime] = []
+        for item in json.loads(value):
+            if "T" in item:
+                dt = datetime.fromisoformat(item)
+                if dt.tzinfo is None:  # naive UTC, as the importer stores them
+                    dt = dt.replace(tzinfo=UTC)
+                if zone is not None:
+                    dt = dt.astimezone(zone)
+                out.append(dt)
+            else:
+                out.append(date.fromisoformat(item))
+        return out
+
+    return unreadable_value(where, text, "a list of dates", parse) or []
 
 
 def _recurrence(text: str, zone: Any) -> dict[str, Any]:
@@ -248,7 +254,8 @@ def iter_events() -> Iterator[EventRecord]:
         for e in page:
             zone = _zone(e.timezone)
             start = _event_time(e.start, e.all_day, zone)
-            assert start is not None
+            if start is None:  # unreadable (reported when read): nothing to export
+                continue
             yield EventRecord(
                 summary=e.summary,
                 start=start,
@@ -262,7 +269,7 @@ def iter_events() -> Iterator[EventRecord]:
                 description=e.description,
                 rrule=e.rrule,
                 rdates=_date_list(e.rdates, zone),
-                exdates=_date_list(e.exdates, zone),
+                exdates=_date_list(e.exdates, zone, "event.exdates"),
                 contact_uids=people[e.id],
                 roles=roles[e.id],
                 source=e.source,
@@ -286,7 +293,8 @@ def iter_interactions() -> Iterator[InteractionRecord]:
         events = dict(Event.select(Event.id, Event.uid).where(Event.id.in_(event_ids)).tuples())
         for i in page:
             occurred = from_store(i.occurred_at)
-            assert occurred is not None
+            if occurred is None:  # unreadable (reported when read): nothing to export
+                continue
             yield InteractionRecord(
                 occurred_at=occurred,
                 kind=i.kind,
@@ -330,6 +338,8 @@ def iter_followups() -> Iterator[FollowUpRecord]:
     for page in _pages(FollowUp.select(), FollowUp.id):
         uids = _uids({f.contact_id for f in page})
         for f in page:
+            if f.due is None:  # unreadable (reported when read)
+                continue
             yield FollowUpRecord(
                 contact_uid=uids[f.contact_id],
                 due=f.due,

@@ -100,6 +100,8 @@ class KinshipApp(App[None]):
                 today=today,
             )
         self.wiring = wiring
+        if self._fixed_today is None:
+            self._fixed_today = wiring.today  # a day the entry point (or a test) fixed
         self.settings = settings
         #: The plugin host once loaded (after the first paint); ``None`` without plugins.
         self.host: Any = host
@@ -146,6 +148,9 @@ class KinshipApp(App[None]):
     def on_mount(self) -> None:
         from kinship.tui.screens.main import MainScreen
 
+        # The services' warnings (a stored value kinship cannot read …) become messages.
+        self._previous_warn = self.wiring.warn
+        self.wiring.warn = self.warn_from_any_thread
         if not self.wiring.bound:
             # The services compute with our strategies and notify our plugins while we run.
             self._bound = self.wiring.bind()
@@ -182,6 +187,7 @@ class KinshipApp(App[None]):
         super().exit(*args, **kwargs)
 
     def on_unmount(self) -> None:
+        self.wiring.warn = getattr(self, "_previous_warn", None)
         if self.lifeline is not None:
             self.lifeline.leave(0, "quit")
         if self._bound is not None:
@@ -206,7 +212,12 @@ class KinshipApp(App[None]):
             host = self.wiring.host
             commands: list[PaletteCommand] = []
             if host is not None:
+                # Every registration hook once, so each plugin that fails is known now.
+                host.check()
                 commands = list(host.palette_commands())
+                # Each plugin disabled so far, and from now on, is a message on screen.
+                for info in host.subscribe(self.plugin_disabled):
+                    self.plugin_disabled(info)
             self.call_from_thread(self._set_host, host, commands)
             followups.engine()  # the strategies the app handed the services (plugins loaded)
             followups.refresh_stale(self._fixed_today)
@@ -233,6 +244,57 @@ class KinshipApp(App[None]):
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(functools.partial(self.say, line, severity="warning"))
 
+    # ----------------------------------------------------------------- from any thread
+
+    def _from_any_thread(self, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func`` on the UI thread, whichever thread asks (a worker, the db thread)."""
+        import threading
+
+        if threading.get_ident() == self._thread_id:
+            func(*args)
+        else:
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.call_from_thread(func, *args)
+
+    def warn_from_any_thread(self, message: str) -> None:
+        """The services' warnings, as a message on screen."""
+        self._from_any_thread(functools.partial(self.say, message, severity="warning"))
+
+    def plugin_disabled(self, info: Any) -> None:
+        """A plugin was disabled (by now, or while loading): say so, and redraw the Plugins
+        screen if it is open. Called by the plugin host, from any thread."""
+        self._from_any_thread(self._show_disabled, info)
+
+    def _show_disabled(self, info: Any) -> None:
+        from kinship.tui.screens.plugins import PluginsScreen
+
+        self.say(
+            f"plugin {info.label} disabled: {info.error} (! lists the plugins)",
+            severity="warning",
+            timeout=10,
+        )
+        if isinstance(self.screen, PluginsScreen):
+            self.screen.refresh_rows()
+
+    # ----------------------------------------------------------------- workers
+
+    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any:
+        """Textual's ``run_worker``, but a worker that raises is a message, never the end of
+        the app: plugins' palette commands start workers, and their errors are theirs."""
+        kwargs["exit_on_error"] = False
+        return super().run_worker(work, *args, **kwargs)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker started elsewhere (a plugin's own screen, ``@work`` with the default
+        # exit_on_error) that raises: a message, not a crash. Anything else is a bug of the
+        # app itself and ends it as Textual does.
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed):
+            self.say(f"a background task failed: {describe_error(error.error)}", severity="error")
+            return
+        super()._handle_exception(error)
+
     def on_worker_state_changed(self, event: Any) -> None:
         """One place for worker errors: shown as a message, never a crash."""
         from textual.worker import WorkerState
@@ -241,6 +303,8 @@ class KinshipApp(App[None]):
             err = event.worker.error
             if event.worker.group == "plugins" and not is_database_error(err):
                 self.say(f"plugins not loaded: {err}", severity="warning")
+            elif event.worker.group == "plugin-command":
+                self.say(f"{event.worker.name}: {describe_error(err)}", severity="error")
             else:
                 self.say(describe_error(err), severity="error")
 
@@ -251,6 +315,14 @@ class KinshipApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_plugins(self) -> None:
+        from kinship.tui.screens.plugins import PluginsScreen
+
+        if isinstance(self.screen, PluginsScreen):
+            self.pop_screen()
+        elif not self.screen.is_modal:
+            self.push_screen(PluginsScreen())
 
     def action_today(self) -> None:
         from kinship.tui.screens.today import TodayScreen
@@ -280,10 +352,18 @@ class KinshipApp(App[None]):
         self.title = "kinship · presenter mode" if self.presenter else "kinship"
 
     def run_plugin_command(self, command: PaletteCommand) -> None:
+        """Run a plugin's palette entry. ``run(app)`` may be a plain function (quick, on the
+        UI thread) or a coroutine function, run as a worker: it may ``await`` database work
+        (``kinship.api.call``). Whatever it raises, there or in a worker it starts, is a
+        message naming the command."""
+        import inspect
+
         try:
-            command.run(self)
+            result = command.run(self)
+            if inspect.isawaitable(result):
+                self.run_worker(result, name=clean_title(command.title), group="plugin-command")
         except Exception as exc:  # a plugin must not take the app down
-            self.say(f"{command.title}: {exc}", severity="error")
+            self.say(f"{command.title}: {describe_error(exc)}", severity="error")
 
     @property
     def main(self) -> Any:
@@ -358,6 +438,12 @@ def _ask_to_exit(app: KinshipApp) -> None:
     loop = getattr(app, "_loop", None)
     if loop is not None and not loop.is_closed():
         loop.call_soon_threadsafe(app.exit)
+
+
+def clean_title(title: str) -> str:
+    from kinship.tui.safe import clean
+
+    return clean(title)[:80] or "plugin command"
 
 
 def _run_quietly(app: KinshipApp) -> None:

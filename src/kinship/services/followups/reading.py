@@ -19,7 +19,7 @@ from peewee import JOIN, fn
 
 from kinship.errors import ValidationError
 from kinship.services.followups.compute import refresh_stale
-from kinship.services.followups.engine import MANUAL, Engine, engine
+from kinship.services.followups.engine import Engine, engine
 from kinship.store import dialect
 from kinship.store.models import Contact, FollowUp
 
@@ -79,10 +79,13 @@ def iter_due(
     kind: str | Iterable[str] | None = None,
     limit: int | None = None,
     by_urgency: bool = False,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
 ) -> Iterator[DueItem]:
     """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
     oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
-    query, streamed. Call :func:`refresh_stale` first."""
+    query, streamed. Call :func:`refresh_stale` first. ``origins`` keeps only the rows of
+    those strategies, ``exclude_origins`` leaves theirs out (the Today groups they name)."""
     eng = engine()
     today = today or eng.today()
     within = _lead(eng, within)
@@ -106,7 +109,7 @@ def iter_due(
             & (FollowUp.due <= _horizon(today, within))
             & (Contact.archived == False)  # noqa: E712 - peewee expression
             & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+            & _by_origin(FollowUp.origin.in_(eng.listed), origins, exclude_origins)
         )
     )
     if by_urgency:
@@ -120,15 +123,35 @@ def iter_due(
     if limit:
         q = q.limit(limit)
     for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
+        if due is None:  # unreadable (reported when read)
+            continue
         yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 
-def _open_due(eng: Engine, today: date, within: int | None) -> Any:
-    """Open follow-ups due by the horizon, of the strategies that run (and manual ones)."""
+def _by_origin(cond: Any, origins: Iterable[str] | None, exclude: Iterable[str]) -> Any:
+    """``cond``, for the rows of ``origins`` only (``None``: any), less those of ``exclude``
+    (unchanged when neither is given, so the planned queries stay as they were)."""
+    if origins is not None:
+        cond &= FollowUp.origin.in_(sorted(origins))
+    excluded = sorted(exclude)
+    if excluded:
+        cond &= FollowUp.origin.not_in(excluded)
+    return cond
+
+
+def _open_due(
+    eng: Engine,
+    today: date,
+    within: int | None,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
+) -> Any:
+    """Open follow-ups due by the horizon, of the strategies that run (not those that failed
+    in this run: their suggestions are withdrawn) and manual ones."""
     return (
         (FollowUp.status == "open")
         & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
-        & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+        & _by_origin(FollowUp.origin.in_(eng.listed), origins, exclude_origins)
     )
 
 
@@ -139,7 +162,13 @@ def _shown(today: date) -> Any:
     )
 
 
-def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
+def due_counts(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
+) -> dict[str, int]:
     """How many open follow-ups of each kind :func:`iter_due` would list.
 
     Two small queries instead of one join over every due row (at 100k contacts a third of
@@ -148,7 +177,7 @@ def due_counts(today: date | None = None, *, within: int | None = None) -> dict[
     """
     eng = engine()
     today = today or eng.today()
-    due = _open_due(eng, today, within)
+    due = _open_due(eng, today, within, origins, exclude_origins)
     counts = dict(
         FollowUp.select(FollowUp.kind, fn.COUNT(FollowUp.id))
         .where(due)
@@ -237,25 +266,62 @@ def today_groups(
     """
     if refresh:
         refresh_stale(today)
-    counts = due_counts(today, within=within)
+    named = strategy_groups()
+    grouped = {name for names in named.values() for name in names}
+    counts = due_counts(today, within=within, exclude_origins=grouped)
     known = frozenset().union(*(kinds for _, _, kinds in TODAY_GROUPS))
     groups = []
     for key, title, kinds in TODAY_GROUPS:
+        if key == "other":
+            # Groups that strategies name come before "Other", in the order of their titles.
+            for group_title, names in sorted(named.items(), key=lambda kv: kv[0].casefold()):
+                total = sum(due_counts(today, within=within, origins=names).values())
+                if not total:
+                    continue
+                found = iter_due(today, within=within, limit=limit, by_urgency=True, origins=names)
+                groups.append(TodayGroup(_group_key(group_title), group_title, tuple(found), total))
         wanted = kinds if key != "other" else frozenset(counts) - known
         total = sum(counts.get(k, 0) for k in wanted)
         if not total:
             continue
         if limit:
             present = sorted(k for k in wanted if counts.get(k))
-            items: Iterable[DueItem] = _most_urgent(today, within, present, limit)
+            items: Iterable[DueItem] = _most_urgent(today, within, present, limit, grouped)
         else:
-            items = iter_due(today, within=within, kind=wanted, by_urgency=True)
+            items = iter_due(
+                today, within=within, kind=wanted, by_urgency=True, exclude_origins=grouped
+            )
         groups.append(TodayGroup(key, title, tuple(items), total))
     return groups
 
 
+def strategy_groups() -> dict[str, set[str]]:
+    """Today group title → the running strategies that put their suggestions under it
+    (``Strategy.group``); strategies without one are grouped by kind."""
+    eng = engine()
+    named: dict[str, set[str]] = {}
+    by_fold: dict[str, str] = {}
+    for strategy in eng.active:
+        title = " ".join((getattr(strategy, "group", "") or "").split())
+        if not title or strategy.name in eng.failed:
+            continue
+        # Two strategies naming "Reconnect" and "reconnect" share one group.
+        title = by_fold.setdefault(title.casefold(), title)
+        named.setdefault(title, set()).add(strategy.name)
+    return named
+
+
+def _group_key(title: str) -> str:
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in title.casefold()).split())
+    return f"strategy:{slug or 'group'}"
+
+
 def _most_urgent(
-    today: date | None, within: int | None, kinds: Sequence[str], limit: int
+    today: date | None,
+    within: int | None,
+    kinds: Sequence[str],
+    limit: int,
+    exclude_origins: Iterable[str] = (),
 ) -> list[DueItem]:
     """The ``limit`` most urgent due items of ``kinds`` (Today's order: priority, due, name).
 
@@ -267,7 +333,7 @@ def _most_urgent(
     eng = engine()
     today = today or eng.today()
     horizon = _horizon(today, max(0, _lead(eng, within)))
-    names = sorted(eng.names | {MANUAL})
+    names = eng.listed
     runs = []
     for kind in kinds:
         q = (
@@ -288,7 +354,7 @@ def _most_urgent(
                 (FollowUp.status == "open")
                 & (FollowUp.kind == kind)
                 & (dialect.unindexed_value(FollowUp.due) <= horizon)
-                & FollowUp.origin.in_(names)
+                & _by_origin(FollowUp.origin.in_(names), None, exclude_origins)
                 & _shown(today)
             )
             .order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kinship import failpoints
+from kinship import failpoints, validation
 from kinship.errors import KinshipError
 from kinship.records import (
     CaptureRecord,
@@ -104,9 +104,14 @@ def import_path(
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
     max_size: int | None = inputs.DEFAULT_MAX_SIZE,
+    plugin: str = "",
 ) -> ImportReport:
     """Import one file or folder with ``importer``; see the package doc for the semantics.
-    ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs)."""
+
+    ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs).
+    ``plugin`` names the plugin the importer comes from, for the problems its records cause
+    (the entry points know it: ``host.owner(importer)``).
+    """
     path = Path(path)
     report = ImportReport(file=str(path), importer=importer.name, dry_run=dry_run)
     started = time.perf_counter()
@@ -116,6 +121,7 @@ def import_path(
         path,
         create_unknown_attendees=create_unknown_attendees,
         occasions=importer.name != "json",
+        plugin=plugin,
     )
     try:
         inputs.check(path, suffixes=importer.suffixes, max_size=max_size)
@@ -321,8 +327,29 @@ def _records(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Reco
             continue
         settle((run.where(item), getattr(item, "line", None)))
         pending, pending_skips = None, False
-        yield item
+        record = _checked(run, item)
+        if record is not None:
+            yield record
     settle(None)
+
+
+def _checked(run: Run, item: Any) -> Record | None:
+    """The plugin border: ``item`` checked field by field (:mod:`kinship.validation`).
+
+    A record with a wrong required field is skipped; a wrong optional field is left out of
+    it. Either way the report gets one line naming the plugin, the record and the field.
+    """
+    checked = validation.check(item)
+    if checked.ok:
+        return checked.record  # the item itself, or a copy with None made empty
+    who = run.who()
+    what = validation.describe(item)
+    if checked.record is None:
+        run.skip(item, f"{who}: {what} skipped: {checked.summary()}")
+        return None
+    for problem in checked.problems:
+        run.problem(item, f"{who}: {what}: {problem} (left out)")
+    return checked.record
 
 
 def _guarded(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Record | ImportProblem]:

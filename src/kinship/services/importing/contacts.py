@@ -26,6 +26,7 @@ from kinship.services.contacts import (
     validate_name,
     validate_tag,
 )
+from kinship.services.convert import stored_json
 from kinship.services.importing.common import chunks, insert_many, jsonable, less_precise, same
 from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
@@ -272,7 +273,7 @@ def _merge(
     stored_tags: dict[str, int],
 ) -> None:
     """Merge ``c`` into the stored ``row`` (``stored_tags``: tag id by case-folded name)."""
-    edited = set(json.loads(row.edited)) if row.edited else set()
+    edited = set(stored_json("contact.edited", row.edited, list))
     name = row.display_name
     changes: dict[str, Any] = {}
     kept: list[str] = []
@@ -307,7 +308,7 @@ def _merge(
     if not edited.issuperset(c.values["edited"]):  # markers are added, never removed
         changes["edited"] = json.dumps(sorted(edited | set(c.values["edited"])))
     new_tags = [t for t in c.tags if t.casefold() not in stored_tags]
-    old_extra = json.loads(row.extra) if row.extra else {}
+    old_extra = stored_json("contact.extra", row.extra, dict)
     merged_extra = {**old_extra, **c.extra}
     extra_changed = jsonable(merged_extra) != jsonable(old_extra)
     for what in kept:

@@ -97,9 +97,12 @@ class Run:
         *,
         create_unknown_attendees: bool,
         occasions: bool,
+        plugin: str = "",
     ) -> None:
         self.report = report
         self.importer = importer
+        #: The plugin the importer comes from ("" when the caller did not say).
+        self.plugin = plugin
         self.path = path
         self.create_unknown_attendees = create_unknown_attendees
         #: Whether yearly birthday/anniversary events set the contact's date (see events).
@@ -149,7 +152,11 @@ class Run:
 
     def inside(self, src: str) -> str | None:
         base = str(self.path)
-        if src and (src == base or src.startswith(base.rstrip(os.sep) + os.sep)):
+        if (
+            isinstance(src, str)
+            and src
+            and (src == base or src.startswith(base.rstrip(os.sep) + os.sep))
+        ):
             return src
         return None
 
@@ -168,10 +175,17 @@ class Run:
 
     # -- the report -------------------------------------------------------------------
 
+    def who(self) -> str:
+        """How a problem names where a bad record came from: ``plugin kinship-names
+        (importer 'names')``, or the importer alone."""
+        importer = f"importer {self.importer.name!r}"
+        return f"plugin {self.plugin} ({importer})" if self.plugin else importer
+
     def problem(self, record: Any, message: str) -> None:
-        self.report.problems.append(
-            ImportProblem(self.where(record), message, getattr(record, "line", None))
-        )
+        line = getattr(record, "line", None)
+        if isinstance(line, bool) or not isinstance(line, int) or line < 0:
+            line = None  # a plugin's record may hold anything there
+        self.report.problems.append(ImportProblem(self.where(record), message, line))
 
     def skip(self, record: Any, message: str) -> None:
         self.report.skipped += 1

@@ -26,6 +26,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.introductions import IntroductionsScreen
     from kinship.tui.screens.main import MainScreen
+    from kinship.tui.screens.plugins import PluginsScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
     from kinship.tui.widgets.panes import EventsPane, NotesPane
@@ -58,6 +59,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
             ],
         ),
         ("Relate form", RelateForm.BINDINGS),
+        ("Plugins", PluginsScreen.BINDINGS),
     ]
     return [(title, _as_bindings(items)) for title, items in listed]
 

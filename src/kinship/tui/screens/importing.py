@@ -31,11 +31,14 @@ def importer_for(host: Any, path: Path) -> Any:
     return host.importer_for(path, None)
 
 
-def run_import(path: Path, importer: Any, *, dry_run: bool, progress: Any) -> Any:
-    """The one adapter to ``services.importing``."""
+def run_import(path: Path, importer: Any, *, dry_run: bool, progress: Any, host: Any = None) -> Any:
+    """The one adapter to ``services.importing`` (``host`` names the importer's plugin)."""
     from kinship.services import importing
 
-    return importing.import_path(path, importer=importer, dry_run=dry_run, progress=progress)
+    plugin = host.plugin_of(importer) if host is not None else ""
+    return importing.import_path(
+        path, importer=importer, dry_run=dry_run, progress=progress, plugin=plugin
+    )
 
 
 def report_content(report: Any, presenter: bool = False) -> Content:
@@ -151,7 +154,9 @@ class ImportScreen(ModalScreen[bool]):
                 raise FileNotFoundError(f"{path}: no such file or folder")
             if self.importer is None or self.previewed != path:
                 self.importer = importer_for(self.kapp.host, path)
-            report = run_import(path, self.importer, dry_run=dry_run, progress=progress)
+            report = run_import(
+                path, self.importer, dry_run=dry_run, progress=progress, host=self.kapp.host
+            )
             self.app.call_from_thread(self._done, path, report, dry_run)
         except Exception as exc:
             from kinship.tui.errors import describe_error
