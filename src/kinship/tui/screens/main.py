@@ -4,6 +4,10 @@ Wide terminals show the three panes side by side; below 100 columns they collaps
 (one pane at a time, ``1``/``2``/``3`` or the tab bar); below 60 columns the phone layout
 drops the header and borders. Every change is saved when it is made, so there is no unsaved
 state to lose on quit or a dropped SSH session.
+
+Why one file of this size: the three panes, the layouts and the keys that move between them
+share the focus and selection rules; split apart, each piece would reach into the others.
+A split by layout is planned with the focus work.
 """
 
 from __future__ import annotations
