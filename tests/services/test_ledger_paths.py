@@ -12,7 +12,6 @@ from kinship.errors import NotFound, ValidationError
 from kinship.services import contacts, events, interactions, views
 from kinship.services.views.ledger import DEFAULT_MONTHS
 from kinship.store.models import Contact
-from tests.conftest import ON_POSTGRES
 
 from .network_helpers import TODAY, ago
 
@@ -24,11 +23,6 @@ def log(kind: str, days: int, *who: Contact, summary: str = "x") -> None:
 # --------------------------------------------------------------------------- ledger
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="monthly counts come back empty on PostgreSQL since the ledger merge",
-    strict=False,
-)
 def test_ledger_counts_what_you_gave_received_and_thanked(net_store: Any) -> None:
     ada, bob, cy = (contacts.add(n) for n in ("Ada", "Bob", "Cy"))
     log("help-given", 40, ada)

@@ -8,7 +8,6 @@ import pytest
 
 from kinship.services import contacts, events, interactions, notes, views
 from kinship.store import Store
-from tests.conftest import ON_POSTGRES
 
 TODAY = date(2025, 3, 15)
 
@@ -22,11 +21,6 @@ def test_the_store_is_a_file(store: Store) -> None:
     assert store.path is not None and store.path.exists()
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="monthly counts come back empty on PostgreSQL since the ledger merge",
-    strict=False,
-)
 def test_contact_detail_gathers_one_person(store: Store) -> None:
     ada = contacts.add(
         "Ada Lovelace",
@@ -128,11 +122,6 @@ def test_timeline_mixes_interactions_and_events_newest_first(store: Store) -> No
     ]
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="monthly counts come back empty on PostgreSQL since the ledger merge",
-    strict=False,
-)
 def test_monthly_counts_on_a_file_store(store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     mary = contacts.add("Mary Somerville")

@@ -10,7 +10,6 @@ from kinship.services import contacts, interactions, notes
 from kinship.store import Store
 from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
-from tests.conftest import ON_POSTGRES
 
 from .conftest import make_app, screen_text, settle
 
@@ -119,11 +118,6 @@ async def test_archived_hidden_by_default_and_archive_undo(tui_store: Store) -> 
         assert not contacts.resolve("Ada Lovelace").archived
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="monthly counts come back empty on PostgreSQL since the ledger merge",
-    strict=False,
-)
 async def test_panes_show_timeline_sparkline_and_notes(tui_store: Store) -> None:
     from datetime import datetime
 
