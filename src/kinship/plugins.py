@@ -224,10 +224,6 @@ class PluginHost:
         self.trace = trace
         #: Runs each hook call off the caller's thread, waiting at most the time limit.
         self.calls = CallRunner(configured_limit() if time_limit is None else time_limit)
-        #: Every "plugin … disabled: why" reported so far, and who else to tell (the app
-        #: shows them as messages: its stderr is not on the screen).
-        self.reported: list[str] = []
-        self.on_disable: Callable[[str], None] | None = None
         self._plugins: dict[str, _Plugin] = {}
         self._cache: dict[str, Any] = {}
         self._owners: dict[int, _Plugin] = {}
@@ -648,11 +644,7 @@ class PluginHost:
         if not quiet:
             line = f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
             _report_once(self.err, line)
-            said = line.removeprefix("kinship: ").strip()
-            self.reported.append(said)
             self.failures.append(record.info)
-            if self.on_disable is not None:
-                self.on_disable(said)
             for listener in list(self._listeners):
                 try:
                     listener(record.info)

@@ -230,19 +230,6 @@ class KinshipApp(App[None]):
     def _set_host(self, host: Any, commands: list[PaletteCommand]) -> None:
         self.host = host
         self.plugin_commands = commands
-        if host is not None and hasattr(host, "reported"):
-            # A plugin disabled from now on (a hook too slow, one that raised) is shown
-            # once; stderr is not on the screen.
-            for line in host.reported:
-                self.say(line, severity="warning")
-            host.on_disable = self._plugin_disabled
-
-    def _plugin_disabled(self, line: str) -> None:
-        """From any thread (a hook runs on the database thread or a worker)."""
-        loop = getattr(self, "_loop", None)
-        if loop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(functools.partial(self.say, line, severity="warning"))
 
     # ----------------------------------------------------------------- from any thread
 
