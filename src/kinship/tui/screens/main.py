@@ -151,6 +151,14 @@ class MainScreen(Screen[None]):
             tooltip="The introductions you are making, and matches of needs and offers",
         ),
         Binding(
+            "h",
+            "path",
+            "How do I know…",
+            show=False,
+            id="main.path",
+            tooltip="How do I know X? The chain of people from the selected contact to another",
+        ),
+        Binding(
             "i",
             "import",
             "Import",
@@ -633,6 +641,17 @@ class MainScreen(Screen[None]):
         from kinship.tui.screens.introductions import IntroductionsScreen
 
         self.app.push_screen(IntroductionsScreen())
+
+    def action_path(self) -> None:
+        from kinship.tui.dialogs.path import PathForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(PathForm(row.uid, row.name), self._after_path)
+
+    def _after_path(self, uid: str | None) -> None:
+        if uid:
+            self.jump_to(uid)
 
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
