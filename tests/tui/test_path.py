@@ -4,6 +4,7 @@ finds them, the chain with its links, "no chain", Enter goes to a person, Esc cl
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -15,6 +16,9 @@ from kinship.tui.screens.main import MainScreen
 
 from .conftest import make_app, screen_text, settle
 from .test_forms import fill, save
+
+if TYPE_CHECKING:
+    from kinship.tui.app import KinshipApp
 
 HOSTILE = "[@click=app.quit]Zoë[/]"
 
@@ -30,8 +34,13 @@ def network() -> dict[str, str]:
     return {"ada": ada.uid, "charles": charles.uid, "zoe": zoe.uid, "grace": grace.uid}
 
 
-def visible_focus(app: object) -> None:
-    focused = app.focused  # type: ignore[attr-defined]
+def flat(app: KinshipApp) -> str:
+    """The screen's text with wrapped lines joined (a narrow screen wraps the messages)."""
+    return " ".join(screen_text(app).split())
+
+
+def visible_focus(app: KinshipApp) -> None:
+    focused = app.focused
     assert focused is not None and focused.display and focused.region.area > 0
 
 
@@ -79,10 +88,13 @@ async def test_path_shows_the_chain_and_enter_goes_to_a_person(
         visible_focus(app)
 
 
-async def test_no_chain_says_so_and_keeps_the_field(tui_store: Store) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (50, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_no_chain_says_so_and_keeps_the_field(
+    tui_store: Store, size: tuple[int, int]
+) -> None:
     uids = network()
     app = make_app(tui_store)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
         app.main.jump_to(uids["ada"])
         await settle(pilot, app)
@@ -93,22 +105,22 @@ async def test_no_chain_says_so_and_keeps_the_field(tui_store: Store) -> None:
         await fill(pilot, app, to="Grace")
         await save(pilot, app)
         assert isinstance(app.screen, PathForm)
-        text = screen_text(app)
-        assert "No chain of up to 6 links joins Ada Lovelace and Grace Hopper" in text
+        assert "No chain of up to 6 links joins Ada Lovelace and Grace Hopper" in flat(app)
         assert not form.query_one("#path-chain", OptionList).display
         assert app.focused is form.query_one("#f-to")
+        visible_focus(app)
         # Nobody by that name, and the person themselves: errors under the field.
         await fill(pilot, app, to="Nobody Here")
         await save(pilot, app)
-        assert "no contact matches 'Nobody Here'" in screen_text(app)
+        assert "no contact matches 'Nobody Here'" in flat(app)
         await fill(pilot, app, to="ada")
         await save(pilot, app)
-        assert "that is Ada Lovelace: pick someone else" in screen_text(app)
+        assert "that is Ada Lovelace: pick someone else" in flat(app)
         # A second search after a miss finds the chain.
         await fill(pilot, app, to="Charles")
         await save(pilot, app)
         assert form.found is not None and form.found.path is not None
-        assert "1 link ·" in screen_text(app)
+        assert "1 link ·" in flat(app)
         await pilot.press("escape")
         await settle(pilot, app)
         main: MainScreen = app.main
