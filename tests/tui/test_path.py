@@ -129,6 +129,52 @@ async def test_no_chain_says_so_and_keeps_the_field(
         visible_focus(app)
 
 
+async def test_going_to_someone_archived_on_the_way_shows_archived_contacts(
+    tui_store: Store,
+) -> None:
+    uids = network()
+    contacts.set_archived(uids["charles"])
+    app = make_app(tui_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(uids["ada"])
+        await settle(pilot, app)
+        await pilot.press("h")
+        await settle(pilot, app)
+        await fill(pilot, app, to="zo")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Charles Babbage (archived)" in screen_text(app)
+        await pilot.press("g")  # on Charles, the first on the way
+        await settle(pilot, app)
+        main: MainScreen = app.main
+        assert app.screen_stack[-1] is main
+        assert main.listing.archived
+        assert main.selected is not None and main.selected.uid == uids["charles"]
+
+
+async def test_presenter_mode_masks_contact_details_in_the_chain(tui_store: Store) -> None:
+    from kinship.text import MASK
+
+    ada = contacts.add("ada@example.org")  # imported with only an email: it is the name
+    mailer = contacts.add("ana@example.org")
+    contacts.relate(ada.uid, mailer.uid, "friend")
+    app = make_app(tui_store, presenter=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(ada.uid)
+        await settle(pilot, app)
+        await pilot.press("h")
+        await settle(pilot, app)
+        await fill(pilot, app, to=mailer.uid)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "1 link" in text and MASK in text
+        assert "ana@example.org" not in text and "ada@example.org" not in text
+        assert f"How does {MASK} know…" in text
+
+
 async def test_path_needs_a_contact_and_is_in_the_palette_and_help(tui_store: Store) -> None:
     from kinship.tui.commands import palette_actions
     from kinship.tui.screens.help import sections

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from kinship.errors import Ambiguous, KinshipError, NotFound
 from kinship.tui.dialogs.base import F, FieldError, FormScreen
-from kinship.tui.safe import content, shown
+from kinship.tui.safe import shown
 
 if TYPE_CHECKING:
     from kinship.services.views import Path
@@ -29,6 +29,8 @@ class Found:
     other: str
     path: Path | None
     max_hops: int
+    #: The people of the chain who are archived (the list hides them unless ``A``).
+    archived: frozenset[str] = frozenset()
 
 
 def find_path(uid: str, to: str) -> Found:
@@ -51,17 +53,21 @@ def find_path(uid: str, to: str) -> Found:
     if other.uid == uid:
         raise FieldError("to", f"that is {other.display_name}: pick someone else")
     try:
-        return Found(other.display_name, views.path(uid, other.uid), MAX_HOPS)
+        path = views.path(uid, other.uid)
     except NotFound:
         return Found(other.display_name, None, MAX_HOPS)
+    # A chain may pass through someone archived: say so, and show archived people on going
+    # there (a handful of indexed lookups, at most MAX_HOPS + 1).
+    archived = frozenset(s.uid for s in path.steps if contacts.get(s.uid).archived)
+    return Found(other.display_name, path, MAX_HOPS, archived)
 
 
-class PathForm(FormScreen[str]):
+class PathForm(FormScreen[tuple[str, bool]]):
     """Who links the selected contact to another: type the other person (a name, its start or
     words, as in the list's search) and Enter; the chain shows below, one person a line with
     the link to the one before. Enter (or ``g``) on a person goes to them; Esc closes.
 
-    Dismissed with the UID to go to, or ``None``.
+    Dismissed with the UID to go to and whether they are archived, or ``None``.
     """
 
     title_text = "How do I know…"
@@ -89,7 +95,8 @@ class PathForm(FormScreen[str]):
         self.found: Found | None = None
 
     def heading(self) -> Content:
-        return Content.assemble("How does ", content(self.who), " know…")
+        presenter = bool(getattr(self.app, "presenter", False))
+        return Content.assemble("How does ", Content(shown(self.who, presenter)), " know…")
 
     def fields(self) -> list[F]:
         return [
@@ -175,9 +182,12 @@ class PathForm(FormScreen[str]):
         links = f"{path.hops} link{'s' if path.hops != 1 else ''}"
         status.update(f"{links} · Enter on a person goes to them")
         for n, step in enumerate(path.steps):
-            name = (shown(step.display_name, presenter), "bold")
+            name = Content.assemble(
+                (shown(step.display_name, presenter), "bold"),
+                (" (archived)" if step.uid in found.archived else "", "$text-muted"),
+            )
             if n == 0:
-                prompt = Content.assemble(name)
+                prompt = name
             else:
                 prompt = Content.assemble(
                     ("└ ", "$text-muted"),
@@ -193,6 +203,7 @@ class PathForm(FormScreen[str]):
 
     def presenter_changed(self) -> None:
         super().presenter_changed()
+        self.query_one("#form-title", Static).update(self.heading())
         if self.found is not None:
             chain = self.query_one("#path-chain", OptionList)
             keep = chain.highlighted
@@ -212,7 +223,8 @@ class PathForm(FormScreen[str]):
         chain = self.query_one("#path-chain", OptionList)
         if self.found is None or self.found.path is None or chain.highlighted is None:
             return
-        self.dismiss(self.found.path.steps[chain.highlighted].uid)
+        uid = self.found.path.steps[chain.highlighted].uid
+        self.dismiss((uid, uid in self.found.archived))
 
     @on(OptionList.OptionSelected, "#path-chain")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

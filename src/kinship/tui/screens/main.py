@@ -649,9 +649,16 @@ class MainScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(PathForm(row.uid, row.name), self._after_path)
 
-    def _after_path(self, uid: str | None) -> None:
-        if uid:
-            self.jump_to(uid)
+    def _after_path(self, chosen: tuple[str, bool] | None) -> None:
+        if not chosen:
+            return
+        uid, archived = chosen
+        if archived and not self.listing.archived:
+            # Someone archived on the way: the list shows them, or the jump would land
+            # on whoever is first.
+            self.listing.archived = True
+            self.kapp.say("Showing archived contacts too (A hides them)")
+        self.jump_to(uid)
 
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
