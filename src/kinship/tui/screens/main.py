@@ -17,14 +17,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
+from textual.widget import Widget
+from textual.widgets import Header, Input, OptionList, Static, Tab, Tabs
 
 from kinship.services import views
 from kinship.tui.safe import content
 from kinship.tui.undo import Undo
 from kinship.tui.widgets.contact_list import ContactList, Listing
+from kinship.tui.widgets.footer import KinshipFooter
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 NARROW = 100
 PHONE = 60
 PANES = ("contacts", "events", "notes")
+#: The widget each pane's keys go to.
+PANE_FOCUS = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}
 
 WELCOME = """Welcome to kinship.
 
@@ -202,7 +206,7 @@ class MainScreen(Screen[None]):
                 yield ContactList(today=self.kapp.today, plain=self.kapp.plain, id="contact-list")
             yield EventsPane(id="events", classes="pane")
             yield NotesPane(id="notes", classes="pane")
-        yield Footer()
+        yield KinshipFooter()
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
@@ -212,6 +216,59 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        # A modal closed: what had focus may be gone or hidden meanwhile (the welcome of an
+        # empty store once the first contact is added).
+        self.ensure_focus()
+
+    # ----------------------------------------------------------------- focus
+
+    def pane_of(self, widget: Widget) -> str | None:
+        """The pane ``widget`` is in (contacts, events, notes), if any."""
+        for node in widget.ancestors_with_self:
+            if node is self:
+                break
+            if node.id in PANES and node.has_class("pane"):
+                return node.id
+        return None
+
+    def is_shown(self, widget: Widget) -> bool:
+        """Whether ``widget`` is on screen in the current layout. Decided from the layout's
+        own state, not from computed styles (those are only updated on the next refresh)."""
+        if not widget.is_attached or widget.screen is not self or not widget.display:
+            return False
+        pane = self.pane_of(widget)
+        if pane is not None and self.has_class("-narrow") and pane != self.active_pane:
+            return False
+        empty = self.has_class("-empty")
+        if isinstance(widget, Welcome) and not empty:
+            return False
+        return not (isinstance(widget, ContactList) and empty)
+
+    def focus_target(self) -> Widget:
+        """Where keys go by default: the list of the pane on show (the welcome of an empty
+        store in place of the contact list)."""
+        if self.active_pane == "contacts" and self.has_class("-empty"):
+            for welcome in self.query(Welcome):
+                return welcome
+        return self.query_one(PANE_FOCUS[self.active_pane])
+
+    def ensure_focus(self) -> None:
+        """The focus rule: after a modal closes, a resize or a layout switch, keys go to a
+        widget the person can see (and the footer shows its keys), never to a hidden one."""
+        if self.app.screen is not self:
+            return  # a modal has the keys; this runs again when it closes
+        focused = self.focused
+        if focused is not None and self.is_shown(focused):
+            return
+        self.set_focus(self.focus_target())
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # The pane the person works in is the one a narrow layout shows.
+        pane = self.pane_of(event.widget)
+        if pane is not None and pane != self.active_pane:
+            self.show_pane(pane, focus=False)
 
     def _apply_size(self, width: int) -> None:
         if width < NARROW and not self.query("#pane-tabs"):
@@ -227,9 +284,12 @@ class MainScreen(Screen[None]):
             )
         self.set_class(width < NARROW, "-narrow")
         self.set_class(width < PHONE, "-phone")
-        footer = self.query_one(Footer)
+        footer = self.query_one(KinshipFooter)
         if footer.compact != (width < PHONE):
             footer.compact = width < PHONE
+            # A phone's footer keeps its room for the keys (ctrl+p still opens the palette).
+            footer.show_command_palette = width >= PHONE
+        self.ensure_focus()
 
     def action_pane(self, name: str) -> None:
         self.show_pane(name)
@@ -241,11 +301,10 @@ class MainScreen(Screen[None]):
         for tabs in self.query(Tabs):
             if tabs.active != f"tab-{name}":
                 tabs.active = f"tab-{name}"
-        if focus and self.has_class("-narrow"):
-            target = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}[
-                name
-            ]
-            self.query_one(target).focus()
+        if focus:
+            self.set_focus(self.focus_target())
+        else:
+            self.ensure_focus()
 
     @on(Tabs.TabActivated)
     def _tab(self, event: Tabs.TabActivated) -> None:
@@ -329,10 +388,7 @@ class MainScreen(Screen[None]):
         if empty and not self.query("#welcome"):
             await self.query_one("#contacts").mount(Welcome(WELCOME, id="welcome", markup=False))
         self.set_class(empty, "-empty")
-        if empty and (
-            self.focused is None or self.focused.id != "search" or not self.listing.query
-        ):
-            self.query_one("#welcome").focus()  # keys go to the bindings: a, i, ?
+        self.ensure_focus()  # the welcome (a, i, ?) in an empty store, else the list
         self._status()
         if counted:
             return
@@ -677,9 +733,17 @@ class MainScreen(Screen[None]):
         if action in WRITE_ACTIONS and self.kapp.read_only:
             return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
-            return self.query_one(NotesPane).has_focus_within
+            notes_pane = self.query_one(NotesPane)
+            if not notes_pane.has_focus_within:
+                return False
+            return True if notes_pane.highlighted is not None else None
         if action == "delete_interaction":
-            return self.query_one(EventsPane).has_focus_within and self.selected is not None
+            events = self.query_one(EventsPane)
+            if not events.has_focus_within or self.selected is None:
+                return False
+            item = events.highlighted
+            # Dimmed on what cannot be deleted here (an event, an empty timeline).
+            return True if item is not None and item.source == "interaction" else None
         return True
 
     @on(OptionList.OptionHighlighted, "#notes-list")

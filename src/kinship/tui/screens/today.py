@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kinship.services import views
 from kinship.tui.safe import clean, shown
+from kinship.tui.widgets.footer import KinshipFooter
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -91,7 +92,7 @@ class TodayScreen(Screen[None]):
         yield Static("Loading…", id="today-status", markup=False)
         yield OptionList(id="today-list")
         yield Static(id="today-detail", classes="-none", markup=False)
-        yield Footer()
+        yield KinshipFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Today · {self.kapp.today:%A %d %B}"

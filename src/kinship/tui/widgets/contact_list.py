@@ -286,6 +286,11 @@ class ContactList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, self.total)
+        # A shorter window (a resize, a layout switch) must still show the selected row.
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     # ----------------------------------------------------------------- drawing
 
