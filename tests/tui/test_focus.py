@@ -206,3 +206,22 @@ async def test_focus_is_visible_after_every_modal_closes(
 async def close(pilot: Pilot[Any], app: KinshipApp) -> None:
     await pilot.press("escape")
     await settle(pilot, app)
+
+
+async def test_relate_form_relations_list_highlights_on_focus(tui_store: Store) -> None:
+    from kinship.store.models import Relationship
+
+    ada = contacts.add("Ada Lovelace")
+    mary = contacts.add("Mary Somerville")
+    contacts.relate(ada.uid, mary.uid, "mentor")
+    app = make_app(tui_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        await pilot.press("tab", "tab")  # kind, other person, their relationships
+        rels = app.screen.query_one("#relations", OptionList)
+        assert rels.has_focus and rels.highlighted == 0
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert Relationship.select().count() == 0

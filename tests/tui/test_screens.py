@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from kinship.records import PaletteCommand
 from kinship.services import contacts, interactions, notes
@@ -137,14 +137,22 @@ async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
         await pilot.press("question_mark")
         await settle(pilot, app)
         assert isinstance(app.screen, HelpScreen)
-        body = str(app.screen.query_one("#help-body").render())
+        rows = {
+            str(row.query_one(".help-text", Static).render()): str(
+                row.query_one(".help-key", Static).render()
+            )
+            for row in app.screen.query(".help-row")
+        }
         from kinship.tui.screens.help import sections
 
         for _, bindings in sections():
             for b in bindings:
                 if b.id:
-                    assert b.id in body
-        assert "L" in body.split("[main.log]")[0].splitlines()[-1]
+                    assert any(f"[{b.id}]" in text for text in rows)
+        (log_key,) = [key for text, key in rows.items() if text.endswith("[main.log]")]
+        assert log_key == "L"
+        title = screen_text(app)
+        assert "Keys" in title and "Esc closes" in title
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -90,7 +90,9 @@ class ImportScreen(ModalScreen[bool]):
                 "File or folder (vCard .vcf, vdir folder, iCalendar .ics, JSON backup …)",
                 markup=False,
             )
-            yield Input(value=self.initial, placeholder="~/contacts.vcf", id="path")
+            yield Input(
+                value=self.initial, placeholder="~/contacts.vcf", id="path", select_on_focus=False
+            )
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static(id="report", markup=False)
             with Horizontal(id="buttons"):

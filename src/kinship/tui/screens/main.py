@@ -201,7 +201,11 @@ class MainScreen(Screen[None]):
             yield Static(read_only_banner(self.kapp.store), id="read-only", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
-                yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
+                yield Input(
+                    placeholder="/ search (tag:mentors org:acme is:due)",
+                    id="search",
+                    select_on_focus=False,  # "/" then a word refines the search
+                )
                 yield Static(id="list-status", markup=False)
                 yield ContactList(today=self.kapp.today, plain=self.kapp.plain, id="contact-list")
             yield EventsPane(id="events", classes="pane")
