@@ -128,15 +128,10 @@ class HelpScreen(ModalScreen[None]):
                 for title, rows in help_rows(keymap):
                     yield Static(title, classes="help-section", markup=False)
                     for row in rows:
+                        ident = (f"  [{row.ident}]" if row.ident else "", "$text-muted")
                         with Horizontal(classes="help-row"):
                             yield Static(row.keys, classes="help-key", markup=False)
-                            yield Static(
-                                Content.assemble(
-                                    row.text,
-                                    (f"  [{row.ident}]" if row.ident else "", "$text-muted"),
-                                ),
-                                classes="help-text",
-                            )
+                            yield Static(Content.assemble(row.text, ident), classes="help-text")
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")
