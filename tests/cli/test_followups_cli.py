@@ -82,10 +82,18 @@ def test_done_when_scenario(db: Path) -> None:
     assert set(items[0]) == {"contact", "kind", "due", "reason", "strategy", "priority"}
     assert set(items[0]["contact"]) == {"uid", "display_name"}
 
-    assert "thanks" in ok(db, "done", "Cy")
+    done = ok(db, "done", "Cy")
+    assert "thanks" in done
     after = json.loads(ok(db, "due", "--json"))
     assert {i["kind"] for i in after} == {"check-in", "birthday"}
     assert "thanks" in ok(db, "show", "Cy")
+
+    number = done.rsplit("kinship undo ", 1)[1].rstrip(")\n")
+    assert "took back the logged thanks" in ok(db, "undo", number)
+    again = json.loads(ok(db, "due", "--json"))
+    assert {i["kind"] for i in again} == {"check-in", "birthday", "thank"}
+    report = json.loads(ok(db, "done", "Cy", "--as", "gift-given", "--json"))
+    assert report["interaction"]["kind"] == "gift-given" and isinstance(report["undo"], int)
 
 
 def test_due_text_today_and_oneline(db: Path) -> None:

@@ -224,11 +224,15 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
             {
                 "followup": report.followup.to_json(),
                 "interaction": {"uid": report.interaction_uid, "kind": report.interaction_kind},
+                "undo": report.undo_id,
             }
         )
     else:
         name = visible(person.display_name)
-        ctx.print(f"done: {report.followup.kind} for {name} (logged {report.interaction_kind})")
+        ctx.print(
+            f"done: {report.followup.kind} for {name} (logged {report.interaction_kind}; "
+            f"undo: kinship undo {report.undo_id})"
+        )
     _report_errors(ctx, eng)
     return 0
 

@@ -44,6 +44,8 @@ class DoneReport:
     followup: DueItem
     interaction_uid: str
     interaction_kind: str
+    #: ``undo.restore(undo_id)`` takes it back: the interaction goes, the follow-up reopens.
+    undo_id: int | None = None
 
 
 def done(
@@ -57,7 +59,8 @@ def done(
     """Mark a follow-up done and log the interaction that satisfies it, in one transaction.
 
     ``kind`` picks the follow-up when the contact has several; the interaction logged is
-    :data:`DONE_AS` of its kind unless ``as_kind`` says otherwise.
+    :data:`DONE_AS` of its kind unless ``as_kind`` says otherwise. The report's ``undo_id``
+    takes both back (:func:`kinship.services.undo.restore`).
     """
     with current().write():
         contact = contact_by_uid(contact_uid)
@@ -67,6 +70,7 @@ def done(
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         text = (summary or "").strip() or _DONE_SUMMARY.get(logged_kind, "Checked in")
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
+        kept = interactions.keep_undo(logged, reopen=row.id)
         item = DueItem(
             contact.uid,
             contact.display_name,
@@ -77,4 +81,4 @@ def done(
             row.priority,
             row.id,
         )
-    return DoneReport(item, logged.uid, logged_kind)
+    return DoneReport(item, logged.uid, logged_kind, kept.id)

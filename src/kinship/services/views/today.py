@@ -36,6 +36,13 @@ class TodayItem:
     #: The follow-up service's own item, for done / snooze / dismiss.
     ref: followups.DueItem | None = None
 
+    @property
+    def done_as(self) -> str:
+        """The kind of interaction "done" logs for this item unless told otherwise."""
+        from kinship.services.checkin import DONE_AS
+
+        return DONE_AS.get(self.kind, "message")
+
 
 @dataclass(frozen=True, slots=True)
 class TodayGroup:

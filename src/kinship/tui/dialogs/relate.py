@@ -79,7 +79,7 @@ class RelateForm(FormScreen[str]):
             return views.relations(contacts.get(self.uid).id)
 
         self.relations = await self.kapp.db(load)
-        ol = self.query_one("#relations", OptionList)
+        ol = self.query_one("#relations", PaneList)
         keep = ol.highlighted
         ol.clear_options()
         if not self.relations:

@@ -23,6 +23,7 @@ INTRO = (
 def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.context import APP_BINDINGS
     from kinship.tui.dialogs.base import FormScreen
+    from kinship.tui.dialogs.kind import KIND_KEYS, KindPicker
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.main import MainScreen
@@ -47,6 +48,14 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Events pane", EventsPane.BINDINGS),
         ("Notes pane", NotesPane.BINDINGS),
         ("Today", TodayScreen.BINDINGS),
+        (
+            "Done on Today: log it as …",
+            [
+                *KindPicker.BINDINGS,
+                Binding("enter", "pick", "Log the highlighted kind (the one suggested)"),
+                *[Binding(key, "pick", kind) for kind, key in KIND_KEYS.items()],
+            ],
+        ),
         ("Brief", BriefScreen.BINDINGS),
         (
             "Forms",

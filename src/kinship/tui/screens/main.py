@@ -118,7 +118,7 @@ class MainScreen(Screen[None]):
             "Undo",
             show=False,
             id="main.undo",
-            tooltip="Undo the last archive, deletion or removed relationship",
+            tooltip="Undo the last archive, log, done, deletion or removed relationship",
         ),
         Binding(
             "i",
@@ -655,9 +655,13 @@ class MainScreen(Screen[None]):
 
     @work(exit_on_error=False, group="writes")
     async def action_undo(self) -> None:
+        await self.undo_last()
+
+    async def undo_last(self) -> bool:
+        """Take the last step back (``u`` here and on Today); whether one was undone."""
         if not self.undo_stack:
             self.kapp.say("Nothing to undo.")
-            return
+            return False
         undo = self.undo_stack.pop()
         try:
             await self.kapp.db(undo.run)
@@ -665,9 +669,10 @@ class MainScreen(Screen[None]):
             from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
-            return
+            return False
         self.kapp.say(f"Undone: {undo.description}")
         self.refresh_all()
+        return True
 
     @work(exit_on_error=False, group="writes")
     async def action_pin_note(self) -> None:

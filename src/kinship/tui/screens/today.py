@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from kinship.tui.context import AppContext
 
 
-def followup_action(item: views.TodayItem, action: str, today: date, *, days: int = 7) -> str:
-    """Done (``services.checkin``) / snooze / dismiss a Today item; a one-line message.
+def followup_action(
+    item: views.TodayItem, action: str, today: date, *, days: int = 7, as_kind: str | None = None
+) -> tuple[str, int | None]:
+    """Done (``services.checkin``) / snooze / dismiss a Today item: a one-line message, and
+    the undo number of what "done" logged (``services.undo.restore`` takes it back).
 
     Raises LookupError for an item that is not the follow-up service's (the caller then opens
     the log form for "done": logging what happened satisfies a check-in).
@@ -33,14 +36,15 @@ def followup_action(item: views.TodayItem, action: str, today: date, *, days: in
     if item.ref is None:
         raise LookupError(f"{action} needs the follow-up service")
     if action == "done":
-        report = checkin.done(item.uid, kind=item.kind)
-        return f"Done: {item.name} (logged {report.interaction_kind})"
+        report = checkin.done(item.uid, kind=item.kind, as_kind=as_kind)
+        message = f"Done: {item.name} (logged {report.interaction_kind}; u to undo)"
+        return message, report.undo_id
     if action == "snooze":
         followups.snooze(item.uid, today + timedelta(days=days))
-        return f"Snoozed {item.name} for {days} days"
+        return f"Snoozed {item.name} for {days} days", None
     if action == "dismiss":
         followups.dismiss(item.uid, kind=item.kind)
-        return f"Dismissed: {item.reason or item.kind} ({item.name})"
+        return f"Dismissed: {item.reason or item.kind} ({item.name})", None
     raise ValueError(action)
 
 
@@ -53,7 +57,8 @@ class TodayScreen(Screen[None]):
             "done",
             "Done",
             id="today.done",
-            tooltip="Done: log the interaction that satisfies it",
+            tooltip="Done: pick the kind of interaction (a key, or Enter for the one "
+            "suggested) and log it; u takes it back",
         ),
         Binding("z", "snooze", "Snooze 7d", id="today.snooze", tooltip="Snooze for a week"),
         Binding(
@@ -61,6 +66,13 @@ class TodayScreen(Screen[None]):
         ),
         Binding("enter,g", "jump", "Go to", id="today.jump", tooltip="Jump to the contact"),
         Binding("l", "log", "Log", id="today.log", tooltip="Log an interaction with this person"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="today.undo",
+            tooltip="Undo the last done (the interaction goes, the follow-up is back)",
+        ),
         Binding("escape", "back", "Back", id="today.back", tooltip="Back to the contacts"),
         Binding("j", "move('down')", "Down", show=False, id="today.down"),
         Binding("k", "move('up')", "Up", show=False, id="today.up"),
@@ -240,12 +252,14 @@ class TodayScreen(Screen[None]):
             if main is not None:
                 main.refresh_all()
 
-    async def _act(self, action: str) -> None:
+    async def _act(self, action: str, as_kind: str | None = None) -> None:
         item = self.current
         if item is None:
             return
         try:
-            message = await self.kapp.db(followup_action, item, action, self.kapp.today)
+            message, undo_id = await self.kapp.db(
+                followup_action, item, action, self.kapp.today, as_kind=as_kind
+            )
         except LookupError as exc:
             if action == "done":
                 self._log(item)  # logging what happened is what satisfies it
@@ -257,11 +271,41 @@ class TodayScreen(Screen[None]):
 
             self.kapp.say(describe_error(exc), severity="error")
             return
+        main = self.kapp.main
+        if undo_id is not None and main is not None:
+            from kinship.services import undo
+            from kinship.tui.undo import Undo
+
+            main.push_undo(Undo(f"done for {clean(item.name)}", lambda: undo.restore(undo_id)))
         self.kapp.say(clean(message))
         self._after(True)
 
-    async def action_done(self) -> None:
-        await self._act("done")
+    def action_done(self) -> None:
+        """Ask which kind of interaction it was (prefilled from the item), then log it."""
+        from kinship.tui.dialogs.kind import KindPicker
+
+        item = self.current
+        if item is None:
+            return
+        if item.ref is None:
+            self._log(item)
+            return
+        title = Content.assemble(
+            ("Done: ", "bold"), (shown(item.name, self.kapp.presenter), "bold"), "\nlog it as …"
+        )
+
+        async def chosen(kind: str | None) -> None:
+            if kind is not None:
+                await self._act("done", as_kind=kind)
+
+        self.app.push_screen(KindPicker(title, item.done_as), chosen)
+
+    async def action_undo(self) -> None:
+        main = self.kapp.main
+        if main is None:
+            return
+        if await main.undo_last():
+            self.load()
 
     async def action_snooze(self) -> None:
         await self._act("snooze")
