@@ -116,6 +116,7 @@ FOLLOWUP_KINDS = (
     "anniversary",
     "congratulate",
     "condole",
+    "wish-well",
     "thank",
     "offer-help",
     "promise",

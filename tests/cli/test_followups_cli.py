@@ -76,7 +76,7 @@ def test_done_when_scenario(db: Path) -> None:
     }
     assert len(items) == 3
     reasons = {i["kind"]: i["reason"] for i in items}
-    assert reasons["check-in"].startswith("last talked 40 days ago; you planned every 30")
+    assert reasons["check-in"] == "last talked 40 days ago; you planned every 30 days"
     assert reasons["birthday"].startswith("birthday on ")
     assert reasons["thank"].startswith("helped you on ")
     assert set(items[0]) == {"contact", "kind", "due", "reason", "strategy", "priority"}
@@ -104,7 +104,10 @@ def test_due_text_today_and_oneline(db: Path) -> None:
     assert ok(db, "today", "--oneline") == "3 due · 1 check-in · 1 birthday · 1 thanks\n"
     today = ok(db, "today")
     assert today.index("Check in (1)") < today.index("Occasions (1)") < today.index("Thank (1)")
-    assert "(in 3 days)" in today
+    assert "(due in 3 days)" in today
+    ada = next(line for line in today.splitlines() if "Ada" in line)
+    assert ada.endswith("; you planned every 30 days (10 days overdue)"), ada
+    assert ada.count("overdue") == 1
 
 
 def test_dismiss_snooze_and_errors(db: Path) -> None:

@@ -188,10 +188,11 @@ def cmd_today(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _when(due: Any, today: Any) -> str:
-    days = (due - today).days
-    if days > 0:
-        return f" (in {days} day{'s' if days != 1 else ''})"
-    return ""
+    """How the item stands, said once beside its reason: "(12 days overdue)", "(due in
+    3 days)"; nothing for what is due today."""
+    from kinship.dates import due_words
+
+    return "" if due == today else f" ({due_words(due, today)})"
 
 
 # --- done / dismiss / snooze ---------------------------------------------------------------

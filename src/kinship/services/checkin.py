@@ -26,11 +26,14 @@ DONE_AS: dict[str, str] = {
     "anniversary": "congratulation",
     "congratulate": "congratulation",
     "condole": "condolence",
+    "wish-well": "message",
     "check-in": "message",
     "offer-help": "help-given",
     "promise": "message",
     "manual": "message",
 }
+#: What ``done`` writes as the summary, by the follow-up's kind first, then by what it logs.
+_DONE_FOR: dict[str, str] = {"wish-well": "Wished them well"}
 _DONE_SUMMARY: dict[str, str] = {
     "thanks": "Said thanks",
     "congratulation": "Sent congratulations",
@@ -68,7 +71,11 @@ def done(
         row = open_followup(contact, kind)
         logged_kind = interactions.validate_kind(as_kind or DONE_AS.get(row.kind, "message"))
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
-        text = (summary or "").strip() or _DONE_SUMMARY.get(logged_kind, "Checked in")
+        text = (
+            (summary or "").strip()
+            or _DONE_FOR.get(row.kind)
+            or _DONE_SUMMARY.get(logged_kind, "Checked in")
+        )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
         kept = interactions.keep_undo(logged, reopen=row.id)
         item = DueItem(

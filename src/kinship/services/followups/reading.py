@@ -171,7 +171,11 @@ class TodayGroup:
 #: The Today view's sections, in order: (key, title, kinds). "other" takes the rest.
 TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("check-in", "Check in", frozenset({"check-in"})),
-    ("occasions", "Occasions", frozenset({"birthday", "anniversary", "congratulate", "condole"})),
+    (
+        "occasions",
+        "Occasions",
+        frozenset({"birthday", "anniversary", "congratulate", "condole", "wish-well"}),
+    ),
     ("thank", "Thank", frozenset({"thank"})),
     ("offer-help", "Offer help", frozenset({"offer-help"})),
     ("other", "Other", frozenset()),
@@ -216,6 +220,7 @@ _ONELINE = (
     ("anniversary", "anniversary", "anniversaries"),
     ("congratulate", "congratulation", "congratulations"),
     ("condole", "condolence", "condolences"),
+    ("wish-well", "get-well wish", "get-well wishes"),
     ("thank", "thanks", "thanks"),
     ("offer-help", "offer", "offers"),
 )

@@ -20,6 +20,18 @@ DONE_KIND = {
     "offer-help": "help-given",
 }
 
+#: The summary the log form suggests, per kind of follow-up (words that fit the occasion).
+DONE_SUMMARY = {
+    "check-in": "Checked in",
+    "birthday": "Wished a happy birthday",
+    "anniversary": "Congratulated on the anniversary",
+    "congratulate": "Congratulated",
+    "condole": "Sent condolences",
+    "wish-well": "Wished them well",
+    "thank": "Said thank you",
+    "offer-help": "Offered help",
+}
+
 #: Items per group for a screen: a screen's worth, fast at any size.
 TODAY_LIMIT = 200
 
@@ -42,6 +54,11 @@ class TodayItem:
         from kinship.services.checkin import DONE_AS
 
         return DONE_AS.get(self.kind, "message")
+
+    @property
+    def done_summary(self) -> str:
+        """What the log form suggests as the summary of what was done about this item."""
+        return DONE_SUMMARY.get(self.kind, "Checked in")
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,15 +235,9 @@ class TodayScreen(Screen[None]):
 
         if item is None:
             return
-        kind = views.DONE_KIND.get(item.group, "meeting")
-        summary = {
-            "thank": "Said thank you",
-            "occasions": "Congratulated",
-            "offer-help": "Offered help",
-        }.get(item.group, "Checked in")
-        self.app.push_screen(
-            LogForm([(item.uid, item.name)], kind=kind, summary=summary), self._after
-        )
+        # The kind and words of what this item asks for (a loss is not congratulated).
+        form = LogForm([(item.uid, item.name)], kind=item.done_as, summary=item.done_summary)
+        self.app.push_screen(form, self._after)
 
     def _after(self, result: Any) -> None:
         if result:
