@@ -148,3 +148,18 @@ def test_due_looks_as_far_ahead_as_the_longest_lead(
     listed = cli("due", "--json").json()
     assert [(i["contact"]["display_name"], i["kind"]) for i in listed] == [("Ada", "birthday")]
     assert cli("due", "--within", "7", "--json").json() == []
+
+
+def test_one_definition_of_due_in_contacts_is_due_and_the_due_list(db: Path) -> None:
+    """A snoozed contact with nothing due shows no due date (the snooze's end is not one);
+    `contacts is:due` finds exactly the people `due` lists."""
+    lines = {line.split("  ")[0]: line for line in ok(db, "contacts").splitlines()}
+    eve = lines["Eve Snoozed"]
+    assert "due" not in eve and "snoozed until" in eve
+    listed = {i["contact"]["display_name"] for i in json.loads(ok(db, "due", "--json"))}
+    found = {c["display_name"] for c in json.loads(ok(db, "contacts", "is:due", "--json"))}
+    assert found == listed == {"Ada Lovelace", "Bob Babbage", "Cy Clerk"}
+    shown_due = {name for name, line in lines.items() if "  due " in line}
+    assert shown_due == listed
+    (eve_json,) = json.loads(ok(db, "contacts", "Eve", "--json"))
+    assert eve_json["next_due_at"] is None

@@ -122,8 +122,10 @@ def _line(item: ContactSummary) -> str:
         parts.append(visible(item.emails[0]))
     if item.tags:
         parts.append(" ".join("#" + visible(t) for t in item.tags))
-    if item.next_due_at:
-        parts.append(f"due {item.next_due_at.isoformat()}")
+    if item.due:  # what `is:due` finds and `kinship due` lists, nothing else
+        parts.append(f"due {item.due.isoformat()}")
+    elif item.snoozed_until:
+        parts.append(f"snoozed until {item.snoozed_until.isoformat()}")
     if item.archived:
         parts.append("(archived)")
     return "  ".join(parts)

@@ -16,18 +16,23 @@ from typing import Any
 from peewee import fn
 
 from kinship.errors import ValidationError
+from kinship.services import runtime
 from kinship.services.followups.compute import refresh_stale
-from kinship.services.followups.engine import MANUAL, Engine, engine
+from kinship.services.snapshots import Config
 from kinship.store.models import Contact, FollowUp
 
 __all__ = [
     "TODAY_GROUPS",
     "DueItem",
     "TodayGroup",
+    "current_day",
+    "due_condition",
     "due_counts",
+    "due_date_column",
     "due_items",
     "iter_due",
     "oneline",
+    "people_due",
     "today_groups",
 ]
 
@@ -58,15 +63,106 @@ class DueItem:
         }
 
 
-def _lead(eng: Engine, within: int | None) -> int:
+def _config() -> Config:
+    return Config.from_settings(runtime.current().settings)
+
+
+def _lead(within: int | None) -> int:
     """``within`` as given, else the longest lead any strategy is set to (at least 7 days),
-    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead."""
-    return eng.config.max_lead_days() if within is None else within
+    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead. From the
+    settings alone: reading what is due never needs the strategies (nor loads plugins)."""
+    if within is not None:
+        return within
+    return _config().max_lead_days()
+
+
+def _today(today: date | None) -> date:
+    return today or current_day()
+
+
+def current_day() -> date:
+    """The day follow-ups are read for: the bound fixed day (tests), else the local date."""
+    return runtime.current().today or date.today()
+
+
+def _switched_on(column: Any) -> Any:
+    """Follow-ups of strategies the settings turn off are hidden at once (the next
+    recompute removes them)."""
+    config = _config()
+    off = sorted(name for name in config.strategies if not config.enabled(name))
+    return column.not_in(off) if off else True
 
 
 def _horizon(today: date, within: int) -> date:
     """``today + within`` days; a huge ``within`` means everything (no overflow)."""
     return today + timedelta(days=min(within, (date.max - today).days))
+
+
+# --------------------------------------------------------------------------- "due"
+#
+# The one definition of "due", which the due list, Today, its count in the app's header,
+# `is:due` and the contact list's badge all use: a contact is due when it has an open
+# follow-up due on or before today + the lead window (the longest ``lead_days`` any strategy
+# is set to, at least 7 days: what a strategy announces ahead is on the list ahead), and the
+# contact is neither archived nor snoozed. The open follow-ups are what the last refresh
+# left (:func:`~kinship.services.followups.compute.refresh_stale` runs before the due list
+# and Today, and drops the rows of strategies no longer there).
+
+
+def _active(today: date) -> Any:
+    return (Contact.archived == False) & (  # noqa: E712 - peewee expression
+        Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today)
+    )
+
+
+def _listed(today: date, within: int | None) -> Any:
+    """The follow-ups on the due list (a condition over FollowUp and its Contact)."""
+    horizon = _horizon(today, max(0, _lead(within)))
+    return (
+        (FollowUp.status == "open")
+        & (FollowUp.due <= horizon)
+        & _switched_on(FollowUp.origin)
+        & _active(today)
+    )
+
+
+def due_condition(today: date | None = None, *, within: int | None = None) -> Any:
+    """A condition on ``Contact`` rows: the contact is due (``is:due``; see above)."""
+    today = _today(today)
+    horizon = _horizon(today, max(0, _lead(within)))
+    listed = FollowUp.select(FollowUp.contact).where(
+        (FollowUp.status == "open") & (FollowUp.due <= horizon) & _switched_on(FollowUp.origin)
+    )
+    return Contact.id.in_(listed) & _active(today)
+
+
+def due_date_column(today: date | None = None, *, within: int | None = None) -> Any:
+    """A column for ``Contact`` queries: the earliest due date of the contact's follow-ups on
+    the due list, NULL when the contact is not due (the contact list's badge)."""
+    today = _today(today)
+    inner = FollowUp.alias()
+    return (
+        inner.select(fn.MIN(inner.due))
+        .where(
+            (inner.contact == Contact.id)
+            & (inner.status == "open")
+            & (inner.due <= _horizon(today, max(0, _lead(within))))
+            & _switched_on(inner.origin)
+            & _active(today)
+        )
+        .alias("due_on_list")
+    )
+
+
+def people_due(today: date | None = None, *, within: int | None = None) -> int:
+    """How many people are due: the count ``is:due`` finds and the app's header says."""
+    today = _today(today)
+    q = (
+        FollowUp.select(fn.COUNT(FollowUp.contact.distinct()))
+        .join(Contact)
+        .where(_listed(today, within))
+    )
+    return int(q.scalar() or 0)
 
 
 def iter_due(
@@ -80,9 +176,8 @@ def iter_due(
     """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
     oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
     query, streamed. Call :func:`refresh_stale` first."""
-    eng = engine()
-    today = today or eng.today()
-    within = _lead(eng, within)
+    today = _today(today)
+    within = _lead(within)
     if within < 0:
         raise ValidationError("--within must be 0 or more days")
     q = (
@@ -98,13 +193,7 @@ def iter_due(
             Contact.id,
         )
         .join(Contact)
-        .where(
-            (FollowUp.status == "open")
-            & (FollowUp.due <= _horizon(today, within))
-            & (Contact.archived == False)  # noqa: E712 - peewee expression
-            & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
-        )
+        .where(_listed(today, within))
     )
     if by_urgency:
         q = q.order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)
@@ -122,18 +211,11 @@ def iter_due(
 
 def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
     """How many open follow-ups of each kind :func:`iter_due` would list (one query)."""
-    eng = engine()
-    today = today or eng.today()
+    today = _today(today)
     q = (
         FollowUp.select(FollowUp.kind, fn.COUNT(FollowUp.id))
         .join(Contact)
-        .where(
-            (FollowUp.status == "open")
-            & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
-            & (Contact.archived == False)  # noqa: E712 - peewee expression
-            & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
-        )
+        .where(_listed(today, within))
         .group_by(FollowUp.kind)
     )
     return dict(q.tuples())

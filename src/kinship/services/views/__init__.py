@@ -51,7 +51,14 @@ from kinship.services.views.timeline import (
     timeline,
     upcoming,
 )
-from kinship.services.views.today import DONE_KIND, TODAY_LIMIT, TodayGroup, TodayItem, today_groups
+from kinship.services.views.today import (
+    DONE_KIND,
+    TODAY_LIMIT,
+    TodayGroup,
+    TodayItem,
+    people_due,
+    today_groups,
+)
 from kinship.store.cancel import Cancelled, cancellable
 
 __all__ = [
@@ -87,6 +94,7 @@ __all__ = [
     "note",
     "notes",
     "open_followups",
+    "people_due",
     "position_of",
     "relations",
     "search_names",

@@ -34,7 +34,9 @@ def brief(contact_id: int, today: date) -> Brief | None:
         f"{f.kind.replace('-', ' ')} ({due_words(f.due, today)}): {f.reason}"
         for f in open_followups(contact_id)
     ]
-    if not due and d.next_due is not None:
+    if not due and d.snoozed_until is not None:
+        due.append(f"snoozed until {d.snoozed_until.isoformat()}: nothing is due before then")
+    elif not due and d.next_due is not None:
         every = f" (every {d.cadence} days)" if d.cadence else ""
         due.append(f"check in: {due_words(d.next_due, today)}{every}")
     return Brief(

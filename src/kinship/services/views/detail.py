@@ -85,6 +85,8 @@ class ContactDetail:
     monthly: list[int]
     notes: list[NoteItem]
     relations: list[RelationItem]
+    #: A snooze still running: nothing of theirs is due until then.
+    snoozed_until: date | None = None
 
 
 def detail(contact_id: int, today: date) -> ContactDetail | None:
@@ -111,6 +113,11 @@ def detail(contact_id: int, today: date) -> ContactDetail | None:
         monthly=monthly_counts(c.id, today),
         notes=notes(c.id),
         relations=relations(c.id),
+        snoozed_until=(
+            day(c.snoozed_until)
+            if c.snoozed_until is not None and day(c.snoozed_until) > today
+            else None
+        ),
     )
 
 

@@ -94,3 +94,9 @@ def today_groups(today: date, *, limit: int = TODAY_LIMIT) -> list[TodayGroup]:
         )
         for g in followups.today_groups(today, refresh=False, limit=limit)
     ]
+
+
+def people_due(today: date) -> int:
+    """How many people are due (the app's header count): the people ``is:due`` finds and
+    Today lists, counted once each however many reasons they have."""
+    return followups.people_due(today)

@@ -534,8 +534,8 @@ class MainScreen(Screen[None]):
     async def load_today_count(self) -> None:
         """The number of people to reach out to, off the first paint."""
         await self.kapp.followups_ready.wait()
-        groups = await self.kapp.db(views.today_groups, self.kapp.today)
-        n = sum(len(g.items) for g in groups)
+        # People, as `is:due` counts them (one definition of due, one count).
+        n = await self.kapp.db(views.people_due, self.kapp.today)
         self.sub_title = f"{n} to reach out to today (t)" if n else "nothing due today"
 
     def refresh_all(self, select_uid: str | None = None) -> None:

@@ -93,6 +93,8 @@ class TodayScreen(Screen[None]):
         super().__init__()
         self.items: dict[str, views.TodayItem] = {}
         self.groups: list[views.TodayGroup] = []
+        #: How many people are due (the header's count; a person may be in two groups).
+        self.people = 0
         self._name_width = 0
 
     @property
@@ -117,6 +119,7 @@ class TodayScreen(Screen[None]):
         self.groups = await self.kapp.db(
             views.today_groups, self.kapp.today, limit=views.TODAY_LIMIT
         )
+        self.people = await self.kapp.db(views.people_due, self.kapp.today)
         self._fill()
 
     def _fill(self) -> None:
@@ -152,7 +155,7 @@ class TodayScreen(Screen[None]):
                 )
         status = self.query_one("#today-status", Static)
         if n:
-            who = f"{sum(g.total for g in self.groups):,} to reach out to"
+            who = f"{self.people:,} to reach out to"
             keys = " · d done · z snooze · x dismiss · enter go to"
             status.update(who + keys if self.size.width >= len(who + keys) + 2 else who)
             ol.highlighted = min(keep, ol.option_count - 1) if keep is not None else 1

@@ -53,14 +53,16 @@ def badge(row: views.ContactRow, today: date, *, plain: bool = False) -> tuple[s
             days = (nxt - today).days
             when = "today" if days == 0 else f"in {days}d"
             return (f"bday {when}" if plain else f"🎂 {when}"), "birthday"
-    if row.next_due is not None:
-        days = (row.next_due - today).days
+    # Shown exactly for the people `is:due` finds and Today lists (one definition of due).
+    if row.due is not None:
+        days = (row.due - today).days
         if days < 0:
             return f"overdue {-days}d", "overdue"
         if days == 0:
             return "due", "due"
-        if days <= 7:
-            return f"due in {days}d", "soon"
+        return f"due in {days}d", "soon"
+    if row.snoozed_until is not None:
+        return "snoozed", "archived"
     return "", ""
 
 
