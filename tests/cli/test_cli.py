@@ -181,7 +181,7 @@ def test_event_and_db_commands(cli: CLI, db_path: Path) -> None:
 
 
 @pytest.mark.sqlite_only("SQLite's online backup; PostgreSQL uses pg_dump")
-def test_backup_command(cli, db_path) -> None:
+def test_backup_command(cli: CLI, db_path: Path) -> None:
     cli("add", "Ada")
     dest = db_path.with_name("copy.db")
     assert cli("backup", str(dest)).code == 0 and dest.exists()
@@ -194,6 +194,23 @@ def test_version_and_module_entry() -> None:
         [sys.executable, "-m", "kinship", "--version"], capture_output=True, text=True
     )
     assert out.returncode == 0 and out.stdout.startswith("kinship ")
+
+
+def test_opening_the_app_loads_no_subcommand(tmp_path: Path) -> None:
+    """``kinship`` / ``kinship --db X`` goes straight to the app: the subcommands' modules
+    are not imported on the way to its first paint; ``--help`` still lists them."""
+    code = (
+        "import sys, io\n"
+        "import kinship.cli as cli\n"
+        "cli._open_tui = lambda ctx: print(ctx.args.db, ctx.args.presenter) or 0\n"
+        f"assert cli.main(['--db', {str(tmp_path / 'h.db')!r}, '--presenter']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kinship.cli.')))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [f"{tmp_path / 'h.db'} True", "[]"]
+    r = subprocess.run([sys.executable, "-m", "kinship", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "contacts" in r.stdout and "due" in r.stdout
 
 
 def test_core_never_imports_textual(tmp_path: Path) -> None:

@@ -25,11 +25,12 @@ def test_import_plain_report_and_problem_lines(cli: Callable[..., Any], tmp_path
     r = cli("import", str(f))
     assert r.code == 0, r.err
     lines = r.out.splitlines()
-    assert lines[0] == "contacts.vcf: 2 created, 0 updated, 0 unchanged, 1 skipped"
+    assert lines[0] == "contacts.vcf: 2 created, 0 updated, 0 unchanged, 1 skipped (run 1)"
     assert lines[1].startswith(f"{f}:14: vCard skipped")
     assert r.err == ""  # no progress bar when stderr is not a terminal
     again = cli("import", str(f))
-    assert again.out.splitlines()[0] == "contacts.vcf: 0 created, 0 updated, 2 unchanged, 1 skipped"
+    first = again.out.splitlines()[0]
+    assert first == "contacts.vcf: 0 created, 0 updated, 2 unchanged, 1 skipped (run 2)"
 
 
 def test_import_json_contract(cli: Callable[..., Any], tmp_path: Path) -> None:

@@ -317,3 +317,35 @@ def test_daily_catch_up_recomputes_one_slice_of_the_quiet_contacts(store: Any) -
     report = followups.refresh_stale(tomorrow)
     in_slice = [p for p in people if p.id % followups.SLICES == tomorrow.toordinal() % 7]
     assert report.mode == "catch-up" and report.contacts == len(in_slice) == 3
+
+
+def test_due_counts_and_today_pages_agree_with_the_full_list(store: Any) -> None:
+    """The counts (due rows less those of archived and snoozed people) and Today's page of
+    each group (one query per kind, merged) give what the full due list gives."""
+    people = [contacts.add(f"P{i:02d}", cadence_days=7) for i in range(12)]
+    for i, c in enumerate(people):
+        log(c, "help-received" if i % 3 == 0 else "meeting", TODAY - timedelta(days=8 + i))
+    hidden = people[:4]
+    for c in hidden:
+        FollowUp.create(contact=c, due=TODAY, reason="promised", kind="promise", origin="manual")
+    followups.recompute_all(TODAY)
+    contacts.set_archived(hidden[0].uid, True)
+    followups.snooze(hidden[1].uid, TODAY + timedelta(days=3))
+    # A snooze that ends today shows again (set as a past snooze leaves it).
+    Contact.update(snoozed_until=TODAY).where(Contact.id == hidden[2].id).execute()
+
+    listed = followups.due_items(TODAY)
+    by_kind: dict[str, int] = {}
+    for item in listed:
+        by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
+    assert followups.due_counts(TODAY) == by_kind
+    assert {"P00", "P01"}.isdisjoint(i.display_name for i in listed)
+    assert "P02" in {i.display_name for i in listed}
+
+    full = followups.today_groups(TODAY, refresh=False)
+    for limit in (1, 2, 5, 100):
+        paged = followups.today_groups(TODAY, refresh=False, limit=limit)
+        assert [(g.key, g.total) for g in paged] == [(g.key, g.total) for g in full]
+        for page, whole in zip(paged, full, strict=True):
+            assert whole.total == len(whole.items)
+            assert list(page.items) == list(whole.items[:limit])

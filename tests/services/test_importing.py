@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from kinship.records import (
     EventRecord,
     FieldRecord,
     FollowUpRecord,
-    Importer,
     ImportProblem,
     InteractionRecord,
     NoteRecord,
@@ -36,19 +35,7 @@ from kinship.store.models import (
     Interaction,
     Relationship,
 )
-
-
-def fake_importer(items: Iterable[Any], name: str = "fake") -> Importer:
-    """An importer that yields ``items`` whatever the path (an exception item is raised)."""
-    items = list(items)
-
-    def read(path: Path) -> Iterator[Any]:
-        for item in items:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    return Importer(name=name, description="test", suffixes=(".x",), read=read)
+from tests.import_helpers import big_vcf, fake_importer
 
 
 def builtin(module: str, kind: str = "importers") -> Any:
@@ -518,25 +505,13 @@ def test_ical_round_trip_keeps_events_and_birthdays(tmp_path: Path) -> None:
 # --- scale ---------------------------------------------------------------------------------------
 
 
-def _big_vcf(path: Path, n: int) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        for i in range(n):
-            fh.write(
-                "BEGIN:VCARD\r\nVERSION:3.0\r\n"
-                f"UID:gen-{i}\r\nFN:Person {i} Example\r\nN:Example;Person {i};;;\r\n"
-                f"EMAIL;TYPE=work:person{i}@example.org\r\nTEL;TYPE=cell:+1 555 {i:07d}\r\n"
-                f"ORG:Org {i % 97}\r\nBDAY:19{i % 90 + 10:02d}-0{i % 9 + 1}-1{i % 9}\r\n"
-                f"CATEGORIES:circle{i % 7}\r\nEND:VCARD\r\n"
-            )
-
-
 @pytest.mark.slow
 def test_ten_thousand_cards_in_chunks(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     n = 10_000
     path = tmp_path / "big.vcf"
-    _big_vcf(path, n)
+    big_vcf(path, n)
     batches: list[int] = []
     real_apply = importing.batches.apply
 
@@ -545,19 +520,51 @@ def test_ten_thousand_cards_in_chunks(
         real_apply(run, batch)
 
     monkeypatch.setattr(importing.batches, "apply", spy)
+    holds = _time_write_transactions(monkeypatch)
     importer = builtin("vcard")["vcard"]
     t0 = time.perf_counter()
     report = import_path(path, importer=importer)
     took = time.perf_counter() - t0
     assert (report.created, report.skipped, report.problems) == (n, 0, [])
     assert max(batches) == importing.BATCH and len(batches) == n // importing.BATCH
+    # One write transaction per batch (plus the run record's start and end), none for all.
+    assert len(holds) == len(batches) + 2
     assert Contact.select().count() == n
     assert ContactField.select().count() == 2 * n
     t0 = time.perf_counter()
     again = import_path(path, importer=importer)
     took_again = time.perf_counter() - t0
     assert again.unchanged == n
-    print(f"\n10k cards: import {n / took:.0f} cards/s, re-import {n / took_again:.0f} cards/s")
+    print(
+        f"\n10k cards: import {n / took:.0f} cards/s, re-import {n / took_again:.0f} cards/s, "
+        f"longest write transaction {max(holds) * 1000:.0f} ms"
+    )
+
+
+def _time_write_transactions(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """How long each outermost ``Store.write()`` transaction held the write lock."""
+    import contextlib
+
+    from kinship.store.db import Store
+
+    holds: list[float] = []
+    real = Store.write
+    depth = [0]
+
+    @contextlib.contextmanager
+    def timed(self: Store) -> Iterator[None]:
+        depth[0] += 1
+        t0 = time.perf_counter()
+        try:
+            with real(self):
+                yield
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                holds.append(time.perf_counter() - t0)
+
+    monkeypatch.setattr(Store, "write", timed)
+    return holds
 
 
 def test_json_problem_format(store: Store, tmp_path: Path) -> None:

@@ -89,9 +89,12 @@ def test_dates_are_capped_and_queries_fixed_per_chunk(store: Any) -> None:
         log(people[0], "call", n + 1)
     for p in people[1:]:
         log(p, "message", 2)
+    snapshots.build([p.id for p in people], today=TODAY)  # the week's match is cached
     with count_queries() as counter:
         built = snapshots.build([p.id for p in people], today=TODAY)
-    assert counter.count == 7
+    # Seven for the history, one each for introductions and captures, one to check that the
+    # cached match of needs and offers still holds.
+    assert counter.count == 10
     assert len(built.snapshots[people[0].id].interaction_dates) == snapshots.MAX_DATES
     assert built.snapshots[people[0].id].interaction_dates[-1] == TODAY - timedelta(days=1)
 
@@ -107,3 +110,26 @@ def test_config_enabled_and_max_lead() -> None:
     )
     assert not config.enabled("cadence") and config.enabled("occasions") and config.enabled("other")
     assert config.max_lead_days() == 21
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_local_dates_match_a_zone_conversion_across_clock_changes(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interaction dates are local calendar days; the per-day offset cache gives what a
+    conversion per moment gives, on the days the clocks change too."""
+    import time as _time
+
+    from kinship.services.snapshots import _LocalDates
+
+    monkeypatch.setenv("TZ", zone)
+    _time.tzset()
+    try:
+        local = _LocalDates()
+        start = datetime(2025, 1, 1, tzinfo=UTC)
+        for step in range(0, 365 * 24 * 4, 7):  # every 105 minutes through a year
+            moment = start + timedelta(minutes=15 * step)
+            assert local.date(moment) == moment.astimezone().date(), moment
+    finally:
+        monkeypatch.undo()
+        _time.tzset()

@@ -228,3 +228,38 @@ def test_nul_characters_are_dropped_not_refused(store: Any) -> None:
 
     ada = contacts.add("Ada", notes="before\x00after")
     assert Contact.get_by_id(ada.id).notes == "beforeafter"
+
+
+@pg
+def test_upgrade_to_import_runs_keeps_events_and_rekeys_them(pg_server: Any) -> None:
+    """0005 on a database with events: each keeps its UID with an empty recurrence id, the
+    unique key becomes (uid, recurrence_id), the import run tables appear."""
+    from kinship.store.db import Store
+    from kinship.store.models import database
+    from kinship.store.postgres import make_database
+
+    name = pg_server.create(migrated=False)
+    try:
+        url = pg_server.url(name)
+        db = make_database(url, lock_timeout_s=1)
+        database.initialize(db)
+        steps = migrations.steps()
+        migrations.apply(Store(db=db, target=url), [s for s in steps if s.number < 5])
+        db.execute_sql(
+            "INSERT INTO event (uid, summary, kind, start, all_day, timezone, location, "
+            "description, rrule, rdates, exdates, source, created_at, updated_at) VALUES "
+            "('e1', 'Talk', 'event', '2026-01-01', false, '', '', '', '', '', '', '', "
+            "'2026-01-01', '2026-01-01')"
+        )
+        db.close()
+        store = open_store(url)
+        assert migrations.schema_version(store) == migrations.latest()
+        assert {"import_run", "import_run_change"} <= set(store.db.get_tables())
+        rows = store.db.execute_sql("SELECT uid, recurrence_id FROM event").fetchall()
+        assert [tuple(r) for r in rows] == [("e1", "")]
+        keys = {i.name: (i.columns, i.unique) for i in store.db.get_indexes("event")}
+        assert keys["event_uid_recurrence_id"] == (["uid", "recurrence_id"], True)
+        assert "event_uid" not in keys
+    finally:
+        close_store()
+        pg_server.drop(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from kinship.store import Store, close_store, open_store
 
@@ -48,8 +50,10 @@ def _tui_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def tui_store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "tui.db")
+def tui_store(db_path: Any) -> Iterator[Store]:
+    """An empty store: a file (thread workers need one), or a PostgreSQL database in the
+    ``pg`` run, where the screens and forms run against the server."""
+    s = open_store(db_path)
     try:
         yield s
     finally:
@@ -105,12 +109,32 @@ def make_app(store: Store, **kw: Any) -> KinshipApp:
 
 
 async def settle(pilot: Pilot[Any], app: App[Any]) -> None:
-    """Let every worker and the messages they post finish (no sleeps)."""
-    for _ in range(8):
+    """Let every worker and the messages they post finish (no sleeps).
+
+    Done when twice in a row the pending messages were handled and no worker was running:
+    a worker's result posts a message (a search's rows → the highlighted row) whose handler
+    starts the next worker (its detail), which a single look could miss on a busy machine.
+    """
+
+    def busy() -> bool:
+        return any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+
+    quiet = 0
+    for _ in range(100):
         await pilot.pause(0)  # the screen's pending messages, without an idle wait
-        if not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
+        if busy():
+            quiet = 0
+            # A newer search cancels an exclusive worker mid-wait: that is settling too.
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete()
+            continue
+        await pilot.pause()
+        if busy():
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet == 2:
             break
-        await app.workers.wait_for_complete()
     await pilot.pause()
 
 

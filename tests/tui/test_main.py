@@ -8,7 +8,7 @@ import pytest
 
 from kinship.services import contacts, interactions, notes
 from kinship.store import Store
-from kinship.tui.widgets.contact_list import ContactList
+from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 from .conftest import make_app, screen_text, settle
@@ -281,6 +281,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(
         assert app.main.search_latencies  # keystroke → list, as the budget is measured
 
 
+@pytest.mark.sqlite_only("a progress handler stops a running SQLite statement; PostgreSQL has none")
 def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     """The progress handler stops a long statement once it is stale, and only inside."""
     import pytest
@@ -305,3 +306,35 @@ def test_cancellable_stops_a_running_query(tui_store: Store) -> None:
     assert db.execute_sql(long_sql).fetchone()[0] == 1_000_000
     with pytest.raises(data.Cancelled), data.cancellable(lambda: True):
         raise AssertionError("a stale job must not start")
+
+
+async def test_first_page_is_fetched_while_the_screen_is_built(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app fetches the first page on the database thread while it builds the screen; when
+    it is there by ``on_mount`` it is shown at once (in the first frame), not fetched again."""
+    from kinship.services import views
+    from kinship.tui.screens import main
+
+    pages: list[str] = []
+    page = views.contact_page
+
+    def counting(query: str, *args: Any, **kwargs: Any) -> list[views.ContactRow]:
+        pages.append(query)
+        return page(query, *args, **kwargs)
+
+    def prefetch_and_wait(self: main.MainScreen, submit: Any) -> None:
+        self._prefetched = submit(main.first_page, Listing(), None, self.kapp.today)
+        self._prefetched.result()  # as on a machine where it lands before on_mount
+
+    monkeypatch.setattr(views, "contact_page", counting)
+    monkeypatch.setattr(main.MainScreen, "prefetch", prefetch_and_wait)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert pages == [""]  # fetched once, while mounting
+        assert cl.total == 60 and cl.counted
+        assert cl.current is not None and cl.current.name in screen_text(app)
+        assert "60 contacts · by name" in screen_text(app)
+        assert app.first_rows_ms is not None

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from kinship.records import PaletteCommand
 from kinship.services import contacts, interactions, notes
@@ -234,6 +234,10 @@ async def test_import_preview_then_import(tui_store: Store, tmp_path: Path) -> N
         await settle(pilot, app)
         assert Contact.select().count() == 2
         assert app.screen.imported
+        # The import ran in batches under run 1; the bar ends full.
+        assert "2 created, 0 updated, 0 unchanged, 0 skipped (run 1)" in screen_text(app)
+        bar = app.screen.query_one("#progress", ProgressBar)
+        assert bar.total == bar.progress == 2
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.main.query_one(ContactList).total == 2

@@ -23,6 +23,10 @@ events with a ``BIRTHDAY`` X- property or category, and yearly all-day events ti
 display name equals the summary; then set that contact's birthday to the start's month/day,
 with the year unless it is :data:`YEARLESS_YEAR` (or earlier), if the contact has none yet.
 
+Recurring events: a series keeps its RRULE, RDATEs and EXDATEs; each edited occurrence
+(a VEVENT with the series' UID and a ``RECURRENCE-ID``) is read as an event record of its
+own with ``recurrence_id`` set, and written back the same way.
+
 Writing emits events, contact birthdays/anniversaries as yearly all-day events (a year-less
 date starts in :data:`YEARLESS_YEAR`, Apple's convention), and open/snoozed follow-ups as
 VTODOs carrying ``X-KINSHIP-*`` properties, which the importer turns back into
@@ -342,7 +346,7 @@ def _event(comp: Any, floating: tzinfo, problems: list[str]) -> EventRecord | No
         end = _when(comp["DTEND"], floating, problems)[0]
     elif comp.get("DURATION") is not None and isinstance(comp["DURATION"].dt, timedelta):
         end = start + comp["DURATION"].dt
-    rrules = comp.get("RRULE")
+    rrules = comp.get("RRULE") if "RRULE" not in bad else None  # reported as ignored
     rrule = rrules[0] if isinstance(rrules, list) else rrules
     attendees: list[str] = []
     for who in [*_strs(comp, "ORGANIZER"), *_strs(comp, "ATTENDEE")]:
@@ -366,6 +370,12 @@ def _event(comp: Any, floating: tzinfo, problems: list[str]) -> EventRecord | No
         attendees=attendees,
         contact_uids=[u for v in _strs(comp, "X-KINSHIP-CONTACT-UID") for u in v.split(",")],
     )
+    rid = comp.get("RECURRENCE-ID")
+    rid = rid[0] if isinstance(rid, list) else rid
+    if rid is not None and "RECURRENCE-ID" not in bad:
+        # An edited occurrence of the series with this UID: an event of its own.
+        ev.recurrence_id = _when(rid, floating, problems)[0]
+        ev.recurrence_range = str(rid.params.get("RANGE", "") or "").strip().upper()
     own_kind = str(comp.get("X-KINSHIP-KIND", "")).strip().lower()
     if own_kind in EVENT_KINDS:
         ev.kind = own_kind
@@ -448,6 +458,9 @@ def _event_component(icalendar: Any, ev: EventRecord) -> Any:
     comp.add("DTSTAMP", _DTSTAMP)
     comp.add("SUMMARY", ev.summary)
     comp.add("DTSTART", _export_dt(ev.start, zone))
+    if ev.recurrence_id is not None:
+        params = {"RANGE": ev.recurrence_range} if ev.recurrence_range else None
+        comp.add("RECURRENCE-ID", _export_dt(ev.recurrence_id, zone), parameters=params)
     if ev.end is not None:
         comp.add("DTEND", _export_dt(ev.end, zone))
     if ev.rrule:

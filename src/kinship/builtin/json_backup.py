@@ -158,6 +158,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "updated_at": _datetime,
     "start": _date_or_datetime,
     "end": _date_or_datetime,
+    "recurrence_id": _date_or_datetime,
     "rdates": lambda vs: [_date_or_datetime(v) for v in vs or []],
     "exdates": lambda vs: [_date_or_datetime(v) for v in vs or []],
     "fields": lambda vs: [record_from_dict(FieldRecord, v) for v in vs or []],

@@ -1,4 +1,5 @@
-"""The builtin follow-up strategies: cadence, occasions, appreciation, give-first.
+"""The builtin follow-up strategies: cadence, occasions, appreciation, give-first,
+introductions, new-people.
 
 Each strategy is a pure, deterministic function ``suggest(snapshot, today)`` over a
 :class:`~kinship.records.ContactSnapshot`: no database, no I/O, no clock (``today`` is given).
@@ -11,14 +12,19 @@ Priority scale (lower is more urgent), shared by all strategies so the Today lis
 10   thanks overdue (help received, no thanks within the window)
 15   condolences after a loss; wishing well before an illness
 20   check-in overdue (past the cadence plus its grace)
+22   nice to meet you (someone captured at an event, within a day)
 25   congratulations on a life event
 30   birthday or anniversary coming up
 35   thanks due soon
+38   a real follow-up with someone met at an event (within a week)
 40   check-in due (within the grace band, or nothing logged yet)
+42   an introduction's next step (ask, make it)
 45   check-in after a loss or illness (the follow-up sequence)
 50   check-in coming up (``lead_days`` ahead of the due date)
+55   ask how an introduction went
 60   rhythm-based check-in (third-party ``cadence-learner``)
 80   offer help (give-first)
+85   introduce two people whose need and offer match (the week's match)
 ===  ==========================================================
 
 See ``docs/follow-ups.md`` for how each strategy decides and every setting.
@@ -41,7 +47,9 @@ __all__ = [
     "cadence",
     "default_strategies",
     "give_first",
+    "introductions",
     "kinship_register_followup_strategies",
+    "new_people",
     "occasions",
 ]
 
@@ -58,6 +66,11 @@ PRIORITY: dict[str, int] = {
     "life-check-in": 45,
     "check-in-soon": 50,
     "offer-help": 80,
+    "nice-to-meet": 22,
+    "first-follow-up": 38,
+    "intro-step": 42,
+    "intro-how": 55,
+    "introduce": 85,
 }
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -424,11 +437,136 @@ def give_first(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     yield Suggestion(snapshot.uid, "offer-help", due, reason, PRIORITY["offer-help"], GIVE_FIRST)
 
 
+# --------------------------------------------------------------------------- introductions
+
+INTRODUCTIONS = "introductions"
+
+
+def _ago(day: date, today: date) -> str:
+    n = (today - day).days
+    if n <= 0:
+        return "today"
+    if n == 1:
+        return "yesterday"
+    return f"{n} days ago"
+
+
+def introductions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """The next step of each open introduction, and the week's match of needs and offers.
+
+    - *proposed* (you offered to introduce A to B): ask B, from the day it was proposed;
+    - *asked*: make the introduction ``make_days`` (3) after asking, on B;
+    - *made*: ask A how it went ``how_days`` (14) after it was made;
+    - the week's match (``snapshot.match``): "Ada needs …; Charles offers …", due on the
+      Monday of the week, on the one who needs it.
+
+    Settings: ``make_days`` (3), ``how_days`` (14), ``fresh_days`` (14) and ``per_week`` (1)
+    for the match (read when the snapshot is built), ``tz`` (system zone).
+    """
+    if _inactive(snapshot, today):
+        return
+    settings = _settings(snapshot, INTRODUCTIONS)
+    make_days = _int(settings, "make_days", 3)
+    how_days = _int(settings, "how_days", 14)
+    zone = _zone(settings)
+    steps: dict[str, list[tuple[date, str]]] = {}
+    for intro in sorted(snapshot.introductions, key=lambda i: (i.since, i.id)):
+        since = _local_date(intro.since, zone)
+        if intro.status == "proposed" and intro.role == "to":
+            kind, due = "intro-ask", since
+            reason = (
+                f"you offered to introduce {intro.person} to {intro.to} {_ago(since, today)}; "
+                f"ask {intro.to}"
+            )
+        elif intro.status == "asked" and intro.role == "to":
+            kind, due = "intro-make", since + timedelta(days=make_days)
+            reason = (
+                f"you asked {intro.to} about meeting {intro.person} {_ago(since, today)}; "
+                f"make the introduction (or mark it declined)"
+            )
+        elif intro.status == "made" and intro.role == "person":
+            kind, due = "intro-how", since + timedelta(days=how_days)
+            reason = (
+                f"you introduced {intro.person} to {intro.to} {_ago(since, today)}; ask how it went"
+            )
+        else:
+            continue
+        if due > today:
+            continue
+        if intro.why:
+            reason += f" ({intro.why})"
+        steps.setdefault(kind, []).append((due, reason))
+    for kind, found in steps.items():
+        due, reason = found[0]
+        if len(found) > 1:
+            reason += f"; and {len(found) - 1} more"
+        priority = PRIORITY["intro-how"] if kind == "intro-how" else PRIORITY["intro-step"]
+        yield Suggestion(snapshot.uid, kind, due, reason, priority, INTRODUCTIONS)
+    match = snapshot.match
+    if match is not None and match.week <= today:
+        need = " ".join(match.need.split())
+        offer = " ".join(match.offer.split())
+        reason = f"needs: {need}; {match.offerer} offers: {offer}; introduce them?"
+        yield Suggestion(
+            snapshot.uid, "introduce", match.week, reason, PRIORITY["introduce"], INTRODUCTIONS
+        )
+
+
+# --------------------------------------------------------------------------- new people
+
+NEW_PEOPLE = "new-people"
+
+
+def new_people(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """A follow-up sprint for people captured at an event (``kinship capture``).
+
+    Within a day: "say nice to meet you". After that, until ``within_days`` (7): a real
+    follow-up (a coffee, the link you promised). It shows, overdue, until ``sprint_days``
+    (14), then lets go. Any interaction logged with them after the capture ends the sprint.
+
+    Settings: ``within_days`` (7), ``sprint_days`` (14), ``tz`` (system zone).
+    """
+    if _inactive(snapshot, today) or not snapshot.captures:
+        return
+    settings = _settings(snapshot, NEW_PEOPLE)
+    within = _int(settings, "within_days", 7, minimum=1)
+    sprint = max(within, _int(settings, "sprint_days", 14, minimum=1))
+    zone = _zone(settings)
+    capture = max(snapshot.captures, key=lambda c: c.at)
+    last = snapshot.last_interaction_at
+    if last is not None and _aware(last) > _aware(capture.at):
+        return
+    met = _local_date(capture.at, zone)
+    age = (today - met).days
+    if age < 0 or age > sprint:
+        return
+    about = f" ({' '.join(capture.phrase.split())})" if capture.phrase.strip() else ""
+    where = f"met at {capture.event} {_ago(capture.on or met, today)}{about}"
+    if age <= 1:
+        yield Suggestion(
+            snapshot.uid,
+            "nice-to-meet",
+            met + timedelta(days=1),
+            f"{where}; say nice to meet you",
+            PRIORITY["nice-to-meet"],
+            NEW_PEOPLE,
+        )
+        return
+    yield Suggestion(
+        snapshot.uid,
+        "first-follow-up",
+        met + timedelta(days=within),
+        f"{where}; follow up for real: a coffee, the link you promised",
+        PRIORITY["first-follow-up"],
+        NEW_PEOPLE,
+    )
+
+
 # --------------------------------------------------------------------------- registration
 
 
 def default_strategies() -> list[Strategy]:
-    """The four builtin strategies, in the order they are registered."""
+    """The builtin strategies, in the order they are registered."""
     return [
         Strategy(CADENCE, "Check in every N days (contact or tag cadence)", cadence),
         Strategy(
@@ -438,6 +576,16 @@ def default_strategies() -> list[Strategy]:
         ),
         Strategy(APPRECIATION, "Thank people for help, introductions and gifts", appreciation),
         Strategy(GIVE_FIRST, "Offer help where you have mostly received", give_first),
+        Strategy(
+            INTRODUCTIONS,
+            "Next steps of introductions, and the week's match of needs and offers",
+            introductions,
+        ),
+        Strategy(
+            NEW_PEOPLE,
+            "Nice to meet you, then a real follow-up, for people captured at an event",
+            new_people,
+        ),
     ]
 
 

@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 #: Modules that register the builtin subcommands, in help order.
 COMMAND_MODULES = (
     "kinship.cli.contacts",
+    "kinship.cli.journal",
     "kinship.cli.io",
     "kinship.cli.followups",
+    "kinship.cli.network",
     "kinship.cli.plugins",
     "kinship.cli.db",
 )
@@ -205,7 +207,9 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
-def build_parser(host: Any = None) -> argparse.ArgumentParser:
+def build_parser(host: Any = None, *, commands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; ``commands=False`` leaves out the subcommands (opening
+    the app needs none of them, and importing their modules is on the way to first paint)."""
     import importlib
 
     common = _common()
@@ -223,6 +227,8 @@ def build_parser(host: Any = None) -> argparse.ArgumentParser:
         action="store_true",
         help="open the app in presenter mode: emails, phones, addresses and notes masked",
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     registry = CommandRegistry(sub, common)
     for name in COMMAND_MODULES:
@@ -257,15 +263,18 @@ def main(
 def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
     host = None
     try:
-        parser = build_parser()
-        known = _first_command(args_list)
-        builtin_names = _builtin_names(parser)
-        if known is not None and known not in builtin_names and _wants_plugins(args_list):
-            # An unknown command may come from a plugin: load plugins to find it.
-            from kinship.plugins import load_host
+        if _opens_app(args_list):
+            parser = build_parser(commands=False)
+        else:
+            parser = build_parser()
+            known = _first_command(args_list)
+            builtin_names = _builtin_names(parser)
+            if known is not None and known not in builtin_names and _wants_plugins(args_list):
+                # An unknown command may come from a plugin: load plugins to find it.
+                from kinship.plugins import load_host
 
-            host = load_host(no_plugins=False, err=err)
-            parser = build_parser(host)
+                host = load_host(no_plugins=False, err=err)
+                parser = build_parser(host)
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
@@ -295,6 +304,22 @@ def _tolerant(stream: TextIO) -> TextIO:
         with contextlib.suppress(Exception):
             reconfigure(errors="backslashreplace")
     return stream
+
+
+#: The options of ``kinship`` alone (opening the app); ``--db`` takes a value.
+_APP_FLAGS = frozenset({"--no-plugins", "--read-only", "--demo", "--presenter"})
+
+
+def _opens_app(argv: list[str]) -> bool:
+    """Only the app's own options (no command, no --help): the subcommands are not needed."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            if next(words, None) is None:
+                return False
+        elif not word.startswith("--db=") and word not in _APP_FLAGS:
+            return False
+    return True
 
 
 def _first_command(argv: list[str]) -> str | None:

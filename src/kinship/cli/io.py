@@ -35,7 +35,7 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or vdir folders")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or vdir folders")
     p.add_argument(
         "--format",
         metavar="NAME",
@@ -49,6 +49,7 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create contacts for event attendees kinship does not know",
     )
+    _run_args(p)
 
 
 @contextmanager
@@ -89,6 +90,10 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.records import ImportProblem
     from kinship.services.importing import ImportReport, import_path, problem_dict
 
+    if args.runs or args.undo is not None:
+        return _cmd_runs(args, ctx)
+    if not args.paths:
+        raise UsageError("import needs a PATH (or --runs, or --undo RUN)")
     _ = ctx.store  # open (and migrate) the database before any work
     reports: list[ImportReport] = []
     for raw in args.paths:
@@ -105,7 +110,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                     ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
                 )
             else:
-                with _progress(ctx, f"importing {path.name}") as progress:
+                with _progress(ctx, f"importing {path.name}") as progress, _interrupted(ctx):
                     report = import_path(
                         path,
                         importer=importer,
@@ -133,6 +138,114 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             }
         )
     return 1 if any(r.failed for r in reports) else 0
+
+
+# --- import runs: list, undo, interrupted ------------------------------------------------
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--runs",
+        action="store_true",
+        help="list import runs (newest first) with their state: complete, interrupted …",
+    )
+    p.add_argument(
+        "--undo",
+        type=_run_id,
+        metavar="RUN",
+        help="undo import run RUN: remove what it created, restore what it changed",
+    )
+
+
+def _run_id(text: str) -> int:
+    try:
+        value = int(text.strip().removeprefix("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a run number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a run number: {text!r}")
+    return value
+
+
+def _cmd_runs(args: argparse.Namespace, ctx: Context) -> int:
+    """``import --runs`` and ``import --undo RUN`` (no paths with either)."""
+    if args.paths:
+        raise UsageError("--runs and --undo take no PATH")
+    if args.runs and args.undo is not None:
+        raise UsageError("--runs or --undo, not both")
+    if args.dry_run:
+        raise UsageError("--dry-run imports nothing: it has no run to list or undo")
+    _ = ctx.store
+    if args.undo is not None:
+        return _undo(args.undo, ctx)
+    from kinship.services.importing import list_runs
+
+    runs = list_runs()
+    if args.json:
+        ctx.json([r.to_dict() for r in runs])
+        return 0
+    if not runs:
+        ctx.print("no imports yet")
+    for r in runs:
+        when = r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else ""
+        counts = (
+            f"{r.created} created, {r.updated} updated, {r.unchanged} unchanged, "
+            f"{r.skipped} skipped"
+        )
+        ctx.print(f"run {r.id}  {r.state:<11}  {when}  {r.format}  {visible(r.path)}: {counts}")
+        hint = _run_hint(r)
+        if hint:
+            ctx.print(f"  {visible(hint)}")
+    return 0
+
+
+def _run_hint(r: Any) -> str:
+    """What to do about a run that is not simply complete or undone."""
+    if r.state == "interrupted":
+        return (
+            f"incomplete: {r.items} items are in. Import the file again to finish it "
+            f"(importing is idempotent), or `kinship import --undo {r.id}` to take them out"
+        )
+    if r.state == "failed" and r.changes:
+        return f"{r.message} ({r.changes} rows still in: `kinship import --undo {r.id}`)"
+    if r.state == "failed":
+        return str(r.message)
+    if r.state == "running":
+        return "still importing"
+    if r.state == "undone" and r.message:
+        return str(r.message)
+    return ""
+
+
+def _undo(run_id: int, ctx: Context) -> int:
+    from kinship.services.importing import undo_run
+
+    with _progress(ctx, f"undoing run {run_id}") as progress:
+        report = undo_run(run_id, progress=progress)
+    if ctx.args.json:
+        ctx.json(report.to_dict())
+        return 0
+    ctx.print(report.summary())
+    for line in report.kept:
+        ctx.print(f"  {visible(line)}")
+    return 0
+
+
+@contextmanager
+def _interrupted(ctx: Context) -> Iterator[None]:
+    """An import stopped part-way (Ctrl-C) says what is in and how to finish or undo it."""
+    from kinship.services.importing import ImportInterrupted
+
+    try:
+        yield
+    except ImportInterrupted as exc:
+        r = exc.report
+        ctx.warn(
+            f"import of {r.file} stopped: {r.items} items are in (run {r.run_id}, "
+            "interrupted). Import it again to finish (importing is idempotent), or "
+            f"`kinship import --undo {r.run_id}` to take them out"
+        )
+        raise
 
 
 # --- export -------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 A few hundred people with organisations, tags (inner circle, mentors, clients, community,
 family), emails and phones, birthdays (some without a year), check-in cadences, two years of
 interactions of every kind (including help received and never thanked), empathy notes of
-every kind, events and life events, and relationships between them.
+every kind, events and life events, and relationships between them; then what people offer,
+introductions at every step, and one event captured yesterday (drawn from a second random
+generator, after the first one's draws, so adding them changed none of the rest).
 
 Same ``seed`` and ``today`` → the same store, so screenshots and tests are stable. Everything
 is written with bulk inserts inside one ``store.write()`` transaction; then the search index
@@ -19,13 +21,15 @@ from typing import Any
 
 from peewee import fn
 
-from kinship.records import INTERACTION_KINDS, LIFE_EVENT_KINDS, NOTE_KINDS
+from kinship.records import INTERACTION_KINDS, LIFE_EVENT_KINDS
 from kinship.sample.words import (
+    CAPTURE_PHRASES,
     EVENT_TITLES,
     FIRST,
     LAST,
     LIFE_SUMMARIES,
     NOTES,
+    OFFERS,
     ORGS,
     SUMMARIES,
     TITLES,
@@ -33,6 +37,7 @@ from kinship.sample.words import (
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current, search
 from kinship.store.models import (
+    Capture,
     Contact,
     ContactField,
     ContactTag,
@@ -40,6 +45,7 @@ from kinship.store.models import (
     Event,
     EventPerson,
     Interaction,
+    Introduction,
     Participant,
     Relationship,
     Tag,
@@ -68,6 +74,21 @@ KIND_WEIGHTS = {
 }
 
 
+#: The note kinds the first draws pick from, frozen: a kind added to ``records.NOTE_KINDS``
+#: later (``offer``) must not change what a seed draws (the TUI snapshots rely on it).
+NOTE_DRAW_KINDS = (
+    "need",
+    "goal",
+    "challenge",
+    "interest",
+    "family",
+    "perspective",
+    "feeling",
+    "preference",
+    "general",
+)
+
+
 @dataclass
 class DemoReport:
     contacts: int
@@ -75,6 +96,9 @@ class DemoReport:
     notes: int
     events: int
     relationships: int
+    offers: int = 0
+    introductions: int = 0
+    captured: int = 0
 
 
 def _chunks(rows: list[Any], size: int = 400) -> Any:
@@ -120,12 +144,13 @@ def generate(n: int = 300, *, seed: int = 7, today: date | None = None) -> DemoR
         notes = _add_notes(run, people)
         events = _add_events(run, people)
         relationships = _add_relationships(run, people)
+        network = _add_network(run, people)
         ids = [p.id for p in people]
         # Rows went in with their ids: new rows must number after them (PostgreSQL).
         current().sync_ids(Contact, Interaction, Event)
         current().analyze(Contact, Interaction, Participant)
         _bring_up_to_date(ids)
-    return DemoReport(len(ids), interactions, notes, events, relationships)
+    return DemoReport(len(ids), interactions, notes, events, relationships, *network)
 
 
 def _add_tags() -> dict[str, int]:
@@ -332,7 +357,7 @@ def _add_notes(run: _Run, people: list[_Person]) -> int:
     notes = []
     for p in people:
         count = {"inner": 4, "close": 3, "regular": 1, "distant": 0}[p.tier]
-        for kind in rng.sample(NOTE_KINDS, count):
+        for kind in rng.sample(NOTE_DRAW_KINDS, count):
             at = run.noon - timedelta(days=rng.randint(1, 500))
             notes.append(
                 {
@@ -426,6 +451,114 @@ def _add_relationships(run: _Run, people: list[_Person]) -> int:
     for chunk in _chunks(rows):
         Relationship.insert_many(chunk).on_conflict_ignore().execute()
     return len(rels)
+
+
+def _add_network(run: _Run, people: list[_Person]) -> tuple[int, int, int]:
+    """Offers that match the needs and goals above, introductions at every step, and one
+    event captured last night. A second random generator, so the draws above (and every
+    screen built on them) stay what they were."""
+    rng = random.Random(run.seed * 7919 + 13)
+    noon = run.noon
+    offerers = rng.sample(people, min(len(people), max(3, run.n // 12)))
+    offers = []
+    for n, p in enumerate(offerers):
+        at = noon - timedelta(days=rng.randint(1, 10))
+        offers.append(
+            {
+                "contact": p.id,
+                "kind": "offer",
+                "body": OFFERS[n % len(OFFERS)],
+                "pinned": False,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+    EmpathyNote.insert_many(offers).execute()
+
+    next_id = (Interaction.select(fn.MAX(Interaction.id)).scalar() or 0) + 1
+    names = dict(Contact.select(Contact.id, Contact.display_name).tuples())
+    # (status, days since proposed, days since the current status, why)
+    steps = (
+        ("proposed", 9, 9, "both care about open source funding"),
+        ("asked", 6, 4, "she is hiring; he is looking"),
+        ("made", 20, 15, "sales co-founder"),
+        ("followed-up", 70, 40, "a marathon training partner"),
+        ("declined", 40, 30, "a design review"),
+    )
+    pool = rng.sample(people, min(len(people), 2 * len(steps)))
+    intros = 0
+    for n, (status, since, changed, why) in enumerate(steps):
+        if 2 * n + 1 >= len(pool):
+            break
+        a, b = pool[2 * n], pool[2 * n + 1]
+        created = noon - timedelta(days=since, hours=rng.randint(0, 5))
+        moved = noon - timedelta(days=changed, hours=rng.randint(0, 5))
+        row: dict[str, Any] = {
+            "person": a.id,
+            "to": b.id,
+            "why": why,
+            "status": status,
+            "created_at": created,
+            "status_at": moved if status != "proposed" else created,
+            "updated_at": moved,
+        }
+        if status in ("asked", "made", "followed-up"):
+            row["asked_at"] = created + (moved - created) / 2 if status != "asked" else moved
+        if status in ("made", "followed-up"):
+            made = moved if status == "made" else created + (moved - created) / 2
+            row["made_at"] = made
+            Interaction.insert(
+                id=next_id,
+                uid=f"demo-i-{run.seed}-{next_id}",
+                occurred_at=made,
+                kind="intro-given",
+                summary=f"Introduced {names[a.id]} to {names[b.id]}",
+                notes=why,
+                source="demo",
+                created_at=made,
+            ).execute()
+            Participant.insert_many(
+                [
+                    {"interaction": next_id, "contact": a.id},
+                    {"interaction": next_id, "contact": b.id},
+                ]
+            ).execute()
+            next_id += 1
+        if status == "followed-up":
+            row["followed_up_at"] = moved
+        if status == "declined":
+            row["declined_at"] = moved
+        Introduction.insert(row).execute()
+        intros += 1
+
+    # One event last night, and the people met there (a sprint: nice to meet you).
+    captured_at = datetime.combine(run.today - timedelta(days=1), time(21, 0))
+    last = {
+        cid: at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        for cid, at in Participant.select(Participant.contact, fn.MAX(Interaction.occurred_at))
+        .join(Interaction)
+        .group_by(Participant.contact)
+        .tuples()
+    }
+    quiet = [p for p in people if last.get(p.id, datetime.min) < captured_at]
+    met = rng.sample(quiet, min(len(quiet), len(CAPTURE_PHRASES)))
+    eid = (Event.select(fn.MAX(Event.id)).scalar() or 0) + 1
+    Event.insert(
+        id=eid,
+        uid=f"demo-e-{run.seed}-{eid}",
+        summary="Startup demo night",
+        kind="networking",
+        start=datetime.combine(run.today - timedelta(days=1), time(17, 0)),
+        all_day=False,
+        location="Old Town Hall",
+        source="demo",
+        created_at=captured_at,
+        updated_at=captured_at,
+    ).execute()
+    for p, phrase in zip(met, CAPTURE_PHRASES, strict=False):
+        EventPerson.insert(event=eid, contact=p.id, role="met").on_conflict_ignore().execute()
+        Capture.insert(event=eid, contact=p.id, phrase=phrase, captured_at=captured_at).execute()
+    return len(offers), intros, len(met)
 
 
 def _bring_up_to_date(ids: list[int]) -> None:

@@ -5,11 +5,13 @@ what matters to them. Data only; :mod:`kinship.sample.demo` draws from it in a f
 from __future__ import annotations
 
 __all__ = [
+    "CAPTURE_PHRASES",
     "EVENT_TITLES",
     "FIRST",
     "LAST",
     "LIFE_SUMMARIES",
     "NOTES",
+    "OFFERS",
     "ORGS",
     "SUMMARIES",
     "TITLES",
@@ -293,3 +295,21 @@ LIFE_SUMMARIES = {
     "loss": "Lost a parent",
     "illness": "Surgery and recovery",
 }
+
+#: What demo people can offer: each matches a need or goal of :data:`NOTES`.
+OFFERS = (
+    "Knows a reliable babysitter who has Thursdays free",
+    "Can introduce founders to a co-founder with enterprise sales experience",
+    "Coaches first-time marathon runners",
+    "Mentors engineers on the path to staff engineer",
+    "Teaches Japanese conversation on Saturdays",
+    "Reviews pitch decks and grant applications",
+)
+
+#: What you jot down right after meeting someone at an event (``kinship capture``).
+CAPTURE_PHRASES = (
+    "building a climate startup",
+    "asked about our hiring",
+    "plays in a jazz trio",
+    "wants the slides from my talk",
+)

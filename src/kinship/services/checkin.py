@@ -31,14 +31,26 @@ DONE_AS: dict[str, str] = {
     "offer-help": "help-given",
     "promise": "message",
     "manual": "message",
+    "nice-to-meet": "message",
+    "first-follow-up": "meeting",
+    "intro-ask": "message",
+    "intro-make": "message",
+    "intro-how": "message",
+    "introduce": "message",
 }
-#: What ``done`` writes as the summary, by the follow-up's kind first, then by what it logs.
-_DONE_FOR: dict[str, str] = {"wish-well": "Wished them well"}
 _DONE_SUMMARY: dict[str, str] = {
     "thanks": "Said thanks",
     "congratulation": "Sent congratulations",
     "condolence": "Sent condolences",
     "help-given": "Offered help",
+}
+#: Summaries for the kinds whose "done" is not said by the interaction kind alone.
+_DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
+    "nice-to-meet": "Said nice to meet you",
+    "first-follow-up": "Followed up after we met",
+    "intro-ask": "Asked about an introduction",
+    "intro-how": "Asked how the introduction went",
+    "wish-well": "Wished them well",
 }
 
 
@@ -73,7 +85,7 @@ def done(
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         text = (
             (summary or "").strip()
-            or _DONE_FOR.get(row.kind)
+            or _DONE_SUMMARY_BY_FOLLOWUP.get(row.kind)
             or _DONE_SUMMARY.get(logged_kind, "Checked in")
         )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)

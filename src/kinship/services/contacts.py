@@ -23,12 +23,14 @@ from kinship.services.convert import to_record as to_record
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current, queries, search
 from kinship.store.models import (
+    Capture,
     Contact,
     ContactField,
     ContactTag,
     EmpathyNote,
     EventPerson,
     FollowUp,
+    Introduction,
     Participant,
     Relationship,
     Tag,
@@ -471,6 +473,16 @@ def merge(keep_uid: str, other_uid: str, *, prefer: dict[str, str] | None = None
                     and 1
                 )
         moved["relationships"] = rel
+        # An introduction between the two duplicates makes no sense once they are one.
+        Introduction.delete().where(
+            ((Introduction.person == keep.id) & (Introduction.to == other.id))
+            | ((Introduction.person == other.id) & (Introduction.to == keep.id))
+        ).execute()
+        moved["introductions"] = (
+            Introduction.update(person=keep).where(Introduction.person == other).execute()
+            + Introduction.update(to=keep).where(Introduction.to == other).execute()
+        )
+        moved["captures"] = _repoint(Capture, Capture.contact, keep, other, Capture.event)
         last = [d for d in (keep.last_interaction_at, other.last_interaction_at) if d]
         keep.last_interaction_at = max(last) if last else None
         merged_extra = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -149,12 +149,29 @@ def _date_list(text: str, zone: Any) -> list[date | datetime]:
     for item in json.loads(text):
         if "T" in item:
             dt = datetime.fromisoformat(item)
-            if dt.tzinfo is not None and zone is not None:
+            if dt.tzinfo is None:  # naive UTC, as the importer stores them
+                dt = dt.replace(tzinfo=UTC)
+            if zone is not None:
                 dt = dt.astimezone(zone)
             out.append(dt)
         else:
             out.append(date.fromisoformat(item))
     return out
+
+
+def _recurrence(text: str, zone: Any) -> dict[str, Any]:
+    """``Event.recurrence_id`` (see the model) as the record's recurrence_id and range."""
+    if not text:
+        return {}
+    value, _, range_ = text.partition(";")
+    when: date | datetime
+    if "T" in value:
+        when = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if zone is not None:
+            when = when.astimezone(zone)
+    else:
+        when = date.fromisoformat(value)
+    return {"recurrence_id": when, "recurrence_range": range_}
 
 
 def iter_events() -> Iterator[EventRecord]:
@@ -188,6 +205,7 @@ def iter_events() -> Iterator[EventRecord]:
                 exdates=_date_list(e.exdates, zone),
                 contact_uids=people[e.id],
                 source=e.source,
+                **_recurrence(e.recurrence_id, zone),
             )
 
 

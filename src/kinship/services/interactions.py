@@ -57,7 +57,7 @@ def log(
             raise NotFound(f"no contact with UID {sorted(missing)[0]!r}")
         event = None
         if event_uid:
-            event = Event.get_or_none(Event.uid == event_uid)
+            event = Event.get_or_none((Event.uid == event_uid) & (Event.recurrence_id == ""))
             if event is None:
                 raise NotFound(f"no event with UID {event_uid!r}")
         row = Interaction.create(

@@ -6,12 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from kinship.errors import NotFound, ValidationError
-from kinship.records import NOTE_KINDS
+from kinship.records import NEED_NOTE_KINDS, NOTE_KINDS, OFFER_NOTE_KINDS
 from kinship.services import trash
+from kinship.services.followups.compute import refresh_matches
 from kinship.store import current, search
 from kinship.store.models import Contact, EmpathyNote, utcnow
 
 MAX_NOTE = 20_000
+#: Notes whose changes can change the week's match of needs and offers.
+_MATCHED = NEED_NOTE_KINDS | OFFER_NOTE_KINDS
 
 
 def validate_kind(kind: str) -> str:
@@ -35,6 +38,8 @@ def add(contact: Contact, body: str, *, kind: str = "general", pinned: bool = Fa
     with current().write():
         note = EmpathyNote.create(contact=contact, kind=kind, body=body, pinned=pinned)
         search.reindex([contact.id])
+        if kind in _MATCHED:
+            refresh_matches([contact.id])
     return note
 
 
@@ -45,6 +50,7 @@ def update(
         note = EmpathyNote.get_or_none(EmpathyNote.id == note_id)
         if note is None:
             raise NotFound(f"no note {note_id}")
+        matched = note.kind in _MATCHED
         if body is not None:
             note.body = _body(body)
         if kind is not None:
@@ -54,6 +60,8 @@ def update(
         note.updated_at = utcnow()
         note.save()
         search.reindex([note.contact_id])
+        if matched or note.kind in _MATCHED:
+            refresh_matches([note.contact_id])
     return note
 
 
@@ -76,6 +84,8 @@ def delete(note_id: int) -> trash.Deleted:
         }
         note.delete_instance()
         search.reindex([note.contact_id])
+        if note.kind in _MATCHED:
+            refresh_matches([note.contact_id])
         return trash.put(
             "note", f"{note.kind} note #{note.id} about {_about(contact, note)}", payload
         )
@@ -104,6 +114,8 @@ def restore(payload: dict[str, Any]) -> EmpathyNote:
             updated_at=datetime.fromisoformat(payload["updated_at"]),
         )
         search.reindex([contact.id])
+        if note.kind in _MATCHED:
+            refresh_matches([contact.id])
     return note
 
 

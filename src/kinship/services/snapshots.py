@@ -1,7 +1,7 @@
 """Snapshots for the follow-up strategies, built in bulk with a few set-based queries.
 
 :func:`build` turns one chunk of contact ids into :class:`~kinship.records.ContactSnapshot`
-objects with seven queries in all, whatever the chunk size (never one query per contact):
+objects with ten queries in all, whatever the chunk size (never one query per contact):
 
 1. the contacts themselves;
 2. their tags (with each tag's cadence);
@@ -9,7 +9,11 @@ objects with seven queries in all, whatever the chunk size (never one query per 
 4. the dates of their last :data:`MAX_DATES` interactions (a window function), for rhythm;
 5. help, introductions and gifts received (for "unthanked", filtered after the last thanks);
 6. life events from :data:`LIFE_EVENT_DAYS` ago to :data:`LOOKAHEAD_DAYS` ahead;
-7. open manual follow-ups of kind ``promise``.
+7. open manual follow-ups of kind ``promise``;
+8. open introductions either side of which is in the chunk (with both names);
+9. event captures of the last :data:`CAPTURE_DAYS` days (with the event's name);
+10. this week's match of needs and offers, when the ``introductions`` strategy is on
+    (:func:`kinship.services.matching.weekly_picks`: computed once, cached across chunks).
 
 Callers work in chunks of :data:`CHUNK` contacts, so 100k contacts never sit in memory at once.
 Nothing here writes.
@@ -27,24 +31,32 @@ from peewee import fn
 
 from kinship.records import (
     GIVEN_KINDS,
+    INTRO_OPEN,
     LIFE_EVENT_KINDS,
     RECEIVED_KINDS,
+    CaptureStep,
     ContactSnapshot,
+    IntroductionStep,
     LifeEvent,
+    MatchHint,
     PartialDate,
 )
+from kinship.services import matching
 from kinship.store.models import (
+    Capture,
     Contact,
     ContactTag,
     Event,
     EventPerson,
     FollowUp,
     Interaction,
+    Introduction,
     Participant,
     Tag,
 )
 
 __all__ = [
+    "CAPTURE_DAYS",
     "CHUNK",
     "LIFE_EVENT_DAYS",
     "LOOKAHEAD_DAYS",
@@ -65,6 +77,11 @@ MAX_UNTHANKED = 50
 LIFE_EVENT_DAYS = 90
 #: Upcoming life events this many days ahead are in the snapshot (``lead_days`` of occasions).
 LOOKAHEAD_DAYS = 31
+#: Captures this many days back are in the snapshot (a sprint lasts two weeks by default).
+CAPTURE_DAYS = 60
+#: The builtin strategy that reads ``snapshot.match``: the week's pick is only worked out
+#: when it is enabled.
+MATCH_STRATEGY = "introductions"
 
 
 def id_filter(column: Any, ids: Sequence[int]) -> Any:
@@ -161,6 +178,29 @@ def _dt(value: Any) -> datetime | None:
     return None
 
 
+class _LocalDates:
+    """UTC moments → calendar dates in the local zone, with the zone's offset looked up once
+    per UTC day (when it is the same at both ends of the day, which is every day but the
+    two a year when the clocks change) instead of a zone conversion per moment."""
+
+    def __init__(self) -> None:
+        self._offsets: dict[date, timedelta | None] = {}
+
+    def date(self, moment: datetime) -> date:
+        day = moment.date()
+        if day in self._offsets:
+            offset = self._offsets[day]
+        else:
+            start = datetime.combine(day, time(0, 0), tzinfo=UTC)
+            first = start.astimezone().utcoffset()
+            last = (start + timedelta(days=1, microseconds=-1)).astimezone().utcoffset()
+            offset = first if first == last else None
+            self._offsets[day] = offset
+        if offset is None:
+            return moment.astimezone().date()
+        return (moment + offset).date()
+
+
 def _partial(text: str | None) -> PartialDate | None:
     if not text:
         return None
@@ -168,6 +208,16 @@ def _partial(text: str | None) -> PartialDate | None:
         return PartialDate.parse(text)
     except ValueError:
         return None
+
+
+def _raw(query: Any) -> Iterable[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver gives them, without Peewee's per-value
+    conversion: the big queries here return ~20 rows per contact, and converting each value
+    through its field was most of the time of a recompute (dates are text on SQLite and
+    ``datetime`` on PostgreSQL: :func:`_dt` takes both)."""
+    from kinship.store import current
+
+    return current().db.execute(query)
 
 
 def _tag_rows(ids: Sequence[int]) -> Iterable[tuple[int, str, int | None]]:
@@ -259,7 +309,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     last_by_kind: dict[int, dict[str, datetime]] = defaultdict(dict)
     given: dict[int, int] = defaultdict(int)
     received: dict[int, int] = defaultdict(int)
-    for cid, kind, last, count in (
+    for cid, kind, last, count in _raw(
         Participant.select(
             Participant.contact,
             Interaction.kind,
@@ -269,7 +319,6 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         .join(Interaction)
         .where(id_filter(Participant.contact, present))
         .group_by(Participant.contact, Interaction.kind)
-        .tuples()
     ):
         moment = _dt(last)
         if moment is not None:
@@ -291,26 +340,25 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         .where(id_filter(Participant.contact, present))
     ).alias("ranked")
     dates: dict[int, list[date]] = defaultdict(list)
-    for cid, at in (
+    local = _LocalDates()
+    for cid, at in _raw(
         Participant.select(ranked.c.cid, ranked.c.at)
         .from_(ranked)
         .where(ranked.c.rn <= MAX_DATES)
         .order_by(ranked.c.cid, ranked.c.at)
-        .tuples()
     ):
         moment = _dt(at)
         if moment is not None:
-            dates[cid].append(moment.astimezone().date())
+            dates[cid].append(local.date(moment))
 
     unthanked: dict[int, list[datetime]] = defaultdict(list)
-    for cid, at in (
+    for cid, at in _raw(
         Participant.select(Participant.contact, Interaction.occurred_at)
         .join(Interaction)
         .where(
             id_filter(Participant.contact, present) & Interaction.kind.in_(sorted(RECEIVED_KINDS))
         )
         .order_by(Participant.contact, Interaction.occurred_at)
-        .tuples()
     ):
         moment = _dt(at)
         thanked = last_by_kind[cid].get("thanks")
@@ -355,6 +403,12 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     ):
         promises[cid].append(reason)
 
+    intros = _introductions(present, wanted)
+    captures = _captures(present, wanted, today)
+    picks: dict[int, MatchHint] = {}
+    if config.enabled(MATCH_STRATEGY):
+        picks = matching.weekly_picks(today, config.strategies.get(MATCH_STRATEGY))
+
     snaps: dict[int, ContactSnapshot] = {}
     by_id = {c.id: c for c in contacts}
     for cid in ids:
@@ -382,6 +436,76 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             tags=list(tags.get(cid, [])),
             strategy=c.strategy or "",
             settings=settings,
+            introductions=intros.get(cid, []),
+            captures=captures.get(cid, []),
+            match=picks.get(cid),
         )
     folded = {cid: [t.casefold() for t in names] for cid, names in tags.items()}
     return Built(snaps, cadences, folded)
+
+
+def _introductions(ids: Sequence[int], wanted: set[int]) -> dict[int, list[IntroductionStep]]:
+    """Open introductions per contact of the chunk, on both sides (one query, names by a
+    second one)."""
+    rows = list(
+        Introduction.select(
+            Introduction.id,
+            Introduction.person,
+            Introduction.to,
+            Introduction.status,
+            Introduction.status_at,
+            Introduction.why,
+        )
+        .where(
+            Introduction.status.in_(sorted(INTRO_OPEN))
+            & (id_filter(Introduction.person, ids) | id_filter(Introduction.to, ids))
+        )
+        .order_by(Introduction.status_at, Introduction.id)
+        .tuples()
+    )
+    rows = [r for r in rows if r[1] in wanted or r[2] in wanted]
+    if not rows:
+        return {}
+    names = dict(
+        Contact.select(Contact.id, Contact.display_name)
+        .where(Contact.id.in_(sorted({r[1] for r in rows} | {r[2] for r in rows})))
+        .tuples()
+    )
+    out: dict[int, list[IntroductionStep]] = defaultdict(list)
+    for iid, person, to, status, at, why in rows:
+        since = _dt(at)
+        if since is None:
+            continue
+        for cid, role in ((person, "person"), (to, "to")):
+            if cid in wanted:
+                out[cid].append(
+                    IntroductionStep(iid, status, role, names[person], names[to], since, why)
+                )
+    return out
+
+
+def _captures(ids: Sequence[int], wanted: set[int], today: date) -> dict[int, list[CaptureStep]]:
+    """Recent captures per contact, oldest first (one query)."""
+    since = datetime.combine(today - timedelta(days=CAPTURE_DAYS), time(0, 0))
+    out: dict[int, list[CaptureStep]] = defaultdict(list)
+    for cid, summary, at, phrase, start, all_day in (
+        Capture.select(
+            Capture.contact,
+            Event.summary,
+            Capture.captured_at,
+            Capture.phrase,
+            Event.start,
+            Event.all_day,
+        )
+        .join(Event)
+        .where(id_filter(Capture.contact, ids) & (Capture.captured_at >= since))
+        .order_by(Capture.contact, Capture.captured_at)
+        .tuples()
+    ):
+        moment, began = _dt(at), _dt(start)
+        if cid in wanted and moment is not None:
+            on = None
+            if began is not None:
+                on = began.date() if all_day else began.astimezone().date()
+            out[cid].append(CaptureStep(summary or "", moment, phrase or "", on))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import OP, SQL, Expression, fn
+from peewee import OP, SQL, Expression, NodeList, fn
 
 
 def _sqlite() -> bool:
@@ -28,6 +28,13 @@ def unindexed(column: Any) -> Any:
     another filter has the better plan. PostgreSQL's planner needs no such hint (and has no
     ``boolean + integer``)."""
     return (column + 0) if _sqlite() else column
+
+
+def unindexed_value(column: Any) -> Any:
+    """``column`` of any type (a date, text) written so that SQLite will not choose an index
+    on it: unary ``+`` (``+ 0`` would turn ``'2026-12-01'`` into 2026). Unchanged on
+    PostgreSQL."""
+    return NodeList((SQL("+"), column), glue="") if _sqlite() else column
 
 
 def last_chars(text: Any, n: int) -> Any:

@@ -58,7 +58,7 @@ class Contact(BaseModel):
     met_on = DateField(null=True)
     cadence_days = IntegerField(null=True)
     strategy = CharField(default="")
-    snoozed_until = DateField(null=True)
+    snoozed_until = DateField(null=True, index=True)  # migration 0006
     archived = BooleanField(default=False, index=True)
     notes = TextField(default="")
     source = CharField(default="")
@@ -122,7 +122,8 @@ class Relationship(BaseModel):
 
 
 class Event(BaseModel):
-    uid = CharField(unique=True)
+    #: Shared by a recurring series and its edited occurrences (see ``recurrence_id``).
+    uid = CharField()
     summary = TextField()
     kind = CharField(default="event", index=True)
     #: UTC start for timed events; midnight of the day for all-day events.
@@ -139,6 +140,13 @@ class Event(BaseModel):
     source = CharField(default="")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    #: "" for an event or a series; for an edited occurrence of a series (iCalendar
+    #: ``RECURRENCE-ID``), the start it replaces: ``YYYY-MM-DD`` or a naive UTC
+    #: ``YYYY-MM-DDTHH:MM:SS``, with ``;THISANDFUTURE`` when the edit covers the rest.
+    recurrence_id = CharField(default="")
+
+    class Meta:
+        indexes = ((("uid", "recurrence_id"), True),)
 
 
 class EventPerson(BaseModel):
@@ -197,7 +205,14 @@ class FollowUp(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("contact", "kind", "status"), False), (("status", "due"), False))
+        indexes = (
+            (("contact", "kind", "status"), False),
+            (("status", "due"), False),
+            # Migration 0006: one kind's due list in Today's order, and the counts per kind
+            # from the index alone.
+            (("status", "kind", "priority", "due"), False),
+            (("status", "due", "kind", "origin", "contact"), False),
+        )
 
 
 class Trash(BaseModel):
@@ -214,6 +229,84 @@ class Trash(BaseModel):
     deleted_at = DateTimeField(default=utcnow)
 
 
+class ImportRun(BaseModel):
+    """One import of one file or folder, committed batch by batch (DESIGN §6).
+
+    ``state`` is ``running``, ``complete``, ``failed`` (stopped by an error and rolled
+    back), ``interrupted`` (killed or stopped: what its committed batches wrote is still
+    there, see :class:`ImportRunChange`) or ``undone``. A run found ``running`` whose
+    process (``pid`` on ``host``) is gone is interrupted.
+    """
+
+    started_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+    #: When its last batch committed.
+    last_batch_at = DateTimeField(null=True)
+    path = TextField()
+    format = CharField()
+    state = CharField(default="running", index=True)
+    pid = IntegerField(null=True)
+    host = CharField(default="")
+    #: Items read and committed, then what happened to them (sums over resumed passes).
+    items = IntegerField(default=0)
+    created = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    unchanged = IntegerField(default=0)
+    skipped = IntegerField(default=0)
+    message = TextField(default="")
+
+
+class ImportRunChange(BaseModel):
+    """A row an import run created (``before`` is NULL) or changed (``before`` is the JSON
+    image of the row, with its fields, tags or people, as it was before the run)."""
+
+    run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE", index=False)
+    table_name = CharField()
+    row_id = IntegerField()
+    before = TextField(null=True)
+    #: When the run last wrote the row: a later ``updated_at`` is someone else's edit.
+    changed_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("run", "table_name", "row_id"), True),)
+
+
+class Introduction(BaseModel):
+    """You introduce ``person`` to ``to`` (``to`` is asked first, double opt-in).
+
+    ``status`` moves proposed → asked → made → followed-up, or to declined; each step's
+    time is kept, and ``status_at`` is when the current status was reached.
+    """
+
+    person = ForeignKeyField(Contact, backref="introductions_out", on_delete="CASCADE")
+    to = ForeignKeyField(Contact, backref="introductions_in", on_delete="CASCADE")
+    why = TextField(default="")
+    status = CharField(default="proposed", index=True)
+    created_at = DateTimeField(default=utcnow)
+    asked_at = DateTimeField(null=True)
+    made_at = DateTimeField(null=True)
+    followed_up_at = DateTimeField(null=True)
+    declined_at = DateTimeField(null=True)
+    status_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("person", "to"), False), (("to",), False))
+
+
+class Capture(BaseModel):
+    """Someone met at an event and captured right after it (``kinship capture``)."""
+
+    event = ForeignKeyField(Event, backref="captures", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="captures", on_delete="CASCADE")
+    #: What you jotted down to remember them by.
+    phrase = TextField(default="")
+    captured_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("event", "contact"), True), (("contact",), False))
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Meta,
     Contact,
@@ -228,4 +321,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     EmpathyNote,
     FollowUp,
     Trash,
+    ImportRun,
+    ImportRunChange,
+    Introduction,
+    Capture,
 )

@@ -149,6 +149,45 @@ def fts_expression(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the index keeps them: lower case, accents removed, runs of
+    letters and digits (FTS5's unicode61 with ``remove_diacritics 2``; the same folding
+    :mod:`kinship.store.pgsearch` writes on PostgreSQL)."""
+    from kinship.store.pgsearch import tokens
+
+    return tokens(text)
+
+
+def any_prefix(prefixes: Iterable[str]) -> Any:
+    """A condition on Contact: its indexed text has a word starting with any of
+    ``prefixes`` (folded words, as :func:`words` gives them). ``None`` when there are none.
+
+    Used to narrow a search for needs and offers to the people whose text could match
+    before their notes are read.
+    """
+    wanted = sorted({p for p in prefixes if p})
+    if not wanted:
+        return None
+    if _is_sqlite():
+        expr = " OR ".join('"' + p.replace('"', '""') + '"*' for p in wanted)
+        return Contact.id.in_(
+            SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [expr])
+        )
+    if _is_postgres():
+        from kinship.store import pgsearch
+
+        query = " | ".join(f"'{w}':*" for p in wanted for w in pgsearch.tokens(p))
+        return Contact.id.in_(
+            SQL(f"(SELECT contact_id FROM {pgsearch.TABLE} WHERE words @@ %s::tsquery)", [query])
+        )
+    cond = None
+    for p in wanted:
+        sub = EmpathyNote.select(EmpathyNote.contact).where(EmpathyNote.body ** f"%{p}%")
+        one = Contact.id.in_(sub)
+        cond = one if cond is None else cond | one
+    return cond
+
+
 def matching(text: str, *, walk: bool = False) -> Any:
     """A condition on Contact that holds when ``text`` matches its indexed text.
 

@@ -143,7 +143,9 @@ class KinshipApp(App[None]):
         if self.plain:
             self.add_class("-plain")
         self._show_presenter()
-        self.push_screen(MainScreen())
+        main = MainScreen()
+        main.prefetch(self._executor.submit)
+        self.push_screen(main)
         if not self.is_headless:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)

@@ -34,11 +34,20 @@ from typing import Any
 
 from peewee import Case, fn
 
-from kinship.records import LIFE_EVENT_KINDS
-from kinship.services import snapshots
+from kinship.records import INTRO_OPEN, LIFE_EVENT_KINDS
+from kinship.services import matching, snapshots
 from kinship.services.followups.engine import MANUAL, Engine, engine
 from kinship.store import current, dialect
-from kinship.store.models import Contact, Event, EventPerson, FollowUp, Meta, utcnow
+from kinship.store.models import (
+    Capture,
+    Contact,
+    Event,
+    EventPerson,
+    FollowUp,
+    Introduction,
+    Meta,
+    utcnow,
+)
 
 __all__ = [
     "FULL_AFTER_DAYS",
@@ -47,6 +56,7 @@ __all__ = [
     "recompute_all",
     "recompute_ids",
     "refresh_due",
+    "refresh_matches",
     "refresh_stale",
     "update_next_due",
 ]
@@ -273,6 +283,23 @@ def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
             & (Event.start < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
         )
     )
+    # Introductions and captures move with the calendar on their own (a step comes due
+    # days after the last change); the week's match moves on Mondays and as notes age.
+    intros_a = Introduction.select(Introduction.person).where(
+        Introduction.status.in_(sorted(INTRO_OPEN))
+    )
+    intros_b = Introduction.select(Introduction.to).where(
+        Introduction.status.in_(sorted(INTRO_OPEN))
+    )
+    captured = Capture.select(Capture.contact).where(
+        Capture.captured_at
+        >= datetime.combine(today - timedelta(days=snapshots.CAPTURE_DAYS), datetime.min.time())
+    )
+    picks: list[int] = []
+    if snapshots.MATCH_STRATEGY in eng.names:
+        picks = sorted(
+            matching.weekly_picks(today, eng.config.strategies.get(snapshots.MATCH_STRATEGY))
+        )
     slices = sorted(
         {
             (last_day + timedelta(days=n)).toordinal() % SLICES
@@ -284,6 +311,10 @@ def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
         | month_day(Contact.birthday)
         | month_day(Contact.anniversary)
         | Contact.id.in_(life)
+        | Contact.id.in_(intros_a)
+        | Contact.id.in_(intros_b)
+        | Contact.id.in_(captured)
+        | Contact.id.in_(picks)
         | dialect.modulo(Contact.id, SLICES).in_(slices)
     )
 
@@ -362,6 +393,19 @@ def refresh_due(contact_ids: Iterable[int], *, recompute: bool = True) -> None:
         return
     for start in range(0, len(ids), CHUNK):
         update_next_due(ids[start : start + CHUNK])
+
+
+def refresh_matches(contact_ids: Iterable[int]) -> None:
+    """After a need, goal or offer note (or an introduction) changed: recompute its people,
+    whoever holds the week's match suggestion now, and whoever the match goes to now."""
+    ids = set(contact_ids)
+    eng = engine()
+    if snapshots.MATCH_STRATEGY in eng.names:
+        ids |= set(matching.holders())
+        ids |= set(
+            matching.weekly_picks(eng.today(), eng.config.strategies.get(snapshots.MATCH_STRATEGY))
+        )
+    refresh_due(ids)
 
 
 def update_next_due(

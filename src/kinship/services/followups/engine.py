@@ -16,7 +16,7 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from kinship.records import ContactSnapshot, Strategy, Suggestion
@@ -68,6 +68,13 @@ class Engine:
 
     def today(self) -> date:
         return self.fixed_today or date.today()
+
+    def now(self) -> datetime:
+        """Now as the store keeps it (naive UTC); noon UTC of the fixed day when ``today``
+        is fixed, so what a service stamps agrees with the day the strategies see."""
+        if self.fixed_today is not None:
+            return datetime.combine(self.fixed_today, time(12, 0))
+        return datetime.now(UTC).replace(tzinfo=None)
 
     def for_contact(self, snapshot: ContactSnapshot, tags: Sequence[str]) -> list[Strategy]:
         """The strategies for one person: ``Contact.strategy`` (a comma list) if set, else

@@ -1,15 +1,25 @@
-"""The driver: read the importer's stream, apply it in batches, commit or roll back.
+"""The driver: read the importer's stream, apply it in batches, commit each batch.
 
-:func:`import_path` opens the one write transaction of a file; :func:`consume` reads the
-importer's items (a plugin's exception becomes a fatal problem), cuts the records into
-batches of :data:`BATCH` and hands each batch to :func:`apply`, which groups it by record
-type and calls the handler :data:`HANDLERS` names for each. A batch is a whole unit of
-work: after it, the touched contacts' search text and due dates are refreshed, so it can
-become a transaction of its own (a resumable run) without the handlers knowing.
+:func:`import_path` begins an import run (:mod:`.journal`), then reads the importer's items
+(a plugin's exception becomes a fatal problem) and cuts the records into batches of
+:data:`BATCH`. Each batch is read *before* its transaction begins, then applied in one
+short write transaction of its own: :func:`apply` groups it by record type and calls the
+handler :data:`HANDLERS` names for each, refreshes the touched contacts' search text and
+due dates, and the journal records what the batch created and changed, with the run's
+counts. Plugins hear about the batch's changes when it commits. So an import never holds
+the write lock for longer than one batch, and other programs write between batches.
+
+- A fatal problem or an error rolls the run back (:mod:`.undo`): the file changes nothing.
+- A run that is stopped (Ctrl-C) or killed keeps what its committed batches wrote and is
+  reported ``interrupted``; importing the same file again finishes it (importing is
+  idempotent), ``kinship import --undo RUN`` takes it out.
+- A dry run is the one exception: all batches in one transaction, rolled back at the end,
+  so the report is exact; it holds the write lock while it works.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +39,7 @@ from kinship.records import (
 )
 from kinship.services import _notify
 from kinship.services.followups.compute import refresh_due
+from kinship.services.importing import journal
 from kinship.services.importing.common import BATCH
 from kinship.services.importing.contacts import apply_contacts
 from kinship.services.importing.events import apply_events
@@ -36,6 +47,7 @@ from kinship.services.importing.interactions import apply_interactions
 from kinship.services.importing.others import apply_followups, apply_notes, apply_relationships
 from kinship.services.importing.run import Handler, ImportReport, Progress, Run
 from kinship.store import current, search
+from kinship.store.models import utcnow
 
 #: Record type → its handler, in the order a batch applies them: contacts first (everything
 #: else names them by UID), events before the interactions that link to them.
@@ -50,13 +62,22 @@ HANDLERS: dict[type[Record], Handler] = {
 
 
 class _Rollback(Exception):
-    """Raised inside the transaction to undo it (dry run, fatal problem)."""
+    """Raised inside the transaction to undo it (dry run)."""
 
 
 class _Fatal(Exception):
     def __init__(self, problem: ImportProblem) -> None:
         super().__init__(problem.message)
         self.problem = problem
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was stopped (Ctrl-C) after some batches committed; its run is
+    ``interrupted`` and ``report`` says what is in."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"import of {report.file} interrupted (run {report.run_id})")
+        self.report = report
 
 
 def import_path(
@@ -78,43 +99,127 @@ def import_path(
         create_unknown_attendees=create_unknown_attendees,
         occasions=importer.name != "json",
     )
-    store = current()
     try:
-        with store.write():
-            consume(run, importer.read(path), progress)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+        if dry_run:
+            _dry_run(run, progress)
+        else:
+            _batched(run, progress)
     except _Fatal as exc:
         run.fail(exc.problem)
     except KinshipError as exc:
         run.fail(ImportProblem(str(path), f"import failed: {exc}", fatal=True))
     except Exception as exc:
         # A bug in a plugin or a database error: nothing of this file is kept.
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        run.fail(
-            ImportProblem(str(path), f"import failed ({type(exc).__name__}): {text}", fatal=True)
-        )
+        run.fail(ImportProblem(str(path), f"import failed ({_describe(exc)})", fatal=True))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def consume(run: Run, items: Iterable[Record | ImportProblem], progress: Progress | None) -> None:
-    """Apply the importer's ``items`` in batches, then queue the notifications."""
-    batch: list[Record] = []
-    for record in _records(run, items):
-        batch.append(record)
-        if len(batch) >= BATCH:
-            apply(run, batch)
-            batch = []
-            if progress:
-                progress(run.done, None)
-    if batch:
-        apply(run, batch)
-    _notify_listeners(run)
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+
+
+def _dry_run(run: Run, progress: Progress | None) -> None:
+    """Everything in one transaction, rolled back: the report is exactly the real one's."""
+    try:
+        with current().write():
+            for batch in _batches(run):
+                apply(run, batch)
+                if progress:
+                    progress(run.done, None)
+            raise _Rollback
+    except _Rollback:
+        pass
     if progress:
         progress(run.done, run.done)
+
+
+def _batched(run: Run, progress: Progress | None) -> None:
+    """Each batch its own transaction under the run record; see the module doc."""
+    store = current()
+    run_id, resumed = journal.start(run.path, run.importer.name)
+    run.report.run_id, run.report.resumed = run_id, resumed is not None
+    run.journal = journal.Journal(run_id)
+    counted = _counts(run.report)
+    try:
+        for batch in _batches(run):
+            run.now = utcnow()
+            with store.write():
+                apply(run, batch)
+                now = _counts(run.report)
+                run.journal.flush({k: now[k] - counted[k] for k in now}, run.now)
+                counted = now
+                _notify_listeners(run)
+            if progress:
+                progress(run.done, None)
+        if _counts(run.report) != counted:  # problems after the last batch (skips)
+            with store.write():
+                now = _counts(run.report)
+                run.journal.flush({k: now[k] - counted[k] for k in now}, utcnow())
+        journal.finish(run_id, "complete")
+    except Exception as exc:
+        _roll_back(run, exc)
+        raise
+    except BaseException:
+        # Ctrl-C, a hang-up, SystemExit: what committed stays; the run says so, and the
+        # report counts what committed (not the batch the interruption rolled back).
+        r = run.report
+        r.created, r.updated, r.unchanged, r.skipped = (
+            counted[k] for k in ("created", "updated", "unchanged", "skipped")
+        )
+        with contextlib.suppress(Exception):
+            journal.finish(run_id, "interrupted", "stopped before the import finished")
+        raise ImportInterrupted(run.report) from None
+    if progress:
+        progress(run.done, run.done)
+
+
+def _counts(report: ImportReport) -> dict[str, int]:
+    return {
+        "items": report.items,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+    }
+
+
+def _roll_back(run: Run, exc: BaseException) -> None:
+    """Undo what the committed batches of a failed run wrote; say so if that fails too."""
+    from kinship.services.importing import undo
+
+    run_id = run.report.run_id
+    assert run_id is not None
+    problem = exc.problem if isinstance(exc, _Fatal) else None
+    why = problem.message if problem else _describe(exc)
+    try:
+        undo.undo_run(run_id, state="failed", message=f"rolled back: {why}")
+    except Exception as again:
+        run.report.partial = True
+        with contextlib.suppress(Exception):
+            journal.finish(
+                run_id,
+                "failed",
+                f"{why}; rolling back failed too ({_describe(again)}): "
+                f"`kinship import --undo {run_id}` takes out what it wrote",
+            )
+        raise KinshipError(
+            f"{why}; rolling back failed too ({_describe(again)}): what the import wrote "
+            f"is still there, `kinship import --undo {run_id}` takes it out"
+        ) from None
+
+
+def _batches(run: Run) -> Iterator[list[Record]]:
+    """The importer's records in lists of :data:`BATCH` (read outside any transaction)."""
+    batch: list[Record] = []
+    for record in _records(run, run.importer.read(run.path)):
+        batch.append(record)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def apply(run: Run, batch: list[Record]) -> None:
@@ -138,14 +243,16 @@ def apply(run: Run, batch: list[Record]) -> None:
 
 
 def _notify_listeners(run: Run) -> None:
-    """Queue the after-commit notifications (only when some plugin listens: building a
-    record per contact for nobody would double the time of a large import)."""
+    """Queue the batch's after-commit notifications (only when some plugin listens:
+    building a record per contact for nobody would double the time of a large import)."""
     if _notify.wants("kinship_contact_changed"):
         for cid in sorted(run.notify):
             _notify.contact_changed(cid)
     if _notify.wants("kinship_interaction_logged"):
         for iid in run.new_interactions:
             _notify.interaction_logged(iid)
+    run.notify = set()
+    run.new_interactions = []
 
 
 # --------------------------------------------------------------------------- the stream

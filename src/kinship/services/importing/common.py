@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kinship.records import PartialDate
@@ -103,6 +103,8 @@ def same(key: str, old: Any, new: Any) -> bool:
     if isinstance(new, date) and isinstance(old, str):
         return old[:10] == new.isoformat()
     if isinstance(new, str) and isinstance(old, str):
+        if key in ("rdates", "exdates"):
+            return sorted(_instants(old), key=repr) == sorted(_instants(new), key=repr)
         if key == "timezone":  # "" (not known) is written as UTC and read back as "UTC"
             return (old.strip() or "UTC") == (new.strip() or "UTC")
         if key in ("birthday", "anniversary"):
@@ -112,6 +114,26 @@ def same(key: str, old: Any, new: Any) -> bool:
                 return old == new
         return old.strip() == new.strip()
     return bool(old == new)
+
+
+def _instants(text: str) -> list[Any]:
+    """A stored JSON list of days and times as comparable values (times as UTC instants,
+    whichever offset they were written with; naive ones are UTC)."""
+    try:
+        items = json.loads(text) if text.strip() else []
+    except ValueError:
+        return [text]
+    out: list[Any] = []
+    for item in items if isinstance(items, list) else [items]:
+        try:
+            if isinstance(item, str) and "T" in item:
+                dt = datetime.fromisoformat(item)
+                out.append(dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC))
+            else:
+                out.append(date.fromisoformat(str(item)))
+        except ValueError:
+            out.append(item)
+    return out
 
 
 def less_precise(new: Any, old: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from peewee import fn
@@ -26,6 +27,7 @@ from kinship.services.contacts import (
     validate_tag,
 )
 from kinship.services.importing.common import chunks, insert_many, jsonable, less_precise, same
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
 
@@ -217,6 +219,7 @@ def create_contacts(run: Run, items: list[Incoming]) -> list[int]:
     for part in chunks([c.uid for c in items]):
         ids.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
     out = [ids[c.uid] for c in items]
+    run.created("contact", out)
     field_rows = []
     tag_rows = []
     for c, cid in zip(items, out, strict=True):
@@ -234,7 +237,7 @@ def _update_contacts(run: Run, matched: list[tuple[Incoming, int]]) -> None:
     ids = sorted({cid for _, cid in matched})
     rows: dict[int, Contact] = {}
     fields: dict[int, list[ContactField]] = {cid: [] for cid in ids}
-    tags: dict[int, set[str]] = {cid: set() for cid in ids}
+    tags: dict[int, dict[str, int]] = {cid: {} for cid in ids}
     for part in chunks(ids):
         rows.update({c.id: c for c in Contact.select().where(Contact.id.in_(part))})
         for f in (
@@ -243,13 +246,13 @@ def _update_contacts(run: Run, matched: list[tuple[Incoming, int]]) -> None:
             .order_by(ContactField.contact, ContactField.kind, ContactField.position)
         ):
             fields[f.contact_id].append(f)
-        for cid, name in (
-            ContactTag.select(ContactTag.contact, Tag.name)
+        for cid, tag_id, name in (
+            ContactTag.select(ContactTag.contact, Tag.id, Tag.name)
             .join(Tag)
             .where(ContactTag.contact.in_(part))
             .tuples()
         ):
-            tags[cid].add(name.casefold())
+            tags[cid][name.casefold()] = tag_id
     for c, cid in matched:
         _merge(run, c, rows[cid], fields[cid], tags[cid])
 
@@ -259,8 +262,9 @@ def _merge(
     c: Incoming,
     row: Contact,
     stored_fields: list[ContactField],
-    stored_tags: set[str],
+    stored_tags: dict[str, int],
 ) -> None:
+    """Merge ``c`` into the stored ``row`` (``stored_tags``: tag id by case-folded name)."""
     edited = set(json.loads(row.edited)) if row.edited else set()
     name = row.display_name
     changes: dict[str, Any] = {}
@@ -306,6 +310,16 @@ def _merge(
         update["extra"] = json.dumps(merged_extra, sort_keys=True, default=str)
     update["updated_at"] = run.now
     update["version"] = Contact.version + 1
+    run.changing(
+        "contact",
+        row.id,
+        partial(
+            image,
+            row,
+            fields=[dict(f.__data__) for f in stored_fields],
+            tags=sorted(stored_tags.values()),
+        ),
+    )
     Contact.update(update).where(Contact.id == row.id).execute()
     for kind, values in field_changes.items():
         ContactField.delete().where(
@@ -328,6 +342,7 @@ def _tag_id(run: Run, name: str) -> int:
         row = Tag.get_or_none(fn.LOWER(Tag.name) == key)
         if row is None:
             row = Tag.create(name=name)
+            run.created("tag", [row.id])
         run.tag_ids[key] = row.id
     return run.tag_ids[key]
 

@@ -1,4 +1,5 @@
-"""Events: match by UID (or one derived from summary and start), link their people.
+"""Events: match by UID (or one derived from summary and start) and recurrence id (an
+edited occurrence of a series is an event of its own), link their people.
 
 People come from ``contact_uids``, then attendees by email (created as contacts when the
 caller asks). A yearly all-day ``birthday``/``anniversary`` event (Google's birthday
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from functools import partial
 from typing import Any
 
 from kinship.dates import to_store
@@ -24,10 +26,12 @@ from kinship.services.importing.common import (
     chunks,
     derived_uid,
     insert_many,
+    jsonable,
     less_precise,
     same,
 )
 from kinship.services.importing.contacts import Incoming, create_contacts
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import Contact, ContactField, Event, EventPerson
 
@@ -37,17 +41,23 @@ _OCCASION_TITLE = re.compile(r"^(?P<n>.+?)[’'`]s?\s+(?:birthday|anniversary)$"
 
 
 def apply_events(run: Run, records: list[EventRecord]) -> None:
-    uids = [r.uid or derived_uid("event", r.summary, str(r.start)) for r in records]
-    existing: dict[str, Event] = {}
-    for part in chunks(sorted(set(uids))):
-        existing.update({e.uid: e for e in Event.select().where(Event.uid.in_(part))})
+    """Create or update events by (UID, recurrence id): a recurring series and each of its
+    edited occurrences are rows of their own. An event the file lists again (the same UID
+    and recurrence id) is counted once: the first one is kept, so importing the file again
+    changes nothing."""
+    keys = [event_key(r) for r in records]
+    existing: dict[tuple[str, str], Event] = {}
+    for part in chunks(sorted({uid for uid, _ in keys})):
+        existing.update(
+            {(e.uid, e.recurrence_id): e for e in Event.select().where(Event.uid.in_(part))}
+        )
     occasions: list[EventRecord] = []
-    plain: list[tuple[EventRecord, str]] = []
-    for rec, uid in zip(records, uids, strict=True):
-        if uid not in existing and run.occasions and _is_occasion(rec):
+    plain: list[tuple[EventRecord, tuple[str, str]]] = []
+    for rec, key in zip(records, keys, strict=True):
+        if key not in existing and run.occasions and _is_occasion(rec):
             occasions.append(rec)
         else:
-            plain.append((rec, uid))
+            plain.append((rec, key))
     if occasions:
         _apply_occasions(run, occasions)
     if not plain:
@@ -63,22 +73,27 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
         ):
             links.setdefault(eid, set()).add(cid)
     new_rows: list[dict[str, Any]] = []
-    new_people: list[tuple[str, set[int]]] = []
-    seen_new: set[str] = set()
-    for rec, uid in plain:
+    new_people: list[tuple[tuple[str, str], set[int]]] = []
+    for rec, key in plain:
         values = _event_values(run, rec)
         if values is None:
             continue
-        who = people.get(id(rec), set())
-        row = existing.get(uid)
-        if row is None and uid in seen_new:
-            run.report.unchanged += 1  # the file lists the same event twice
+        if _listed_again(run, rec, key, values):
+            run.report.unchanged += 1
             continue
+        who = people.get(id(rec), set())
+        row = existing.get(key)
         if row is None:
-            values.update(uid=uid, source=run.source(rec), created_at=run.now, updated_at=run.now)
+            uid, rid = key
+            values.update(
+                uid=uid,
+                recurrence_id=rid,
+                source=run.source(rec),
+                created_at=run.now,
+                updated_at=run.now,
+            )
             new_rows.append(values)
-            new_people.append((uid, who))
-            seen_new.add(uid)
+            new_people.append((key, who))
             run.report.created += 1
             continue
         stored = {k: getattr(row, k) for k in values}
@@ -88,6 +103,7 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
         if not changes and not missing:
             run.report.unchanged += 1
             continue
+        run.changing("event", row.id, partial(image, row, people=sorted(links.get(row.id, ()))))
         if changes:
             changes["updated_at"] = run.now
             Event.update(changes).where(Event.id == row.id).execute()
@@ -100,18 +116,66 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
         run.report.updated += 1
     if new_rows:
         insert_many(Event, new_rows)
-        event_ids: dict[str, int] = {}
-        for part in chunks([uid for uid, _ in new_people]):
-            event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        event_ids: dict[tuple[str, str], int] = {}
+        wanted = {key for key, _ in new_people}
+        for part in chunks(sorted({uid for uid, _ in wanted})):
+            for uid, rid, eid in (
+                Event.select(Event.uid, Event.recurrence_id, Event.id)
+                .where(Event.uid.in_(part))
+                .tuples()
+            ):
+                if (uid, rid) in wanted:
+                    event_ids[(uid, rid)] = eid
+        run.created("event", event_ids.values())
         insert_many(
             EventPerson,
             [
-                {"event": event_ids[uid], "contact": cid}
-                for uid, who in new_people
+                {"event": event_ids[key], "contact": cid}
+                for key, who in new_people
                 for cid in sorted(who)
             ],
             ignore=True,
         )
+
+
+def event_key(rec: EventRecord) -> tuple[str, str]:
+    """(UID, recurrence id as stored): what an event is matched by."""
+    uid = rec.uid or derived_uid("event", rec.summary, str(rec.start))
+    return uid, recurrence_text(rec.recurrence_id, rec.recurrence_range)
+
+
+def recurrence_text(value: date | datetime | None, range_: str = "") -> str:
+    """A RECURRENCE-ID as ``Event.recurrence_id`` keeps it: "" for none, ``YYYY-MM-DD`` for a
+    day, naive UTC ``YYYY-MM-DDTHH:MM:SS`` for a time, ``;THISANDFUTURE`` after it when the
+    edit covers the later occurrences."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text = to_store(value).replace(microsecond=0).isoformat()
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        raise TypeError(f"not a date: {value!r}")
+    range_ = (range_ or "").strip().upper()
+    return f"{text};{range_}" if range_ == "THISANDFUTURE" else text
+
+
+def _listed_again(run: Run, rec: EventRecord, key: tuple[str, str], values: dict[str, Any]) -> bool:
+    """Whether this run met this event before (the first one counts; a different one after
+    it is reported)."""
+    digest = hash(jsonable(values))
+    first = run.events_seen.get(key)
+    if first is None:
+        run.events_seen[key] = (digest, rec.line)
+        return False
+    if first[0] != digest:
+        where = f" at line {first[1]}" if first[1] else ""
+        run.problem(
+            rec,
+            f"event {rec.summary!r} is listed again with the same UID (first{where}); "
+            "the first one is kept",
+        )
+    return True
 
 
 def _event_values(run: Run, rec: EventRecord) -> dict[str, Any] | None:
@@ -252,6 +316,7 @@ def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
                 )
             run.report.unchanged += 1
             continue
+        run.changing("contact", contact.id, partial(image, contact))
         Contact.update(
             {key: str(when), "updated_at": run.now, "version": Contact.version + 1}
         ).where(Contact.id == contact.id).execute()
@@ -276,13 +341,16 @@ def _one_day_end(start: datetime, end: datetime | None, all_day: bool) -> dateti
 
 
 def _iso_list(values: Iterable[date | datetime]) -> str:
-    items = [v.isoformat() for v in values]
+    """RDATEs/EXDATEs as stored: a JSON list of days and naive UTC times (as ``start``), so
+    the same instants written in another zone's offset store the same text."""
+    items = [to_store(v).isoformat() if isinstance(v, datetime) else v.isoformat() for v in values]
     return json.dumps(items) if items else ""
 
 
 def _is_occasion(rec: EventRecord) -> bool:
     return (
-        rec.kind in ("birthday", "anniversary")
+        rec.recurrence_id is None
+        and rec.kind in ("birthday", "anniversary")
         and not isinstance(rec.start, datetime)
         and "FREQ=YEARLY" in (rec.rrule or "").upper()
     )

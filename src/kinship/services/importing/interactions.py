@@ -4,6 +4,7 @@ their participants and event, and keep each participant's ``last_interaction_at`
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from peewee import fn
@@ -18,6 +19,7 @@ from kinship.services.importing.common import (
     insert_many,
     same,
 )
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import Contact, Event, Interaction, Participant
 
@@ -26,7 +28,11 @@ def apply_interactions(run: Run, records: list[InteractionRecord]) -> None:
     people = contact_ids(u for r in records for u in r.participants)
     event_ids: dict[str, int] = {}
     for part in chunks(sorted({r.event_uid for r in records if r.event_uid})):
-        event_ids.update(Event.select(Event.uid, Event.id).where(Event.uid.in_(part)).tuples())
+        event_ids.update(  # the series, not one of its edited occurrences
+            Event.select(Event.uid, Event.id)
+            .where(Event.uid.in_(part) & (Event.recurrence_id == ""))
+            .tuples()
+        )
     uids = [
         r.uid
         or derived_uid(
@@ -111,6 +117,11 @@ def apply_interactions(run: Run, records: list[InteractionRecord]) -> None:
         if not changes and not add:
             run.report.unchanged += 1
             continue
+        run.changing(
+            "interaction",
+            row.id,
+            partial(image, row, participants=sorted(links.get(row.id, ()))),
+        )
         if changes:
             Interaction.update(changes).where(Interaction.id == row.id).execute()
         if add:
@@ -139,12 +150,18 @@ def apply_interactions(run: Run, records: list[InteractionRecord]) -> None:
             ],
             ignore=True,
         )
+        run.created("interaction", [ids[uid] for uid, _ in new_people])
         run.new_interactions += [ids[uid] for uid, _ in new_people]
     if affected:
         _bump_last(run, sorted(affected))
 
 
 def _bump_last(run: Run, contact_ids: list[int]) -> None:
+    refresh_last_interaction(contact_ids)
+    run.touched.update(contact_ids)
+
+
+def refresh_last_interaction(contact_ids: list[int]) -> None:
     """Set ``last_interaction_at`` of these contacts from their interactions."""
     for part in chunks(contact_ids):
         latest = dict(
@@ -161,6 +178,5 @@ def _bump_last(run: Run, contact_ids: list[int]) -> None:
         )
         for cid in part:
             last = as_datetime(latest.get(cid))
-            if not same("last_interaction_at", stored.get(cid), last):
+            if cid in stored and not same("last_interaction_at", stored.get(cid), last):
                 Contact.update(last_interaction_at=last).where(Contact.id == cid).execute()
-    run.touched.update(contact_ids)

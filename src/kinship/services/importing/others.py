@@ -5,6 +5,7 @@ due date and reason)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from kinship.dates import to_store
@@ -16,6 +17,7 @@ from kinship.records import (
     RelationshipRecord,
 )
 from kinship.services.importing.common import chunks, contact_ids, same
+from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
 from kinship.store.models import EmpathyNote, FollowUp, Relationship
 
@@ -59,6 +61,7 @@ def apply_notes(run: Run, records: list[NoteRecord]) -> None:
                 "updated_at": updated_at or created,
             }
             new_id = EmpathyNote.insert(values).execute()
+            run.created("empathy_note", [new_id])
             existing[(cid, body)] = EmpathyNote(id=new_id, **values)
             run.report.created += 1
             run.touched.add(cid)
@@ -72,6 +75,7 @@ def apply_notes(run: Run, records: list[NoteRecord]) -> None:
             run.report.unchanged += 1
             continue
         changes["updated_at"] = updated_at or run.now
+        run.changing("empathy_note", row.id, partial(image, row))
         EmpathyNote.update(changes).where(EmpathyNote.id == row.id).execute()
         for k, v in changes.items():
             setattr(row, k, v)
@@ -102,9 +106,10 @@ def apply_relationships(run: Run, records: list[RelationshipRecord]) -> None:
         elif (a, b, kind) in have:
             run.report.unchanged += 1
         else:
-            Relationship.insert(
+            new_id = Relationship.insert(
                 from_contact=a, to_contact=b, kind=kind, created_at=run.now
             ).execute()
+            run.created("relationship", [new_id])
             have.add((a, b, kind))
             run.report.created += 1
 
@@ -151,6 +156,7 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
                 "done_at": run.now if status == "done" else None,
             }
             new_id = FollowUp.insert(new).execute()
+            run.created("follow_up", [new_id])
             by_key[key] = FollowUp(id=new_id, **new)
             if rec.uid:
                 by_uid[rec.uid] = by_key[key]
@@ -171,6 +177,7 @@ def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
             continue
         if changes.get("status") == "done":
             changes["done_at"] = run.now
+        run.changing("follow_up", row.id, partial(image, row))
         FollowUp.update(changes).where(FollowUp.id == row.id).execute()
         run.report.updated += 1
         run.touched.update({cid, row.contact_id})

@@ -3,20 +3,24 @@
 A :class:`Run` is what every handler receives. It says where a record came from (file and
 line, for the report), counts what happened, and collects the contacts a batch touched so
 the driver (:mod:`.batches`) can refresh their search text and due dates before the next
-batch. It knows nothing of how records are read, batched or committed, so that can change
-(e.g. one transaction per batch under a stored import run) without touching the handlers.
+batch. Handlers also tell it which rows they create (:meth:`Run.created`) and which they are
+about to change (:meth:`Run.changing`), for the run record that lets a run be undone. It
+knows nothing of how records are read, batched or committed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinship.records import Importer, ImportProblem
 from kinship.store.models import utcnow
+
+if TYPE_CHECKING:
+    from kinship.services.importing.journal import Journal
 
 #: Progress callback: ``progress(done_items, total_or_None)``.
 Progress = Callable[[int, "int | None"], None]
@@ -37,6 +41,12 @@ class ImportReport:
     failed: bool = False
     dry_run: bool = False
     seconds: float = 0.0
+    #: The import run this file was imported under (None for a dry run or a failure
+    #: before the run began); ``resumed`` is set when it finished an interrupted run.
+    run_id: int | None = None
+    resumed: bool = False
+    #: A failed run whose rollback failed too: what it wrote is still in (undo the run).
+    partial: bool = False
 
     @property
     def items(self) -> int:
@@ -49,7 +59,14 @@ class ImportReport:
         )
         if self.failed:
             text = "failed, nothing imported"
-        return f"{text} (dry run)" if self.dry_run else text
+            if self.partial:
+                text = f"failed part-way; undo run {self.run_id} to take out what it wrote"
+        if self.dry_run:
+            return f"{text} (dry run)"
+        if self.run_id is not None and not self.failed:
+            what = "finished interrupted run" if self.resumed else "run"
+            text = f"{text} ({what} {self.run_id})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +77,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "failed": self.failed,
+            "run": self.run_id,
             "problems": [problem_dict(p) for p in self.problems],
         }
 
@@ -90,12 +108,30 @@ class Run:
         self.done = 0
         #: Tag ids by case-folded name, so each tag is looked up once per run.
         self.tag_ids: dict[str, int] = {}
+        #: Events met so far, by (UID, recurrence id): a digest of their values and line.
+        self.events_seen: dict[tuple[str, str], tuple[int, int | None]] = {}
         #: Contacts the current batch changed: reindexed and re-dued at the batch's end.
         self.touched: set[int] = set()
         #: Contacts changed by the whole run, told to plugins after the commit.
         self.notify: set[int] = set()
         self.new_interactions: list[int] = []
+        #: The batch's time: what it writes into created_at/updated_at.
         self.now = utcnow()
+        #: What the batches change, for the run record (None in a dry run: nothing stays).
+        self.journal: Journal | None = None
+
+    # -- what the run record keeps (see .journal) -------------------------------------
+
+    def created(self, table: str, ids: Iterable[int]) -> None:
+        """Rows of ``table`` this batch inserted (undo deletes them)."""
+        if self.journal is not None:
+            self.journal.created(table, ids)
+
+    def changing(self, table: str, row_id: int, before: Callable[[], dict[str, Any]]) -> None:
+        """A row of ``table`` this batch is about to change; ``before()`` images it (see
+        :func:`.journal.image`). The run keeps the first record it has of a row."""
+        if self.journal is not None:
+            self.journal.changing(table, row_id, before)
 
     # -- where a record comes from ----------------------------------------------------
 

@@ -9,13 +9,21 @@ only one backend speaks is in :mod:`kinship.store.dialect`.
 - :mod:`.detail`: one contact, for the panes (:func:`detail`) and for ``show`` (:func:`card`);
 - :mod:`.timeline`: a person's timeline, everyone's upcoming dates, interactions per month;
 - :mod:`.relations`, :mod:`.notes`: relationships (both directions) and empathy notes;
-- :mod:`.brief`: "before you meet";
-- :mod:`.today`: the Today groups, from the follow-up service.
+- :mod:`.brief`: "before you meet" (with the give-and-get of :mod:`.ledger`);
+- :mod:`.today`: the Today groups, from the follow-up service;
+- :mod:`.ledger`: what you gave and received, per person and by month;
+- :mod:`.paths`: the shortest chain of people between two contacts;
+- introductions (:func:`introductions`) and matches of needs and offers (:func:`matches`),
+  read from the services that also keep them (:mod:`kinship.services.introductions`,
+  :mod:`kinship.services.matching`).
 
 :func:`cancellable` runs reads that stop once the next keystroke has made them stale.
 """
 
-from kinship.services.views.brief import Brief, brief
+from kinship.services.introductions import IntroductionView
+from kinship.services.introductions import listing as introductions
+from kinship.services.matching import Match, NoteRef, matches
+from kinship.services.views.brief import Brief, GiveGet, brief
 from kinship.services.views.contacts import (
     PAGE,
     SORTS,
@@ -42,7 +50,9 @@ from kinship.services.views.detail import (
     interaction,
     open_followups,
 )
+from kinship.services.views.ledger import Ledger, LedgerEntry, LedgerRow, MonthCount, ledger
 from kinship.services.views.notes import NoteItem, note, notes
+from kinship.services.views.paths import Path, PathStep, path
 from kinship.services.views.relations import RelationItem, relations
 from kinship.services.views.timeline import (
     TimelineItem,
@@ -75,8 +85,18 @@ __all__ = [
     "EventItem",
     "FieldItem",
     "FollowUpItem",
+    "GiveGet",
     "InteractionItem",
+    "IntroductionView",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerRow",
+    "Match",
+    "MonthCount",
     "NoteItem",
+    "NoteRef",
+    "Path",
+    "PathStep",
     "RelationItem",
     "TimelineItem",
     "TodayGroup",
@@ -90,10 +110,14 @@ __all__ = [
     "detail",
     "editable",
     "interaction",
+    "introductions",
+    "ledger",
+    "matches",
     "monthly_counts",
     "note",
     "notes",
     "open_followups",
+    "path",
     "people_due",
     "position_of",
     "relations",

@@ -7,9 +7,12 @@ from datetime import date
 
 from kinship.dates import due_words
 from kinship.services.views.detail import detail, open_followups
+from kinship.services.views.ledger import GiveGet
 from kinship.services.views.notes import NoteItem
 from kinship.services.views.relations import RelationItem
 from kinship.services.views.timeline import TimelineItem
+
+__all__ = ["Brief", "GiveGet", "brief"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,8 @@ class Brief:
     #: What is due and why, one line each.
     due: list[str]
     relations: list[RelationItem]
+    #: What you gave them and received from them (the ledger), for "Give and get".
+    give_get: GiveGet | None = None
 
 
 def brief(contact_id: int, today: date) -> Brief | None:
@@ -47,4 +52,5 @@ def brief(contact_id: int, today: date) -> Brief | None:
         last=[t for t in d.timeline if t.source == "interaction"][:3],
         due=due,
         relations=d.relations,
+        give_get=d.give_get,
     )

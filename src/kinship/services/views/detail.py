@@ -11,6 +11,7 @@ from kinship.dates import from_store
 from kinship.services.interactions import others_in
 from kinship.services.views._common import day
 from kinship.services.views.contacts import ContactSummary, summaries_of
+from kinship.services.views.ledger import GiveGet, give_get
 from kinship.services.views.notes import NoteItem, notes
 from kinship.services.views.relations import RelationItem, relations
 from kinship.services.views.timeline import TimelineItem, monthly_counts, timeline
@@ -85,6 +86,8 @@ class ContactDetail:
     monthly: list[int]
     notes: list[NoteItem]
     relations: list[RelationItem]
+    #: What you gave and received (counts, and per month for the sparkline pair).
+    give_get: GiveGet | None = None
     #: A snooze still running: nothing of theirs is due until then.
     snoozed_until: date | None = None
 
@@ -113,6 +116,7 @@ def detail(contact_id: int, today: date) -> ContactDetail | None:
         monthly=monthly_counts(c.id, today),
         notes=notes(c.id),
         relations=relations(c.id),
+        give_get=give_get(c.id, today),
         snoozed_until=(
             day(c.snoozed_until)
             if c.snoozed_until is not None and day(c.snoozed_until) > today

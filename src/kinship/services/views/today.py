@@ -18,6 +18,8 @@ DONE_KIND = {
     "occasions": "congratulation",
     "thank": "thanks",
     "offer-help": "help-given",
+    "new-people": "message",
+    "introductions": "message",
 }
 
 #: The summary the log form suggests, per kind of follow-up (words that fit the occasion).
@@ -33,7 +35,7 @@ DONE_SUMMARY = {
 }
 
 #: Items per group for a screen: a screen's worth, fast at any size.
-TODAY_LIMIT = 200
+TODAY_LIMIT = 50
 
 
 @dataclass(frozen=True, slots=True)

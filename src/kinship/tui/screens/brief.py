@@ -109,6 +109,8 @@ def render_brief(b: views.Brief, today: object, presenter: bool = False) -> Cont
         Content.styled("  nothing due", "$text-muted")
     ]
     lines.append(Content(""))
+    lines += give_get_lines(b.give_get, today)
+    lines.append(Content(""))
     lines.append(Content.styled("Pinned notes", "bold"))
     if b.pinned:
         for n in b.pinned:
@@ -154,3 +156,32 @@ def render_brief(b: views.Brief, today: object, presenter: bool = False) -> Cont
                 Content.assemble((f"  {clean(r.label)}: ", "$text-muted"), text(r.other_name))
             )
     return Content("\n").join(lines)
+
+
+def give_get_lines(g: views.GiveGet | None, today: object) -> list[Content]:
+    """The ledger with this person: counts, thanks owed, and "you only ever ask"."""
+    lines = [Content.styled("Give and get", "bold")]
+    if g is None or not (g.gave or g.received or g.thanks):
+        lines.append(Content.styled("  nothing given or received yet", "$text-muted"))
+        return lines
+    lines.append(
+        Content.assemble(
+            ("  gave ", "$text-muted"),
+            (str(g.gave), "bold $success"),
+            ("  ·  received ", "$text-muted"),
+            (str(g.received), "bold $warning"),
+            ("  ·  thanks ", "$text-muted"),
+            (str(g.thanks), "bold"),
+        )
+    )
+    if g.unthanked:
+        help_ = "help" if g.unthanked == 1 else "helps"
+        lines.append(
+            Content.styled(
+                f"  {g.unthanked} {help_} received since your last thanks: thank them",
+                "$warning",
+            )
+        )
+    if g.only_asked:
+        lines.append(Content.styled("  you have only ever asked: offer something back", "$warning"))
+    return lines

@@ -26,6 +26,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.dialogs.kind import KIND_KEYS, KindPicker
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
+    from kinship.tui.screens.introductions import IntroductionsScreen
     from kinship.tui.screens.main import MainScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
@@ -57,6 +58,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
             ],
         ),
         ("Brief", BriefScreen.BINDINGS),
+        ("Introductions", IntroductionsScreen.BINDINGS),
         (
             "Forms",
             [

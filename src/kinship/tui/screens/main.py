@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -121,6 +123,30 @@ class MainScreen(Screen[None]):
             tooltip="Undo the last archive, log, done, deletion or removed relationship",
         ),
         Binding(
+            "c",
+            "capture",
+            "Capture",
+            show=False,
+            id="main.capture",
+            tooltip="After an event: everyone you met, one per line (name, phrase, email)",
+        ),
+        Binding(
+            "o",
+            "introduce",
+            "Introduce",
+            show=False,
+            id="main.introduce",
+            tooltip="Introduce the selected contact to someone",
+        ),
+        Binding(
+            "I",
+            "introductions",
+            "Introductions",
+            show=False,
+            id="main.introductions",
+            tooltip="The introductions you are making, and matches of needs and offers",
+        ),
+        Binding(
             "i",
             "import",
             "Import",
@@ -186,6 +212,7 @@ class MainScreen(Screen[None]):
         #: Keystroke → list updated, in ms (the search budget is measured on this).
         self.search_latencies: list[float] = []
         self._typed_at: float | None = None
+        self._prefetched: Future[FirstPage] | None = None
 
     @property
     def kapp(self) -> AppContext:
@@ -212,10 +239,25 @@ class MainScreen(Screen[None]):
             yield NotesPane(id="notes", classes="pane")
         yield KinshipFooter()
 
+    def prefetch(self, submit: Callable[..., Future[FirstPage]]) -> None:
+        """Fetch the first page now, with ``submit`` (the app's database thread), while the
+        screen is being built: :meth:`on_mount` shows it if it is there by then, so the first
+        frame holds the contacts instead of the frame after it."""
+        self._prefetched = submit(first_page, Listing(), None, self.kapp.today)
+
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
         self.query_one(NotesPane).show(None, [], self.kapp.today)
-        self.reload()  # nobody to select (empty store): the events pane shows what is upcoming
+        fetched, self._prefetched = self._prefetched, None
+        if fetched is not None and fetched.done() and fetched.exception() is None:
+            page = fetched.result()
+            listing = Listing()
+            self._search_gen += 1
+            rows, cursor, known, counted, _empty = page
+            self._show_page(listing, rows, cursor, known, counted)
+            self._reload(listing, self._search_gen, None, page)  # the count (or the welcome)
+        else:
+            self.reload()  # nobody to select (empty store): the events pane shows upcoming
         self.load_today_count()
 
     def on_resize(self, event: Resize) -> None:
@@ -329,66 +371,48 @@ class MainScreen(Screen[None]):
         )
 
     @work(exclusive=True, group="search", exit_on_error=False)
-    async def _reload(self, listing: Listing, gen: int, select_uid: str | None) -> None:
+    async def _reload(
+        self,
+        listing: Listing,
+        gen: int,
+        select_uid: str | None,
+        fetched: FirstPage | None = None,
+    ) -> None:
         """Show the first page of a search as soon as it is fetched, then count.
 
         Two jobs on the database thread: the page (and the cursor's position when a contact is
         to be selected), then the ``COUNT``, which is what costs on broad queries. Both run in
         :func:`views.cancellable` with this generation: a newer keystroke skips them if they
         have not started and stops them if they have, so the database thread is free for it.
+        ``fetched``: the page is already fetched and shown (the first one, see ``on_mount``).
         """
         today = self.kapp.today
 
         def stale() -> bool:
             return gen != self._search_gen
 
-        def first() -> tuple[list[views.ContactRow], int, int, bool, bool]:
+        def first() -> FirstPage:
             with views.cancellable(stale):
-                cursor = 0
-                if select_uid is not None:
-                    pos = views.position_of(
-                        select_uid,
-                        listing.query,
-                        listing.sort,
-                        archived=listing.archived,
-                        today=today,
-                    )
-                    cursor = pos or 0
-                page = cursor // views.PAGE
-                rows = views.contact_page(
-                    listing.query,
-                    listing.sort,
-                    archived=listing.archived,
-                    offset=page * views.PAGE,
-                    limit=views.PAGE,
-                    today=today,
-                )
-                known = page * views.PAGE + len(rows)
-                counted = len(rows) < views.PAGE  # a short page ends the list: that is the count
-                empty = known == 0 and not listing.query and views.store_is_empty()
-            return rows, cursor, known, counted, empty
+                return first_page(listing, select_uid, today)
 
         def count() -> int:
             with views.cancellable(stale):
                 return views.contact_count(listing.query, archived=listing.archived, today=today)
 
-        try:
-            rows, cursor, known, counted, empty = await self.kapp.db(first)
-        except views.Cancelled:
-            return
-        except Exception as exc:  # e.g. a malformed is: filter
-            self._status_error(exc)
-            return
-        if stale():
-            return
+        if fetched is not None:
+            rows, cursor, known, counted, empty = fetched
+        else:
+            try:
+                rows, cursor, known, counted, empty = await self.kapp.db(first)
+            except views.Cancelled:
+                return
+            except Exception as exc:  # e.g. a malformed is: filter
+                self._status_error(exc)
+                return
+            if stale():
+                return
+            self._show_page(listing, rows, cursor, known, counted)
         cl = self.query_one(ContactList)
-        cl.show(listing, known, rows, page=cursor // views.PAGE, cursor=cursor, counted=counted)
-        if self._typed_at is not None:
-            self.search_latencies.append((time.perf_counter() - self._typed_at) * 1000)
-            self._typed_at = None
-        if self.kapp.first_rows_ms is None:
-            self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
-            self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
         if empty and not self.query("#welcome"):
             await self.query_one("#contacts").mount(Welcome(WELCOME, id="welcome", markup=False))
         self.set_class(empty, "-empty")
@@ -406,6 +430,19 @@ class MainScreen(Screen[None]):
         if not stale():
             cl.set_total(total)
             self._status()
+
+    def _show_page(
+        self, listing: Listing, rows: list[views.ContactRow], cursor: int, known: int, counted: bool
+    ) -> None:
+        cl = self.query_one(ContactList)
+        cl.show(listing, known, rows, page=cursor // views.PAGE, cursor=cursor, counted=counted)
+        if self._typed_at is not None:
+            self.search_latencies.append((time.perf_counter() - self._typed_at) * 1000)
+            self._typed_at = None
+        if self.kapp.first_rows_ms is None:
+            self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
+            self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
+        self._status()
 
     def _status_error(self, exc: BaseException) -> None:
         from kinship.tui.errors import describe_error
@@ -612,6 +649,28 @@ class MainScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(MergeForm(row.uid, row.name), self._after_write)
 
+    def action_capture(self) -> None:
+        from kinship.tui.dialogs.capture import CaptureForm
+
+        self.app.push_screen(CaptureForm(), self._after_capture)
+
+    def _after_capture(self, result: Any) -> None:
+        if result:
+            people = getattr(result, "people", [])
+            self.refresh_all(select_uid=people[0].uid if people else None)
+
+    def action_introduce(self) -> None:
+        from kinship.tui.dialogs.introduce import IntroduceForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(IntroduceForm(row.uid, row.name), self._after_write)
+
+    def action_introductions(self) -> None:
+        from kinship.tui.screens.introductions import IntroductionsScreen
+
+        self.app.push_screen(IntroductionsScreen())
+
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
 
@@ -786,12 +845,41 @@ WRITE_ACTIONS = frozenset(
         "archive",
         "undo",
         "import",
+        "capture",
+        "introduce",
         "pin_note",
         "delete_note",
         "edit_note",
         "delete_interaction",
     }
 )
+
+
+#: (rows, cursor, rows known, counted, empty store): the first page of a search.
+FirstPage = tuple[list[views.ContactRow], int, int, bool, bool]
+
+
+def first_page(listing: Listing, select_uid: str | None, today: date) -> FirstPage:
+    """The page of ``listing`` holding ``select_uid`` (else the first one); on the DB thread."""
+    cursor = 0
+    if select_uid is not None:
+        pos = views.position_of(
+            select_uid, listing.query, listing.sort, archived=listing.archived, today=today
+        )
+        cursor = pos or 0
+    page = cursor // views.PAGE
+    rows = views.contact_page(
+        listing.query,
+        listing.sort,
+        archived=listing.archived,
+        offset=page * views.PAGE,
+        limit=views.PAGE,
+        today=today,
+    )
+    known = page * views.PAGE + len(rows)
+    counted = len(rows) < views.PAGE  # a short page ends the list: that is the count
+    empty = known == 0 and not listing.query and views.store_is_empty()
+    return rows, cursor, known, counted, empty
 
 
 def read_only_banner(store: Any) -> str:

@@ -116,9 +116,10 @@ class TodayScreen(Screen[None]):
     @work(exclusive=True, group="today", exit_on_error=False)
     async def load(self) -> None:
         await self.kapp.followups_ready.wait()
-        self.groups = await self.kapp.db(
-            views.today_groups, self.kapp.today, limit=views.TODAY_LIMIT
-        )
+        # A screenful per group (the totals come from one count): opening Today costs the
+        # same with 30 or 30,000 people due; `kinship due` lists them all.
+        limit = min(views.TODAY_LIMIT, max(10, self.app.size.height))
+        self.groups = await self.kapp.db(views.today_groups, self.kapp.today, limit=limit)
         self.people = await self.kapp.db(views.people_due, self.kapp.today)
         self._fill()
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
@@ -112,6 +112,14 @@ class EventsPane(Vertical):
     EventsPane #spark-caption { height: 1; color: $text-muted; padding: 0 1; }
     EventsPane OptionList { height: 1fr; border: none; }
     EventsPane.-nobody Sparkline, EventsPane.-nobody #spark-caption { display: none; }
+    EventsPane .give-get { height: 1; padding: 0 1; }
+    EventsPane .give-get Static { width: 14; color: $text-muted; }
+    EventsPane .give-get Sparkline { height: 1; margin: 0; width: 1fr; }
+    EventsPane #spark-gave > .sparkline--max-color { color: $success; }
+    EventsPane #spark-gave > .sparkline--min-color { color: $success 30%; }
+    EventsPane #spark-got > .sparkline--max-color { color: $warning; }
+    EventsPane #spark-got > .sparkline--min-color { color: $warning 30%; }
+    EventsPane.-nobody .give-get, EventsPane.-noledger .give-get { display: none; }
     """
 
     def __init__(self, **kw: object) -> None:
@@ -122,6 +130,13 @@ class EventsPane(Vertical):
         yield Static(id="events-title", markup=False)
         yield Sparkline([0], id="spark")
         yield Static(id="spark-caption", markup=False)
+        # The ledger with this person: what you gave and what you received, per month.
+        with Horizontal(classes="give-get"):
+            yield Static(id="gave-label", markup=False)
+            yield Sparkline([0], id="spark-gave")
+        with Horizontal(classes="give-get"):
+            yield Static(id="got-label", markup=False)
+            yield Sparkline([0], id="spark-got")
         yield PaneList(id="timeline")
 
     def show_contact(self, detail: views.ContactDetail, today: date) -> None:
@@ -129,12 +144,23 @@ class EventsPane(Vertical):
         self.query_one("#events-title", Static).update(
             Content.assemble("Timeline · ", shown(detail.name, _presenter(self)))
         )
-        self.query_one(Sparkline).data = detail.monthly
+        self.query_one("#spark", Sparkline).data = detail.monthly
         total = sum(detail.monthly)
         self.query_one("#spark-caption", Static).update(
             f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)"
         )
+        self._show_give_get(detail.give_get)
         self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
+
+    def _show_give_get(self, g: views.GiveGet | None) -> None:
+        shown_any = g is not None and (sum(g.gave_monthly) + sum(g.received_monthly)) > 0
+        self.set_class(not shown_any, "-noledger")
+        if g is None or not shown_any:
+            return
+        self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}")
+        self.query_one("#got-label", Static).update(f"received {sum(g.received_monthly)}")
+        self.query_one("#spark-gave", Sparkline).data = list(g.gave_monthly)
+        self.query_one("#spark-got", Sparkline).data = list(g.received_monthly)
 
     def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
         self.add_class("-nobody")

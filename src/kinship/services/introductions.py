@@ -1,0 +1,284 @@
+"""Introductions: the most valuable thing one person can do for two others.
+
+``propose(a, b, why)`` records that you mean to introduce ``a`` to ``b``; ``advance`` moves
+it along ``proposed → asked → made → followed-up`` (or to ``declined``). ``b`` is the one
+asked first (a double opt-in: you check ``b`` wants to meet ``a`` before you connect them).
+Making an introduction logs an ``intro-given`` interaction with both people, so it counts as
+help given to each of them (the ledger, give-first) and restarts their check-in clocks.
+
+The follow-ups ("ask Charles", "make the introduction", "ask how it went") come from the
+builtin ``introductions`` strategy over the snapshot (:mod:`kinship.services.snapshots`
+reads the open introductions); each write here recomputes both people in its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kinship.errors import NotFound, ValidationError
+from kinship.records import INTRO_OPEN, INTRO_STATUSES
+from kinship.services import interactions
+from kinship.services.followups.compute import refresh_due, refresh_matches
+from kinship.services.followups.engine import engine
+from kinship.store import current
+from kinship.store.models import Contact, Introduction, utcnow
+
+__all__ = [
+    "NEXT",
+    "IntroductionView",
+    "Person",
+    "advance",
+    "for_contact",
+    "get",
+    "listing",
+    "propose",
+]
+
+#: Where each status may go next. Skipping the ask (proposed → made) is allowed: sometimes
+#: you connect two people on the spot. Backwards, and out of followed-up/declined, is not.
+NEXT: dict[str, tuple[str, ...]] = {
+    "proposed": ("asked", "made", "declined"),
+    "asked": ("made", "declined"),
+    "made": ("followed-up",),
+    "followed-up": (),
+    "declined": (),
+}
+MAX_WHY = 2000
+#: The timestamp column each status sets when it is reached.
+_STAMP = {
+    "asked": "asked_at",
+    "made": "made_at",
+    "followed-up": "followed_up_at",
+    "declined": "declined_at",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    uid: str
+    display_name: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"uid": self.uid, "display_name": self.display_name}
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionView:
+    """One introduction as both faces show it: ``person`` is introduced to ``to``."""
+
+    id: int
+    person: Person
+    to: Person
+    why: str
+    status: str
+    created_at: datetime
+    status_at: datetime
+    asked_at: datetime | None = None
+    made_at: datetime | None = None
+    followed_up_at: datetime | None = None
+    declined_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status in INTRO_OPEN
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return NEXT.get(self.status, ())
+
+    def to_json(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {
+            "id": self.id,
+            "person": self.person.to_json(),
+            "to": self.to.to_json(),
+            "why": self.why,
+            "status": self.status,
+            "open": self.open,
+            "created_at": iso(self.created_at),
+            "status_at": iso(self.status_at),
+            "asked_at": iso(self.asked_at),
+            "made_at": iso(self.made_at),
+            "followed_up_at": iso(self.followed_up_at),
+            "declined_at": iso(self.declined_at),
+            "next": list(self.next_statuses),
+        }
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _views(rows: Iterable[Introduction]) -> list[IntroductionView]:
+    rows = list(rows)
+    ids = {r.person_id for r in rows} | {r.to_id for r in rows}
+    people = {
+        cid: Person(uid, name)
+        for cid, uid, name in Contact.select(Contact.id, Contact.uid, Contact.display_name)
+        .where(Contact.id.in_(sorted(ids)))
+        .tuples()
+    }
+    out = []
+    for r in rows:
+        created = _aware(r.created_at)
+        status_at = _aware(r.status_at)
+        assert created is not None and status_at is not None
+        out.append(
+            IntroductionView(
+                r.id,
+                people[r.person_id],
+                people[r.to_id],
+                r.why,
+                r.status,
+                created,
+                status_at,
+                _aware(r.asked_at),
+                _aware(r.made_at),
+                _aware(r.followed_up_at),
+                _aware(r.declined_at),
+            )
+        )
+    return out
+
+
+def _row(intro_id: int) -> Introduction:
+    row = Introduction.get_or_none(Introduction.id == intro_id)
+    if row is None:
+        raise NotFound(f"no introduction #{intro_id} (see `kinship intros`)")
+    return row
+
+
+def get(intro_id: int) -> IntroductionView:
+    return _views([_row(intro_id)])[0]
+
+
+def _contact(uid: str) -> Contact:
+    row = Contact.get_or_none(Contact.uid == uid)
+    if row is None:
+        raise NotFound(f"no contact with UID {uid!r}")
+    return row
+
+
+def _when(at: datetime | None) -> datetime:
+    if at is None:
+        return engine().now()
+    if at.tzinfo is None:
+        at = at.astimezone()
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def propose(
+    person_uid: str, to_uid: str, why: str = "", *, at: datetime | None = None
+) -> IntroductionView:
+    """Record that you mean to introduce ``person`` to ``to``.
+
+    Refused for one person twice, and when the two already have an open introduction (in
+    either direction): move that one along instead.
+    """
+    why = " ".join(why.split())
+    if len(why) > MAX_WHY:
+        raise ValidationError(f"--why is too long ({len(why)} characters, at most {MAX_WHY})")
+    stamp = _when(at)
+    with current().write():
+        a, b = _contact(person_uid), _contact(to_uid)
+        if a.id == b.id:
+            raise ValidationError(f"cannot introduce {a.display_name} to themselves")
+        pair = ((Introduction.person == a.id) & (Introduction.to == b.id)) | (
+            (Introduction.person == b.id) & (Introduction.to == a.id)
+        )
+        existing = (
+            Introduction.select()
+            .where(pair & Introduction.status.in_(sorted(INTRO_OPEN)))
+            .order_by(Introduction.id)
+            .first()
+        )
+        if existing is not None:
+            raise ValidationError(
+                f"{a.display_name} and {b.display_name} already have an open introduction "
+                f"(#{existing.id}, {existing.status}); move it with `kinship intro-status "
+                f"{existing.id} STATUS`"
+            )
+        row = Introduction.create(
+            person=a, to=b, why=why, created_at=stamp, status_at=stamp, updated_at=utcnow()
+        )
+        refresh_matches([a.id, b.id])
+    return get(row.id)
+
+
+def advance(intro_id: int, status: str, *, at: datetime | None = None) -> IntroductionView:
+    """Move an introduction to ``status``; a move :data:`NEXT` does not allow is refused
+    with what is allowed. Reaching ``made`` logs an ``intro-given`` interaction with both."""
+    wanted = status.strip().lower().replace("_", "-").replace(" ", "-")
+    if wanted == "followed":
+        wanted = "followed-up"
+    if wanted not in INTRO_STATUSES:
+        raise ValidationError(
+            f"unknown introduction status {status!r} (use {', '.join(INTRO_STATUSES)})"
+        )
+    stamp = _when(at)
+    with current().write():
+        row = _row(intro_id)
+        allowed = NEXT.get(row.status, ())
+        if wanted == row.status:
+            raise ValidationError(f"introduction #{row.id} is already {row.status}")
+        if wanted not in allowed:
+            if not allowed:
+                raise ValidationError(
+                    f"introduction #{row.id} is {row.status}: it is closed and cannot move "
+                    f"to {wanted}"
+                )
+            raise ValidationError(
+                f"introduction #{row.id} is {row.status}: it can move to "
+                f"{_or(allowed)}, not {wanted}"
+            )
+        view = _views([row])[0]
+        if wanted == "made":
+            summary = f"Introduced {view.person.display_name} to {view.to.display_name}"
+            interactions.log(
+                summary,
+                [view.person.uid, view.to.uid],
+                kind="intro-given",
+                occurred_at=stamp.replace(tzinfo=UTC),
+                notes=row.why,
+            )
+        Introduction.update(
+            {
+                Introduction.status: wanted,
+                Introduction.status_at: stamp,
+                Introduction.updated_at: utcnow(),
+                getattr(Introduction, _STAMP[wanted]): stamp,
+            }
+        ).where(Introduction.id == row.id).execute()
+        refresh_due([row.person_id, row.to_id])
+    return get(row.id)
+
+
+def _or(words: tuple[str, ...]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def listing(*, open_only: bool = False, contact_uid: str | None = None) -> list[IntroductionView]:
+    """Introductions, open ones first, then newest first."""
+    q = Introduction.select()
+    if open_only:
+        q = q.where(Introduction.status.in_(sorted(INTRO_OPEN)))
+    if contact_uid is not None:
+        c = _contact(contact_uid)
+        q = q.where((Introduction.person == c.id) | (Introduction.to == c.id))
+    views = _views(q.order_by(Introduction.status_at.desc(), Introduction.id.desc()))
+    return sorted(views, key=lambda v: not v.open)
+
+
+def for_contact(contact_uid: str) -> list[IntroductionView]:
+    return listing(contact_uid=contact_uid)

@@ -1,0 +1,177 @@
+"""The network workflows in the app: capture (c), introduce (o), the Introductions screen (I),
+and the give-and-get in the brief and the events pane."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.widgets import OptionList, Sparkline
+
+from kinship.services import contacts, interactions, introductions, notes, views
+from kinship.store import Store
+from kinship.store.models import Capture, Contact, Event, Interaction, Introduction
+from kinship.tui.dialogs.capture import CaptureForm
+from kinship.tui.dialogs.introduce import IntroduceForm
+from kinship.tui.screens.brief import BriefScreen
+from kinship.tui.screens.introductions import IntroductionsScreen
+from kinship.tui.screens.today import TodayScreen
+
+from .conftest import TODAY, make_app, screen_text, settle
+from .test_forms import fill, save
+
+
+async def test_capture_checks_every_line_then_writes_all_and_starts_the_sprint(
+    tui_store: Store,
+) -> None:
+    contacts.add("Ada Lovelace", emails=["ada@example.org"])
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaptureForm)
+        await fill(
+            pilot,
+            app,
+            event="PyCon 2025",
+            people="Linus, kernels\n, nameless\nGrace, compilers, not-an-email\n",
+        )
+        await save(pilot, app)
+        assert isinstance(app.screen, CaptureForm)  # stays open with the problems
+        text = screen_text(app)
+        assert "line 2: no name" in text
+        assert "line 3: not an email address" in text
+        assert Event.select().count() == 0 and Contact.select().count() == 1
+        await fill(
+            pilot,
+            app,
+            people="Linus Torvalds, kernels\nCountess, engines, ADA@example.org\n",
+        )
+        await save(pilot, app)
+        assert not isinstance(app.screen, CaptureForm)
+        assert Capture.select().count() == 2
+        assert Contact.select().count() == 2  # Ada was found by her email
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TodayScreen)
+        text = screen_text(app)
+        assert "New people (2)" in text
+        assert "met at PyCon 2025 today (kernels); say nice to meet you" in text
+
+
+async def test_introduce_then_move_it_along_on_the_introductions_screen(
+    tui_store: Store,
+) -> None:
+    ada = contacts.add("Ada Lovelace")
+    contacts.add("Charles Babbage")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(ada.uid)
+        await settle(pilot, app)
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, IntroduceForm)
+        await fill(pilot, app, to="Nobody Here", why="engines")
+        await save(pilot, app)
+        assert isinstance(app.screen, IntroduceForm)
+        assert "no contact matches 'Nobody Here'" in screen_text(app)
+        await fill(pilot, app, to="charl", why="engines")
+        await save(pilot, app)
+        assert not isinstance(app.screen, IntroduceForm)
+        [row] = Introduction.select()
+        assert (row.person.display_name, row.to.display_name, row.status) == (
+            "Ada Lovelace",
+            "Charles Babbage",
+            "proposed",
+        )
+        await pilot.press("I")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, IntroductionsScreen)
+        assert "Open introductions (1)" in screen_text(app)
+        assert screen.current_key == f"intro-{row.id}"
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert Introduction.get_by_id(row.id).status == "asked"
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert Introduction.get_by_id(row.id).status == "made"
+        assert Interaction.select().where(Interaction.kind == "intro-given").count() == 1
+        await pilot.press("x")  # a made introduction cannot be declined
+        await settle(pilot, app)
+        assert Introduction.get_by_id(row.id).status == "made"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is app.main
+
+
+async def test_a_match_opens_the_introduce_form_filled_in(tui_store: Store) -> None:
+    ada = contacts.add("Ada Lovelace")
+    charles = contacts.add("Charles Babbage")
+    notes.add(ada, "Looking for a React mentor", kind="need")
+    notes.add(charles, "React mentoring on weekends", kind="offer")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("I")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, IntroductionsScreen)
+        assert "Matches of needs and offers (1)" in screen_text(app)
+        assert screen.current_key == "match-0"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, IntroduceForm)
+        assert form.value("to") == "Charles Babbage"
+        assert "React mentoring" in form.value("why")
+        await save(pilot, app)
+        assert isinstance(app.screen, IntroductionsScreen)
+        assert introductions.listing()[0].to.uid == charles.uid
+        assert "Matches of needs and offers (0)" in screen_text(app)
+        ol = app.screen.query_one(OptionList)
+        assert ol.option_count > 0
+
+
+async def test_brief_and_events_pane_show_the_give_and_get(tui_store: Store) -> None:
+    ada = contacts.add("Ada Lovelace")
+    at = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
+    interactions.log("Reviewed her talk", [ada.uid], kind="help-given", occurred_at=at)
+    for days in (40, 10):
+        interactions.log(
+            "Lent me a book", [ada.uid], kind="help-received", occurred_at=at - timedelta(days)
+        )
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(ada.uid)
+        await settle(pilot, app)
+        gave = app.main.query_one("#spark-gave", Sparkline)
+        got = app.main.query_one("#spark-got", Sparkline)
+        assert list(gave.data or [])[-1] == 1 and sum(gave.data or []) == 1
+        assert sum(got.data or []) == 2
+        assert gave.display and got.display
+        text = screen_text(app)
+        assert "gave 1" in text and "received 2" in text
+        await pilot.press("b")
+        await settle(pilot, app)
+        assert isinstance(app.screen, BriefScreen)
+        text = screen_text(app)
+        assert "Give and get" in text
+        assert "gave 1  ·  received 2  ·  thanks 0" in text
+        assert "2 helps received since your last thanks: thank them" in text
+
+
+async def test_no_give_and_get_hides_the_pair(tui_store: Store) -> None:
+    ada = contacts.add("Ada Lovelace")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(ada.uid)
+        await settle(pilot, app)
+        pane = app.main.query_one("EventsPane")
+        assert pane.has_class("-noledger")
+        detail = views.detail(ada.id, TODAY)
+        assert detail is not None and detail.give_get is not None
+        assert detail.give_get.gave == 0
