@@ -181,6 +181,9 @@ MODALS = {
     "i": "ImportScreen",
     "question_mark": "HelpScreen",
     "t": "TodayScreen",
+    "c": "CaptureForm",
+    "o": "IntroduceForm",
+    "I": "IntroductionsScreen",
 }
 
 

@@ -26,6 +26,8 @@ FORMS = {
     "v": "EventForm",
     "r": "RelateForm",
     "m": "MergeForm",
+    "c": "CaptureForm",
+    "o": "IntroduceForm",
 }
 
 

@@ -330,11 +330,6 @@ class MainScreen(Screen[None]):
             )
         self.set_class(width < NARROW, "-narrow")
         self.set_class(width < PHONE, "-phone")
-        footer = self.query_one(KinshipFooter)
-        if footer.compact != (width < PHONE):
-            footer.compact = width < PHONE
-            # A phone's footer keeps its room for the keys (ctrl+p still opens the palette).
-            footer.show_command_palette = width >= PHONE
         self.ensure_focus()
 
     def action_pane(self, name: str) -> None:

@@ -7,6 +7,7 @@ terminal the way to every other key (``? Help``) was the first to be cut off.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -14,10 +15,20 @@ __all__ = ["KinshipFooter"]
 
 #: The actions shown first, in this order, whatever else the footer holds.
 FIRST = ("help",)
+#: Below this width (a phone over SSH) the footer is compact and leaves out the palette key
+#: (ctrl+p still opens it): the room goes to the keys of what has focus.
+PHONE = 60
 
 
 class KinshipFooter(Footer):
-    """A :class:`~textual.widgets.Footer` that always starts with ``? Help``."""
+    """A :class:`~textual.widgets.Footer` that always starts with ``? Help``, compact on a
+    phone's width."""
+
+    def on_resize(self, event: Resize) -> None:
+        phone = event.size.width < PHONE
+        if self.compact != phone:
+            self.compact = phone
+            self.show_command_palette = not phone
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
