@@ -282,11 +282,28 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.json({"format": exporter.name, "path": str(out), **_all_counts(counts)})
     else:
-        parts = [f"{n} {kind}" for kind, n in _all_counts(counts).items() if n]
+        parts = [_counted(n, kind) for kind, n in _all_counts(counts).items() if n]
         ctx.print(f"exported {', '.join(parts) or 'nothing'} to {visible(str(out))}")
     return 0
 
 
+#: The kinds every ``export --json`` has (0 when none); an exporter may add others.
+_KINDS = ("contacts", "events", "interactions", "notes", "relationships", "followups")
+#: How a count of each kind reads: (one, many).
+_NOUNS = {
+    "followups": ("follow-up", "follow-ups"),
+    "anniversaries": ("anniversary", "anniversaries"),
+    "birthdays": ("birthday", "birthdays"),
+}
+
+
 def _all_counts(counts: Any) -> dict[str, int]:
-    kinds = ("contacts", "events", "interactions", "notes", "relationships", "followups")
-    return {k: int(counts.counts.get(k, 0)) for k in kinds}
+    """What was written, by kind: the stable kinds first, then any an exporter added."""
+    found = {k: int(counts.counts.get(k, 0)) for k in _KINDS}
+    found.update({k: int(n) for k, n in sorted(counts.counts.items()) if k not in found})
+    return found
+
+
+def _counted(n: int, kind: str) -> str:
+    one, many = _NOUNS.get(kind, (kind.removesuffix("s"), kind))
+    return f"{n} {one if n == 1 else many}"

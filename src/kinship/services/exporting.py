@@ -53,7 +53,8 @@ PAGE = 500
 
 @dataclass
 class ExportCounts:
-    """How many records of each kind the exporter consumed."""
+    """How many records of each kind the exporter wrote (what it says it wrote, else what it
+    consumed)."""
 
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -92,6 +93,10 @@ def export(
     # One consistent state for every generator; what the write creates is private (0600/0700).
     with current().snapshot(), private_output(path):
         exporter.write(bundle, Path(path))
+    if bundle.written:
+        # The exporter says what it wrote (a calendar writes open follow-ups only, and
+        # contacts as birthday events): that is what the report counts.
+        counts.counts = {kind: int(n) for kind, n in bundle.written.items()}
     return counts.total
 
 
