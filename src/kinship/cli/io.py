@@ -49,6 +49,11 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create contacts for event attendees kinship does not know",
     )
+    p.add_argument(
+        "--create-people",
+        action="store_true",
+        help="create people kinship does not know for their birthdays and anniversaries",
+    )
     _run_args(p)
 
 
@@ -88,7 +93,7 @@ def _progress(ctx: Context, label: str) -> Iterator[Callable[[int, int | None], 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.errors import KinshipError
     from kinship.records import ImportProblem
-    from kinship.services.importing import ImportReport, import_path, problem_dict
+    from kinship.services.importing import ImportReport, import_paths, problem_dict
 
     if args.runs or args.undo is not None:
         return _cmd_runs(args, ctx)
@@ -96,33 +101,53 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("import needs a PATH (or --runs, or --undo RUN)")
     _ = ctx.store  # open (and migrate) the database before any work
     reports: list[ImportReport] = []
+
+    def done(report: ImportReport, name: str) -> None:
+        reports.append(report)
+        if not args.json:
+            ctx.print(f"{visible(name)}: {report.summary()}")
+            for problem in report.problems:
+                ctx.print(visible(str(problem)))
+
     for raw in args.paths:
         path = Path(raw)
         if not raw or not path.exists():  # Path("") is the current folder
             report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
             report.problems.append(ImportProblem(raw, "no such file or folder", fatal=True))
-        else:
-            try:
-                importer = ctx.host.importer_for(path, args.format)
-            except KinshipError as exc:
-                report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
-                report.problems.append(
-                    ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
-                )
-            else:
-                with _progress(ctx, f"importing {path.name}") as progress, _interrupted(ctx):
-                    report = import_path(
-                        path,
-                        importer=importer,
-                        dry_run=args.dry_run,
-                        progress=progress,
-                        create_unknown_attendees=args.create_attendees,
-                    )
-        reports.append(report)
-        if not args.json:
-            ctx.print(f"{visible(path.name or raw)}: {report.summary()}")
-            for problem in report.problems:
-                ctx.print(visible(str(problem)))
+            done(report, raw)
+            continue
+        try:
+            # A folder may hold several formats: each importer takes what it reads.
+            plan = ctx.host.import_plan(path, args.format)
+        except KinshipError as exc:
+            report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
+            report.problems.append(
+                ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
+            )
+            done(report, raw)
+            continue
+        with _progress(ctx, f"importing {path.name or raw}") as progress, _interrupted(ctx):
+            # A preview of several formats runs them together (the calendar's preview sees
+            # the people the cards would create), as the import will.
+            step_reports = import_paths(
+                plan.steps,
+                dry_run=args.dry_run,
+                progress=progress,
+                create_unknown_attendees=args.create_attendees,
+                create_people=args.create_people,
+            )
+        for (step, importer), report in zip(plan.steps, step_reports, strict=True):
+            several = len(plan.steps) > 1 and step == path
+            done(report, f"{step.name or raw} ({importer.name})" if several else step.name or raw)
+        if plan.skipped:
+            report = ImportReport(file=str(path), importer="", dry_run=args.dry_run)
+            report.skipped = len(plan.skipped)
+            report.problems += [ImportProblem(str(f), why) for f, why in plan.skipped]
+            reports.append(report)
+            if not args.json:
+                ctx.print(f"{visible(path.name or raw)}: {len(plan.skipped)} file(s) skipped")
+                for problem in report.problems:
+                    ctx.print(visible(str(problem)))
     if args.json:
         ctx.json(
             {

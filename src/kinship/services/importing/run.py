@@ -97,11 +97,14 @@ class Run:
         *,
         create_unknown_attendees: bool,
         occasions: bool,
+        create_people: bool = False,
     ) -> None:
         self.report = report
         self.importer = importer
         self.path = path
         self.create_unknown_attendees = create_unknown_attendees
+        #: Whether a birthday/anniversary of someone kinship does not know creates them.
+        self.create_people = create_people
         #: Whether yearly birthday/anniversary events set the contact's date (see events).
         self.occasions = occasions
         #: Records applied so far (what progress reports).
