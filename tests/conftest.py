@@ -20,6 +20,10 @@ import pytest
 
 from kinship.store import Store, close_store, open_store
 
+# tests/data holds files, and example plugins with their own tests, run as their authors
+# would run them (tests/plugins/test_example_plugin.py), not as part of this suite.
+collect_ignore = ["data"]
+
 BACKEND = os.environ.get("KINSHIP_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
 if BACKEND not in ("sqlite", "postgresql"):
     raise pytest.UsageError(f"KINSHIP_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")

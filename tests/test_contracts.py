@@ -24,11 +24,14 @@ SRC = ROOT / "src"
 PLUGIN_SRCS = [
     ROOT / "plugins" / "kinship-csv" / "src",
     ROOT / "plugins" / "kinship-cadence-learner" / "src",
+    ROOT / "plugins" / "kinship-notify" / "src",
 ]
 PLUGINS_CONFIG = ROOT / "plugins" / ".importlinter"
 
 #: What builtin and third-party plugins may import from kinship (besides themselves).
 PLUGIN_API = {"kinship", "kinship.records", "kinship.hookspecs"}
+#: …and what a third-party plugin's commands, palette entries and notifiers may call.
+THIRD_PARTY_API = PLUGIN_API | {"kinship.api"}
 
 
 def lint_imports(
@@ -130,7 +133,7 @@ def test_a_plugin_distribution_reaching_into_the_store_breaks_its_contract(
         ignore=shutil.ignore_patterns("__pycache__"),
     )
     (dest / "kinship_csv" / "_bad.py").write_text("from kinship.store import models\n")
-    r = lint_imports(PLUGINS_CONFIG, path=[dest, SRC, PLUGIN_SRCS[1]], cwd=tmp_path)
+    r = lint_imports(PLUGINS_CONFIG, path=[dest, SRC, *PLUGIN_SRCS[1:]], cwd=tmp_path)
     assert r.returncode != 0
     assert "kinship_csv._bad -> kinship.store" in r.stdout, r.stdout
 
@@ -140,15 +143,16 @@ def test_plugins_import_only_the_plugin_api(monkeypatch: pytest.MonkeyPatch) -> 
     before the forbidden lists in the contracts name it."""
     for path in PLUGIN_SRCS:
         monkeypatch.syspath_prepend(str(path))
-    graph = grimp.build_graph("kinship", "kinship_csv", "kinship_cadence_learner", cache_dir=None)
-    plugin_packages = ["kinship.builtin", "kinship_csv", "kinship_cadence_learner"]
+    third_party = ["kinship_csv", "kinship_cadence_learner", "kinship_notify"]
+    graph = grimp.build_graph("kinship", *third_party, cache_dir=None)
     wrong = []
-    for package in plugin_packages:
+    for package in ["kinship.builtin", *third_party]:
+        allowed = PLUGIN_API if package == "kinship.builtin" else THIRD_PARTY_API
         for module in {package} | graph.find_descendants(package):
             for imported in graph.find_modules_directly_imported_by(module):
                 own = imported == package or imported.startswith(package + ".")
                 kinship = imported == "kinship" or imported.startswith("kinship.")
-                if kinship and not own and imported not in PLUGIN_API:
+                if kinship and not own and imported not in allowed:
                     wrong.append(f"{module} -> {imported}")
     assert wrong == []
 

@@ -11,8 +11,10 @@ __all__ = ["__version__", "hookimpl"]
 
 __version__ = "0.1.0"
 
-#: The distribution name on the package index (what ``pip install`` takes).
-DISTRIBUTION = "kinship"
+#: The distribution name on the package index (what ``pip install`` takes): ``kinship`` there
+#: is an unrelated project, so ours is ``kinship-crm``; the import package, the command and
+#: the entry-point group stay ``kinship``.
+DISTRIBUTION = "kinship-crm"
 #: The command that adds PostgreSQL support (psycopg 3), for messages and docs.
 POSTGRES_INSTALL = f'pip install "{DISTRIBUTION}[postgres]"'
 

@@ -174,3 +174,18 @@ def due_words(due: date, today: date) -> str:
     if days == 0:
         return "due today"
     return f"due in {_n(days, 'day')}"
+
+
+def as_date(value: object) -> date | None:
+    """A stored date (a ``date``, a ``datetime`` or ISO text) as a date; ``None`` for
+    nothing or for text that is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

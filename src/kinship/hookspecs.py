@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kinship.records import (
         ContactRecord,
         Exporter,
+        FollowUpRecord,
         Importer,
         InteractionRecord,
         PaletteCommand,
@@ -72,8 +73,10 @@ def kinship_register_followup_strategies(register: Callable[[Strategy], None]) -
 def kinship_register_commands(cli: Any) -> None:
     """Add subcommands to the ``kinship`` command line.
 
-    Called only when the command given is not a builtin one. A command's ``run(args, ctx)``
-    gets the parsed arguments and a :class:`kinship.cli.Context`.
+    Called when the command given is not a builtin one, and for ``kinship --help`` (which
+    lists plugin commands). A command's ``run(args, ctx)`` gets the parsed arguments and a
+    :class:`kinship.cli.Context`; it reads and writes through :mod:`kinship.api` after
+    ``ctx.open()``.
 
     :param cli: a :class:`kinship.cli.CommandRegistry`; call
         ``cli.command(name, help=..., configure=..., run=..., json_output=False)``.
@@ -84,7 +87,8 @@ def kinship_register_commands(cli: Any) -> None:
 def kinship_palette_commands() -> Iterable[PaletteCommand]:  # type: ignore[empty-body]
     """Return command-palette entries for the TUI.
 
-    ``PaletteCommand.run(app)`` is called on the UI thread with the running app.
+    ``PaletteCommand.run(app)`` is called on the UI thread with the running app; an
+    ``async def`` run is a worker that may ``await kinship.api.call(app, func, ...)``.
 
     :return: an iterable of :class:`kinship.records.PaletteCommand`.
     """
@@ -107,4 +111,45 @@ def kinship_contact_changed(contact: ContactRecord) -> None:
     Runs on the thread that made the change (the transaction is committed): keep it quick.
 
     :param contact: the contact as it now is.
+    """
+
+
+@hookspec
+def kinship_followups_due(followups: list[FollowUpRecord]) -> None:
+    """Called with the follow-ups that became due since the last time notifiers were told:
+    once per run of ``kinship due --notify`` (from cron, say), each follow-up once.
+
+    ``followups`` are open, due today or earlier, most urgent first; each has its
+    ``contact_name``, ``reason``, ``kind``, ``due`` and ``origin`` (the strategy). Send one
+    digest, not one message per item. Raise when it could not be sent: kinship then keeps
+    them for the next run (and disables the plugin for this one).
+
+    :param followups: the newly due follow-ups, never empty.
+    """
+
+
+@hookspec
+def kinship_followup_done(followup: FollowUpRecord) -> None:
+    """Called after a follow-up was marked done (``kinship done``, the app's Today view).
+
+    The interaction that did it is logged in the same transaction and reported with
+    ``kinship_interaction_logged``. Runs on the thread that made the change: keep it quick.
+
+    :param followup: the follow-up, ``status="done"``.
+    """
+
+
+@hookspec
+def kinship_followup_snoozed(followup: FollowUpRecord) -> None:
+    """Called after a contact was snoozed, once for each open follow-up the snooze hides.
+
+    :param followup: the follow-up, ``status="snoozed"`` and ``snoozed_until`` set.
+    """
+
+
+@hookspec
+def kinship_followup_dismissed(followup: FollowUpRecord) -> None:
+    """Called after a follow-up was dismissed (for this occurrence: the next one comes back).
+
+    :param followup: the follow-up, ``status="dismissed"``.
     """

@@ -19,7 +19,9 @@ with an argument the hook does not pass), that raises inside a hook, or that reg
 something invalid (wrong type, empty name, a name another plugin already took) is disabled,
 reported with one line on stderr (``kinship: plugin <dist> disabled: <reason>``) and listed
 with its reason by ``kinship plugins --all``. Hooks are called one implementation at a time,
-so one failure never takes the others down.
+so one failure never takes the others down. Each call runs on a helper thread with a time
+limit (:mod:`kinship.plugin_calls`): a hook that takes longer is left behind and its plugin
+disabled for the run, so a plugin that blocks can hold up neither the app nor a command.
 
 ``KINSHIP_TRACE_PLUGINS=1`` writes each load and each hook call, with its time in
 milliseconds, to stderr.
@@ -90,7 +92,14 @@ OK = "ok"
 DISABLED = "disabled"
 
 #: The hooks :meth:`PluginHost.notify` fires (after the writing transaction commits).
-NOTIFICATION_HOOKS = ("kinship_contact_changed", "kinship_interaction_logged")
+NOTIFICATION_HOOKS = (
+    "kinship_contact_changed",
+    "kinship_interaction_logged",
+    "kinship_followups_due",
+    "kinship_followup_done",
+    "kinship_followup_snoozed",
+    "kinship_followup_dismissed",
+)
 
 _HOOK_PREFIX = "kinship_"
 _MAX_ERROR = 300
@@ -129,10 +138,11 @@ class PluginInfo:
 
     @property
     def label(self) -> str:
-        """How messages name the plugin: its distribution, else its name."""
-        if self.distribution and not self.builtin:
-            return self.distribution
-        return self.name
+        """How messages name the plugin: its entry point, with the distribution it comes
+        from when that is another name (``names (kinship-names)``); builtins by module."""
+        if self.builtin or not self.distribution or _norm(self.distribution) == _norm(self.name):
+            return self.name
+        return f"{self.name} ({self.distribution})"
 
 
 @dataclass(frozen=True)
@@ -217,16 +227,31 @@ class PluginHost:
     results cached; a plugin disabled later drops out of every cached list.
     """
 
-    def __init__(self, *, err: TextIO | None = None, trace: bool = False) -> None:
+    def __init__(
+        self, *, err: TextIO | None = None, trace: bool = False, time_limit: float | None = None
+    ) -> None:
+        from kinship.plugin_calls import CallRunner
+        from kinship.plugin_calls import time_limit as configured_limit
+
         self.pm = pluggy.PluginManager("kinship")
         self.pm.add_hookspecs(hookspecs)
         self.err = err if err is not None else sys.stderr
         self.trace = trace
+        #: Runs each hook call off the caller's thread, waiting at most the time limit.
+        self.calls = CallRunner(configured_limit() if time_limit is None else time_limit)
+        #: Every "plugin … disabled: why" reported so far, and who else to tell (the app
+        #: shows them as messages: its stderr is not on the screen).
+        self.reported: list[str] = []
+        self.on_disable: Callable[[str], None] | None = None
         self._plugins: dict[str, _Plugin] = {}
         self._cache: dict[str, Any] = {}
         self._owners: dict[int, _Plugin] = {}
         #: Milliseconds spent loading (entry-point scan, imports, registration).
         self.load_ms = 0.0
+        #: Every plugin disabled because it failed (not the ones deliberately not loaded),
+        #: in the order it happened: what the app shows when it starts.
+        self.failures: list[PluginInfo] = []
+        self._listeners: list[Callable[[PluginInfo], None]] = []
 
     # ------------------------------------------------------------------ building
 
@@ -471,6 +496,48 @@ class PluginHost:
         """Whether some enabled plugin implements ``hook_name`` (skip building records if not)."""
         return bool(self._impls(hook_name))
 
+    def deliver(self, hook_name: str, **kwargs: Any) -> list[tuple[PluginInfo, bool]]:
+        """Fire a notification hook and say who heard it: ``(plugin, ok)`` per listener.
+
+        Like :meth:`notify` (a plugin that raises is disabled and reported, the others are
+        still called), for a caller that acts on the outcome: ``kinship due --notify``
+        remembers what it sent only when every notifier took it.
+        """
+        if hook_name not in NOTIFICATION_HOOKS:
+            raise ValueError(f"{hook_name} is not a notification hook")
+        results = []
+        for record, impl in self._impls(hook_name):
+            ok, _ = self._call(record, impl, hook_name, kwargs)
+            results.append((record.info, ok))
+        return results
+
+    # ------------------------------------------------------------------ reporting
+
+    def subscribe(self, listener: Callable[[PluginInfo], None]) -> list[PluginInfo]:
+        """Call ``listener(info)`` each time a plugin is disabled by a failure from now on;
+        return the ones disabled so far (the app shows both as messages)."""
+        self._listeners.append(listener)
+        return list(self.failures)
+
+    def plugin_of(self, registered: Any) -> str:
+        """How messages name the plugin behind an importer, exporter, strategy or palette
+        command (:attr:`PluginInfo.label`); ``""`` for a builtin one or an unknown object."""
+        info = self.owner(registered)
+        return info.label if info is not None and not info.builtin else ""
+
+    def disable_strategy(self, name: str, error: str) -> PluginInfo | None:
+        """Disable the plugin whose follow-up strategy ``name`` raised ``error`` (the
+        follow-up engine reports it through :mod:`kinship.wiring`). Its other strategies and
+        hooks go with it, for the rest of the run, as for a failure in any hook."""
+        for strategy in self._cache.get("kinship_register_followup_strategies", ()):
+            if strategy.name == name:
+                record = self._owners.get(id(strategy))
+                if record is None or not record.ok:
+                    return None
+                self._disable(record, f"follow-up strategy {name!r} raised {error}")
+                return record.info
+        return None
+
     # ------------------------------------------------------------------ lookups
 
     def importer_for(self, path: Path | str, fmt: str | None = None) -> Importer:
@@ -484,7 +551,7 @@ class PluginHost:
                 if imp.name.casefold() == fmt.strip().casefold():
                     return imp
             raise KinshipError(f"unknown import format {fmt!r} (known: {known})")
-        if path.exists():
+        if path.is_file() or path.is_dir():  # never open a FIFO or a device to sniff it
             for imp in importers:
                 if imp.sniff is not None and self._sniff(imp, path):
                     return imp
@@ -632,9 +699,18 @@ class PluginHost:
             self.pm.unregister(name=record.key)
         self._cache.clear()
         if not quiet:
-            _report_once(
-                self.err, f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
-            )
+            line = f"kinship: plugin {_clean(record.info.label)} disabled: {reason}\n"
+            _report_once(self.err, line)
+            said = line.removeprefix("kinship: ").strip()
+            self.reported.append(said)
+            self.failures.append(record.info)
+            if self.on_disable is not None:
+                self.on_disable(said)
+            for listener in list(self._listeners):
+                try:
+                    listener(record.info)
+                except Exception as exc:  # a listener must not turn one failure into two
+                    self.err.write(f"kinship: reporting a disabled plugin failed: {exc!r}\n")
 
     def _trace(self, who: str, what: str, start: float) -> None:
         if self.trace:
@@ -702,11 +778,21 @@ class PluginHost:
         """Call one implementation; on an exception disable its plugin and return False."""
         if not record.ok:
             return False, None
+        from kinship.plugin_calls import TooSlow
+
+        args = [kwargs[name] for name in impl.argnames]
+
+        def run() -> Any:
+            result = impl.function(*args)
+            return consume(result) if consume is not None else result
+
         start = time.perf_counter()
         try:
-            result = impl.function(*[kwargs[name] for name in impl.argnames])
-            if consume is not None:
-                result = consume(result)
+            result = self.calls.call(run)
+        except TooSlow as exc:
+            # Left running on its daemon helper thread: out for the rest of the run.
+            self._disable(record, f"{hook} {exc}; skipped and disabled for this run")
+            return False, None
         except (Exception, SystemExit) as exc:
             self._disable(record, f"{hook} raised {_one_line(exc)}")
             return False, None
@@ -782,9 +868,32 @@ def _check_registration(item: Any, kind: type, what: str) -> str:
             raise _Invalid(f"exporter {name!r}: write is not callable")
         if not isinstance(item.suffix, str):
             raise _Invalid(f"exporter {name!r}: suffix must be a string")
-    elif isinstance(item, Strategy) and not callable(item.suggest):
-        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+        if item.sniff is not None and not callable(item.sniff):
+            raise _Invalid(f"exporter {name!r}: sniff is not callable")
+    elif isinstance(item, Strategy):
+        _check_strategy(item, name)
     return name.casefold()
+
+
+def _check_strategy(item: Strategy, name: str) -> None:
+    from collections.abc import Mapping
+
+    from kinship.records import INTERACTION_KINDS
+
+    if not callable(item.suggest):
+        raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    group = getattr(item, "group", "")
+    if not isinstance(group, str) or len(group) > 60 or "\n" in group:
+        raise _Invalid(f"strategy {name!r}: group must be one line of text (at most 60)")
+    done_as = getattr(item, "done_as", None) or {}
+    if not isinstance(done_as, Mapping):
+        raise _Invalid(f"strategy {name!r}: done_as must map suggestion kinds to kinds")
+    for kind, logged in done_as.items():
+        if not isinstance(kind, str) or logged not in INTERACTION_KINDS:
+            raise _Invalid(
+                f"strategy {name!r}: done_as[{kind!r}] = {logged!r} is not an interaction "
+                f"kind ({', '.join(INTERACTION_KINDS)})"
+            )
 
 
 def _required_args(function: Any) -> list[str]:
@@ -864,7 +973,9 @@ class _PluginCommands:
                     f"plugin {record.info.label}: {name} failed: {_clean(_one_line(exc))}"
                 ) from exc
 
-        return self._registry.command(name, help=help, run=guarded, **kwargs)
+        # ``kinship --help`` lists plugin commands with the builtin ones: say whose they are.
+        shown = f"{help} [{record.info.label}]" if isinstance(help, str) else help
+        return self._registry.command(name, help=shown, run=guarded, **kwargs)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)
@@ -874,7 +985,9 @@ class _PluginCommands:
 _extra_plugins: list[tuple[str, Any]] = []
 
 
-def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost:
+def load_host(
+    no_plugins: bool = False, err: TextIO | None = None, *, time_limit: float | None = None
+) -> PluginHost:
     """Load the builtins and (unless ``no_plugins``) the entry-point plugins.
 
     Honours ``KINSHIP_NO_PLUGINS``, ``KINSHIP_LOAD_PLUGINS``, ``KINSHIP_DISABLE_PLUGINS``
@@ -883,7 +996,7 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
     """
     env = os.environ
     start = time.perf_counter()
-    host = PluginHost(err=err, trace=_flag(env.get(ENV_TRACE_PLUGINS)))
+    host = PluginHost(err=err, trace=_flag(env.get(ENV_TRACE_PLUGINS)), time_limit=time_limit)
     disable = _names(env.get(ENV_DISABLE_PLUGINS)) or set()
     host.load_builtins(disable=disable)
     if no_plugins or _flag(env.get(ENV_NO_PLUGINS)):
@@ -896,7 +1009,10 @@ def load_host(no_plugins: bool = False, err: TextIO | None = None) -> PluginHost
             for missing in sorted(only - seen):
                 host.err.write(f"kinship: {ENV_LOAD_PLUGINS}: no plugin named {missing!r}\n")
         for name, plugin in list(_extra_plugins):
-            host.register(plugin, name=name)
+            # Installed and registered by a test too: it is already here, once is enough
+            # (pluggy refuses the same object under a second name).
+            if not host.pm.is_registered(plugin):
+                host.register(plugin, name=name)
     host.load_ms = (time.perf_counter() - start) * 1000
     if host.trace:
         host.err.write(f"kinship: trace plugins loaded in {host.load_ms:.2f} ms\n")

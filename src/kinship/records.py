@@ -9,7 +9,7 @@ imports; it is loaded on every start.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ __all__ = [
     "CONTACT_FIELD_KINDS",
     "EVENT_KINDS",
     "FOLLOWUP_KINDS",
+    "FOLLOWUP_STATUSES",
     "GIVEN_KINDS",
     "INTERACTION_KINDS",
     "INTRO_OPEN",
@@ -29,6 +30,7 @@ __all__ = [
     "OFFER_NOTE_KINDS",
     "RECEIVED_KINDS",
     "RELATIONSHIP_KINDS",
+    "CaptureRecord",
     "CaptureStep",
     "ContactRecord",
     "ContactSnapshot",
@@ -40,6 +42,7 @@ __all__ = [
     "ImportProblem",
     "Importer",
     "InteractionRecord",
+    "IntroductionRecord",
     "IntroductionStep",
     "LifeEvent",
     "MatchHint",
@@ -50,6 +53,7 @@ __all__ = [
     "RelationshipRecord",
     "Strategy",
     "Suggestion",
+    "TagRecord",
 ]
 
 CONTACT_FIELD_KINDS = ("email", "phone", "address", "url", "social", "custom")
@@ -140,6 +144,8 @@ FOLLOWUP_KINDS = (
     "manual",
 )
 
+#: A follow-up is open until it is done or dismissed; snoozed ones come back on their day.
+FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
 #: The life of an introduction: each status and the ones it may move to.
 INTRO_STATUSES = ("proposed", "asked", "made", "followed-up", "declined")
 INTRO_OPEN = frozenset({"proposed", "asked", "made"})
@@ -237,6 +243,10 @@ class ContactRecord:
     fields: list[FieldRecord] = field(default_factory=list)
     #: Anything an importer wants kept for a lossless round trip (e.g. ``{"photo": "..."}``).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: No suggestions for this person until this day (exports carry it; importers may leave it).
+    snoozed_until: date | None = None
+    #: The fields the user changed in kinship (a later import keeps their value and says so).
+    edited: list[str] = field(default_factory=list)
     source: str = ""
     line: int | None = None
 
@@ -253,7 +263,9 @@ class EventRecord:
 
     ``start``/``end`` are ``date`` for all-day events, else timezone-aware ``datetime``.
     ``rrule`` is the RFC 5545 RRULE value (without ``RRULE:``); ``attendees`` are email
-    addresses; ``contact_uids`` names people already known by UID.
+    addresses; ``contact_uids`` names people already known by UID. ``vtimezone`` is the
+    iCalendar VTIMEZONE text of a ``timezone`` that is not an IANA name (a calendar's own
+    zone), so that exports can write times in it.
 
     An edited occurrence of a recurring series (iCalendar ``RECURRENCE-ID``) is an event of
     its own with the series' ``uid`` and ``recurrence_id`` set to the start of the
@@ -267,6 +279,7 @@ class EventRecord:
     end: date | datetime | None = None
     all_day: bool = False
     timezone: str = ""
+    vtimezone: str = ""
     kind: str = "event"
     location: str = ""
     description: str = ""
@@ -275,6 +288,9 @@ class EventRecord:
     exdates: list[date | datetime] = field(default_factory=list)
     attendees: list[str] = field(default_factory=list)
     contact_uids: list[str] = field(default_factory=list)
+    #: The role of a linked person when it is not "attendee": contact UID → e.g. "subject"
+    #: (whose birthday, new job or loss the event is).
+    roles: dict[str, str] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
     recurrence_id: date | datetime | None = None
@@ -323,7 +339,13 @@ class RelationshipRecord:
 
 @dataclass(slots=True)
 class FollowUpRecord:
-    """An explicit reminder, e.g. an exported VTODO read back."""
+    """A reminder to reach out: an exported VTODO read back, or what the follow-up hooks
+    (``kinship_followups_due``, ``kinship_followup_done`` …) tell notifiers about.
+
+    ``origin`` is the strategy that suggested it (``"manual"``: the user). ``contact_name``,
+    ``priority`` and ``snoozed_until`` are filled in when kinship hands a follow-up to a
+    plugin; an importer may leave them out.
+    """
 
     contact_uid: str
     due: date
@@ -332,8 +354,62 @@ class FollowUpRecord:
     origin: str = "manual"
     status: str = "open"
     uid: str = ""
+    #: Lower is more urgent (strategies' suggestions; manual ones are 50).
+    priority: int = 50
+    snoozed_until: date | None = None
+    done_at: datetime | None = None
     source: str = ""
     line: int | None = None
+    contact_name: str = ""
+
+
+@dataclass(slots=True)
+class TagRecord:
+    """A tag (circle) and its default check-in cadence, as a backup keeps them."""
+
+    name: str
+    cadence_days: int | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class IntroductionRecord:
+    """You introduce ``person_uid`` to ``to_uid`` (``kinship intro``): why, how far it got
+    (proposed, asked, made, followed-up, declined) and when each step was reached."""
+
+    person_uid: str
+    to_uid: str
+    why: str = ""
+    status: str = "proposed"
+    created_at: datetime | None = None
+    asked_at: datetime | None = None
+    made_at: datetime | None = None
+    followed_up_at: datetime | None = None
+    declined_at: datetime | None = None
+    status_at: datetime | None = None
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class CaptureRecord:
+    """Someone met at an event and noted right after it (``kinship capture``).
+
+    The event is named by its ``event_uid`` and, for an edited occurrence of a recurring
+    series, ``event_recurrence_id`` as the store keeps it ("" for a plain event or a series).
+    """
+
+    event_uid: str
+    contact_uid: str
+    phrase: str = ""
+    captured_at: datetime | None = None
+    event_recurrence_id: str = ""
+    source: str = ""
+    line: int | None = None
+    contact_name: str = ""
+    priority: int = 50
+    snoozed_until: date | None = None
 
 
 @dataclass(slots=True)
@@ -357,6 +433,9 @@ Record = (
     | NoteRecord
     | RelationshipRecord
     | FollowUpRecord
+    | TagRecord
+    | IntroductionRecord
+    | CaptureRecord
 )
 
 
@@ -370,6 +449,10 @@ class ExportBundle:
     notes: Iterable[NoteRecord] = ()
     relationships: Iterable[RelationshipRecord] = ()
     followups: Iterable[FollowUpRecord] = ()
+    #: Every tag with its cadence (a lossless backup needs them; other formats may ignore).
+    tags: Iterable[TagRecord] = ()
+    introductions: Iterable[IntroductionRecord] = ()
+    captures: Iterable[CaptureRecord] = ()
     #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
     options: dict[str, str] = field(default_factory=dict)
     #: What the exporter wrote, by kind (``{"events": 3, "birthdays": 40}``), when that is
@@ -440,7 +523,7 @@ class ContactSnapshot:
     last_interaction_at: datetime | None = None
     #: Most recent interaction per kind.
     last_by_kind: dict[str, datetime] = field(default_factory=dict)
-    #: Dates of past interactions, oldest first (for learning a rhythm).
+    #: Dates of the most recent interactions (at most 50), oldest first (for a rhythm).
     interaction_dates: list[date] = field(default_factory=list)
     life_events: list[LifeEvent] = field(default_factory=list)
     #: When help/intros/gifts were received with no thanks logged after them.
@@ -455,6 +538,8 @@ class ContactSnapshot:
     strategy: str = ""
     #: Strategy settings from the config file, per strategy name.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: How many interactions there are in all (``interaction_dates`` keeps the last 50).
+    interaction_count: int = 0
     #: Open introductions (proposed, asked, made) this contact is part of.
     introductions: list[IntroductionStep] = field(default_factory=list)
     #: Events this contact was captured at in the last few weeks, newest last.
@@ -492,30 +577,48 @@ class Importer:
 
 @dataclass(frozen=True, slots=True)
 class Exporter:
-    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``."""
+    """Registered through ``kinship_register_exporters``; ``write(bundle, path)``.
+
+    ``suffix`` is the file suffix, or ``""`` for an exporter that writes a folder.
+    ``sniff(path)`` says whether an existing file (or folder) is a previous export of this
+    kind, which ``kinship export`` may replace without ``--force``; without it only an empty
+    (or new) file or folder is written.
+    """
 
     name: str
     description: str
     suffix: str
     write: Callable[[ExportBundle, Path], None]
+    sniff: Callable[[Path], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
-    """Registered through ``kinship_register_followup_strategies``."""
+    """Registered through ``kinship_register_followup_strategies``.
+
+    ``group`` names the Today group its suggestions are listed under (``""``: grouped by
+    kind, like the builtin ones: a ``check-in`` under "Check in", an unknown kind under
+    "Other"). ``done_as`` maps a suggestion kind to the interaction kind that marking it done
+    logs (one of :data:`INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
+    else ``message``).
+    """
 
     name: str
     description: str
     suggest: Callable[[ContactSnapshot, date], Iterable[Suggestion]]
+    group: str = ""
+    done_as: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class PaletteCommand:
     """A command-palette entry a plugin adds to the TUI.
 
-    ``run(app)`` is called on the UI thread with the running app; keep it quick.
+    ``run(app)`` is called on the UI thread with the running app; keep it quick. It may be
+    an ``async def``: kinship runs it as a worker, and it may ``await
+    kinship.api.call(app, func, ...)`` for database work. Whatever it raises is a message.
     """
 
     title: str
     help: str
-    run: Callable[[Any], None]
+    run: Callable[[Any], Any]

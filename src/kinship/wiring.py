@@ -39,7 +39,11 @@ if TYPE_CHECKING:
     from kinship.services.runtime import Bound
     from kinship.store import Store
 
-__all__ = ["HostNotifier", "Wiring", "builtin_strategies"]
+__all__ = ["FIXED_TODAY", "HostNotifier", "Wiring", "builtin_strategies"]
+
+#: A fixed "today" for every run that is not given one (``kinship.testing``'s ``today``
+#: fixture sets it, so a CLI command run in a test sees the same day as the test).
+FIXED_TODAY: date | None = None
 
 
 def builtin_strategies() -> list[Strategy]:
@@ -94,6 +98,8 @@ class Wiring:
     - ``host`` / ``load_host``: the plugin host, or how to load it (once, on first use).
       With neither there are no plugins: the builtin strategies, and nobody to notify.
     - ``today``: a fixed day for the follow-up engine (tests).
+    - ``warn``: where the services' one-line warnings go (a stored value kinship cannot
+      read, say): the CLI's stderr, the app's notifications. ``None``: dropped.
     - ``read_only``: open the store read-only (``--read-only``); a store this user may not
       write opens so anyway.
     """
@@ -106,6 +112,7 @@ class Wiring:
         host: PluginHost | None = None,
         load_host: Callable[[], PluginHost | None] | None = None,
         today: date | None = None,
+        warn: Callable[[str], None] | None = None,
         read_only: bool = False,
     ) -> None:
         self._target = os.fspath(target) if target is not None else None
@@ -115,7 +122,8 @@ class Wiring:
         self._host_loaded = host is not None or load_host is None
         self._load_host = load_host
         self._lock = threading.RLock()
-        self.today = today
+        self.today = today if today is not None else FIXED_TODAY
+        self.warn = warn
         self._store: Store | None = None
         self._bound: Bound | None = None
         self.notifier = HostNotifier(lambda: self.host, loaded=lambda: self._host_loaded)
@@ -191,8 +199,22 @@ class Wiring:
                 notifier=self.notifier,
                 settings=self.settings,
                 today=self.today,
+                strategy_failed=self.strategy_failed,
+                warn=self._warn,
             )
         return self._bound
+
+    def _warn(self, text: str) -> None:
+        # Looked up at each warning: the app sets ``warn`` once it is running.
+        if self.warn is not None:
+            self.warn(text)
+
+    def strategy_failed(self, name: str, error: str) -> bool:
+        """A follow-up strategy raised: the plugin host disables the plugin that registered
+        it and reports that (True); without a host (builtins only) the caller says it."""
+        if not self._host_loaded or self._host is None:
+            return False
+        return self._host.disable_strategy(name, error) is not None
 
     def unbind(self) -> None:
         """Put back what the services had before :meth:`bind`."""

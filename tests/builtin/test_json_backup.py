@@ -107,7 +107,7 @@ def test_round_trip_is_lossless(tmp_path: Path) -> None:
     assert problems == []
     assert [bare(r) for r in records] == [bare(r) for r in all_records(bundle())]
     assert records[0].source == "x.vcf"  # original provenance kept
-    assert records[1].source == str(path)
+    assert records[1].source == ""  # none stays none: a restore keeps it so
     # Each record is on its own line, and reports point at it.
     lines = path.read_text().splitlines()
     assert all(lines[r.line - 1].lstrip().startswith('{"') for r in records)
@@ -123,11 +123,14 @@ def test_document_shape_and_determinism(tmp_path: Path) -> None:
     assert list(doc) == [
         "format",
         "version",
+        "tags",
         "contacts",
         "events",
         "interactions",
         "notes",
         "relationships",
+        "introductions",
+        "captures",
         "followups",
     ]
     assert (doc["format"], doc["version"]) == ("kinship-backup", 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kinship import hookspecs
+from tests.plugins.plugin_helpers import kinship_command
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -48,7 +49,10 @@ def tutorial_files() -> dict[str, str]:
     return files
 
 
-def test_the_tutorial_plugin_and_its_tests_run(tmp_path: Path) -> None:
+def install_tutorial(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The tutorial's files, written out, and the plugin *installed*: a dist-info with its
+    entry point on PYTHONPATH is what importlib.metadata finds for a wheel in site-packages.
+    Returns the project folder and the environment to run in."""
     files = tutorial_files()
     assert set(files) == {
         "pyproject.toml",
@@ -56,15 +60,34 @@ def test_the_tutorial_plugin_and_its_tests_run(tmp_path: Path) -> None:
         "tests/conftest.py",
         "tests/test_names.py",
     }
+    project = tmp_path / "kinship-names"
     for rel, content in files.items():
-        path = tmp_path / "kinship-names" / rel
+        path = project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    info = tmp_path / "site" / "kinship_names-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: kinship-names\nVersion: 0.1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text("[kinship]\nnames = kinship_names\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "KINSHIP_"))}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(tmp_path / "site"), str(project / "src"), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    return project, env
+
+
+def test_the_tutorial_plugin_and_its_tests_run(tmp_path: Path) -> None:
+    """The tutorial's tests pass with its plugin installed (found through its entry point),
+    as they do for an author who ran ``pip install -e .``: kinship.testing keeps installed
+    plugins out of a test, so ``register_plugin(kinship_names)`` does not meet a second copy
+    ("Plugin already registered under a different name")."""
+    project, env = install_tutorial(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
-        cwd=tmp_path / "kinship-names",
+        cwd=project,
         capture_output=True,
         text=True,
         timeout=120,
@@ -72,6 +95,39 @@ def test_the_tutorial_plugin_and_its_tests_run(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"^2 passed", proc.stdout, flags=re.M), proc.stdout
+
+
+def test_the_installed_tutorial_plugin_works(tmp_path: Path) -> None:
+    """Step 4 of the tutorial, as the user runs it: listed, then importing twice."""
+    _, env = install_tutorial(tmp_path)
+    env["KINSHIP_DB"] = str(tmp_path / "kinship.db")
+    env["KINSHIP_CONFIG"] = str(tmp_path / "no-config.toml")
+    friends = tmp_path / "friends.names"
+    friends.write_text(
+        "# my friends\nAda Lovelace <ada@example.org>\nGrace Hopper\n<nobody@example.org>\n",
+        encoding="utf-8",
+    )
+
+    def kinship(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*kinship_command(), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+
+    listing = kinship("plugins")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.split() == ["names", "kinship-names", "0.1.0", "register_importers", "ok"]
+    first = kinship("import", str(friends))
+    assert first.stdout.splitlines()[0].startswith("friends.names: 2 created, 0 updated")
+    assert "friends.names:4: cannot read '<nobody@example.org>'" in first.stdout
+    again = kinship("import", str(friends))
+    assert again.stdout.splitlines()[0].startswith(
+        "friends.names: 0 created, 0 updated, 2 unchanged"
+    )
 
 
 @pytest.mark.parametrize("page", ["plugins.md", "plugin-hooks.md"])

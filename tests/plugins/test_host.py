@@ -404,8 +404,8 @@ def test_load_host_finds_entry_points_one_at_a_time(fake_site: Path) -> None:
     )
     assert "alpha" in [i.name for i in host.importers()]
     assert err.getvalue() == (
-        "kinship: plugin kinship-broken disabled: import failed: ModuleNotFoundError: "
-        "No module named 'not_installed_anywhere'\n"
+        "kinship: plugin broken_plugin (kinship-broken) disabled: import failed: "
+        "ModuleNotFoundError: No module named 'not_installed_anywhere'\n"
     )
 
 

@@ -15,6 +15,14 @@ import pytest
 
 from tests.plugins.plugin_helpers import make_dist
 
+#: The entry point each broken distribution declares: the "disabled" line names it first.
+ENTRY = {
+    "kinship-boom-on-import": "boom_on_import",
+    "kinship-raises-in-hook": "raises_in_hook",
+    "kinship-misspelt-hook": "misspelt_hook",
+    "kinship-wrong-argument": "wrong_argument",
+}
+
 BROKEN = {
     "kinship-boom-on-import": "import failed: RuntimeError: cannot start: no API key",
     "kinship-raises-in-hook": (
@@ -156,7 +164,7 @@ def test_plugins_lists_each_failure_and_why(site: Path, run_kinship: Any) -> Non
     assert builtins and all(p["status"] == "ok" for p in builtins if p["error"] is None)
     # One line on stderr per failure, nothing else.
     assert sorted(result.err.splitlines()) == sorted(
-        f"kinship: plugin {dist} disabled: {why}" for dist, why in BROKEN.items()
+        f"kinship: plugin {ENTRY[dist]} ({dist}) disabled: {why}" for dist, why in BROKEN.items()
     )
 
 
@@ -189,7 +197,7 @@ def test_good_plugins_keep_working(site: Path, run_kinship: Any, tmp_path: Path)
     # The failures found while loading are reported; the exporter hook that raises is not
     # called by this command, so that plugin goes unnoticed (and unpunished) here.
     assert sorted(result.err.splitlines()) == sorted(
-        f"kinship: plugin {dist} disabled: {why}"
+        f"kinship: plugin {ENTRY[dist]} ({dist}) disabled: {why}"
         for dist, why in BROKEN.items()
         if dist != "kinship-raises-in-hook"
     )
@@ -199,7 +207,8 @@ def test_good_plugins_keep_working(site: Path, run_kinship: Any, tmp_path: Path)
     assert result.code == 0, result.err
     assert log.read_text(encoding="utf-8") == "Grace Hopper\n"
     assert (
-        "kinship: plugin kinship-noisy-listener disabled: kinship_contact_changed raised "
+        "kinship: plugin noisy_listener (kinship-noisy-listener) disabled: "
+        "kinship_contact_changed raised "
         "OSError: webhook unreachable"
     ) in result.err.splitlines()
     # Its importer is found by suffix and used.

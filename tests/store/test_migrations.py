@@ -64,8 +64,10 @@ def test_upgrade_from_schema_1_keeps_a_backup(tmp_path: Path) -> None:
     assert migrations.schema_version(store) == migrations.latest()
     assert Contact.get(Contact.uid == "u1").display_name == "Ada"
     upgraded = _schema(store.db)
+    backup = store.upgrade_backup
     close_store()
-    assert (tmp_path / "old.db.v1.bak").exists()
+    assert backup is not None and backup.parent == tmp_path
+    assert re.fullmatch(r"old\.db\.v1-\d{8}T\d{6}Z\.bak", backup.name)
     fresh = open_store(tmp_path / "fresh.db")
     assert upgraded == _schema(fresh.db)
     close_store()

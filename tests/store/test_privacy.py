@@ -103,8 +103,9 @@ def test_an_existing_export_keeps_the_mode_the_user_gave_it(store: Any, tmp_path
     def write(bundle: ExportBundle, path: Path) -> None:
         path.write_text("new")
 
-    export(Exporter("names", "names", ".txt", write), out)
-    assert mode(out) == 0o640
+    # A previous export of this kind (the exporter's sniff says so) is replaced in place.
+    export(Exporter("names", "names", ".txt", write, sniff=lambda p: True), out)
+    assert mode(out) == 0o640 and out.read_text() == "new"
 
 
 def test_demo_store_is_private(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -184,6 +184,7 @@ MODALS = {
     "c": "CaptureForm",
     "o": "IntroduceForm",
     "I": "IntroductionsScreen",
+    "exclamation_mark": "PluginsScreen",
 }
 
 

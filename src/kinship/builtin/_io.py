@@ -117,17 +117,43 @@ def first_line(path: Path) -> str:
 
 
 def dir_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files under a vdir folder (or a folder of collections) with one of ``suffixes``.
+    """Files with one of ``suffixes`` in a vdir folder and in the collections directly inside
+    it (vdirsyncer's layout), never deeper: ``import /`` lists two levels, not the disk.
 
-    Hidden files and folders (vdirsyncer's and our temp files) are skipped; sorted for a
-    stable order.
+    Hidden files and folders (vdirsyncer's and our temp files) are skipped, and so is
+    anything that is not a regular file (a FIFO named ``x.vcf`` would block the read); sorted
+    for a stable order.
     """
-    found = []
-    for p in path.rglob("*"):
-        rel = p.relative_to(path).parts
-        if p.suffix.lower() in suffixes and not any(s.startswith(".") for s in rel):
-            found.append(p)
-    return sorted(f for f in found if f.is_file())
+    wanted = tuple(s.lower() for s in suffixes)
+    found: list[Path] = []
+    for entry in _visible(path):
+        if _is_dir(entry):
+            found += (Path(e.path) for e in _visible(Path(entry.path)) if _is_file(e, wanted))
+        elif _is_file(entry, wanted):
+            found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _visible(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return [e for e in entries if not e.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str], suffixes: tuple[str, ...]) -> bool:
+    try:
+        return entry.name.lower().endswith(suffixes) and entry.is_file()
+    except OSError:
+        return False
 
 
 def safe_filename(uid: str, suffix: str) -> str:

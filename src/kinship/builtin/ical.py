@@ -113,6 +113,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="one .ics: events, birthdays/anniversaries, open follow-ups as to-dos",
             suffix=".ics",
             write=write,
+            sniff=lambda path: path.is_file() and first_line(path) == "BEGIN:VCALENDAR",
         )
     )
 
@@ -240,6 +241,7 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
         import icalendar
         from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+        custom: dict[str, str] = {}  # TZID → its VTIMEZONE, for the file's own zones
         for start, body in scan.timezones:
             # Known names resolve to the real zone (tzdata beats a file's often partial
             # VTIMEZONE); only custom ones are taken from the file. Parsing one caches it.
@@ -248,13 +250,18 @@ def _read_file(path: Path, *, in_vdir: bool) -> Iterator[Record | ImportProblem]
             if _zone(tzid) or tzid in WINDOWS_TO_OLSON:
                 continue
             try:
-                icalendar.timezone.tzp.cache_timezone_component(icalendar.Timezone.from_ical(body))
+                component = icalendar.Timezone.from_ical(body)
+                icalendar.timezone.tzp.cache_timezone_component(component)
+                custom[tzid] = component.to_ical().decode("utf-8")
             except Exception as exc:
                 yield ImportProblem(src, f"VTIMEZONE ignored: {describe_problem(exc)}", start)
         floating = _zone(scan.calendar_tz) or UTC
         for start, name, body in scan.items:
             try:
-                yield from _read_item(icalendar, name, body, src, start, floating)
+                for item in _read_item(icalendar, name, body, src, start, floating):
+                    if isinstance(item, EventRecord) and item.timezone in custom:
+                        item.vtimezone = custom[item.timezone]
+                    yield item
             except Exception as exc:
                 yield ImportProblem(src, f"{name} skipped: {describe_problem(exc)}", start)
 
@@ -464,9 +471,25 @@ def _export_dt(value: date | datetime, zone: tzinfo | None) -> date | datetime:
     return value.astimezone(zone or UTC)
 
 
-def _event_component(icalendar: Any, ev: EventRecord) -> Any:
+def _custom_zone(icalendar: Any, ev: EventRecord, zones: dict[str, Any]) -> tzinfo | None:
+    """The event's own (non-IANA) zone from its VTIMEZONE; the component is kept in
+    ``zones`` so the calendar carries each definition once."""
+    if not ev.vtimezone or not ev.timezone:
+        return None
+    try:
+        component = zones.get(ev.timezone) or icalendar.Timezone.from_ical(ev.vtimezone)
+        zone: tzinfo = component.to_tz()
+    except Exception:
+        return None  # an unusable definition: the times are written in UTC
+    zones[ev.timezone] = component
+    return zone
+
+
+def _event_component(icalendar: Any, ev: EventRecord, zones: dict[str, Any]) -> Any:
     comp = icalendar.Event()
     zone = None if ev.timezone in ("", "UTC") else _zone(ev.timezone)
+    if zone is None and ev.timezone not in ("", "UTC"):
+        zone = _custom_zone(icalendar, ev, zones)
     comp.add("UID", ev.uid or _derive_uid("event", ev.summary, _iso(ev.start)))
     comp.add("DTSTAMP", _DTSTAMP)
     comp.add("SUMMARY", ev.summary)
@@ -571,8 +594,12 @@ def calendar_bytes(bundle: ExportBundle) -> bytes:
     cal.add("PRODID", _PRODID)
     cal.add("VERSION", "2.0")
     written = {"events": 0, "birthdays": 0, "anniversaries": 0, "followups": 0}
-    for ev in bundle.events:
-        cal.add_component(_event_component(icalendar, ev))
+    zones: dict[str, Any] = {}
+    events = [_event_component(icalendar, ev, zones) for ev in bundle.events]
+    for tzid in sorted(zones):  # the calendars' own zones, before the events using them
+        cal.add_component(zones[tzid])
+    for component in events:
+        cal.add_component(component)
         written["events"] += 1
     names: dict[str, str] = {}
     for contact in bundle.contacts:

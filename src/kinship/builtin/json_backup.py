@@ -1,13 +1,16 @@
 """Lossless JSON backup of everything an export bundle holds.
 
-The document is ``{"format": "kinship-backup", "version": 1, "contacts": [...], "events":
-[...], "interactions": [...], "notes": [...], "relationships": [...], "followups": [...]}``
-with ISO 8601 dates and sorted keys. Each record sits on its own line, so the file diffs well,
+The document is ``{"format": "kinship-backup", "version": 1, "tags": [...], "contacts": [...],
+"events": [...], "interactions": [...], "notes": [...], "relationships": [...],
+"introductions": [...], "captures": [...], "followups": [...]}`` with ISO 8601 dates and
+sorted keys; a reader ignores sections it does not know, so older backups and newer kinships
+read each other. Each record sits on its own line, so the file diffs well,
 streams out without holding the bundle in memory, and the importer can report line numbers.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import json
 import re
@@ -21,6 +24,7 @@ from typing import Any
 from kinship import hookimpl
 from kinship.builtin._io import SNIFF_BYTES, atomic_writer
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     ExportBundle,
@@ -30,25 +34,29 @@ from kinship.records import (
     Importer,
     ImportProblem,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     PartialDate,
     Record,
     RelationshipRecord,
+    TagRecord,
 )
 
 FORMAT = "kinship-backup"
 VERSION = 1
 SECTIONS: dict[str, type[Any]] = {
+    "tags": TagRecord,
     "contacts": ContactRecord,
     "events": EventRecord,
     "interactions": InteractionRecord,
     "notes": NoteRecord,
     "relationships": RelationshipRecord,
+    "introductions": IntroductionRecord,
+    "captures": CaptureRecord,
     "followups": FollowUpRecord,
 }
 #: Import-report bookkeeping, not data: ``line`` is set from the backup file itself.
 _SKIPPED = frozenset({"line"})
-_SECTION_RE = re.compile(r'^\s*"(\w+)"\s*:\s*\[\s*$')
 
 
 @hookimpl
@@ -72,6 +80,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="kinship JSON backup (everything, lossless)",
             suffix=".json",
             write=write,
+            sniff=sniff,
         )
     )
 
@@ -105,11 +114,14 @@ def record_dict(record: Any) -> dict[str, Any]:
 def write(bundle: ExportBundle, path: Path) -> None:
     """Stream the bundle to ``path`` atomically (an unchanged backup is not rewritten)."""
     sections: dict[str, Iterable[Any]] = {
+        "tags": bundle.tags,
         "contacts": bundle.contacts,
         "events": bundle.events,
         "interactions": bundle.interactions,
         "notes": bundle.notes,
         "relationships": bundle.relationships,
+        "introductions": bundle.introductions,
+        "captures": bundle.captures,
         "followups": bundle.followups,
     }
     with atomic_writer(path) as fh:
@@ -153,6 +165,14 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "anniversary": _pdate,
     "met_on": _date,
     "due": _date,
+    "snoozed_until": _date,
+    "done_at": _datetime,
+    "asked_at": _datetime,
+    "made_at": _datetime,
+    "followed_up_at": _datetime,
+    "declined_at": _datetime,
+    "status_at": _datetime,
+    "captured_at": _datetime,
     "occurred_at": _datetime,
     "created_at": _datetime,
     "updated_at": _datetime,
@@ -228,17 +248,52 @@ def sniff(path: Path) -> bool:
 
 
 def _record_lines(text: str) -> dict[str, list[int]]:
-    """Line numbers of the records in each section, for the layout :func:`write` produces."""
+    """The line of each record in each section, however the JSON is laid out (ours puts
+    one record per line; a hand-edited or re-indented backup does not).
+
+    Without a line per record, a skipped record could not be told from the record after
+    it, and the report would count fewer skips than it lists.
+    """
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"\s*")
     lines: dict[str, list[int]] = {}
-    current: list[int] | None = None
-    for n, line in enumerate(text.splitlines(), 1):
-        m = _SECTION_RE.match(line)
-        if m:
-            current = lines.setdefault(m.group(1), [])
-        elif current is not None and line.startswith("    {"):
-            current.append(n)
-        elif line.strip().startswith("]"):
-            current = None
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(newlines, pos - 1) + 1
+
+    def skip(pos: int) -> int:
+        return ws.match(text, pos).end()  # type: ignore[union-attr]
+
+    try:
+        pos = skip(0)
+        if text.startswith("\ufeff", pos):
+            pos = skip(pos + 1)
+        if text[pos] != "{":
+            return {}
+        pos = skip(pos + 1)
+        while text[pos] != "}":
+            key, pos = decoder.raw_decode(text, pos)
+            pos = skip(pos)
+            pos = skip(pos + 1)  # the ":"
+            if key in SECTIONS and text[pos] == "[":
+                found: list[int] = []
+                pos = skip(pos + 1)
+                while text[pos] != "]":
+                    found.append(line_at(pos))
+                    _, pos = decoder.raw_decode(text, pos)
+                    pos = skip(pos)
+                    if text[pos] == ",":
+                        pos = skip(pos + 1)
+                lines[key] = found  # a repeated key: json.loads keeps the last, so do we
+                pos += 1
+            else:
+                _, pos = decoder.raw_decode(text, pos)
+            pos = skip(pos)
+            if text[pos] == ",":
+                pos = skip(pos + 1)
+    except (ValueError, IndexError):
+        return lines
     return lines
 
 
@@ -284,7 +339,6 @@ def read(path: Path) -> Iterator[Record | ImportProblem]:
             except (TypeError, ValueError, KeyError) as exc:
                 yield ImportProblem(src, f"{name}[{i}] skipped: {exc}", line)
                 continue
-            if not record.source:
-                record.source = src
+            # ``source`` stays as the backup has it, even empty: a restore keeps provenance.
             record.line = line
             yield record

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -129,6 +130,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="one .vcf file (vCard 3.0; option vcard_version=4.0)",
             suffix=".vcf",
             write=write,
+            sniff=_is_vcard_file,
         )
     )
     register(
@@ -137,6 +139,7 @@ def kinship_register_exporters(register: Any) -> None:
             description="a vdir folder, one UID-named .vcf per contact (khard, vdirsyncer)",
             suffix="",
             write=write_vdir,
+            sniff=is_vdir,
         )
     )
 
@@ -148,6 +151,31 @@ def sniff(path: Path) -> bool:
     if path.is_dir():
         return bool(dir_files(path, SUFFIXES))
     return first_line(path) == "BEGIN:VCARD"
+
+
+def _is_vcard_file(path: Path) -> bool:
+    return path.is_file() and first_line(path) == "BEGIN:VCARD"
+
+
+#: Files a vdir may hold besides its ``.vcf`` items (vdir storage metadata).
+VDIR_METADATA = frozenset({"color", "displayname", "description", "order"})
+
+
+def is_vdir(path: Path) -> bool:
+    """Whether the folder ``path`` looks like a vdir: ``.vcf`` files, vdir metadata and
+    hidden entries (vdirsyncer's and our temp files) only, no sub-folders."""
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return False
+                if entry.name not in VDIR_METADATA and not entry.name.lower().endswith(".vcf"):
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def read(path: Path) -> Iterator[Record | ImportProblem]:

@@ -60,13 +60,19 @@ class Context:
             getattr(self.args, "db", None),
             host=self._host,
             load_host=self._load_host,
+            warn=self.warn,
             read_only=bool(getattr(self.args, "read_only", False)),
         )
 
     def _load_host(self) -> Any:
+        from kinship.plugin_calls import time_limit
         from kinship.plugins import load_host
 
-        return load_host(no_plugins=getattr(self.args, "no_plugins", False), err=self.err)
+        return load_host(
+            no_plugins=getattr(self.args, "no_plugins", False),
+            err=self.err,
+            time_limit=time_limit(self.settings),
+        )
 
     @property
     def settings(self) -> Any:
@@ -269,8 +275,11 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
             parser = build_parser()
             known = _first_command(args_list)
             builtin_names = _builtin_names(parser)
-            if known is not None and known not in builtin_names and _wants_plugins(args_list):
-                # An unknown command may come from a plugin: load plugins to find it.
+            asks_help = known is None and bool({"-h", "--help"} & set(args_list))
+            plugin_command = known is not None and known not in builtin_names
+            if (asks_help or plugin_command) and _wants_plugins(args_list):
+                # An unknown command may come from a plugin, and ``kinship --help`` lists
+                # theirs too: load plugins to find them.
                 from kinship.plugins import load_host
 
                 host = load_host(no_plugins=False, err=err)
@@ -361,10 +370,21 @@ def run(ctx: Context) -> int:
         # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
         ctx.warn(f"text that is not valid UTF-8: {_one_line(exc)}")
         return 1
+    except ValueError as exc:
+        # With the store open, a value that cannot be parsed (a date, a number, text that is
+        # not UTF-8) was read from it: the database is damaged or was edited by hand.
+        if ctx.wiring._store is None:
+            raise
+        from kinship.store.handle import CHECK_HINT, explain
+
+        ctx.warn(explain(exc) or f"a stored value cannot be read ({_one_line(exc)}); {CHECK_HINT}")
+        return 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0
-        ctx.warn(_one_line(exc))
+        from kinship.store.handle import explain
+
+        ctx.warn(explain(exc) or _one_line(exc))
         return 1
     except KeyboardInterrupt:
         return 130

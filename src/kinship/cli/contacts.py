@@ -459,8 +459,6 @@ def _merge_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
-    from datetime import UTC, datetime
-
     from kinship.services import contacts
 
     store = ctx.store
@@ -470,10 +468,7 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"--take {f}: not a field ({', '.join(contacts.EDITABLE)})")
     backup = None
     if store.path is not None and not args.no_backup:
-        backup = store.path.with_name(
-            f"{store.path.name}.pre-merge-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.bak"
-        )
-        store.backup_to(backup)
+        backup = store.keep_backup("pre-merge")
     report = contacts.merge(keep.uid, dup.uid, prefer={f: "other" for f in args.take})
     if args.json:
         ctx.json(

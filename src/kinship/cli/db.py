@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kinship.cli import CommandRegistry, Context, UsageError
+from kinship.text import visible
 
 
 def register(cli: CommandRegistry) -> None:
     cli.command(
         "db",
-        help="database: `db path`, `db upgrade`, or `db copy SOURCE TARGET`",
+        help="database: `db path`, `db upgrade`, `db check`, or `db copy SOURCE TARGET`",
         run=cmd_db,
         configure=_db_args,
         json_output=True,
@@ -27,7 +29,7 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _db_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("path", "upgrade", "copy"))
+    p.add_argument("action", choices=("path", "upgrade", "check", "copy"))
     p.add_argument(
         "source", nargs="?", metavar="SOURCE", help="copy: the store to read (a path or URL)"
     )
@@ -40,6 +42,11 @@ def _db_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--force", action="store_true", help="copy: replace what the target already holds"
     )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="check: SQLite's quick_check instead of the full integrity_check",
+    )
 
 
 def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
@@ -47,7 +54,7 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.action == "copy":
         return _copy(args, ctx)
-    if args.source is not None or args.force:
+    if args.source is not None or args.force or (args.quick and args.action != "check"):
         raise UsageError(f"`db {args.action}` takes no other arguments")
     if args.action == "path":
         target = ctx.target
@@ -56,6 +63,8 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         else:
             ctx.print(describe_target(target))
         return 0
+    if args.action == "check":
+        return _check(args, ctx)
     from kinship.errors import StoreError
     from kinship.store import migrations, open_store
 
@@ -71,16 +80,60 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
         applied = ["upgraded"]
     ctx.wiring.adopt(store)
     version = migrations.schema_version(store)
+    backup = store.upgrade_backup
     if args.json:
         ctx.json(
-            {"schema_version": version, "latest": migrations.latest(), "upgraded": bool(applied)}
+            {
+                "schema_version": version,
+                "latest": migrations.latest(),
+                "upgraded": bool(applied),
+                "backup": str(backup) if backup else None,
+            }
         )
     else:
         ctx.print(
             f"schema {version} (latest {migrations.latest()})"
-            + ("; upgraded, backup kept beside the database" if applied else "; up to date")
+            + (f"; upgraded, a copy of the old one is at {backup}" if applied else "; up to date")
         )
     return 0
+
+
+def _check(args: argparse.Namespace, ctx: Context) -> int:
+    """Read the file directly (never through open_store: no upgrade, works when it fails)."""
+    from kinship.errors import StoreError
+    from kinship.store.check import check_file
+    from kinship.store.db import _sqlite_path
+
+    path = _sqlite_path(ctx.target)
+    if path is None:
+        raise StoreError("db check works on SQLite database files (use the server's tools)")
+    report = check_file(path, quick=args.quick)
+    backups = sorted(
+        path.parent.glob(glob.escape(path.name) + ".*.bak"), key=lambda p: p.stat().st_mtime
+    )
+    if args.json:
+        ctx.json(
+            {
+                "path": str(path),
+                "ok": report.ok,
+                "quick": report.quick,
+                "rows_checked": report.rows_checked,
+                "problems": [p.to_dict() for p in report.problems],
+                "truncated": report.truncated,
+                "backups": [str(b) for b in backups],
+            }
+        )
+        return 0 if report.ok else 1
+    pragma = "quick_check" if report.quick else "integrity_check"
+    if report.ok:
+        ctx.print(f"{path}: ok ({pragma}, {report.rows_checked} rows read)")
+        return 0
+    for problem in report.problems:
+        ctx.print(visible(str(problem)))
+    more = " (stopped there; there may be more)" if report.truncated else ""
+    advice = f"; the newest copy beside it is {backups[-1]}" if backups else "; restore a backup"
+    ctx.print(f"{path}: {len(report.problems)} problem(s){more}{advice}")
+    return 1
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:

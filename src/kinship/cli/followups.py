@@ -58,12 +58,17 @@ def _engine(ctx: Context) -> Any:
     from kinship.services import followups
 
     _ = ctx.store
-    return followups.engine()
+    eng = followups.engine()
+    eng.try_all()  # a strategy that always raises is withdrawn before anything is listed
+    return eng
 
 
 def _report_errors(ctx: Context, eng: Any) -> None:
+    """Strategies that failed and that nobody reported (the plugin host says it disabled a
+    plugin's; a builtin strategy without a host is said here)."""
     for name, error in sorted(eng.errors.items()):
-        ctx.warn(f"follow-up strategy {name!r} failed and was skipped: {_one_line(error)}")
+        if name not in eng.reported:
+            ctx.warn(f"follow-up strategy {name!r} failed and was skipped: {_one_line(error)}")
 
 
 def _one_line(text: str) -> str:
@@ -113,6 +118,17 @@ def _due_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--recompute", action="store_true", help="recompute every contact's follow-ups first"
     )
+    p.add_argument(
+        "--notify",
+        action="store_true",
+        help="tell notifier plugins (kinship-notify …) what became due since the last "
+        "--notify, each item once: for cron",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --notify: show what would be sent, send and remember nothing",
+    )
 
 
 def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
@@ -121,8 +137,12 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     within = _within(args.within)
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    if args.dry_run and not args.notify:
+        raise UsageError("--dry-run goes with --notify")
     eng = _engine(ctx)
     followups.refresh_stale(progress=_progress(ctx), force=args.recompute)
+    if args.notify:
+        return _notify(args, ctx, eng)
     items = followups.iter_due(within=within, kind=args.kind, limit=args.limit or None)
     if args.json:
         first = True
@@ -134,6 +154,39 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     else:
         for item in items:
             ctx.print(_line(item))
+    _report_errors(ctx, eng)
+    return 0
+
+
+def _notify(args: argparse.Namespace, ctx: Context, eng: Any) -> int:
+    """``due --notify``: one call of ``kinship_followups_due`` with what is newly due."""
+    from kinship.errors import KinshipError
+    from kinship.services.followups import announce
+
+    hook = "kinship_followups_due"
+    items = announce.unannounced()
+    host = ctx.host
+    listening = host is not None and host.listens(hook)
+    if not listening and not args.dry_run:
+        raise KinshipError(
+            "no notifier plugin is installed or enabled (kinship-notify sends what is due "
+            "by e-mail, ntfy, Matrix, Slack …)"
+        )
+    if args.json:
+        ctx.json([item.to_json() for item in items])
+    elif items and args.dry_run:
+        ctx.print(f"would notify: {len(items)} follow-up{'s' if len(items) != 1 else ''} newly due")
+        for item in items:
+            ctx.print(_line(item))
+    # Otherwise quiet when all went well: cron mails whatever a job prints.
+    if args.dry_run or not items:
+        _report_errors(ctx, eng)
+        return 0
+    results = host.deliver(hook, followups=announce.records(items))
+    if not all(ok for _, ok in results):
+        failed = ", ".join(info.label for info, ok in results if not ok)
+        raise KinshipError(f"not sent by {failed}; they will be sent on the next run")
+    announce.mark_announced(items)
     _report_errors(ctx, eng)
     return 0
 

@@ -54,7 +54,23 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create people kinship does not know for their birthdays and anniversaries",
     )
+    p.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        default="256M",
+        help="read at most this much per file or folder, e.g. 512M, 2G, or none (default 256M)",
+    )
     _run_args(p)
+
+
+def _size(text: str) -> int | None:
+    from kinship.services.inputs import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 @contextmanager
@@ -93,6 +109,7 @@ def _progress(ctx: Context, label: str) -> Iterator[Callable[[int, int | None], 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.errors import KinshipError
     from kinship.records import ImportProblem
+    from kinship.services import inputs
     from kinship.services.importing import ImportReport, import_paths, problem_dict
 
     if args.runs or args.undo is not None:
@@ -105,9 +122,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     def done(report: ImportReport, name: str) -> None:
         reports.append(report)
         if not args.json:
+            # The report on stdout; what went wrong (skipped items, a failed file) on
+            # stderr, as `file:line: message`, so scripts can keep the two apart.
             ctx.print(f"{visible(name)}: {report.summary()}")
             for problem in report.problems:
-                ctx.print(visible(str(problem)))
+                ctx.err.write(visible(str(problem)) + "\n")
 
     for raw in args.paths:
         path = Path(raw)
@@ -117,6 +136,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             done(report, raw)
             continue
         try:
+            # Before any importer sniffs it: opening a FIFO to sniff it would hang.
+            inputs.check_kind(path)
             # A folder may hold several formats: each importer takes what it reads.
             plan = ctx.host.import_plan(path, args.format)
         except KinshipError as exc:
@@ -135,6 +156,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                 progress=progress,
                 create_unknown_attendees=args.create_attendees,
                 create_people=args.create_people,
+                max_size=args.max_size,
+                plugin_of=ctx.host.plugin_of,
             )
         for (step, importer), report in zip(plan.steps, step_reports, strict=True):
             several = len(plan.steps) > 1 and step == path
@@ -147,7 +170,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             if not args.json:
                 ctx.print(f"{visible(path.name or raw)}: {len(plan.skipped)} file(s) skipped")
                 for problem in report.problems:
-                    ctx.print(visible(str(problem)))
+                    ctx.err.write(visible(str(problem)) + "\n")
     if args.json:
         ctx.json(
             {
@@ -289,6 +312,12 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--vcard-version", choices=("3.0", "4.0"), help="vCard version for vcard/vdir (default 3.0)"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a file (or write into a folder) that is not a previous export of this "
+        "format; the database and its backups are never replaced",
+    )
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
@@ -303,7 +332,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         options["vcard_version"] = args.vcard_version
     out = Path(args.output).expanduser()
     counts = ExportCounts()
-    export(exporter, out, options=options, counts=counts)
+    same_kind = exporter.sniff or _importer_sniff(ctx, exporter.name)
+    export(exporter, out, options=options, counts=counts, force=args.force, same_kind=same_kind)
     if args.json:
         ctx.json({"format": exporter.name, "path": str(out), **_all_counts(counts)})
     else:
@@ -312,8 +342,27 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _importer_sniff(ctx: Context, name: str) -> Any:
+    """An exporter without ``sniff`` recognises its earlier output with the ``sniff`` of
+    the importer of the same name, if a plugin registers one."""
+    for importer in ctx.host.importers():
+        if importer.name.casefold() == name.casefold() and importer.sniff is not None:
+            return importer.sniff
+    return None
+
+
 #: The kinds every ``export --json`` has (0 when none); an exporter may add others.
-_KINDS = ("contacts", "events", "interactions", "notes", "relationships", "followups")
+_KINDS = (
+    "contacts",
+    "events",
+    "interactions",
+    "notes",
+    "relationships",
+    "followups",
+    "tags",
+    "introductions",
+    "captures",
+)
 #: How a count of each kind reads: (one, many).
 _NOUNS = {
     "followups": ("follow-up", "follow-ups"),

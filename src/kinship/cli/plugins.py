@@ -26,8 +26,9 @@ def _plugins_args(p: argparse.ArgumentParser) -> None:
 def cmd_plugins(args: argparse.Namespace, ctx: Context) -> int:
     host = ctx.host
     # Call every registration hook once (commands too, through our parser), so a plugin
-    # that raises in one is listed as such.
+    # that raises in one is listed as such; then ask each strategy once.
     host.check(register_commands=build_parser)
+    try_strategies(host, ctx.settings)
     infos = [i for i in host.infos() if args.all or not i.builtin]
     if args.json:
         ctx.json([i.to_json() for i in infos])
@@ -50,3 +51,12 @@ def _row(info: Any) -> tuple[str, str, str, str]:
     hooks = ",".join(h.removeprefix("kinship_") for h in info.hooks) or "-"
     status = info.status if not info.error else f"{info.status}: {info.error}"
     return visible(info.name), visible(dist), visible(hooks), visible(status)
+
+
+def try_strategies(host: Any, settings: Any = None) -> None:
+    """Ask every strategy about two made-up people once: one that raises or suggests
+    something malformed is disabled, with its reason, as it would be in a real run."""
+    from kinship.services.followups.engine import trial
+
+    for name, error in trial(host.strategies(), settings).items():
+        host.disable_strategy(name, error)

@@ -37,7 +37,13 @@ def _after_commit(hook: str, build: Callable[[], Any]) -> None:
         return
 
     def fire() -> None:
-        target.notify(hook, build())
+        # Runs after COMMIT: an exception here would make the transaction try to roll back
+        # what is already committed ("cannot rollback - no transaction is active").
+        try:
+            target.notify(hook, build())
+        except Exception as exc:
+            text = " ".join(str(exc).split()) or type(exc).__name__
+            runtime.warn(f"plugins were not told ({hook}): {type(exc).__name__}: {text}")
 
     current().db.after_commit(fire)
 
@@ -49,6 +55,22 @@ def contact_changed(contact_id: int) -> None:
         return convert.to_record(Contact.get_by_id(contact_id))
 
     _after_commit("kinship_contact_changed", build)
+
+
+def followup(hook: str, followup_id: int, *, snoozed_until: Any = None) -> None:
+    """A follow-up lifecycle hook (``kinship_followup_done``, ``…_dismissed``,
+    ``…_snoozed``) for one ``FollowUp`` row, as it is once the transaction commits."""
+
+    def build() -> Any:
+        from kinship.store.models import FollowUp
+
+        record = convert.followup_record(FollowUp.get_by_id(followup_id))
+        if snoozed_until is not None:
+            record.status = "snoozed"
+            record.snoozed_until = snoozed_until
+        return record
+
+    _after_commit(hook, build)
 
 
 def interaction_logged(interaction_id: int) -> None:

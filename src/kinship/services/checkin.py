@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kinship.services import interactions
+from kinship.services import _notify, interactions
 from kinship.services.followups.actions import contact_by_uid, open_followup
 from kinship.services.followups.compute import recompute_ids
+from kinship.services.followups.engine import engine
 from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
 from kinship.store.models import FollowUp, utcnow
 
-__all__ = ["DONE_AS", "DoneReport", "done"]
+__all__ = ["DONE_AS", "DoneReport", "done", "done_kind"]
 
 #: What ``done`` logs for each kind of suggestion (``--as`` overrides it).
 DONE_AS: dict[str, str] = {
@@ -54,6 +55,12 @@ _DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
 }
 
 
+def done_kind(origin: str, kind: str) -> str:
+    """The interaction "done" logs for a follow-up of ``kind`` from strategy ``origin``:
+    what the strategy says (``Strategy.done_as``), else :data:`DONE_AS`."""
+    return engine().done_as(origin, kind) or DONE_AS.get(kind, "message")
+
+
 @dataclass(frozen=True)
 class DoneReport:
     followup: DueItem
@@ -74,14 +81,15 @@ def done(
     """Mark a follow-up done and log the interaction that satisfies it, in one transaction.
 
     ``kind`` picks the follow-up when the contact has several; the interaction logged is
-    :data:`DONE_AS` of its kind unless ``as_kind`` says otherwise. The report's ``undo_id``
-    takes both back (:func:`kinship.services.undo.restore`).
+    ``as_kind``, else what its strategy says (``Strategy.done_as``), else :data:`DONE_AS`
+    of its kind (:func:`done_kind`). Notifiers hear ``kinship_followup_done`` once it is
+    committed. The report's ``undo_id`` takes both back (:func:`kinship.services.undo.restore`).
     """
     with current().write():
         contact = contact_by_uid(contact_uid)
         recompute_ids([contact.id])  # act on what is due now, not on yesterday's rows
         row = open_followup(contact, kind)
-        logged_kind = interactions.validate_kind(as_kind or DONE_AS.get(row.kind, "message"))
+        logged_kind = interactions.validate_kind(as_kind or done_kind(row.origin, row.kind))
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         text = (
             (summary or "").strip()
@@ -90,6 +98,7 @@ def done(
         )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
         kept = interactions.keep_undo(logged, reopen=row.id)
+        _notify.followup("kinship_followup_done", row.id)
         item = DueItem(
             contact.uid,
             contact.display_name,

@@ -15,10 +15,12 @@ from typing import Any
 
 from peewee import fn
 
+from kinship import validation
 from kinship.errors import Ambiguous, Conflict, NotFound, ValidationError
-from kinship.records import RELATIONSHIP_KINDS, FieldRecord, PartialDate
+from kinship.records import RELATIONSHIP_KINDS, ContactRecord, FieldRecord, PartialDate
 from kinship.services import _notify
 from kinship.services.convert import records as records
+from kinship.services.convert import stored_json
 from kinship.services.convert import to_record as to_record
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current, queries, search
@@ -53,7 +55,7 @@ EDITABLE = (
     "strategy",
     "notes",
 )
-MAX_NAME = 300
+MAX_NAME = validation.MAX_NAME
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
@@ -77,7 +79,14 @@ def normalize(kind: str, value: str) -> str:
     return value.strip().casefold()[:255]
 
 
+def _typed(key: str, value: Any, label: str = "") -> Any:
+    """``value`` checked as the border checks a ``ContactRecord``'s ``key`` (type, length)."""
+    return validation.check_value(ContactRecord, key, value, label=label)
+
+
 def validate_field(kind: str, value: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{kind}: expected text, got {type(value).__name__}")
     value = value.strip()
     if not value:
         raise ValidationError(f"empty {kind}")
@@ -89,23 +98,33 @@ def validate_field(kind: str, value: str) -> str:
 
 
 def validate_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise ValidationError(f"a contact's name must be text, not {type(name).__name__}")
     name = name.strip()
     if not name:
         raise ValidationError("a contact needs a name")
     if len(name) > MAX_NAME:
         raise ValidationError(f"name too long ({len(name)} characters, at most {MAX_NAME})")
-    return name
+    return str(_typed("display_name", name, "name"))
 
 
 def validate_cadence(days: int | None) -> int | None:
     if days is None:
         return None
+    if isinstance(days, bool) or not isinstance(days, int | str):
+        raise ValidationError(f"cadence must be a number of days, not {type(days).__name__}")
+    try:
+        int(days)
+    except ValueError:
+        raise ValidationError(f"cadence must be a number of days, not {days!r}") from None
     if not 1 <= int(days) <= 3650:
         raise ValidationError(f"cadence must be 1 to 3650 days, not {days}")
     return int(days)
 
 
 def validate_tag(name: str) -> str:
+    if not isinstance(name, str):
+        raise ValidationError(f"a tag must be text, not {type(name).__name__}")
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() and ch != " " for ch in name):
         raise ValidationError(f"not a tag name: {name!r}")
@@ -116,10 +135,14 @@ def _partial(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, PartialDate):
-        return str(value)
+        return str(_typed("birthday", value))
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"a date must be a PartialDate or text such as 1990-06-05, not {type(value).__name__}"
+        )
     from kinship.dates import parse_partial
 
-    return str(parse_partial(str(value)))
+    return str(parse_partial(value))
 
 
 def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -138,9 +161,9 @@ def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 from kinship.dates import parse_date
 
                 value = parse_date(value) if value else None
-        elif value is None:
-            value = ""
-        elif isinstance(value, str):
+            value = _typed(key, value, "met on")
+        else:
+            value = _typed(key, value, key.replace("_", " "))
             value = value.strip() if key not in ("notes", "met_how") else value
         out[key] = value
     return out
@@ -213,6 +236,9 @@ def _set_fields(
     position = len(existing)
     for item in values:
         rec = item if isinstance(item, FieldRecord) else FieldRecord(kind, item)
+        checked = validation.check(rec)
+        if checked.record is None or checked.problems:
+            raise ValidationError(f"{kind}: {checked.summary()}")
         value = validate_field(kind, rec.value) if kind in ("email", "phone") else rec.value.strip()
         if not value:
             continue
@@ -257,6 +283,8 @@ def add(
 ) -> Contact:
     """Create a contact; ``attrs`` are any of :data:`EDITABLE` (validated)."""
     name = validate_name(display_name)
+    if uid is not None:
+        uid = _typed("uid", uid, "uid").strip() or None
     values = _clean_changes(attrs)
     extra = values.pop("extra", None)
     store = current()
@@ -302,7 +330,7 @@ def update(
                 f"{contact.display_name} was changed elsewhere (version {contact.version}, "
                 f"you edited version {expected_version}); reload and try again"
             )
-        edited = set(json.loads(contact.edited)) if contact.edited else set()
+        edited = set(stored_json("contact.edited", contact.edited, list))
         for key, value in values.items():
             setattr(contact, key, value)
             if mark_edited:
@@ -486,8 +514,8 @@ def merge(keep_uid: str, other_uid: str, *, prefer: dict[str, str] | None = None
         last = [d for d in (keep.last_interaction_at, other.last_interaction_at) if d]
         keep.last_interaction_at = max(last) if last else None
         merged_extra = {
-            **(json.loads(other.extra) if other.extra else {}),
-            **(json.loads(keep.extra) if keep.extra else {}),
+            **stored_json("contact.extra", other.extra, dict),
+            **stored_json("contact.extra", keep.extra, dict),
         }
         keep.extra = json.dumps(merged_extra) if merged_extra else ""
         keep.version += 1

@@ -8,13 +8,52 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TypeVar
 
 from kinship.dates import from_store
-from kinship.records import ContactRecord, FieldRecord, InteractionRecord, PartialDate
+from kinship.records import (
+    ContactRecord,
+    FieldRecord,
+    FollowUpRecord,
+    InteractionRecord,
+    PartialDate,
+)
 from kinship.store import queries
-from kinship.store.models import Contact, ContactField, Event, Interaction, Participant
+from kinship.store.models import Contact, ContactField, Event, FollowUp, Interaction, Participant
+from kinship.validation import unreadable_value
 
-__all__ = ["interaction_record", "records", "to_record"]
+T = TypeVar("T", dict, list)  # type: ignore[type-arg]
+
+__all__ = [
+    "followup_record",
+    "interaction_record",
+    "records",
+    "stored_json",
+    "stored_partial",
+    "to_record",
+]
+
+
+def stored_partial(where: str, text: str | None) -> PartialDate | None:
+    """A stored birthday or anniversary; one kinship cannot read is left out (and said)."""
+    if not text:
+        return None
+    return unreadable_value(where, text, "a date (YYYY-MM-DD or --MM-DD)", PartialDate.parse)
+
+
+def stored_json(where: str, text: str | None, kind: type[T]) -> T:
+    """A stored JSON column (``extra``, ``edited``); an unreadable one reads as empty."""
+    if not text:
+        return kind()
+
+    def parse(value: str) -> T:
+        data = json.loads(value)
+        if not isinstance(data, kind):
+            raise ValueError(f"not a JSON {kind.__name__}")
+        return data
+
+    found = unreadable_value(where, text, f"a JSON {kind.__name__}", parse)
+    return found if found is not None else kind()
 
 
 def to_record(
@@ -33,8 +72,8 @@ def to_record(
         nickname=c.nickname,
         organization=c.organization,
         title=c.title,
-        birthday=PartialDate.parse(c.birthday) if c.birthday else None,
-        anniversary=PartialDate.parse(c.anniversary) if c.anniversary else None,
+        birthday=stored_partial(f"birthday of {_who(c)}", c.birthday),
+        anniversary=stored_partial(f"anniversary of {_who(c)}", c.anniversary),
         met_how=c.met_how,
         met_on=c.met_on,
         cadence_days=c.cadence_days,
@@ -43,9 +82,16 @@ def to_record(
         archived=c.archived,
         tags=list(tags),
         fields=[FieldRecord(f.kind, f.value, f.label, f.preferred) for f in fields],
-        extra=json.loads(c.extra) if c.extra else {},
+        extra=stored_json(f"extra of {_who(c)}", c.extra, dict),
+        snoozed_until=c.snoozed_until,
+        edited=sorted(stored_json(f"edited fields of {_who(c)}", c.edited, list)),
         source=c.source,
     )
+
+
+def _who(c: Contact) -> str:
+    name = " ".join(str(c.display_name).split())
+    return f"contact {name[:60]!r}"
 
 
 def records(contacts: Sequence[Contact]) -> list[ContactRecord]:
@@ -79,4 +125,26 @@ def interaction_record(row: Interaction) -> InteractionRecord:
         uid=row.uid,
         event_uid=event_uid,
         source=row.source,
+    )
+
+
+def followup_record(row: FollowUp, contact: Contact | None = None) -> FollowUpRecord:
+    """One follow-up as a :class:`~kinship.records.FollowUpRecord`, with the contact's
+    name (what notifiers show)."""
+    from kinship.dates import as_date
+
+    person = contact if contact is not None else Contact.get_by_id(row.contact_id)
+    due = as_date(row.due)
+    assert due is not None
+    return FollowUpRecord(
+        contact_uid=person.uid,
+        due=due,
+        reason=row.reason,
+        kind=row.kind,
+        origin=row.origin,
+        status=row.status,
+        uid=row.uid,
+        contact_name=person.display_name,
+        priority=row.priority,
+        snoozed_until=as_date(person.snoozed_until) if row.status == "snoozed" else None,
     )

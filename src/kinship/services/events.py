@@ -6,16 +6,20 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import Any
 
+from kinship import validation
 from kinship.dates import to_store
 from kinship.errors import ValidationError
-from kinship.records import EVENT_KINDS
+from kinship.records import EVENT_KINDS, EventRecord
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current
 from kinship.store.models import Contact, Event, EventPerson, utcnow
 
 
 def validate_kind(kind: str) -> str:
+    if not isinstance(kind, str):
+        raise ValidationError(f"an event kind must be text, not {type(kind).__name__}")
     kind = kind.strip().lower()
     if kind not in EVENT_KINDS:
         raise ValidationError(f"unknown event kind {kind!r} (use {', '.join(EVENT_KINDS)})")
@@ -44,9 +48,21 @@ def add(
     uid: str | None = None,
     source: str = "",
 ) -> Event:
-    summary = summary.strip()
-    if not summary:
+    def typed(name: str, value: Any) -> Any:
+        return validation.check_value(EventRecord, name, value)
+
+    if not isinstance(summary, str) or not summary.strip():
         raise ValidationError("an event needs a summary")
+    summary = typed("summary", summary.strip())
+    start, end = typed("start", start), typed("end", end)
+    location, description = typed("location", location), typed("description", description)
+    timezone, rrule, source = (
+        typed("timezone", timezone),
+        typed("rrule", rrule),
+        typed("source", source),
+    )
+    rdates, exdates = typed("rdates", list(rdates)), typed("exdates", list(exdates))
+    uid = typed("uid", uid) or None
     kind = validate_kind(kind)
     stored_start, all_day = _start(start)
     stored_end = _start(end)[0] if end is not None else None

@@ -9,9 +9,10 @@ from typing import Any
 
 from peewee import fn
 
+from kinship import validation
 from kinship.dates import from_store, to_store
 from kinship.errors import NotFound, ValidationError
-from kinship.records import INTERACTION_KINDS
+from kinship.records import INTERACTION_KINDS, InteractionRecord
 from kinship.services import _notify, trash
 from kinship.services.convert import interaction_record as interaction_record
 from kinship.services.followups.compute import refresh_due
@@ -20,6 +21,8 @@ from kinship.store.models import Contact, Event, FollowUp, Interaction, Particip
 
 
 def validate_kind(kind: str) -> str:
+    if not isinstance(kind, str):
+        raise ValidationError(f"an interaction kind must be text, not {type(kind).__name__}")
     kind = kind.strip().lower()
     if kind not in INTERACTION_KINDS:
         raise ValidationError(
@@ -40,10 +43,19 @@ def log(
     source: str = "",
 ) -> Interaction:
     """Record an interaction and move each participant's last contact and due date."""
-    summary = summary.strip()
-    if not summary:
+
+    def typed(name: str, value: Any) -> Any:
+        return validation.check_value(InteractionRecord, name, value)
+
+    if not isinstance(summary, str) or not summary.strip():
         raise ValidationError("an interaction needs a summary")
+    summary = typed("summary", summary.strip())
+    notes, source = typed("notes", notes), typed("source", source)
+    uid = typed("uid", uid) or None
+    participant_uids = typed("participants", list(participant_uids or ()))
     kind = validate_kind(kind)
+    if occurred_at is not None:
+        occurred_at = typed("occurred_at", occurred_at)
     when = occurred_at or datetime.now().astimezone()
     stored = to_store(when)
     if stored > to_store(datetime.now().astimezone()) + timedelta(days=1):

@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kinship import validation
 from kinship.errors import NotFound, ValidationError
-from kinship.records import NEED_NOTE_KINDS, NOTE_KINDS, OFFER_NOTE_KINDS
+from kinship.records import NEED_NOTE_KINDS, NOTE_KINDS, OFFER_NOTE_KINDS, NoteRecord
 from kinship.services import trash
 from kinship.services.followups.compute import refresh_matches
 from kinship.store import current, search
 from kinship.store.models import Contact, EmpathyNote, utcnow
 
-MAX_NOTE = 20_000
+MAX_NOTE = validation.MAX_NOTE
 #: Notes whose changes can change the week's match of needs and offers.
 _MATCHED = NEED_NOTE_KINDS | OFFER_NOTE_KINDS
 
 
 def validate_kind(kind: str) -> str:
+    if not isinstance(kind, str):
+        raise ValidationError(f"a note kind must be text, not {type(kind).__name__}")
     kind = kind.strip().lower()
     if kind not in NOTE_KINDS:
         raise ValidationError(f"unknown note kind {kind!r} (use {', '.join(NOTE_KINDS)})")
@@ -25,16 +28,19 @@ def validate_kind(kind: str) -> str:
 
 
 def _body(body: str) -> str:
+    if not isinstance(body, str):
+        raise ValidationError(f"a note must be text, not {type(body).__name__}")
     body = body.strip()
     if not body:
         raise ValidationError("a note needs some text")
     if len(body) > MAX_NOTE:
         raise ValidationError(f"note too long ({len(body)} characters, at most {MAX_NOTE})")
-    return body
+    return str(validation.check_value(NoteRecord, "body", body, label="note"))
 
 
 def add(contact: Contact, body: str, *, kind: str = "general", pinned: bool = False) -> EmpathyNote:
     kind, body = validate_kind(kind), _body(body)
+    pinned = validation.check_value(NoteRecord, "pinned", pinned)
     with current().write():
         note = EmpathyNote.create(contact=contact, kind=kind, body=body, pinned=pinned)
         search.reindex([contact.id])
@@ -56,7 +62,7 @@ def update(
         if kind is not None:
             note.kind = validate_kind(kind)
         if pinned is not None:
-            note.pinned = pinned
+            note.pinned = validation.check_value(NoteRecord, "pinned", pinned)
         note.updated_at = utcnow()
         note.save()
         search.reindex([note.contact_id])

@@ -21,14 +21,26 @@ what the app bound.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from kinship import validation as _validation
 from kinship.records import Strategy
 
-__all__ = ["Binding", "Bound", "Notifier", "bind", "current", "reset", "strategies"]
+__all__ = [
+    "Binding",
+    "Bound",
+    "Notifier",
+    "StrategyFailed",
+    "bind",
+    "current",
+    "reset",
+    "strategies",
+    "warn",
+]
 
 #: Strategies as bound: a sequence, or a function the engine calls once when it needs them.
 Strategies = Iterable[Strategy] | Callable[[], Iterable[Strategy]]
@@ -47,6 +59,11 @@ class Notifier(Protocol):
     def notify(self, hook: str, record: Any) -> None: ...
 
 
+#: Told that a follow-up strategy raised: ``strategy_failed(name, error)``. Returns whether
+#: it reported the failure itself (the plugin host disables the strategy's plugin and says so).
+StrategyFailed = Callable[[str, str], bool]
+
+
 @dataclass(frozen=True)
 class Binding:
     """One set of what the services were handed. ``strategies is None``: none bound."""
@@ -57,6 +74,11 @@ class Binding:
     settings: Any = None
     #: A fixed "today" (tests); ``None`` means the local calendar day.
     today: date | None = None
+    #: Who hears that a strategy raised (the plugin host, through :mod:`kinship.wiring`).
+    strategy_failed: StrategyFailed | None = None
+    #: Where the services send a one-line warning the user should see (a stored value that
+    #: cannot be read, say): the CLI's stderr, the app's notifications. Unbound: dropped.
+    warn: Callable[[str], None] | None = None
 
 
 _UNBOUND = Binding()
@@ -91,6 +113,8 @@ def bind(
     notifier: Notifier | None = _KEEP,
     settings: Any = _KEEP,
     today: date | None = _KEEP,
+    strategy_failed: StrategyFailed | None = _KEEP,
+    warn: Callable[[str], None] | None = _KEEP,
 ) -> Bound:
     """Hand the services what they need; what is left out stays as bound now.
 
@@ -104,6 +128,8 @@ def bind(
             ("notifier", notifier),
             ("settings", settings),
             ("today", today),
+            ("strategy_failed", strategy_failed),
+            ("warn", warn),
         )
         if value is not _KEEP
     }
@@ -133,3 +159,34 @@ def strategies(binding: Binding | None = None) -> list[Strategy] | None:
     if source is None:
         return None
     return list(source() if callable(source) else source)
+
+
+def warn(text: str) -> None:
+    """Send ``text`` (one line) to whoever the entry point bound to hear warnings; each
+    distinct line once per binding, so a bad value met on every page says so once."""
+    binding = _binding
+    target = binding.warn
+    if target is None:
+        return
+    with _lock:
+        entry = _warned.get(id(binding))
+        if entry is None or entry[0]() is not binding:  # an id reused by a new binding
+            entry = (weakref.ref(binding), set())
+            _warned[id(binding)] = entry
+            if len(_warned) > 8:  # old bindings: forget them
+                for key in list(_warned)[:-8]:
+                    del _warned[key]
+        if text in entry[1]:
+            return
+        entry[1].add(text)
+    try:
+        target(text)
+    except Exception:  # a warning must never become the error
+        pass
+
+
+_warned: dict[int, tuple[weakref.ref[Binding], set[str]]] = {}
+
+
+# Stored values the store cannot read (kinship.validation.unreadable) are warnings too.
+_validation.report_to(warn)

@@ -54,6 +54,7 @@ from kinship.store.models import (
     Participant,
     Tag,
 )
+from kinship.validation import unreadable
 
 __all__ = [
     "CAPTURE_DAYS",
@@ -170,7 +171,11 @@ def _dt(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:  # text in a date column (an older version, a hand edit)
+            unreadable("interaction date", value, "a date and time")
+            return None
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if isinstance(value, date):
@@ -309,6 +314,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     last_by_kind: dict[int, dict[str, datetime]] = defaultdict(dict)
     given: dict[int, int] = defaultdict(int)
     received: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
     for cid, kind, last, count in _raw(
         Participant.select(
             Participant.contact,
@@ -323,6 +329,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         moment = _dt(last)
         if moment is not None:
             last_by_kind[cid][kind] = moment
+        counts[cid] += count
         if kind in GIVEN_KINDS:
             given[cid] += count
         elif kind in RECEIVED_KINDS:
@@ -426,6 +433,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             last_interaction_at=last,
             last_by_kind=dict(kinds),
             interaction_dates=dates.get(cid, []),
+            interaction_count=counts.get(cid, 0),
             life_events=life.get(cid, []),
             unthanked=unthanked.get(cid, [])[-MAX_UNTHANKED:],
             given=given.get(cid, 0),

@@ -84,13 +84,18 @@ def copy_store(
     (``kinship db upgrade`` first otherwise). A target with data is refused unless
     ``force``, which replaces it. Both are closed on return.
     """
-    from kinship.store.db import close_store, open_store
+    from kinship.store.db import _sqlite_path, close_store, open_store
     from kinship.store.handle import make_current
 
     # Read-only: a SQLite source is opened so that nothing is written to it or beside it,
     # and its schema must already be this kinship's (an older one is not upgraded).
     src = open_store(source, read_only=True)
     make_current(None)  # opening the target must not close the source
+    target_path = _sqlite_path(os.fspath(target))
+    what = src.own_file(target_path) if target_path is not None else None
+    if what is not None:  # its -wal, its -shm, a backup of it: never written, even --force
+        src.close()
+        raise StoreError(f"{target}: that is {what} (the source); copy to another file")
     try:
         dst = open_store(target)
         report = CopyReport()

@@ -16,7 +16,6 @@ from typing import Any
 from peewee import (
     Database,
     ImproperlyConfigured,
-    OperationalError,
     PeeweeException,
     SqliteDatabase,
 )
@@ -29,11 +28,14 @@ from kinship.store.handle import (
     ReadOnlyStore,
     Store,
     current,
+    damaged,
     database_text,
     describe_error,
+    explain,
     is_database_error,
     make_current,
 )
+from kinship.store.live import LiveSqliteDatabase
 from kinship.store.models import database
 
 __all__ = [
@@ -106,7 +108,7 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
         path = path.resolve()
         if read_only:
             del pragmas["journal_mode"]  # a read-only connection cannot switch it
-            return SqliteDatabase(
+            return LiveSqliteDatabase(
                 _sqlite_uri(path, read_only),
                 timeout=BUSY_TIMEOUT_S,
                 pragmas={**pragmas, "query_only": 1},
@@ -121,7 +123,7 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
                 touch_private(path)
             except FileExistsError:
                 pass  # another process created it a moment ago
-    return SqliteDatabase(
+    return LiveSqliteDatabase(
         str(path) if path else ":memory:",
         timeout=BUSY_TIMEOUT_S,
         pragmas=pragmas,
@@ -175,12 +177,14 @@ def open_store(
             db = _readable(db, path)
     except ImproperlyConfigured as exc:
         raise StoreError(f"{_safe(target)}: {exc}") from None
-    except (PeeweeException, OSError, sqlite3.Error) as exc:
+    except (PeeweeException, OSError, sqlite3.Error, UnicodeDecodeError) as exc:
         from kinship.store import postgres
 
         if postgres.is_url(target):
             raise postgres.connect_error(target, exc) from None
-        raise StoreError(f"{_safe(target)}: cannot open database: {database_text(exc)}") from None
+        # A damaged schema can fail as early as the connection's first PRAGMA, even to
+        # decode SQLite's own error message; a full disk, when SQLite makes its -shm.
+        raise StoreError(_open_error(target, path, exc, "cannot open database: ")) from None
     store = Store(
         db=db,
         target=target,
@@ -194,9 +198,9 @@ def open_store(
         else:
             migrations.prepare(store, upgrade=upgrade)
             search.prepare(store)
-    except OperationalError as exc:
+    except (PeeweeException, sqlite3.Error, UnicodeDecodeError) as exc:
         store.close()
-        raise StoreError(f"{_safe(target)}: {database_text(exc)}") from None
+        raise StoreError(_open_error(target, path, exc, "")) from None
     except StoreError:
         store.close()
         raise
@@ -205,6 +209,14 @@ def open_store(
         with contextlib.suppress(Exception):
             previous.close()
     return store
+
+
+def _open_error(target: str, path: Path | None, exc: BaseException, what: str) -> str:
+    """The one line for a store that failed to open: damaged, on a full disk, or else."""
+    where = str(path) if path is not None else _safe(target)
+    if isinstance(exc, UnicodeDecodeError):
+        return damaged(where, exc)
+    return explain(exc, where) or f"{_safe(target)}: {what}{database_text(exc)}"
 
 
 def _read_mode(path: Path | None) -> str:

@@ -6,21 +6,78 @@ so the same models serve SQLite and PostgreSQL. Datetimes are stored as naive UT
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
+import peewee
 from peewee import (
     BooleanField,
     CharField,
     DatabaseProxy,
-    DateField,
-    DateTimeField,
     ForeignKeyField,
     IntegerField,
     Model,
     TextField,
 )
 
+from kinship import validation
+
 database = DatabaseProxy()
+
+
+def _iso(value: Any) -> date | datetime | None:
+    """An ISO 8601 date or datetime in forms peewee's own formats miss (``T``, an offset)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class _TolerantDate(peewee.DateField):
+    """A date column that reads a value it cannot parse as empty, and says so.
+
+    Peewee hands back the raw text of a date it cannot parse; one such value in an older
+    database (or a hand edit) would then break every command that shows or exports the row.
+    ``kinship db check`` lists these values.
+    """
+
+    def python_value(self, value: Any) -> Any:
+        value = super().python_value(value)
+        if value is not None and not isinstance(value, date):
+            parsed = _iso(value)
+            if parsed is not None:
+                return parsed.date() if isinstance(parsed, datetime) else parsed
+            validation.unreadable(f"{self.model._meta.table_name}.{self.name}", value, "a date")
+            return None
+        return value
+
+
+class _TolerantDateTime(peewee.DateTimeField):
+    """A datetime column that reads a value it cannot parse as empty (see ``DateField``)."""
+
+    def python_value(self, value: Any) -> Any:
+        value = super().python_value(value)
+        if value is not None and not isinstance(value, datetime):
+            parsed = value if isinstance(value, date) else _iso(value)
+            if isinstance(parsed, datetime):
+                if parsed.tzinfo is not None:  # the store keeps naive UTC
+                    parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+                return parsed
+            if isinstance(parsed, date):  # a date alone is midnight of that day
+                return datetime(parsed.year, parsed.month, parsed.day)
+            validation.unreadable(
+                f"{self.model._meta.table_name}.{self.name}", value, "a date and time"
+            )
+            return None
+        return value
+
+
+# Typed as peewee's own fields are (Any: peewee is untyped), so a row's attributes stay Any.
+DateField: Any = _TolerantDate
+DateTimeField: Any = _TolerantDateTime
 
 
 def utcnow() -> datetime:
@@ -144,6 +201,9 @@ class Event(BaseModel):
     #: ``RECURRENCE-ID``), the start it replaces: ``YYYY-MM-DD`` or a naive UTC
     #: ``YYYY-MM-DDTHH:MM:SS``, with ``;THISANDFUTURE`` when the edit covers the rest.
     recurrence_id = CharField(default="")
+    #: The VTIMEZONE text for a ``timezone`` that is not an IANA name ("" otherwise);
+    #: after recurrence_id because migration 0008 added it.
+    vtimezone = TextField(default="")
 
     class Meta:
         indexes = ((("uid", "recurrence_id"), True),)

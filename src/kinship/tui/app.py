@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import io
 import os
 import signal
 import tempfile
@@ -29,6 +30,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
 
+from kinship import failpoints
 from kinship.records import PaletteCommand
 from kinship.tui.commands import (
     ContactJumpProvider,
@@ -36,7 +38,7 @@ from kinship.tui.commands import (
     PluginCommandsProvider,
 )
 from kinship.tui.context import APP_BINDINGS, AppContext
-from kinship.tui.errors import describe_error
+from kinship.tui.errors import describe_error, is_database_error
 from kinship.tui.safe import plain_symbols
 
 if TYPE_CHECKING:
@@ -58,6 +60,10 @@ class KinshipApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
+
+    #: Set by :func:`run_app` for a run in a real terminal: signals, hang-ups and the exit
+    #: deadline (:mod:`kinship.lifeline`). ``None`` in tests.
+    lifeline: Any = None
 
     #: Presenter mode: contact details and note bodies are masked on every screen.
     presenter: reactive[bool] = reactive(False, init=False)
@@ -94,6 +100,8 @@ class KinshipApp(App[None]):
                 today=today,
             )
         self.wiring = wiring
+        if self._fixed_today is None:
+            self._fixed_today = wiring.today  # a day the entry point (or a test) fixed
         self.settings = settings
         #: The plugin host once loaded (after the first paint); ``None`` without plugins.
         self.host: Any = host
@@ -124,7 +132,10 @@ class KinshipApp(App[None]):
     async def db(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` on the database thread and await its result."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+        job = functools.partial(func, *args, **kwargs)
+        if failpoints.armed():
+            job = functools.partial(_at_failpoint, f"db:{getattr(func, '__name__', 'job')}", job)
+        return await loop.run_in_executor(self._executor, job)
 
     def say(
         self, message: str, *, severity: str = "information", timeout: float | None = None
@@ -137,6 +148,9 @@ class KinshipApp(App[None]):
     def on_mount(self) -> None:
         from kinship.tui.screens.main import MainScreen
 
+        # The services' warnings (a stored value kinship cannot read …) become messages.
+        self._previous_warn = self.wiring.warn
+        self.wiring.warn = self.warn_from_any_thread
         if not self.wiring.bound:
             # The services compute with our strategies and notify our plugins while we run.
             self._bound = self.wiring.bind()
@@ -146,7 +160,9 @@ class KinshipApp(App[None]):
         main = MainScreen()
         main.prefetch(self._executor.submit)
         self.push_screen(main)
-        if not self.is_headless:
+        if self.lifeline is not None and self.lifeline.leaving.is_set():
+            self.exit()  # a signal came while the app was starting
+        if not self.is_headless and self.lifeline is None:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
@@ -158,7 +174,22 @@ class KinshipApp(App[None]):
         # paint slows it down through the GIL.
         self.load_plugins()
 
+    def get_driver_class(self) -> Any:
+        from kinship.tui.driver import guarded
+
+        return guarded(super().get_driver_class())
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        # Whatever still runs (a blocked plugin, a long count) gets the lifeline's grace
+        # period, then the process ends: quitting never hangs.
+        if self.lifeline is not None:
+            self.lifeline.leave(0, "quit")
+        super().exit(*args, **kwargs)
+
     def on_unmount(self) -> None:
+        self.wiring.warn = getattr(self, "_previous_warn", None)
+        if self.lifeline is not None:
+            self.lifeline.leave(0, "quit")
         if self._bound is not None:
             self._bound.restore()
             self._bound = None
@@ -181,7 +212,12 @@ class KinshipApp(App[None]):
             host = self.wiring.host
             commands: list[PaletteCommand] = []
             if host is not None:
+                # Every registration hook once, so each plugin that fails is known now.
+                host.check()
                 commands = list(host.palette_commands())
+                # Each plugin disabled so far, and from now on, is a message on screen.
+                for info in host.subscribe(self.plugin_disabled):
+                    self.plugin_disabled(info)
             self.call_from_thread(self._set_host, host, commands)
             followups.engine()  # the strategies the app handed the services (plugins loaded)
             followups.refresh_stale(self._fixed_today)
@@ -194,6 +230,70 @@ class KinshipApp(App[None]):
     def _set_host(self, host: Any, commands: list[PaletteCommand]) -> None:
         self.host = host
         self.plugin_commands = commands
+        if host is not None and hasattr(host, "reported"):
+            # A plugin disabled from now on (a hook too slow, one that raised) is shown
+            # once; stderr is not on the screen.
+            for line in host.reported:
+                self.say(line, severity="warning")
+            host.on_disable = self._plugin_disabled
+
+    def _plugin_disabled(self, line: str) -> None:
+        """From any thread (a hook runs on the database thread or a worker)."""
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(functools.partial(self.say, line, severity="warning"))
+
+    # ----------------------------------------------------------------- from any thread
+
+    def _from_any_thread(self, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func`` on the UI thread, whichever thread asks (a worker, the db thread)."""
+        import threading
+
+        if threading.get_ident() == self._thread_id:
+            func(*args)
+        else:
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.call_from_thread(func, *args)
+
+    def warn_from_any_thread(self, message: str) -> None:
+        """The services' warnings, as a message on screen."""
+        self._from_any_thread(functools.partial(self.say, message, severity="warning"))
+
+    def plugin_disabled(self, info: Any) -> None:
+        """A plugin was disabled (by now, or while loading): say so, and redraw the Plugins
+        screen if it is open. Called by the plugin host, from any thread."""
+        self._from_any_thread(self._show_disabled, info)
+
+    def _show_disabled(self, info: Any) -> None:
+        from kinship.tui.screens.plugins import PluginsScreen
+
+        self.say(
+            f"plugin {info.label} disabled: {info.error} (! lists the plugins)",
+            severity="warning",
+            timeout=10,
+        )
+        if isinstance(self.screen, PluginsScreen):
+            self.screen.refresh_rows()
+
+    # ----------------------------------------------------------------- workers
+
+    def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any:
+        """Textual's ``run_worker``, but a worker that raises is a message, never the end of
+        the app: plugins' palette commands start workers, and their errors are theirs."""
+        kwargs["exit_on_error"] = False
+        return super().run_worker(work, *args, **kwargs)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker started elsewhere (a plugin's own screen, ``@work`` with the default
+        # exit_on_error) that raises: a message, not a crash. Anything else is a bug of the
+        # app itself and ends it as Textual does.
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed):
+            self.say(f"a background task failed: {describe_error(error.error)}", severity="error")
+            return
+        super()._handle_exception(error)
 
     def on_worker_state_changed(self, event: Any) -> None:
         """One place for worker errors: shown as a message, never a crash."""
@@ -201,8 +301,10 @@ class KinshipApp(App[None]):
 
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             err = event.worker.error
-            if event.worker.group == "plugins":
+            if event.worker.group == "plugins" and not is_database_error(err):
                 self.say(f"plugins not loaded: {err}", severity="warning")
+            elif event.worker.group == "plugin-command":
+                self.say(f"{event.worker.name}: {describe_error(err)}", severity="error")
             else:
                 self.say(describe_error(err), severity="error")
 
@@ -213,6 +315,14 @@ class KinshipApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_plugins(self) -> None:
+        from kinship.tui.screens.plugins import PluginsScreen
+
+        if isinstance(self.screen, PluginsScreen):
+            self.pop_screen()
+        elif not self.screen.is_modal:
+            self.push_screen(PluginsScreen())
 
     def action_today(self) -> None:
         from kinship.tui.screens.today import TodayScreen
@@ -242,10 +352,18 @@ class KinshipApp(App[None]):
         self.title = "kinship · presenter mode" if self.presenter else "kinship"
 
     def run_plugin_command(self, command: PaletteCommand) -> None:
+        """Run a plugin's palette entry. ``run(app)`` may be a plain function (quick, on the
+        UI thread) or a coroutine function, run as a worker: it may ``await`` database work
+        (``kinship.api.call``). Whatever it raises, there or in a worker it starts, is a
+        message naming the command."""
+        import inspect
+
         try:
-            command.run(self)
+            result = command.run(self)
+            if inspect.isawaitable(result):
+                self.run_worker(result, name=clean_title(command.title), group="plugin-command")
         except Exception as exc:  # a plugin must not take the app down
-            self.say(f"{command.title}: {exc}", severity="error")
+            self.say(f"{command.title}: {describe_error(exc)}", severity="error")
 
     @property
     def main(self) -> Any:
@@ -261,6 +379,10 @@ def run_app(ctx: Any) -> int:
     started = time.perf_counter()
     demo = bool(getattr(ctx.args, "demo", False))
     tmpdir: tempfile.TemporaryDirectory[str] | None = None
+    from kinship.lifeline import Lifeline
+
+    # From the first moment: a hang-up while the store opens must end the process too.
+    lifeline = Lifeline().install()
     try:
         if demo:
             from kinship.sample import demo as demo_data
@@ -275,6 +397,7 @@ def run_app(ctx: Any) -> int:
                 demo_data.generate(today=date.today())
         else:
             ctx.store  # noqa: B018 - opens the database (and hands the services the wiring)
+        failpoints.reach("startup")
         app = KinshipApp(
             None,
             settings=ctx.settings,
@@ -282,14 +405,45 @@ def run_app(ctx: Any) -> int:
             wiring=ctx.wiring,
             presenter=bool(getattr(ctx.args, "presenter", False)),
         )
-        _run_quietly(app)
+        app.lifeline = lifeline
+        lifeline.attach(functools.partial(_ask_to_exit, app))
+        # What the plugin host reports while the app is on screen ("plugin … disabled")
+        # is shown as a message; written to the terminal it would tear the screen.
+        err, ctx.err = ctx.err, io.StringIO()
+        try:
+            _run_quietly(app)
+        finally:
+            ctx.err, said = err, ctx.err.getvalue()
+            with contextlib.suppress(OSError, ValueError):
+                err.write(said)
+        lifeline.attach(None)
     finally:
         if tmpdir is not None:
             from kinship.store import close_store
 
             close_store()
             tmpdir.cleanup()
-    return 0
+        lifeline.uninstall()
+    return lifeline.exit_code
+
+
+def _at_failpoint(name: str, job: Callable[[], T]) -> T:
+    failpoints.reach(name)
+    return job()
+
+
+def _ask_to_exit(app: KinshipApp) -> None:
+    """From any thread: ask the running app to exit (it checks on mount when it is not
+    running yet)."""
+    loop = getattr(app, "_loop", None)
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(app.exit)
+
+
+def clean_title(title: str) -> str:
+    from kinship.tui.safe import clean
+
+    return clean(title)[:80] or "plugin command"
 
 
 def _run_quietly(app: KinshipApp) -> None:

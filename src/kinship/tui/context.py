@@ -32,6 +32,14 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Every key, generated from the bindings",
     ),
     Binding("t", "today", "Today", id="app.today", tooltip="Who to reach out to today, and why"),
+    Binding(
+        "exclamation_mark",
+        "plugins",
+        "Plugins",
+        show=False,
+        id="app.plugins",
+        tooltip="Installed plugins: version, hooks, status, and why one is disabled",
+    ),
     Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved as you go)"),
     Binding(
         "P",

@@ -10,7 +10,7 @@ from datetime import date
 from kinship.errors import NotFound, ValidationError
 from kinship.services import _notify
 from kinship.services.followups.compute import recompute_ids, update_next_due
-from kinship.services.followups.engine import MANUAL, engine
+from kinship.services.followups.engine import engine
 from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
 from kinship.store.models import Contact, FollowUp, utcnow
@@ -33,7 +33,7 @@ def open_followup(contact: Contact, kind: str | None) -> FollowUp:
         .where(
             (FollowUp.contact == contact.id)
             & (FollowUp.status == "open")
-            & FollowUp.origin.in_(sorted(eng.names | {MANUAL}))
+            & FollowUp.origin.in_(eng.listed)
         )
         .order_by(FollowUp.priority, FollowUp.due, FollowUp.id)
     )
@@ -64,6 +64,7 @@ def dismiss(contact_uid: str, *, kind: str | None = None) -> DueItem:
         FollowUp.update(status="dismissed", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         update_next_due([contact.id])
         _notify.contact_changed(contact.id)
+        _notify.followup("kinship_followup_dismissed", row.id)
     return DueItem(
         contact.uid,
         contact.display_name,
@@ -91,4 +92,13 @@ def snooze(contact_uid: str, until: date | None) -> Contact:
         ).execute()
         recompute_ids([contact.id])
         _notify.contact_changed(contact.id)
+        if until is not None:
+            # What the snooze hides: the open follow-ups kinship lists for them now.
+            hidden = FollowUp.select(FollowUp.id).where(
+                (FollowUp.contact == contact.id)
+                & (FollowUp.status == "open")
+                & FollowUp.origin.in_(engine().listed)
+            )
+            for (fid,) in hidden.order_by(FollowUp.due, FollowUp.id).tuples():
+                _notify.followup("kinship_followup_snoozed", fid, snoozed_until=until)
     return Contact.get_by_id(contact.id)

@@ -373,9 +373,13 @@ def _cadence_due(last: object, created: object, cadence: int | None) -> date | N
     if base is None:
         return None
     if isinstance(base, str):
-        base = datetime.fromisoformat(base)
+        try:
+            base = datetime.fromisoformat(base)
+        except ValueError:  # unreadable text (reported where it is read)
+            return None
     day = base.date() if isinstance(base, datetime) else base
-    assert isinstance(day, date)
+    if not isinstance(day, date):
+        return None
     return day + timedelta(days=cadence)
 
 

@@ -5,8 +5,11 @@ The strategies and settings are what the entry point bound
 strategies and the config file's settings; a test or a script hands over its own (for
 instance the builtins, :func:`kinship.builtin.strategies.default_strategies`) with
 :func:`use`. Nothing bound means no strategies: writes still keep ``next_due_at`` right, but
-nothing is suggested. A strategy that raises is skipped for the rest of the run and recorded
-in :attr:`Engine.errors` (the CLI reports it once); the others still run.
+nothing is suggested. A strategy that raises (or suggests something malformed) is skipped
+for the rest of the run, recorded in :attr:`Engine.errors` and reported to whoever the entry
+point bound (``strategy_failed``: the plugin host disables its plugin); the others still run.
+Its suggestions are *withdrawn*: :attr:`Engine.listed` leaves them out of every list, while
+the rows of a strategy that is merely not loaded now are kept for when it is.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from kinship import validation
 from kinship.records import ContactSnapshot, Strategy, Suggestion
 from kinship.services import runtime
 from kinship.services.snapshots import Config
@@ -49,6 +53,10 @@ class Engine:
     #: Strategy name → the first error it raised in this process (reported once).
     errors: dict[str, str] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+    #: Told of each failure (the binding's ``strategy_failed``); True: it reported it.
+    on_failure: Any = None
+    #: The failed strategies whose failure ``on_failure`` reported (the CLI says the rest).
+    reported: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         seen: dict[str, Strategy] = {}
@@ -75,6 +83,37 @@ class Engine:
         if self.fixed_today is not None:
             return datetime.combine(self.fixed_today, time(12, 0))
         return datetime.now(UTC).replace(tzinfo=None)
+
+    @property
+    def listed(self) -> list[str]:
+        """The origins whose open follow-ups are listed: the strategies that run (not the
+        ones that failed in this run: their suggestions are withdrawn) and manual ones."""
+        return sorted((self.names - self.failed) | {MANUAL})
+
+    def strategy(self, name: str) -> Strategy | None:
+        for s in self.active:
+            if s.name == name:
+                return s
+        return None
+
+    def done_as(self, origin: str, kind: str) -> str | None:
+        """The interaction kind the strategy ``origin`` wants logged for a done ``kind``."""
+        s = self.strategy(origin)
+        mapping = getattr(s, "done_as", None) if s is not None else None
+        return mapping.get(kind) if mapping else None
+
+    def fail(self, name: str, error: str) -> None:
+        """Skip ``name`` from now on and report it once."""
+        if name in self.failed:
+            return
+        self.failed.add(name)
+        self.errors.setdefault(name, error)
+        if self.on_failure is not None:
+            try:
+                if self.on_failure(name, error):
+                    self.reported.add(name)
+            except Exception:  # reporting must not break the computation
+                pass
 
     def for_contact(self, snapshot: ContactSnapshot, tags: Sequence[str]) -> list[Strategy]:
         """The strategies for one person: ``Contact.strategy`` (a comma list) if set, else
@@ -104,8 +143,7 @@ class Engine:
                     _checked(s, snapshot, strategy.name) for s in strategy.suggest(snapshot, today)
                 ]
             except Exception as exc:
-                self.failed.add(strategy.name)
-                self.errors.setdefault(strategy.name, f"{type(exc).__name__}: {exc}")
+                self.fail(strategy.name, _one_line(exc))
                 continue
             for s in found:
                 old = best.get(s.kind)
@@ -113,30 +151,101 @@ class Engine:
                     best[s.kind] = s
         return best
 
+    def try_all(self) -> dict[str, str]:
+        """Ask each active strategy about :func:`sample_snapshots` once; fail the ones that
+        raise (so a strategy that always raises is withdrawn before anything is listed,
+        not only on the day it next runs). Returns the new failures."""
+        found = trial(
+            [s for s in self.active if s.name not in self.failed],
+            self.config,
+            self.today(),
+        )
+        for name, error in found.items():
+            self.fail(name, error)
+        return found
+
+
+def sample_snapshots(settings: Any = None, today: date | None = None) -> list[ContactSnapshot]:
+    """Two made-up people as a strategy sees them — one with nothing known, one with a bit
+    of everything — with the strategy settings of ``settings`` (a Settings or a Config)."""
+    from datetime import UTC, time, timedelta
+
+    from kinship.records import LifeEvent, PartialDate
+
+    today = today or date.today()
+    raw = getattr(settings, "strategies", None) or {}
+    tables = {str(k): dict(v) for k, v in raw.items() if isinstance(v, Mapping)}
+    ago = datetime.combine(today - timedelta(days=40), time(12), tzinfo=UTC)
+    return [
+        ContactSnapshot(uid="kinship-sample-1", display_name="Sample Person", settings=tables),
+        ContactSnapshot(
+            uid="kinship-sample-2",
+            display_name="Sample Friend",
+            cadence_days=30,
+            birthday=PartialDate(today.month, min(today.day, 28)),
+            anniversary=PartialDate(1, 1, 2010),
+            last_interaction_at=ago,
+            last_by_kind={"call": ago, "help-received": ago},
+            interaction_dates=[ago.date()],
+            interaction_count=1,
+            life_events=[LifeEvent("new-job", today - timedelta(days=3), "New job")],
+            unthanked=[ago],
+            given=1,
+            received=2,
+            open_promises=["send the book"],
+            tags=["friends"],
+            settings=tables,
+        ),
+    ]
+
+
+def trial(
+    strategies: Iterable[Strategy], settings: Any = None, today: date | None = None
+) -> dict[str, str]:
+    """Strategy name → the error it gives on :func:`sample_snapshots` (raised, or a
+    malformed suggestion); strategies that answer well are not listed."""
+    today = today or date.today()
+    samples = sample_snapshots(settings, today)
+    failed: dict[str, str] = {}
+    for strategy in strategies:
+        try:
+            for snapshot in samples:
+                for s in strategy.suggest(snapshot, today) or ():
+                    _checked(s, snapshot, strategy.name)
+        except Exception as exc:
+            failed[strategy.name] = _one_line(exc)
+    return failed
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
 
 def _checked(s: Any, snapshot: ContactSnapshot, name: str) -> Suggestion:
-    """A strategy's suggestion, normalised; anything malformed is the strategy's error."""
-    if not isinstance(s, Suggestion):
-        raise TypeError(f"suggest() yielded {type(s).__name__}, not Suggestion")
-    if s.contact_uid != snapshot.uid:
-        raise ValueError(f"suggestion for {s.contact_uid!r} while asked about {snapshot.uid!r}")
-    due = s.due.date() if isinstance(s.due, datetime) else s.due
-    if not isinstance(due, date):
-        raise TypeError(f"due must be a date, not {type(s.due).__name__}")
-    kind = str(s.kind).strip()
-    if not kind or len(kind) > MAX_KIND:
+    """A strategy's suggestion, checked at the border (:mod:`kinship.validation`) and
+    normalised; anything malformed is the strategy's error."""
+    s = validation.check_suggestion(s, snapshot.uid)
+    kind = s.kind.strip()
+    if len(kind) > MAX_KIND:  # pragma: no cover - the validator's limit is the same
         raise ValueError(f"bad suggestion kind {s.kind!r}")
-    priority = (
-        s.priority if isinstance(s.priority, int) and not isinstance(s.priority, bool) else 50
-    )
-    reason = " ".join(str(s.reason).split())[:MAX_REASON]
-    return Suggestion(snapshot.uid, kind, due, reason, priority, name)
+    reason = " ".join(s.reason.split())[:MAX_REASON]
+    return Suggestion(snapshot.uid, kind, s.due, reason, s.priority, name)
 
 
 #: The engine built for one binding (rebuilt when the binding changes).
 _cache: tuple[runtime.Binding, Engine] | None = None
 # Re-entrant: the bound strategies may be a function that loads the plugin host.
 _lock = threading.RLock()
+
+
+def built() -> Engine | None:
+    """The engine for what is bound now if it is built already, else None (without
+    building it: building may load the plugin host)."""
+    cached = _cache
+    if cached is not None and cached[0] is runtime.current():
+        return cached[1]
+    return None
 
 
 def engine() -> Engine:
@@ -157,6 +266,7 @@ def engine() -> Engine:
             Config.from_settings(binding.settings),
             fixed_today=binding.today,
             bound=strategies is not None,
+            on_failure=binding.strategy_failed,
         )
         _cache = (binding, built)
         return built

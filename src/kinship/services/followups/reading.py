@@ -20,6 +20,7 @@ from peewee import JOIN, fn
 from kinship.errors import ValidationError
 from kinship.services import runtime
 from kinship.services.followups.compute import refresh_stale
+from kinship.services.followups.engine import Engine, built, engine
 from kinship.services.snapshots import Config
 from kinship.store import dialect
 from kinship.store.models import Contact, FollowUp
@@ -66,34 +67,10 @@ class DueItem:
         }
 
 
-def _config() -> Config:
-    return Config.from_settings(runtime.current().settings)
-
-
-def _lead(within: int | None) -> int:
+def _lead(eng: Engine, within: int | None) -> int:
     """``within`` as given, else the longest lead any strategy is set to (at least 7 days),
-    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead. From the
-    settings alone: reading what is due never needs the strategies (nor loads plugins)."""
-    if within is not None:
-        return within
-    return _config().max_lead_days()
-
-
-def _today(today: date | None) -> date:
-    return today or current_day()
-
-
-def current_day() -> date:
-    """The day follow-ups are read for: the bound fixed day (tests), else the local date."""
-    return runtime.current().today or date.today()
-
-
-def _switched_on(column: Any) -> Any:
-    """Follow-ups of strategies the settings turn off are hidden at once (the next
-    recompute removes them)."""
-    config = _config()
-    off = sorted(name for name in config.strategies if not config.enabled(name))
-    return column.not_in(off) if off else True
+    so a birthday a strategy announces 10 days ahead is on the list 10 days ahead."""
+    return eng.config.max_lead_days() if within is None else within
 
 
 def _horizon(today: date, within: int) -> date:
@@ -105,47 +82,67 @@ def _horizon(today: date, within: int) -> date:
 #
 # The one definition of "due", which the due list, Today, its count in the app's header,
 # `is:due` and the contact list's badge all use: a contact is due when it has an open
-# follow-up due on or before today + the lead window (the longest ``lead_days`` any strategy
-# is set to, at least 7 days: what a strategy announces ahead is on the list ahead), and the
-# contact is neither archived nor snoozed. The open follow-ups are what the last refresh
-# left (:func:`~kinship.services.followups.compute.refresh_stale` runs before the due list
-# and Today, and drops the rows of strategies no longer there).
+# follow-up on the due list — due on or before today + the lead window (the longest
+# ``lead_days`` any strategy is set to, at least 7 days: what a strategy announces ahead is
+# on the list ahead), from a strategy that runs (or made by hand) — and the contact is
+# neither archived nor snoozed.
+#
+# Listing contacts must not load the plugins to learn which strategies run: until the
+# engine is built (the app builds it after its first paint, `due` and `today` before they
+# list), the rows count that the last refresh left, less those of strategies the settings
+# switch off. The refresh drops the rows of strategies that are gone.
 
 
-def _active(today: date) -> Any:
-    return (Contact.archived == False) & (  # noqa: E712 - peewee expression
-        Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today)
-    )
+def current_day() -> date:
+    """The day follow-ups are read for: the bound fixed day (tests), else the local date."""
+    return runtime.current().today or date.today()
 
 
-def _listed(today: date, within: int | None) -> Any:
-    """The follow-ups on the due list (a condition over FollowUp and its Contact)."""
-    return _open_due(today, within) & _active(today)
+def _settings_lead(within: int | None) -> int:
+    """:func:`_lead` from the settings alone (the same number, no strategies needed)."""
+    if within is not None:
+        return within
+    return Config.from_settings(runtime.current().settings).max_lead_days()
+
+
+def _listed_origin(column: Any) -> Any:
+    """The origins on the due list: the engine's when it is built, else every origin but
+    those the settings switch off."""
+    eng = built()
+    if eng is not None:
+        return column.in_(eng.listed)
+    config = Config.from_settings(runtime.current().settings)
+    off = sorted(name for name in config.strategies if not config.enabled(name))
+    return column.not_in(off) if off else column.is_null(False)
+
+
+def _on_list(today: date, within: int | None) -> Any:
+    """Open follow-ups on the due list (a condition over ``FollowUp``)."""
+    horizon = _horizon(today, max(0, _settings_lead(within)))
+    return (FollowUp.status == "open") & (FollowUp.due <= horizon) & _listed_origin(FollowUp.origin)
 
 
 def due_condition(today: date | None = None, *, within: int | None = None) -> Any:
     """A condition on ``Contact`` rows: the contact is due (``is:due``; see above)."""
-    today = _today(today)
-    horizon = _horizon(today, max(0, _lead(within)))
-    listed = FollowUp.select(FollowUp.contact).where(
-        (FollowUp.status == "open") & (FollowUp.due <= horizon) & _switched_on(FollowUp.origin)
-    )
-    return Contact.id.in_(listed) & _active(today)
+    today = today or current_day()
+    listed = FollowUp.select(FollowUp.contact).where(_on_list(today, within))
+    return Contact.id.in_(listed) & _shown(today)
 
 
 def due_date_column(today: date | None = None, *, within: int | None = None) -> Any:
     """A column for ``Contact`` queries: the earliest due date of the contact's follow-ups on
     the due list, NULL when the contact is not due (the contact list's badge)."""
-    today = _today(today)
+    today = today or current_day()
     inner = FollowUp.alias()
+    horizon = _horizon(today, max(0, _settings_lead(within)))
     return (
         inner.select(fn.MIN(inner.due))
         .where(
             (inner.contact == Contact.id)
             & (inner.status == "open")
-            & (inner.due <= _horizon(today, max(0, _lead(within))))
-            & _switched_on(inner.origin)
-            & _active(today)
+            & (inner.due <= horizon)
+            & _listed_origin(inner.origin)
+            & _shown(today)
         )
         .alias("due_on_list")
     )
@@ -157,8 +154,8 @@ def people_due(today: date | None = None, *, within: int | None = None) -> int:
     As :func:`due_counts` does, two small queries rather than a join over every due row:
     the people with due rows, from ``follow_up`` alone, less the few archived or snoozed.
     """
-    today = _today(today)
-    due = _open_due(today, within)
+    today = today or current_day()
+    due = _on_list(today, within)
     total = int(FollowUp.select(fn.COUNT(FollowUp.contact.distinct())).where(due).scalar() or 0)
     if not total:
         return 0
@@ -180,12 +177,16 @@ def iter_due(
     kind: str | Iterable[str] | None = None,
     limit: int | None = None,
     by_urgency: bool = False,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
 ) -> Iterator[DueItem]:
     """Open follow-ups due on or before ``today + within`` of active, unsnoozed contacts,
     oldest due first (``by_urgency``: priority first, as Today shows them) — one indexed
-    query, streamed. Call :func:`refresh_stale` first."""
-    today = _today(today)
-    within = _lead(within)
+    query, streamed. Call :func:`refresh_stale` first. ``origins`` keeps only the rows of
+    those strategies, ``exclude_origins`` leaves theirs out (the Today groups they name)."""
+    eng = engine()
+    today = today or eng.today()
+    within = _lead(eng, within)
     if within < 0:
         raise ValidationError("--within must be 0 or more days")
     q = (
@@ -201,7 +202,13 @@ def iter_due(
             Contact.id,
         )
         .join(Contact)
-        .where(_listed(today, within))
+        .where(
+            (FollowUp.status == "open")
+            & (FollowUp.due <= _horizon(today, within))
+            & (Contact.archived == False)  # noqa: E712 - peewee expression
+            & (Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today))
+            & _by_origin(FollowUp.origin.in_(eng.listed), origins, exclude_origins)
+        )
     )
     if by_urgency:
         q = q.order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)
@@ -214,27 +221,61 @@ def iter_due(
     if limit:
         q = q.limit(limit)
     for uid, name, k, due, reason, origin, priority, fid, cid in q.tuples().iterator():
+        if due is None:  # unreadable (reported when read)
+            continue
         yield DueItem(uid, name, k, _date(due), reason, origin, priority, fid, cid)
 
 
-def _open_due(today: date, within: int | None) -> Any:
-    """Open follow-ups due by the horizon (of strategies the settings leave on)."""
+def _by_origin(cond: Any, origins: Iterable[str] | None, exclude: Iterable[str]) -> Any:
+    """``cond``, for the rows of ``origins`` only (``None``: any), less those of ``exclude``
+    (unchanged when neither is given, so the planned queries stay as they were)."""
+    if origins is not None:
+        cond &= FollowUp.origin.in_(sorted(origins))
+    excluded = sorted(exclude)
+    if excluded:
+        cond &= FollowUp.origin.not_in(excluded)
+    return cond
+
+
+def _open_due(
+    eng: Engine,
+    today: date,
+    within: int | None,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
+) -> Any:
+    """Open follow-ups due by the horizon, of the strategies that run (not those that failed
+    in this run: their suggestions are withdrawn) and manual ones."""
     return (
         (FollowUp.status == "open")
-        & (FollowUp.due <= _horizon(today, max(0, _lead(within))))
-        & _switched_on(FollowUp.origin)
+        & (FollowUp.due <= _horizon(today, max(0, _lead(eng, within))))
+        & _by_origin(FollowUp.origin.in_(eng.listed), origins, exclude_origins)
     )
 
 
-def due_counts(today: date | None = None, *, within: int | None = None) -> dict[str, int]:
+def _shown(today: date) -> Any:
+    """People whose follow-ups are listed: not archived, not snoozed past ``today``."""
+    return (Contact.archived == False) & (  # noqa: E712 - peewee expression
+        Contact.snoozed_until.is_null() | (Contact.snoozed_until <= today)
+    )
+
+
+def due_counts(
+    today: date | None = None,
+    *,
+    within: int | None = None,
+    origins: Iterable[str] | None = None,
+    exclude_origins: Iterable[str] = (),
+) -> dict[str, int]:
     """How many open follow-ups of each kind :func:`iter_due` would list.
 
     Two small queries instead of one join over every due row (at 100k contacts a third of
     them are due): the due rows per kind, counted from an index on ``follow_up`` alone, less
     those of the few archived or snoozed people, found from the contact side.
     """
-    today = _today(today)
-    due = _open_due(today, within)
+    eng = engine()
+    today = today or eng.today()
+    due = _open_due(eng, today, within, origins, exclude_origins)
     counts = dict(
         FollowUp.select(FollowUp.kind, fn.COUNT(FollowUp.id))
         .where(due)
@@ -327,25 +368,62 @@ def today_groups(
     """
     if refresh:
         refresh_stale(today)
-    counts = due_counts(today, within=within)
+    named = strategy_groups()
+    grouped = {name for names in named.values() for name in names}
+    counts = due_counts(today, within=within, exclude_origins=grouped)
     known = frozenset().union(*(kinds for _, _, kinds in TODAY_GROUPS))
     groups = []
     for key, title, kinds in TODAY_GROUPS:
+        if key == "other":
+            # Groups that strategies name come before "Other", in the order of their titles.
+            for group_title, names in sorted(named.items(), key=lambda kv: kv[0].casefold()):
+                total = sum(due_counts(today, within=within, origins=names).values())
+                if not total:
+                    continue
+                found = iter_due(today, within=within, limit=limit, by_urgency=True, origins=names)
+                groups.append(TodayGroup(_group_key(group_title), group_title, tuple(found), total))
         wanted = kinds if key != "other" else frozenset(counts) - known
         total = sum(counts.get(k, 0) for k in wanted)
         if not total:
             continue
         if limit:
             present = sorted(k for k in wanted if counts.get(k))
-            items: Iterable[DueItem] = _most_urgent(today, within, present, limit)
+            items: Iterable[DueItem] = _most_urgent(today, within, present, limit, grouped)
         else:
-            items = iter_due(today, within=within, kind=wanted, by_urgency=True)
+            items = iter_due(
+                today, within=within, kind=wanted, by_urgency=True, exclude_origins=grouped
+            )
         groups.append(TodayGroup(key, title, tuple(items), total))
     return groups
 
 
+def strategy_groups() -> dict[str, set[str]]:
+    """Today group title → the running strategies that put their suggestions under it
+    (``Strategy.group``); strategies without one are grouped by kind."""
+    eng = engine()
+    named: dict[str, set[str]] = {}
+    by_fold: dict[str, str] = {}
+    for strategy in eng.active:
+        title = " ".join((getattr(strategy, "group", "") or "").split())
+        if not title or strategy.name in eng.failed:
+            continue
+        # Two strategies naming "Reconnect" and "reconnect" share one group.
+        title = by_fold.setdefault(title.casefold(), title)
+        named.setdefault(title, set()).add(strategy.name)
+    return named
+
+
+def _group_key(title: str) -> str:
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in title.casefold()).split())
+    return f"strategy:{slug or 'group'}"
+
+
 def _most_urgent(
-    today: date | None, within: int | None, kinds: Sequence[str], limit: int
+    today: date | None,
+    within: int | None,
+    kinds: Sequence[str],
+    limit: int,
+    exclude_origins: Iterable[str] = (),
 ) -> list[DueItem]:
     """The ``limit`` most urgent due items of ``kinds`` (Today's order: priority, due, name).
 
@@ -354,8 +432,10 @@ def _most_urgent(
     30,000 due. (The due date is tested on the index row; written unindexed so that SQLite,
     without statistics, does not prefer the ``(status, due)`` index and sort every due row.)
     """
-    today = _today(today)
-    horizon = _horizon(today, max(0, _lead(within)))
+    eng = engine()
+    today = today or eng.today()
+    horizon = _horizon(today, max(0, _lead(eng, within)))
+    names = eng.listed
     runs = []
     for kind in kinds:
         q = (
@@ -376,8 +456,8 @@ def _most_urgent(
                 (FollowUp.status == "open")
                 & (FollowUp.kind == kind)
                 & (dialect.unindexed_value(FollowUp.due) <= horizon)
-                & _switched_on(FollowUp.origin)
-                & _active(today)
+                & _by_origin(FollowUp.origin.in_(names), None, exclude_origins)
+                & _shown(today)
             )
             .order_by(FollowUp.priority, FollowUp.due, Contact.sort_name, FollowUp.id)
             .limit(limit)

@@ -21,42 +21,58 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from kinship import failpoints, validation
 from kinship.errors import KinshipError
 from kinship.records import (
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     FollowUpRecord,
     Importer,
     ImportProblem,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     Record,
     RelationshipRecord,
+    TagRecord,
 )
-from kinship.services import _notify
+from kinship.services import _notify, inputs
 from kinship.services.followups.compute import refresh_due
 from kinship.services.importing import journal
 from kinship.services.importing.common import BATCH
 from kinship.services.importing.contacts import apply_contacts
 from kinship.services.importing.events import apply_events
 from kinship.services.importing.interactions import apply_interactions
-from kinship.services.importing.others import apply_followups, apply_notes, apply_relationships
+from kinship.services.importing.others import (
+    apply_captures,
+    apply_followups,
+    apply_introductions,
+    apply_notes,
+    apply_relationships,
+    apply_tags,
+    settle_suggested,
+)
 from kinship.services.importing.run import Handler, ImportReport, Progress, Run
-from kinship.store import current, search
+from kinship.store import current, live, search
+from kinship.store.handle import explain
 from kinship.store.models import utcnow
 
 #: Record type → its handler, in the order a batch applies them: contacts first (everything
 #: else names them by UID), events before the interactions that link to them.
 HANDLERS: dict[type[Record], Handler] = {
+    TagRecord: apply_tags,
     ContactRecord: apply_contacts,
     EventRecord: apply_events,
     InteractionRecord: apply_interactions,
     NoteRecord: apply_notes,
     RelationshipRecord: apply_relationships,
+    IntroductionRecord: apply_introductions,
+    CaptureRecord: apply_captures,
     FollowUpRecord: apply_followups,
 }
 
@@ -89,6 +105,8 @@ def import_path(
     create_unknown_attendees: bool = False,
     create_people: bool = False,
     rollback: bool = True,
+    max_size: int | None = inputs.DEFAULT_MAX_SIZE,
+    plugin: str = "",
 ) -> ImportReport:
     """Import one file or folder with ``importer``; see the package doc for the semantics.
 
@@ -97,6 +115,10 @@ def import_path(
     names whom no contact is called (otherwise that event is skipped, and the report says).
     A dry run with ``rollback`` False leaves the rolling back to the caller's transaction
     (:func:`import_paths` previews several files together).
+
+    ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs).
+    ``plugin`` names the plugin the importer comes from, for the problems its records cause
+    (the entry points know it: ``host.owner(importer)``).
     """
     path = Path(path)
     report = ImportReport(file=str(path), importer=importer.name, dry_run=dry_run)
@@ -108,8 +130,10 @@ def import_path(
         create_unknown_attendees=create_unknown_attendees,
         occasions=importer.name != "json",
         create_people=create_people,
+        plugin=plugin,
     )
     try:
+        inputs.check(path, suffixes=importer.suffixes, max_size=max_size)
         if dry_run:
             _dry_run(run, progress, rollback=rollback)
         else:
@@ -120,7 +144,9 @@ def import_path(
         run.fail(ImportProblem(str(path), f"import failed: {exc}", fatal=True))
     except Exception as exc:
         # A bug in a plugin or a database error: nothing of this file is kept.
-        run.fail(ImportProblem(str(path), f"import failed ({_describe(exc)})", fatal=True))
+        special = explain(exc)  # a full disk or a damaged store, said plainly
+        message = f": {special}" if special else f" ({_describe(exc)})"
+        run.fail(ImportProblem(str(path), f"import failed{message}", fatal=True))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -137,9 +163,12 @@ def import_paths(
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
     create_people: bool = False,
+    max_size: int | None = inputs.DEFAULT_MAX_SIZE,
+    plugin_of: Callable[[Importer], str] | None = None,
 ) -> list[ImportReport]:
     """Import several files or folders in order (a folder's formats, as the plugin host's
-    ``import_plan`` lists them: the cards before the calendars that name their people).
+    ``import_plan`` lists them: the cards before the calendars that name their people);
+    ``plugin_of`` names each importer's plugin (``host.plugin_of``).
 
     A dry run previews them together, in one transaction rolled back at the end, so that a
     calendar's preview finds the people the cards before it would create: the reports are
@@ -155,6 +184,8 @@ def import_paths(
             create_unknown_attendees=create_unknown_attendees,
             create_people=create_people,
             rollback=rollback,
+            max_size=max_size,
+            plugin=plugin_of(importer) if plugin_of is not None else "",
         )
 
     if not dry_run:
@@ -209,20 +240,28 @@ def _batched(run: Run, progress: Progress | None) -> None:
                 run.journal.flush({k: now[k] - counted[k] for k in now}, utcnow())
         journal.finish(run_id, "complete")
     except Exception as exc:
-        _roll_back(run, exc)
-        raise
+        if not live.writes_interrupted():
+            _roll_back(run, exc)
+            raise
+        # The process is leaving (a hang-up) and interrupted the batch's statement: that
+        # is a stop, not a failure — as for Ctrl-C below, what committed stays.
+        _stopped(run, run_id, counted)
     except BaseException:
-        # Ctrl-C, a hang-up, SystemExit: what committed stays; the run says so, and the
-        # report counts what committed (not the batch the interruption rolled back).
-        r = run.report
-        r.created, r.updated, r.unchanged, r.skipped = (
-            counted[k] for k in ("created", "updated", "unchanged", "skipped")
-        )
-        with contextlib.suppress(Exception):
-            journal.finish(run_id, "interrupted", "stopped before the import finished")
-        raise ImportInterrupted(run.report) from None
+        _stopped(run, run_id, counted)
     if progress:
         progress(run.done, run.done)
+
+
+def _stopped(run: Run, run_id: int, counted: dict[str, int]) -> NoReturn:
+    """Ctrl-C, a hang-up, SystemExit: what committed stays; the run says so, and the
+    report counts what committed (not the batch the interruption rolled back)."""
+    r = run.report
+    r.created, r.updated, r.unchanged, r.skipped = (
+        counted[k] for k in ("created", "updated", "unchanged", "skipped")
+    )
+    with contextlib.suppress(Exception):
+        journal.finish(run_id, "interrupted", "stopped before the import finished")
+    raise ImportInterrupted(run.report) from None
 
 
 def _counts(report: ImportReport) -> dict[str, int]:
@@ -242,20 +281,21 @@ def _roll_back(run: Run, exc: BaseException) -> None:
     run_id = run.report.run_id
     assert run_id is not None
     problem = exc.problem if isinstance(exc, _Fatal) else None
-    why = problem.message if problem else _describe(exc)
+    why = problem.message if problem else (explain(exc) or _describe(exc))
     try:
         undo.undo_run(run_id, state="failed", message=f"rolled back: {why}")
     except Exception as again:
         run.report.partial = True
+        also = "disk full" if explain(again) and "disk full" in why else _describe(again)
         with contextlib.suppress(Exception):
             journal.finish(
                 run_id,
                 "failed",
-                f"{why}; rolling back failed too ({_describe(again)}): "
+                f"{why}; rolling back failed too ({also}): "
                 f"`kinship import --undo {run_id}` takes out what it wrote",
             )
         raise KinshipError(
-            f"{why}; rolling back failed too ({_describe(again)}): what the import wrote "
+            f"{why}; rolling back failed too ({also}): what the import wrote "
             f"is still there, `kinship import --undo {run_id}` takes it out"
         ) from None
 
@@ -290,6 +330,8 @@ def apply(run: Run, batch: list[Record]) -> None:
         refresh_due(run.touched)
         run.notify |= run.touched
         run.touched = set()
+    settle_suggested(run)
+    failpoints.reach("import:batch")  # tests: a hang-up with the transaction open
 
 
 def _notify_listeners(run: Run) -> None:
@@ -339,8 +381,29 @@ def _records(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Reco
             continue
         settle((run.where(item), getattr(item, "line", None)))
         pending, pending_skips = None, False
-        yield item
+        record = _checked(run, item)
+        if record is not None:
+            yield record
     settle(None)
+
+
+def _checked(run: Run, item: Any) -> Record | None:
+    """The plugin border: ``item`` checked field by field (:mod:`kinship.validation`).
+
+    A record with a wrong required field is skipped; a wrong optional field is left out of
+    it. Either way the report gets one line naming the plugin, the record and the field.
+    """
+    checked = validation.check(item)
+    if checked.ok:
+        return checked.record  # the item itself, or a copy with None made empty
+    who = run.who()
+    what = validation.describe(item)
+    if checked.record is None:
+        run.skip(item, f"{who}: {what} skipped: {checked.summary()}")
+        return None
+    for problem in checked.problems:
+        run.problem(item, f"{who}: {what}: {problem} (left out)")
+    return checked.record
 
 
 def _guarded(run: Run, items: Iterable[Record | ImportProblem]) -> Iterator[Record | ImportProblem]:

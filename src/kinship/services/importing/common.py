@@ -112,8 +112,13 @@ def same(key: str, old: Any, new: Any) -> bool:
                 return PartialDate.parse(old) == PartialDate.parse(new)
             except ValueError:
                 return old == new
-        return old.strip() == new.strip()
+        # vCard and iCalendar can only write LF: a stored CR or CRLF reads back as LF.
+        return _lf(old.strip()) == _lf(new.strip())
     return bool(old == new)
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _instants(text: str) -> list[Any]:

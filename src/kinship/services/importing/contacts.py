@@ -26,6 +26,7 @@ from kinship.services.contacts import (
     validate_name,
     validate_tag,
 )
+from kinship.services.convert import stored_json
 from kinship.services.importing.common import chunks, insert_many, jsonable, less_precise, same
 from kinship.services.importing.journal import image
 from kinship.services.importing.run import Run
@@ -117,6 +118,12 @@ def _clean(run: Run, rec: ContactRecord) -> Incoming | None:
     values["anniversary"] = str(rec.anniversary) if rec.anniversary else None
     values["met_on"] = rec.met_on
     values["archived"] = bool(rec.archived)
+    # What a backup carries beyond a card: the snooze, and which fields the user edited
+    # (so their edits keep winning after a restore). Names kinship does not know are dropped.
+    values["snoozed_until"] = rec.snoozed_until
+    values["edited"] = sorted(
+        {e for e in rec.edited if e in _SCALARS or e[:-1] in CONTACT_FIELD_KINDS}
+    )
     try:
         values["cadence_days"] = validate_cadence(rec.cadence_days)
     except (KinshipError, ValueError, TypeError) as exc:
@@ -208,7 +215,8 @@ def create_contacts(run: Run, items: list[Incoming]) -> list[int]:
                 "notes": v["notes"],
                 "source": run.source(c.record),
                 "extra": json.dumps(c.extra, sort_keys=True, default=str) if c.extra else "",
-                "edited": "",
+                "snoozed_until": v.get("snoozed_until"),
+                "edited": json.dumps(v["edited"]) if v.get("edited") else "",
                 "created_at": run.now,
                 "updated_at": run.now,
                 "version": 1,
@@ -265,7 +273,7 @@ def _merge(
     stored_tags: dict[str, int],
 ) -> None:
     """Merge ``c`` into the stored ``row`` (``stored_tags``: tag id by case-folded name)."""
-    edited = set(json.loads(row.edited)) if row.edited else set()
+    edited = set(stored_json("contact.edited", row.edited, list))
     name = row.display_name
     changes: dict[str, Any] = {}
     kept: list[str] = []
@@ -294,8 +302,13 @@ def _merge(
             kept.append(f"{kind}s")
             continue
         field_changes[kind] = values
+    snooze = c.values["snoozed_until"]
+    if snooze is not None and not same("snoozed_until", row.snoozed_until, snooze):
+        changes["snoozed_until"] = snooze
+    if not edited.issuperset(c.values["edited"]):  # markers are added, never removed
+        changes["edited"] = json.dumps(sorted(edited | set(c.values["edited"])))
     new_tags = [t for t in c.tags if t.casefold() not in stored_tags]
-    old_extra = json.loads(row.extra) if row.extra else {}
+    old_extra = stored_json("contact.extra", row.extra, dict)
     merged_extra = {**old_extra, **c.extra}
     extra_changed = jsonable(merged_extra) != jsonable(old_extra)
     for what in kept:

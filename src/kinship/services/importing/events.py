@@ -65,17 +65,18 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
     if not plain:
         return
     people = _people_for(run, [r for r, _ in plain])
-    links: dict[int, set[int]] = {}
+    roles = _roles_for([r for r, _ in plain])
+    links: dict[int, dict[int, str]] = {}  # event id → {contact id: role}
     ids = [e.id for e in existing.values()]
     for part in chunks(ids):
-        for eid, cid in (
-            EventPerson.select(EventPerson.event, EventPerson.contact)
+        for eid, cid, role in (
+            EventPerson.select(EventPerson.event, EventPerson.contact, EventPerson.role)
             .where(EventPerson.event.in_(part))
             .tuples()
         ):
-            links.setdefault(eid, set()).add(cid)
+            links.setdefault(eid, {})[cid] = role
     new_rows: list[dict[str, Any]] = []
-    new_people: list[tuple[tuple[str, str], set[int]]] = []
+    new_people: list[tuple[tuple[str, str], set[int], dict[int, str]]] = []
     for rec, key in plain:
         values = _event_values(run, rec)
         if values is None:
@@ -84,6 +85,7 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
             run.report.unchanged += 1
             continue
         who = people.get(id(rec), set())
+        wanted = roles.get(id(rec), {})
         row = existing.get(key)
         if row is None:
             uid, rid = key
@@ -95,49 +97,78 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
                 updated_at=run.now,
             )
             new_rows.append(values)
-            new_people.append((key, who))
+            new_people.append((key, who, wanted))
             run.report.created += 1
             continue
         stored = {k: getattr(row, k) for k in values}
         stored["end"] = _one_day_end(stored["start"], stored["end"], stored["all_day"])
         changes = {k: v for k, v in values.items() if not same(k, stored[k], v)}
-        missing = who - links.get(row.id, set())
-        if not changes and not missing:
+        linked = links.get(row.id, {})
+        missing = who - set(linked)
+        # A role the record names (a backup's "subject") is set; others are left as stored.
+        recast = {c: r for c, r in wanted.items() if c in linked and linked[c] != r}
+        if not changes and not missing and not recast:
             run.report.unchanged += 1
             continue
-        run.changing("event", row.id, partial(image, row, people=sorted(links.get(row.id, ()))))
+        run.changing("event", row.id, partial(image, row, people=sorted(linked)))
         if changes:
             changes["updated_at"] = run.now
             Event.update(changes).where(Event.id == row.id).execute()
         if missing:
             insert_many(
                 EventPerson,
-                [{"event": row.id, "contact": cid} for cid in sorted(missing)],
+                [_link(row.id, cid, wanted) for cid in sorted(missing)],
                 ignore=True,
             )
+        for cid, role in recast.items():
+            EventPerson.update(role=role).where(
+                (EventPerson.event == row.id) & (EventPerson.contact == cid)
+            ).execute()
         run.report.updated += 1
     if new_rows:
         insert_many(Event, new_rows)
         event_ids: dict[tuple[str, str], int] = {}
-        wanted = {key for key, _ in new_people}
-        for part in chunks(sorted({uid for uid, _ in wanted})):
+        new_keys = {key for key, _, _ in new_people}
+        for part in chunks(sorted({uid for uid, _ in new_keys})):
             for uid, rid, eid in (
                 Event.select(Event.uid, Event.recurrence_id, Event.id)
                 .where(Event.uid.in_(part))
                 .tuples()
             ):
-                if (uid, rid) in wanted:
+                if (uid, rid) in new_keys:
                     event_ids[(uid, rid)] = eid
         run.created("event", event_ids.values())
         insert_many(
             EventPerson,
             [
-                {"event": event_ids[key], "contact": cid}
-                for key, who in new_people
+                _link(event_ids[key], cid, roles_of)
+                for key, who, roles_of in new_people
                 for cid in sorted(who)
             ],
             ignore=True,
         )
+
+
+def _link(event_id: int, contact_id: int, roles: dict[int, str]) -> dict[str, Any]:
+    return {"event": event_id, "contact": contact_id, "role": roles.get(contact_id, "attendee")}
+
+
+def _roles_for(records: list[EventRecord]) -> dict[int, dict[int, str]]:
+    """Per event record: contact id → the role its ``roles`` names (by contact UID)."""
+    uids = sorted({u for r in records for u in r.roles if u})
+    by_uid: dict[str, int] = {}
+    for part in chunks(uids):
+        by_uid.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
+    out: dict[int, dict[int, str]] = {}
+    for r in records:
+        wanted = {
+            by_uid[u]: str(role).strip()[:255] or "attendee"
+            for u, role in r.roles.items()
+            if u in by_uid
+        }
+        if wanted:
+            out[id(r)] = wanted
+    return out
 
 
 def event_key(rec: EventRecord) -> tuple[str, str]:
@@ -202,6 +233,7 @@ def _event_values(run: Run, rec: EventRecord) -> dict[str, Any] | None:
         "end": end,
         "all_day": bool(rec.all_day or all_day),
         "timezone": rec.timezone or "",
+        "vtimezone": rec.vtimezone or "",
         "location": (rec.location or "").strip(),
         "description": (rec.description or "").strip(),
         "rrule": (rec.rrule or "").removeprefix("RRULE:").strip(),

@@ -98,15 +98,20 @@ class Run:
         create_unknown_attendees: bool,
         occasions: bool,
         create_people: bool = False,
+        plugin: str = "",
     ) -> None:
         self.report = report
         self.importer = importer
+        #: The plugin the importer comes from ("" when the caller did not say).
+        self.plugin = plugin
         self.path = path
         self.create_unknown_attendees = create_unknown_attendees
         #: Whether a birthday/anniversary of someone kinship does not know creates them.
         self.create_people = create_people
         #: Whether yearly birthday/anniversary events set the contact's date (see events).
         self.occasions = occasions
+        #: A backup restores each record's own ``source`` as it is (see :meth:`source`).
+        self.keep_sources = not occasions
         #: Records applied so far (what progress reports).
         self.done = 0
         #: Tag ids by case-folded name, so each tag is looked up once per run.
@@ -115,11 +120,16 @@ class Run:
         self.events_seen: dict[tuple[str, str], tuple[int, int | None]] = {}
         #: Contacts the current batch changed: reindexed and re-dued at the batch's end.
         self.touched: set[int] = set()
+        #: Open strategy suggestions this batch wrote, settled after its recompute (see
+        #: ``others.settle_suggested``): (follow-up id, values, record, "created"/"updated").
+        self.suggested: list[tuple[int, dict[str, Any], Any, str]] = []
         #: Contacts changed by the whole run, told to plugins after the commit.
         self.notify: set[int] = set()
         self.new_interactions: list[int] = []
         #: The batch's time: what it writes into created_at/updated_at.
         self.now = utcnow()
+        #: When the run began: a row created since was created by this run (or its engine).
+        self.started = self.now
         #: What the batches change, for the run record (None in a dry run: nothing stays).
         self.journal: Journal | None = None
 
@@ -145,7 +155,11 @@ class Run:
 
     def inside(self, src: str) -> str | None:
         base = str(self.path)
-        if src and (src == base or src.startswith(base.rstrip(os.sep) + os.sep)):
+        if (
+            isinstance(src, str)
+            and src
+            and (src == base or src.startswith(base.rstrip(os.sep) + os.sep))
+        ):
             return src
         return None
 
@@ -153,18 +167,28 @@ class Run:
         return self.here(record) or str(self.path)
 
     def source(self, rec: Any) -> str:
-        """``importer:path`` for what this file brings; a backup's own origin is kept."""
+        """``importer:path`` for what this file brings; a backup's own origin is kept (a
+        restore keeps even "none": a contact added by hand stays without a source)."""
         origin = getattr(rec, "source", "") or ""
+        if self.keep_sources:
+            return str(origin)[:255]
         if origin and self.here(rec) is None:
             return str(origin)[:255]
         return f"{self.importer.name}:{self.where(rec)}"[:255]
 
     # -- the report -------------------------------------------------------------------
 
+    def who(self) -> str:
+        """How a problem names where a bad record came from: ``plugin kinship-names
+        (importer 'names')``, or the importer alone."""
+        importer = f"importer {self.importer.name!r}"
+        return f"plugin {self.plugin} ({importer})" if self.plugin else importer
+
     def problem(self, record: Any, message: str) -> None:
-        self.report.problems.append(
-            ImportProblem(self.where(record), message, getattr(record, "line", None))
-        )
+        line = getattr(record, "line", None)
+        if isinstance(line, bool) or not isinstance(line, int) or line < 0:
+            line = None  # a plugin's record may hold anything there
+        self.report.problems.append(ImportProblem(self.where(record), message, line))
 
     def skip(self, record: Any, message: str) -> None:
         self.report.skipped += 1

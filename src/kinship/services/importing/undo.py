@@ -31,6 +31,7 @@ from kinship.services.importing import journal
 from kinship.services.importing.interactions import refresh_last_interaction
 from kinship.store import current, search
 from kinship.store.models import (
+    Capture,
     Contact,
     ContactField,
     ContactTag,
@@ -41,6 +42,7 @@ from kinship.store.models import (
     ImportRun,
     ImportRunChange,
     Interaction,
+    Introduction,
     Participant,
     Relationship,
     Tag,
@@ -52,10 +54,22 @@ CHUNK = 500
 
 _MODELS: dict[str, type[Model]] = {
     m._meta.table_name: m
-    for m in (Contact, Tag, Event, Interaction, EmpathyNote, Relationship, FollowUp)
+    for m in (
+        Contact,
+        Tag,
+        Event,
+        Interaction,
+        EmpathyNote,
+        Relationship,
+        FollowUp,
+        Introduction,
+        Capture,
+    )
 }
 #: The order created rows are deleted in: what points at contacts first, tags last.
 _DELETE_ORDER = (
+    "capture",
+    "introduction",
     "interaction",
     "empathy_note",
     "relationship",
@@ -250,6 +264,11 @@ def _delete(
     elif table == "relationship":
         affected.update(_column(Relationship.from_contact, Relationship.id, ids))
         affected.update(_column(Relationship.to_contact, Relationship.id, ids))
+    elif table == "introduction":
+        affected.update(_column(Introduction.person, Introduction.id, ids))
+        affected.update(_column(Introduction.to, Introduction.id, ids))
+    elif table == "capture":
+        affected.update(_column(Capture.contact, Capture.id, ids))
     if ids:
         report.deleted += model.delete().where(model._meta.primary_key.in_(ids)).execute()
 
@@ -392,8 +411,10 @@ def _restore(change: ImportRunChange, report: UndoReport, affected: set[int]) ->
     event = values.get("event") if model is Interaction else None
     if event is not None and not Event.select().where(Event.id == event).exists():
         values["event"] = None  # an event the run created, undone with it
-    if model in (EmpathyNote, FollowUp):
+    if model in (EmpathyNote, FollowUp, Capture):
         affected.add(before["row"].get("contact"))
+    if model is Introduction:
+        affected.update({before["row"].get("person"), before["row"].get("to")})
     model.update(values).where(model._meta.primary_key == row_id).execute()
     if "fields" in before:
         ContactField.delete().where(ContactField.contact == row_id).execute()

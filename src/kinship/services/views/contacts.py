@@ -15,10 +15,12 @@ from typing import Any
 from peewee import SQL, ModelSelect
 
 from kinship.dates import from_store
+from kinship.records import PartialDate
 from kinship.services import followups
 from kinship.services.views._common import day
 from kinship.store import dialect, queries
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
+from kinship.validation import unreadable_value
 
 #: Rows per window of the TUI's contact list.
 PAGE = 100
@@ -234,6 +236,17 @@ def summaries_of(contact_ids: Sequence[int], today: date | None = None) -> list[
     return [by_id[cid] for cid in contact_ids]
 
 
+def _birthday(text: str | None, name: str) -> str | None:
+    """A stored birthday as the ISO text ``--json`` promises; one kinship cannot read is
+    left out (and reported), never handed on raw to a script."""
+    if not text:
+        return text
+    found = unreadable_value(
+        f"birthday of contact {name!r}", text, "a date (YYYY-MM-DD or --MM-DD)", PartialDate.parse
+    )
+    return str(found) if found is not None else None
+
+
 def _json_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -317,7 +330,7 @@ def _summaries(query: ModelSelect, today: date) -> Iterator[tuple[int, ContactSu
                 _json_list(emails),
                 _json_list(phones),
                 _json_list(tag_text),
-                bday,
+                _birthday(bday, name),
                 from_store(last) if last else None,
                 upcoming,
                 bool(arch),

@@ -57,6 +57,7 @@ def open_followups(contact_id: int) -> list[FollowUpItem]:
         .where((FollowUp.contact == contact_id) & (FollowUp.status == "open"))
         .order_by(FollowUp.due)
         .tuples()
+        if due is not None  # unreadable (reported when read): left out
     ]
 
 
@@ -255,7 +256,8 @@ def _interactions(contact_id: int, limit: int) -> list[InteractionItem]:
     out = []
     for iid, uid, at, kind, summary, text in rows:
         when = from_store(at)
-        assert when is not None
+        if when is None:  # unreadable (reported when read): left out
+            continue
         out.append(InteractionItem(uid, when, kind, summary, text, tuple(others[iid])))
     return out
 
@@ -278,7 +280,8 @@ def interaction(uid: str) -> InteractionItem | None:
         return None
     iid, at, kind, summary, text = row
     when = from_store(at)
-    assert when is not None
+    if when is None:  # unreadable (reported when read)
+        return None
     return InteractionItem(uid, when, kind, summary, text, tuple(others_in([iid])[iid]))
 
 
@@ -300,6 +303,8 @@ def _events(contact_id: int, limit: int) -> list[EventItem]:
         .limit(limit)
         .tuples()
     ):
+        if start is None:  # unreadable (reported when read): left out
+            continue
         when = start.date() if all_day else from_store(start)
         assert when is not None
         out.append(EventItem(uid, summary, kind, when, all_day, location, rrule))

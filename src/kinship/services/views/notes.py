@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kinship.dates import from_store
-from kinship.services.views._common import day
 from kinship.store.models import EmpathyNote
 
 
@@ -34,10 +33,15 @@ class NoteItem:
         }
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _item(n: EmpathyNote) -> NoteItem:
     created, updated = from_store(n.created_at), from_store(n.updated_at)
-    assert created is not None and updated is not None
-    return NoteItem(n.id, n.kind, n.body, n.pinned, day(n.updated_at), created, updated)
+    # A time kinship cannot read (reported when read) stands in for the other, or the epoch.
+    created = created or updated or _EPOCH
+    updated = updated or created
+    return NoteItem(n.id, n.kind, n.body, n.pinned, updated.date(), created, updated)
 
 
 def notes(contact_id: int, *, by_kind: bool = True) -> list[NoteItem]:

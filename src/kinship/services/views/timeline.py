@@ -48,6 +48,7 @@ def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[Timeline
     items = [
         TimelineItem(day(at), kind, summary, tuple(others.get(iid, ())), "interaction", uid=uid)
         for iid, at, kind, summary, uid in rows
+        if at is not None  # unreadable (reported when read): left out
     ]
     for start, kind, summary in (
         Event.select(Event.start, Event.kind, Event.summary)
@@ -57,6 +58,8 @@ def timeline(contact_id: int, today: date, *, limit: int = 100) -> list[Timeline
         .limit(limit)
         .tuples()
     ):
+        if start is None:  # unreadable (reported when read): left out
+            continue
         when = day(start)
         source = "life" if kind in LIFE_EVENT_KINDS else "event"
         items.append(TimelineItem(when, kind, summary, (), source, when > today))
@@ -86,6 +89,8 @@ def upcoming(today: date, *, days: int = 60, limit: int = 60) -> list[TimelineIt
         ):
             who.setdefault(eid, []).append(name)
     for eid, st, kind, summary in events:
+        if st is None:
+            continue
         items.append(TimelineItem(day(st), kind, summary, tuple(who.get(eid, ())), "event", True))
     for name, bday in birthdays_between(today, today + timedelta(days=days), limit=limit):
         items.append(TimelineItem(bday, "birthday", name, (), "event", True, who=name))

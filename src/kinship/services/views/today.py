@@ -53,9 +53,9 @@ class TodayItem:
     @property
     def done_as(self) -> str:
         """The kind of interaction "done" logs for this item unless told otherwise."""
-        from kinship.services.checkin import DONE_AS
+        from kinship.services.checkin import done_kind
 
-        return DONE_AS.get(self.kind, "message")
+        return done_kind(self.ref.strategy if self.ref else "", self.kind)
 
     @property
     def done_summary(self) -> str:

@@ -1,7 +1,9 @@
 """Numbered schema migrations (``NNNN_name.py`` files with ``up(db, migrator)``).
 
 Opening a database applies what is missing: a new database gets every step, an older one is
-copied to ``<name>.v<N>.bak`` first, a newer one is refused. Once released, a migration file
+copied to ``<name>.v<N>-<UTC time>.bak`` first (a fresh name each time, so an old copy never
+blocks an upgrade), a newer one is refused. A step that fails puts that copy back, so the
+database is as it was, and the error says where the copy is. Once released, a migration file
 never changes: schema changes go in a new numbered file using ``playhouse.migrate``.
 """
 
@@ -52,7 +54,17 @@ def schema_version(store: Store) -> int | None:
             raise StoreError(f"{store.label}: not a kinship database (it has other tables)")
         return None
     row = store.db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if not row:
+        return 0
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        from kinship.store.handle import CHECK_HINT
+
+        raise StoreError(
+            f"{store.label}: the database is damaged (schema_version is {row[0]!r}, "
+            f"not a number); {CHECK_HINT}"
+        ) from None
 
 
 def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
@@ -72,9 +84,31 @@ def prepare(store: Store, *, upgrade: bool = True) -> list[Step]:
                 f"{store.label}: schema {current} needs an upgrade: run `kinship db upgrade`"
             )
         if store.path is not None:
-            store.backup_to(store.path.with_name(f"{store.path.name}.v{current}.bak"))
-    apply(store, todo)
+            store.upgrade_backup = store.keep_backup(f"v{current}")
+    try:
+        apply(store, todo)
+    except Exception as exc:
+        raise StoreError(_failed_upgrade(store, current, exc)) from None
     return todo
+
+
+def _failed_upgrade(store: Store, current: int | None, exc: Exception) -> str:
+    """Undo a partial upgrade from the copy taken before it; the message says what happened."""
+    from kinship.store.handle import database_text
+
+    step = "creating the schema" if current is None else f"upgrading schema {current}"
+    what = f"{store.label}: {step} failed: {database_text(exc)}"
+    backup = store.upgrade_backup
+    if backup is None:
+        return what
+    try:
+        store.restore_from(backup)
+    except Exception as again:
+        return (
+            f"{what}; restoring the copy failed too ({database_text(again)}): "
+            f"copy {backup} over the database by hand"
+        )
+    return f"{what}; the database is as it was (a copy is at {backup})"
 
 
 def apply(store: Store, todo: list[Step]) -> None:

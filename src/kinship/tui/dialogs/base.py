@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from textual import on
-from textual.app import ComposeResult
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Switch, TextArea
 
 from kinship.errors import Ambiguous, KinshipError, ValidationError
+from kinship.tui import bigtext
 from kinship.tui.safe import clean
 from kinship.tui.widgets import masking
 
@@ -65,7 +66,28 @@ class FormScreen(ModalScreen[T]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save", priority=True),
+        # Not a priority binding: it must reach the screen *after* the keys typed before
+        # it (over SSH keys come in bursts); as a priority binding "text, ctrl+s" saved
+        # the form before the field had seen the text.
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save"),
+        # Priority, for the opposite reason: decided when the key arrives. Otherwise the
+        # field declines Tab first and the letters after it land in the field being left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="form.next"),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="form.previous",
+        ),
+        Binding(
+            "ctrl+o",
+            "open_editor",
+            "Editor",
+            id="form.editor",
+            tooltip="Edit the multi-line field in $EDITOR (the whole text, however long)",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -164,7 +186,10 @@ class FormScreen(ModalScreen[T]):
             return Checkbox(f.label, value=bool(f.value), id=wid, compact=True)
         private = masking.PRIVATE if f.private else ""
         if f.kind == "area":
-            text = clean(f.value, single_line=False)
+            # Too long to lay out here (a 10 MB note froze the form): a read-only preview,
+            # the whole text a ctrl+o away.
+            big = bigtext.is_big(f.value)
+            text = clean(bigtext.preview(f.value) if big else f.value, single_line=False)
             self._shown[f.name] = (text, f.value)
             return TextArea(
                 text,
@@ -172,6 +197,7 @@ class FormScreen(ModalScreen[T]):
                 soft_wrap=True,
                 show_line_numbers=False,
                 compact=True,
+                read_only=big,
                 classes=private,
             )
         text = clean(f.value)
@@ -269,6 +295,12 @@ class FormScreen(ModalScreen[T]):
             self._focus_error()
             return
         self.saving = True
+        self._write_and_close(values)
+
+    @work(exclusive=True, group="form-save", exit_on_error=False)
+    async def _write_and_close(self, values: dict[str, Any]) -> None:
+        # A worker, not the key's handler: while the write waits (a slow plugin hears of
+        # it, a busy store), the form and the app keep answering keys — ctrl+q included.
         try:
             result = await self.kapp.db(self.write, values)
         except FieldError as exc:
@@ -297,7 +329,44 @@ class FormScreen(ModalScreen[T]):
                 with_field.first().focus()
                 return
 
+    def action_open_editor(self) -> None:
+        """The focused multi-line field (else the first) in ``$EDITOR``; what is saved
+        there becomes the field's value."""
+        areas = [w for w in self.query(TextArea) if (w.id or "").startswith("f-")]
+        area = self.focused if self.focused in areas else (areas[0] if areas else None)
+        if not isinstance(area, TextArea) or area.id is None:
+            return
+        name = area.id.removeprefix("f-")
+        lifeline = getattr(self.app, "lifeline", None)
+        try:
+            edited = bigtext.edit_externally(
+                str(self.value(name) or ""),
+                suspend=self.app.suspend,
+                on_leftover=lifeline.on_hard_exit if lifeline is not None else None,
+            )
+        except bigtext.EditorError as exc:
+            self.kapp.say(str(exc), severity="error")
+            return
+        except SuspendNotSupported:
+            self.kapp.say("This terminal cannot hand over to an editor.", severity="error")
+            return
+        if edited is not None:
+            self.set_area(name, edited)
+
+    def set_area(self, name: str, value: str) -> None:
+        """Put ``value`` in the multi-line field ``name`` (a preview when too long)."""
+        area = self.query_one(f"#f-{name}", TextArea)
+        big = bigtext.is_big(value)
+        text = clean(bigtext.preview(value) if big else value, single_line=False)
+        area.read_only = big
+        area.load_text(text)
+        self._shown[name] = (text, value)
+
     def action_cancel(self) -> None:
+        if self.saving:
+            # The write is on its way and will land; closing now would hide its result.
+            self.kapp.say("Still saving…", severity="warning")
+            return
         self.dismiss(None)
 
     @on(Button.Pressed, "#save")
@@ -306,7 +375,7 @@ class FormScreen(ModalScreen[T]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kinship.services import views
+from kinship.tui.bigtext import excerpt
 from kinship.tui.safe import clean, content, hidden_note, shown
 from kinship.tui.widgets.panes import when
 
@@ -92,11 +93,11 @@ def render_brief(b: views.Brief, today: object, presenter: bool = False) -> Cont
     """The brief; in presenter mode note bodies are hidden and contact details masked."""
 
     def text(value: str, style: str = "") -> Content:
-        c = Content(shown(value, presenter))
+        c = Content(shown(excerpt(value, lines=1), presenter))
         return c.stylize(style) if style else c
 
     def note_body(body: str) -> Content:
-        return Content.styled(hidden_note(), "$text-muted") if presenter else content(body)
+        return Content.styled(hidden_note(), "$text-muted") if presenter else content(excerpt(body))
 
     lines: list[Content] = [
         Content.assemble(("Before you meet ", "bold"), text(b.name, "bold $text-accent"))

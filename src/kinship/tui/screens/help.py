@@ -28,6 +28,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.introductions import IntroductionsScreen
     from kinship.tui.screens.main import MainScreen
+    from kinship.tui.screens.plugins import PluginsScreen
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.contact_list import ContactList
     from kinship.tui.widgets.panes import EventsPane, NotesPane
@@ -68,6 +69,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
             ],
         ),
         ("Relate form", RelateForm.BINDINGS),
+        ("Plugins", PluginsScreen.BINDINGS),
     ]
     return [(title, _as_bindings(items)) for title, items in listed]
 
@@ -100,8 +102,15 @@ def help_rows(keymap: dict[str, str]) -> list[tuple[str, list[HelpRow]]]:
 
 
 def _display(key: str) -> str:
+    """A key as it is typed: "?" for question_mark, "!" for exclamation_mark, "esc" …"""
+    from textual.keys import key_to_character
+
     key = key.strip()
-    return {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del"}.get(key, key)
+    named = {"slash": "/", "escape": "esc", "delete": "del", "space": "space"}
+    if key in named:
+        return named[key]
+    char = key_to_character(key)
+    return char if char and len(char) == 1 and char.isprintable() else key
 
 
 class HelpScreen(ModalScreen[None]):

@@ -34,14 +34,19 @@ def import_plan(host: Any, path: Path) -> Any:
 
 
 def run_import(
-    plan: Any, *, dry_run: bool, progress: Any, create_people: bool = False
+    plan: Any, *, dry_run: bool, progress: Any, create_people: bool = False, host: Any = None
 ) -> list[Any]:
     """The one adapter to ``services.importing``: every step of the plan, a report each (a
-    preview runs them together, so a calendar's preview sees the cards' people)."""
+    preview runs them together, so a calendar's preview sees the cards' people); ``host``
+    names each importer's plugin."""
     from kinship.services import importing
 
     return importing.import_paths(
-        plan.steps, dry_run=dry_run, progress=progress, create_people=create_people
+        plan.steps,
+        dry_run=dry_run,
+        progress=progress,
+        create_people=create_people,
+        plugin_of=host.plugin_of if host is not None else None,
     )
 
 
@@ -188,7 +193,11 @@ class ImportScreen(ModalScreen[bool]):
             if self.plan is None or self.previewed != path:
                 self.plan = import_plan(self.kapp.host, path)
             reports = run_import(
-                self.plan, dry_run=dry_run, progress=progress, create_people=create_people
+                self.plan,
+                dry_run=dry_run,
+                progress=progress,
+                create_people=create_people,
+                host=self.kapp.host,
             )
             self.app.call_from_thread(self._done, path, reports, dry_run)
         except Exception as exc:

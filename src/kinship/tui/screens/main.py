@@ -65,6 +65,9 @@ class MainScreen(Screen[None]):
             "Search",
             id="main.search",
             tooltip="Search as you type (tag:mentors org:acme …)",
+            # Decided when the key arrives: "/ada" in one burst (a paste, SSH) must put
+            # "ada" in the field, not run a (add) on the list before the field has focus.
+            priority=True,
         ),
         Binding(
             "s", "sort", "Sort", id="main.sort", tooltip="Sort by name, due date or most recent"
@@ -800,6 +803,8 @@ class MainScreen(Screen[None]):
             if not notes_pane.has_focus_within:
                 return False
             return True if notes_pane.highlighted is not None else None
+        if action == "search":  # a priority binding: in the field, "/" is typed
+            return not self.query_one("#search", Input).has_focus
         if action == "delete_interaction":
             events = self.query_one(EventsPane)
             if not events.has_focus_within or self.selected is None:

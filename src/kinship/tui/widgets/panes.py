@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from kinship.services import views
+from kinship.tui.bigtext import excerpt
 from kinship.tui.safe import clean, content, hidden_note, shown
 
 KIND_STYLE = {
@@ -46,7 +47,7 @@ def timeline_prompt(item: views.TimelineItem, today: date, presenter: bool = Fal
         names = ", ".join(shown(n, presenter) for n in item.others[:4])
         names += "…" if len(item.others) > 4 else ""
         parts.append((f" · with {names}", "$text-muted"))
-    parts += ["\n  ", Content(shown(item.summary, presenter))]
+    parts += ["\n  ", Content(shown(excerpt(item.summary, lines=1), presenter))]
     return Content.assemble(*parts)
 
 
@@ -56,7 +57,7 @@ def note_prompt(note: views.NoteItem, today: date, presenter: bool = False) -> C
     body = (
         Content.styled("  " + hidden_note(), "$text-muted")
         if presenter
-        else content("  " + clean(note.body, single_line=False), single_line=False)
+        else content("  " + clean(excerpt(note.body), single_line=False), single_line=False)
     )
     return Content.assemble(
         (pin, "bold $warning"),
