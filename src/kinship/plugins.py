@@ -159,6 +159,29 @@ class ImportPlan:
 VDIR_METADATA = frozenset({"color", "displayname", "description", "order"})
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    """The regular files of a folder and of the folders directly inside it (a vdir and its
+    collections, as the importers read them: never deeper), hidden ones left out."""
+
+    def visible(where: str | Path) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(where) as entries:
+                return [e for e in entries if not e.name.startswith(".")]
+        except OSError:
+            return []
+
+    found: list[Path] = []
+    for entry in visible(folder):
+        try:
+            if entry.is_dir():
+                found += (Path(e.path) for e in visible(entry.path) if e.is_file())
+            elif entry.is_file():  # not a FIFO or a device: sniffing one would block
+                found.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(found)
+
+
 @dataclass
 class _Plugin:
     info: PluginInfo
@@ -583,10 +606,7 @@ class PluginHost:
         ]
         covered = {s.lower() for _, imp in steps for s in imp.suffixes}
         skipped: list[tuple[Path, str]] = []
-        for file in sorted(path.rglob("*")):
-            rel = file.relative_to(path).parts
-            if any(part.startswith(".") for part in rel) or not file.is_file():
-                continue  # hidden (vdirsyncer's and our temp files), or a folder
+        for file in _folder_files(path):
             if file.suffix.lower() in covered or file.name in VDIR_METADATA:
                 continue
             try:
