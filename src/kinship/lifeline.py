@@ -140,6 +140,8 @@ class Lifeline:
 
     def leave(self, code: int = 0, reason: str = "quit") -> None:
         """Begin leaving (idempotent; a signal after a quit still sets the status)."""
+        if code == HANGUP and self._exit_now is os._exit:
+            _detach_stdio()
         with self._lock:
             if self._started_at is not None:
                 if code and not self.code:
@@ -209,3 +211,17 @@ def _signal_name(signum: int) -> str:
         return signal.Signals(signum).name
     except ValueError:
         return f"signal {signum}"
+
+
+def _detach_stdio() -> None:
+    """The terminal is gone: point stdout and stderr at /dev/null, so the exit's last flush
+    cannot fail (Python would turn the hang-up's status into 120)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    with contextlib.suppress(OSError):
+        os.close(null)

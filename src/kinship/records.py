@@ -407,9 +407,6 @@ class CaptureRecord:
     event_recurrence_id: str = ""
     source: str = ""
     line: int | None = None
-    contact_name: str = ""
-    priority: int = 50
-    snoozed_until: date | None = None
 
 
 @dataclass(slots=True)

@@ -34,16 +34,20 @@ from typing import Any, Generic, TypeVar
 from kinship.records import (
     FOLLOWUP_STATUSES,
     INTERACTION_KINDS,
+    INTRO_STATUSES,
     RELATIONSHIP_KINDS,
+    CaptureRecord,
     ContactRecord,
     EventRecord,
     FieldRecord,
     FollowUpRecord,
     InteractionRecord,
+    IntroductionRecord,
     NoteRecord,
     PartialDate,
     RelationshipRecord,
     Suggestion,
+    TagRecord,
 )
 
 __all__ = [
@@ -343,6 +347,18 @@ def _field_record(value: Any) -> FieldRecord:
     return checked.record
 
 
+def _roles(value: Any) -> dict[str, str]:
+    """An event's roles: contact UID → role, both short text."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _Bad(f"expected a dict, got {_show(value)}")
+    if len(value) > MAX_ITEMS:
+        raise _Bad(f"too many ({len(value):,}, at most {MAX_ITEMS:,})")
+    uid, role = _text(MAX_UID, required=True), _text(MAX_KIND, required=True)
+    return {uid(k): role(v) for k, v in value.items()}
+
+
 def _priority(value: Any) -> int:
     result = _int(-1_000_000, 1_000_000, optional=False)(value)
     assert result is not None
@@ -383,6 +399,8 @@ _SPECS: dict[type, _Spec] = {
         ("tags", _list(_text(MAX_TAG, required=True), "tag names"), False),
         ("fields", _list(_field_record, "FieldRecords"), False),
         ("extra", _extra, False),
+        ("snoozed_until", _date(), False),
+        ("edited", _list(_text(MAX_KIND, required=True), "field names"), False),
         *_COMMON,
     ),
     EventRecord: (
@@ -402,6 +420,8 @@ _SPECS: dict[type, _Spec] = {
         ("contact_uids", _list(_text(MAX_UID, required=True), "UIDs"), False),
         ("recurrence_id", _moment(), False),
         ("recurrence_range", _text(MAX_KIND), False),
+        ("vtimezone", _text(MAX_TEXT), False),
+        ("roles", _roles, False),
         *_COMMON,
     ),
     InteractionRecord: (
@@ -440,6 +460,33 @@ _SPECS: dict[type, _Spec] = {
         ("snoozed_until", _date(), False),
         ("contact_name", _text(MAX_NAME), False),
         ("priority", _priority, False),
+        ("done_at", _datetime(), False),
+        *_COMMON,
+    ),
+    TagRecord: (
+        ("name", _text(MAX_TAG, required=True), True),
+        ("cadence_days", _int(1, MAX_CADENCE), False),
+        *_COMMON,
+    ),
+    IntroductionRecord: (
+        ("person_uid", _text(MAX_UID, required=True), True),
+        ("to_uid", _text(MAX_UID, required=True), True),
+        ("why", _text(MAX_TEXT), False),
+        ("status", _choice(INTRO_STATUSES, "introduction status"), True),
+        ("created_at", _datetime(), False),
+        ("asked_at", _datetime(), False),
+        ("made_at", _datetime(), False),
+        ("followed_up_at", _datetime(), False),
+        ("declined_at", _datetime(), False),
+        ("status_at", _datetime(), False),
+        *_COMMON,
+    ),
+    CaptureRecord: (
+        ("event_uid", _text(MAX_UID, required=True), True),
+        ("contact_uid", _text(MAX_UID, required=True), True),
+        ("phrase", _text(MAX_SUMMARY), False),
+        ("captured_at", _datetime(), False),
+        ("event_recurrence_id", _text(MAX_UID), False),
         *_COMMON,
     ),
     Suggestion: (

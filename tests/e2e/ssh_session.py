@@ -210,10 +210,18 @@ class Phone:
             "set -g escape-time 0\n"
             "set -g remain-on-exit on\n"
         )
+        # tmux 3.3 sometimes marks a pane dead without ever recording its exit status (the
+        # pty's end wins the race with the child's reaping): a wrapper in the pane runs ssh in
+        # the foreground and writes its pid and exit status to files instead.
+        self._pid_file = root / "ssh.pid"
+        self._status_file = root / "ssh.status"
+        wrapper = root / "run_ssh.py"
+        wrapper.write_text(_WRAPPER)
         cols, rows = size
         self._run(
             "-f", str(conf), "new-session", "-d", "-s", "e2e", "-x", str(cols), "-y", str(rows),
-            "exec " + shlex.join(argv),
+            shlex.join([sys.executable, str(wrapper), str(self._pid_file),
+                        str(self._status_file), *argv]),
         )  # fmt: skip
         self.fault_at: float | None = None
 
@@ -249,7 +257,12 @@ class Phone:
         self._run("send-keys", "-t", "e2e", "-l", "--", text)
 
     def ssh_pid(self) -> int:
-        return int(self._run("display-message", "-p", "-t", "e2e", "#{pane_pid}").strip())
+        end = time.monotonic() + 30
+        while not self._pid_file.exists() or not self._pid_file.read_text().strip():
+            if time.monotonic() > end:
+                raise AssertionError("ssh never started")
+            _nap()
+        return int(self._pid_file.read_text())
 
     def kill_ssh(self) -> None:
         """The connection drops: the ssh client dies at once (SIGKILL)."""
@@ -260,11 +273,12 @@ class Phone:
         """The ssh client's exit status once it has ended (the remote command's)."""
         end = time.monotonic() + timeout
         while True:
-            out = self._run(
-                "display-message", "-p", "-t", "e2e", "#{pane_dead} #{pane_dead_status}"
-            ).split()
-            if out and out[0] == "1":
-                return int(out[1]) if len(out) > 1 else -1
+            text = self._status_file.read_text() if self._status_file.exists() else ""
+            if text.endswith("\n"):  # written whole
+                status = int(text)
+                if status < 0:
+                    raise AssertionError(f"ssh was killed by signal {-status}:\n{self.screen()}")
+                return status
             if time.monotonic() > end:
                 raise AssertionError(f"ssh still running:\n{self.screen()}")
             _nap()
@@ -273,3 +287,16 @@ class Phone:
         subprocess.run(
             [self.tmux, "-S", str(self.sock), "kill-server"], capture_output=True, timeout=30
         )
+
+
+_WRAPPER = """\
+import subprocess, sys
+
+pid_file, status_file, *argv = sys.argv[1:]
+child = subprocess.Popen(argv)  # in the foreground of the pane's terminal, as exec would be
+with open(pid_file, "w") as f:
+    f.write(str(child.pid))
+status = child.wait()
+with open(status_file, "w") as f:
+    f.write(f"{status}\\n")
+"""

@@ -273,7 +273,7 @@ def test_the_issue_s_records_each_give_one_line(
     lines = result.out.splitlines()
     assert lines[0] == "people.garbage: 2 created, 0 updated, 0 unchanged, 3 skipped (run 1)"
     who = f"{source}:{{}}: plugin garbage_plugin (importer 'garbage'): "
-    assert lines[1:] == [
+    assert result.err.splitlines() == [
         who.format(1) + "ContactRecord 'Ada Lovelace': birthday: expected a PartialDate "
         "(use kinship.records.PartialDate.parse), got str 'June 5th' (left out)",
         who.format(2) + "ContactRecord 'nobody' skipped: display_name: expected text, got None",

@@ -223,11 +223,18 @@ def test_upgrade_from_schema_1_fills_the_search_index(pg_server: Any) -> None:
 
 
 @pg
-def test_nul_characters_are_dropped_not_refused(store: Any) -> None:
+def test_nul_characters_are_refused_at_the_border_and_dropped_below_it(store: Any) -> None:
+    """One rule on both backends: a service refuses text with NUL (a clear error, nothing
+    written). A write that skips the services (a migration, a raw model write) must still not
+    fail on PostgreSQL, which cannot hold NUL: its text dumper drops the character."""
+    from kinship.errors import ValidationError
     from kinship.services import contacts
 
-    ada = contacts.add("Ada", notes="before\x00after")
-    assert Contact.get_by_id(ada.id).notes == "beforeafter"
+    with pytest.raises(ValidationError, match="NUL"):
+        contacts.add("Ada", notes="before\x00after")
+    assert Contact.select().count() == 0
+    raw = Contact.create(display_name="Ada", sort_name="ada", uid="raw-1", notes="before\x00after")
+    assert Contact.get_by_id(raw.id).notes == "beforeafter"
 
 
 @pg

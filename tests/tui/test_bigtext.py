@@ -23,6 +23,13 @@ from .conftest import make_app, screen_text, settle
 BIG = ("all work and no play makes a long note\n") * 270_000  # ~10 MB
 
 
+def add_with_huge_notes(name: str) -> None:
+    """A contact whose notes are far over today's limit, as an older store may hold: the
+    services refuse such a value now, so it is written straight into the row."""
+    c = contacts.add(name)
+    Contact.update(notes=BIG).where(Contact.id == c.id).execute()
+
+
 def test_excerpt_cuts_by_characters_and_lines() -> None:
     assert bigtext.excerpt("short") == "short"
     assert bigtext.excerpt("") == ""
@@ -78,7 +85,7 @@ async def open_edit(pilot: Any, app: Any) -> ContactForm:
 async def test_a_huge_contact_note_is_a_read_only_preview_and_saved_untouched(
     tui_store: Any,
 ) -> None:
-    contacts.add("Ada Lovelace", notes=BIG)
+    add_with_huge_notes("Ada Lovelace")
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_edit(pilot, app)
@@ -96,7 +103,7 @@ async def test_a_huge_contact_note_is_a_read_only_preview_and_saved_untouched(
 async def test_ctrl_o_edits_the_whole_text_in_the_editor(
     tui_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_terminal_handover: None
 ) -> None:
-    contacts.add("Ada Lovelace", notes=BIG)
+    add_with_huge_notes("Ada Lovelace")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", fake_editor(tmp_path, "Short again"))
     app = make_app(tui_store)

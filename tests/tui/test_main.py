@@ -338,3 +338,42 @@ async def test_first_page_is_fetched_while_the_screen_is_built(
         assert cl.current is not None and cl.current.name in screen_text(app)
         assert "60 contacts · by name" in screen_text(app)
         assert app.first_rows_ms is not None
+
+
+async def test_a_first_page_still_in_flight_is_awaited_not_fetched_again(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a slow start the prefetched page is not there by ``on_mount``: the screen waits for
+    that query instead of queueing the same one behind it."""
+    import threading
+
+    from kinship.services import views
+    from kinship.tui.screens import main
+
+    pages: list[str] = []
+    page = views.contact_page
+    release = threading.Event()
+
+    def counting(query: str, *args: Any, **kwargs: Any) -> list[views.ContactRow]:
+        pages.append(query)
+        return page(query, *args, **kwargs)
+
+    def held(*args: Any) -> Any:
+        release.wait()  # the database thread is slow: on_mount comes first
+        return main.first_page(*args)
+
+    def prefetch_held(self: main.MainScreen, submit: Any) -> None:
+        self._prefetched = submit(held, Listing(), None, self.kapp.today)
+
+    monkeypatch.setattr(views, "contact_page", counting)
+    monkeypatch.setattr(main.MainScreen, "prefetch", prefetch_held)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert pages == []  # mounted, and the page is still being fetched
+        release.set()
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert pages == [""]  # the one prefetched query, nothing queued behind it
+        assert cl.total == 60 and cl.counted
+        assert "60 contacts · by name" in screen_text(app)

@@ -19,6 +19,9 @@ Mapping notes, for the services and for users:
 - Year-less dates are written ``--MMDD`` (khard and khal's birthday calendar read that form;
   khal rejects ``--MM-DD`` and neither honours Apple's ``X-APPLE-OMIT-YEAR``).
 - The vdir exporter never deletes files: cards for contacts no longer exported stay.
+
+Why one file of this size: a builtin plugin sees only kinship.records and hookspecs, so the
+reader, the writer and the vdir walk that share its escaping rules stay in one module.
 """
 
 from __future__ import annotations

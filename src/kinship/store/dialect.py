@@ -46,9 +46,11 @@ def year_month(moment: Any) -> Any:
     """A timestamp's ``YYYY-MM`` as text, for grouping by month."""
     # The format is written into the SQL, not bound: PostgreSQL matches a GROUP BY expression
     # to the selected one only when they are the same text, and two parameters are not.
+    # Not coerced: peewee would read the text back through the timestamp column's converter
+    # (the column is to_char's first argument), which turns "2025-03" into None.
     if _sqlite():
-        return fn.strftime(SQL("'%Y-%m'"), moment)
-    return fn.to_char(moment, SQL("'YYYY-MM'"))
+        return fn.strftime(SQL("'%Y-%m'"), moment).coerce(False)
+    return fn.to_char(moment, SQL("'YYYY-MM'")).coerce(False)
 
 
 def json_array(value: Any) -> Any:

@@ -4,10 +4,15 @@ Wide terminals show the three panes side by side; below 100 columns they collaps
 (one pane at a time, ``1``/``2``/``3`` or the tab bar); below 60 columns the phone layout
 drops the header and borders. Every change is saved when it is made, so there is no unsaved
 state to lose on quit or a dropped SSH session.
+
+Why one file of this size: the three panes, the layouts and the keys that move between them
+share the focus and selection rules; split apart, each piece would reach into the others.
+A split by layout is planned with the focus work.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -259,6 +264,11 @@ class MainScreen(Screen[None]):
             rows, cursor, known, counted, _empty = page
             self._show_page(listing, rows, cursor, known, counted)
             self._reload(listing, self._search_gen, None, page)  # the count (or the welcome)
+        elif fetched is not None and not fetched.done():
+            # A slow start: the page is still on the database thread. Wait for that one
+            # rather than queue the same query behind it.
+            self._search_gen += 1
+            self._reload(Listing(), self._search_gen, None, pending=fetched)
         else:
             self.reload()  # nobody to select (empty store): the events pane shows upcoming
         self.load_today_count()
@@ -375,6 +385,7 @@ class MainScreen(Screen[None]):
         gen: int,
         select_uid: str | None,
         fetched: FirstPage | None = None,
+        pending: Future[FirstPage] | None = None,
     ) -> None:
         """Show the first page of a search as soon as it is fetched, then count.
 
@@ -382,7 +393,8 @@ class MainScreen(Screen[None]):
         to be selected), then the ``COUNT``, which is what costs on broad queries. Both run in
         :func:`views.cancellable` with this generation: a newer keystroke skips them if they
         have not started and stops them if they have, so the database thread is free for it.
-        ``fetched``: the page is already fetched and shown (the first one, see ``on_mount``).
+        ``fetched``: the page is already fetched and shown (the first one, see ``on_mount``);
+        ``pending``: it is being fetched.
         """
         today = self.kapp.today
 
@@ -401,7 +413,11 @@ class MainScreen(Screen[None]):
             rows, cursor, known, counted, empty = fetched
         else:
             try:
-                rows, cursor, known, counted, empty = await self.kapp.db(first)
+                if pending is not None:
+                    page = await asyncio.wrap_future(pending)
+                else:
+                    page = await self.kapp.db(first)
+                rows, cursor, known, counted, empty = page
             except views.Cancelled:
                 return
             except Exception as exc:  # e.g. a malformed is: filter
