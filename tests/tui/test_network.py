@@ -15,6 +15,7 @@ from kinship.store.models import Capture, Contact, Event, Interaction, Introduct
 from kinship.tui.dialogs.capture import CaptureForm
 from kinship.tui.dialogs.interaction import LogForm
 from kinship.tui.dialogs.introduce import IntroduceForm
+from kinship.tui.dialogs.kind import KindPicker
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.introductions import IntroductionsScreen
 from kinship.tui.screens.today import TodayScreen
@@ -125,6 +126,16 @@ def highlight(screen: TodayScreen | IntroductionsScreen, name: str) -> None:
     raise AssertionError(f"no row for {name!r}")
 
 
+async def done_on_today(pilot: Pilot[Any], app: KinshipApp) -> None:
+    """Today's d: the kind picker, prefilled from the item; Enter takes it."""
+    await pilot.press("d")
+    await settle(pilot, app)
+    assert isinstance(app.screen, KindPicker)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert isinstance(app.screen, TodayScreen)
+
+
 async def open_today(pilot: Pilot[Any], app: KinshipApp) -> TodayScreen:
     await pilot.press("t")
     await settle(pilot, app)
@@ -160,8 +171,7 @@ async def test_introduction_follow_ups_show_on_today_and_go_away_when_done(
         assert ask_charles in text and ask_grace in text
         # Today's d: you asked Charles (a message is logged with him).
         highlight(today, "Charles Babbage")
-        await pilot.press("d")
-        await settle(pilot, app)
+        await done_on_today(pilot, app)
         text = screen_text(app)
         assert "Introductions (1)" in text
         assert ask_charles not in text and ask_grace in text
@@ -217,8 +227,7 @@ async def test_captured_people_show_on_today_and_go_away_when_followed_up(
         nice_grace = "met at PyCon 2025 today (COBOL); say nice to meet you"
         assert nice_linus in text and nice_grace in text
         highlight(today, "Linus Torvalds")
-        await pilot.press("d")
-        await settle(pilot, app)
+        await done_on_today(pilot, app)
         text = screen_text(app)
         assert "New people (1)" in text
         assert nice_linus not in text and nice_grace in text

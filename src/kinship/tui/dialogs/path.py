@@ -72,6 +72,7 @@ class PathForm(FormScreen[tuple[str, bool]]):
 
     title_text = "How do I know…"
     save_label = "Find"
+    hint = "enter finds · esc closes"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "g",
