@@ -213,6 +213,26 @@ def test_opening_the_app_loads_no_subcommand(tmp_path: Path) -> None:
     assert r.returncode == 0 and "contacts" in r.stdout and "due" in r.stdout
 
 
+def test_version_and_help_import_no_database_layer() -> None:
+    """The parser is built for every command: building it imports no peewee (nor psycopg
+    through it), so ``--version`` and ``--help`` cost a Python start and argparse."""
+    from kinship.cli.network import PATH_MAX_DEFAULT
+    from kinship.services.views.paths import MAX_HOPS
+
+    assert PATH_MAX_DEFAULT == MAX_HOPS
+    code = (
+        "import sys, io, contextlib\n"
+        "from kinship.cli import main\n"
+        "for argv in (['--version'], ['--help'], ['path', '--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(argv)\n"
+        "bad = [m for m in ('peewee', 'psycopg', 'textual') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
 def test_core_never_imports_textual(tmp_path: Path) -> None:
     code = (
         "import sys, io\n"
