@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -344,3 +345,30 @@ def test_undo_purge_forgets_the_deleted_for_good(cli: CLI) -> None:
     assert r.code == 0 and r.json() == {"purged": 1}
     assert cli("undo").code == 1
     assert cli("undo", "3", "--list").code == 2
+
+
+def test_ctrl_c_whose_rollback_fails_exits_as_interrupted(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, Ctrl+C mid-query can leave the connection busy, and the rollback on the
+    way out fails: the person pressed Ctrl+C, so the exit is 130, not a database error."""
+    import peewee
+
+    from kinship.services import contacts
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise peewee.OperationalError(
+                "sending query failed: another command is already in progress"
+            ) from None
+
+    monkeypatch.setattr(contacts, "add", interrupted)
+    r = cli("add", "Ada Lovelace")
+    assert (r.code, r.err) == (130, "")
+    monkeypatch.setattr(
+        contacts, "add", lambda *a, **k: (_ for _ in ()).throw(peewee.OperationalError("disk I/O"))
+    )
+    r = cli("add", "Ada Lovelace")
+    assert r.code == 1 and "disk I/O" in r.err  # a database error on its own is still one
