@@ -127,6 +127,8 @@ def happy_path(phone: Phone, db: Path) -> None:
     phone.type("t")
     phone.wait_for("birthday on")  # Today is up (the list showed his name already)
     phone.type("d")
+    phone.wait_for("log it as")  # the kind picker, the fitting kind highlighted
+    phone.keys("Enter")
     phone.wait_for("Nobody to reach out to today")
     phone.keys("Escape")
     phone.keys("C-q")

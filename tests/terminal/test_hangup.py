@@ -121,14 +121,17 @@ def test_before_the_app_starts(tmp_path: Path) -> None:
 
 
 IN_FLIGHT = [
-    # (failpoint, fault, keys): a search page, its count, Today — each as a query that runs
-    # until interrupted (sql) or as Python code nothing can interrupt (hang). The first page
-    # at start-up is fetched while the screen is built; "db:first" is a typed search's.
+    # (failpoint, fault, keys): a search page, its count, the header's count of people due,
+    # Today — each as a query that runs until interrupted (sql) or as Python code nothing can
+    # interrupt (hang). The first page at start-up is fetched while the screen is built;
+    # "db:first" is a typed search's.
     ("db:first:sql", signal.SIGHUP, "/l"),
     ("db:count:sql", "hangup", ""),
     ("db:count:hang", signal.SIGHUP, ""),
-    ("db:today_groups:sql", signal.SIGINT, ""),
-    ("db:today_groups:hang", signal.SIGTERM, ""),
+    ("db:people_due:sql", signal.SIGINT, ""),
+    ("db:people_due:hang", signal.SIGTERM, ""),
+    ("db:today_groups:sql", signal.SIGINT, "t"),
+    ("db:today_groups:hang", signal.SIGTERM, "t"),
 ]
 
 
@@ -192,7 +195,7 @@ def test_with_an_import_in_flight(tmp_path: Path, mode: str) -> None:
         since = term.mark()
         term.type(str(cards) + "\r")
         term.wait_for("Nothing written yet", since=since)
-        term.type("\t\t\t\r")  # Close, Preview, Import: press Import
+        term.type("\t\t\t\t\r")  # the birthdays checkbox, Close, Preview, Import: press Import
         wait_for_file(marks / "import-batch", term.proc)
         apply_fault(term, signal.SIGHUP)
         check_after(tmp_path, db, term, signal.SIGHUP, {"Before Import"})
