@@ -193,3 +193,13 @@ def test_capture_from_standard_input(cli: CLI, monkeypatch: pytest.MonkeyPatch) 
     again = cli("capture", "PyCon 2025")
     assert again.code == 0 and "Linus Torvalds (again) — kernels again" in again.out
     assert "PyCon 2025" in again.out and "found" in again.out
+
+
+def test_done_on_an_introduction_step_says_where_it_moved(cli: CLI) -> None:
+    cli("add", "Ben Bianchi")
+    cli("add", "Olga Zhang")
+    assert cli("intro", "Ben", "Olga").code == 0
+    r = cli("done", "Olga Zhang", "--kind", "intro-ask")
+    assert r.code == 0, r.err
+    assert "introduction #1 (Ben Bianchi → Olga Zhang) is now asked" in r.out
+    assert cli("intros", "--json").json()[0]["status"] == "asked"

@@ -277,11 +277,20 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
             {
                 "followup": report.followup.to_json(),
                 "interaction": {"uid": report.interaction_uid, "kind": report.interaction_kind},
+                "introduction": (
+                    report.introduction.to_json() if report.introduction is not None else None
+                ),
             }
         )
     else:
         name = visible(person.display_name)
         ctx.print(f"done: {report.followup.kind} for {name} (logged {report.interaction_kind})")
+        if report.introduction is not None:
+            intro = report.introduction
+            ctx.print(
+                f"introduction #{intro.id} ({visible(intro.person.display_name)} → "
+                f"{visible(intro.to.display_name)}) is now {intro.status}"
+            )
     _report_errors(ctx, eng)
     return 0
 

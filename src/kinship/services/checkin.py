@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kinship.services import _notify, interactions
+from kinship.services import _notify, interactions, introductions
 from kinship.services.followups.actions import contact_by_uid, open_followup
 from kinship.services.followups.compute import recompute_ids
 from kinship.services.followups.engine import engine
 from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
-from kinship.store.models import FollowUp, utcnow
+from kinship.store.models import Contact, FollowUp, Introduction, utcnow
 
 __all__ = ["DONE_AS", "DoneReport", "done"]
 
@@ -53,11 +53,24 @@ _DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
 }
 
 
+#: An introduction's step (the builtin ``introductions`` strategy's follow-ups): the status
+#: the introduction is in, the side of it the follow-up is on, and the status done moves it
+#: to, as ``kinship intro-status`` would.
+INTRO_STEPS: dict[str, tuple[str, str, str]] = {
+    "intro-ask": ("proposed", "to", "asked"),
+    "intro-make": ("asked", "to", "made"),
+    "intro-how": ("made", "person", "followed-up"),
+}
+_INTRODUCTIONS = "introductions"
+
+
 @dataclass(frozen=True)
 class DoneReport:
     followup: DueItem
     interaction_uid: str
     interaction_kind: str
+    #: The introduction the follow-up was a step of, moved to its next status.
+    introduction: introductions.IntroductionView | None = None
 
 
 def done(
@@ -82,12 +95,25 @@ def done(
             as_kind or engine().done_as(row.origin, row.kind) or DONE_AS.get(row.kind, "message")
         )
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
-        text = (
-            (summary or "").strip()
-            or _DONE_SUMMARY_BY_FOLLOWUP.get(row.kind)
-            or _DONE_SUMMARY.get(logged_kind, "Checked in")
-        )
-        logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
+        intro = _step_of(contact, row)
+        moved = None
+        logged_uid = ""
+        if intro is not None:
+            status = INTRO_STEPS[row.kind][2]
+            moved, made = introductions.advance_logged(intro.id, status, at=occurred_at)
+            if made is not None and not (summary or as_kind):
+                # Making it logs intro-given with both people: that is the interaction.
+                logged_uid, logged_kind = made, "intro-given"
+        if not logged_uid:
+            text = (
+                (summary or "").strip()
+                or _DONE_SUMMARY_BY_FOLLOWUP.get(row.kind)
+                or _DONE_SUMMARY.get(logged_kind, "Checked in")
+            )
+            logged = interactions.log(
+                text, [contact.uid], kind=logged_kind, occurred_at=occurred_at
+            )
+            logged_uid = logged.uid
         _notify.followup("kinship_followup_done", row.id)
         item = DueItem(
             contact.uid,
@@ -99,4 +125,19 @@ def done(
             row.priority,
             row.id,
         )
-    return DoneReport(item, logged.uid, logged_kind)
+    return DoneReport(item, logged_uid, logged_kind, moved)
+
+
+def _step_of(contact: Contact, row: FollowUp) -> Introduction | None:
+    """The open introduction a builtin introduction step is about: the oldest in that
+    status with the contact on that side (the one the strategy's reason names first)."""
+    step = INTRO_STEPS.get(row.kind)
+    if step is None or row.origin != _INTRODUCTIONS:
+        return None
+    status, side, _ = step
+    return (
+        Introduction.select()
+        .where((Introduction.status == status) & (getattr(Introduction, side) == contact.id))
+        .order_by(Introduction.status_at, Introduction.id)
+        .first()
+    )

@@ -31,6 +31,7 @@ __all__ = [
     "IntroductionView",
     "Person",
     "advance",
+    "advance_logged",
     "for_contact",
     "get",
     "listing",
@@ -217,6 +218,15 @@ def propose(
 def advance(intro_id: int, status: str, *, at: datetime | None = None) -> IntroductionView:
     """Move an introduction to ``status``; a move :data:`NEXT` does not allow is refused
     with what is allowed. Reaching ``made`` logs an ``intro-given`` interaction with both."""
+    return advance_logged(intro_id, status, at=at)[0]
+
+
+def advance_logged(
+    intro_id: int, status: str, *, at: datetime | None = None
+) -> tuple[IntroductionView, str | None]:
+    """:func:`advance`, with the UID of the ``intro-given`` interaction it logged (when
+    the introduction was made), for ``kinship done`` to report."""
+    logged: str | None = None
     wanted = status.strip().lower().replace("_", "-").replace(" ", "-")
     if wanted == "followed":
         wanted = "followed-up"
@@ -243,13 +253,13 @@ def advance(intro_id: int, status: str, *, at: datetime | None = None) -> Introd
         view = _views([row])[0]
         if wanted == "made":
             summary = f"Introduced {view.person.display_name} to {view.to.display_name}"
-            interactions.log(
+            logged = interactions.log(
                 summary,
                 [view.person.uid, view.to.uid],
                 kind="intro-given",
                 occurred_at=stamp.replace(tzinfo=UTC),
                 notes=row.why,
-            )
+            ).uid
         Introduction.update(
             {
                 Introduction.status: wanted,
@@ -259,7 +269,7 @@ def advance(intro_id: int, status: str, *, at: datetime | None = None) -> Introd
             }
         ).where(Introduction.id == row.id).execute()
         refresh_due([row.person_id, row.to_id])
-    return get(row.id)
+    return get(row.id), logged
 
 
 def _or(words: tuple[str, ...]) -> str:
