@@ -93,7 +93,7 @@ def test_matches_propose_introductions(cli: CLI) -> None:
     assert cli("matches", "Zola", "--json").json() == []
     text = cli("matches", "Charles")
     assert text.code == 0
-    assert "Ada Lovelace need: Looking for a REACT mentor" in text.out
+    assert "Ada Lovelace (need): Looking for a REACT mentor" in text.out
     assert f"kinship intro {found[0]['introduce']['person']} {found[0]['introduce']['to']}" in (
         text.out
     )
@@ -203,3 +203,19 @@ def test_done_on_an_introduction_step_says_where_it_moved(cli: CLI) -> None:
     assert r.code == 0, r.err
     assert "introduction #1 (Ben Bianchi → Olga Zhang) is now asked" in r.out
     assert cli("intros", "--json").json()[0]["status"] == "asked"
+
+
+def test_capture_and_show_read_right_for_one_person(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Linus Torvalds, kernels\n"))
+    r = cli("capture", "X meetup")
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0].endswith(": 1 person")
+    shown = cli("show", "Linus").out
+    assert "  met at X meetup: kernels" in shown.splitlines()
+    assert "met: met" not in shown
+    cli("add", "Ann", "--met", "neighbour", "--every", "1")
+    assert {"  met: neighbour", "  check in every 1 day"} <= set(
+        cli("show", "Ann").out.splitlines()
+    )

@@ -117,7 +117,7 @@ def test_path_through_a_relationship_an_event_and_an_interaction(net_store: Any)
         ("Ada", "", ""),
         ("Bob", "relationship", "Ada is Bob's mentor"),
         ("Cy", "event", "met at PyCon 2025 (May 2025)"),
-        ("Di", "interaction", "meeting together on 2025-06-12: Lunch at the harbour"),
+        ("Di", "interaction", "a meeting together on 2025-06-12: Lunch at the harbour"),
         ("Ed", "relationship", "Ed was introduced by Di"),
     ]
     back = views.path(ed.uid, ada.uid)
@@ -167,3 +167,15 @@ def test_event_link_reads_the_latest_shared_event(net_store: Any) -> None:
     events.add("PyCon 2025", date(2025, 5, 14), people=[a, b])
     [_, step] = views.path(a.uid, b.uid).steps
     assert step.link == "met at PyCon 2025 (May 2025)"
+
+
+def test_a_shared_interaction_link_reads_in_words_not_the_kind_name(net_store: Any) -> None:
+    from kinship.records import INTERACTION_KINDS
+    from kinship.services.views import paths
+
+    ada, bob = contacts.add("Ada"), contacts.add("Bob")
+    log("intro-given", 3, ada, bob, summary="Introduced Ada to Bob")
+    [_, step] = views.path(ada.uid, bob.uid).steps
+    assert step.link == "introduced to each other on 2025-06-12: Introduced Ada to Bob"
+    assert set(paths._INTERACTION_WORDS) == set(INTERACTION_KINDS)
+    assert not any("-" in words for words in paths._INTERACTION_WORDS.values())

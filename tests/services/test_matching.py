@@ -86,7 +86,9 @@ def test_goals_match_too_and_a_pair_already_introduced_is_not_proposed(net_store
     charles = person("Charles", ("offer", "marathon training plans"))
     [m] = matching.matches()
     assert m.need.kind == "goal"
-    assert m.why == "Ada wants: run a marathon next year; Charles offers: marathon training plans"
+    assert m.why == (
+        "Ada (goal): run a marathon next year; Charles (offer): marathon training plans"
+    )
     assert m.to_json()["introduce"] == {"person": ada.uid, "to": charles.uid}
     view = introductions.propose(ada.uid, charles.uid, m.why, at=ago(1))
     introductions.advance(view.id, "declined")

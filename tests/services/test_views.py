@@ -215,3 +215,14 @@ def test_brief_says_what_is_due_and_why(store: Store) -> None:
     assert [n.body for n in b.pinned] == ["Pinned one"]
     assert len(b.other_notes) == 3
     assert b.due and "check in" in b.due[0]
+
+
+def test_brief_counts_one_day_as_a_day() -> None:
+    import importlib
+
+    brief = importlib.import_module("kinship.services.views.brief")
+
+    today = date(2026, 12, 1)
+    assert brief._due_words(date(2026, 12, 2), today, 1) == "check in: due in 1 day (every 1 day)"
+    assert brief._when_words(date(2026, 11, 30), today) == "1 day overdue"
+    assert brief._when_words(date(2026, 12, 4), today) == "in 3 days"

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
-from kinship.text import visible
+from kinship.text import plural, visible
 
 
 def register(cli: CommandRegistry) -> None:
@@ -188,8 +188,8 @@ def cmd_matches(args: argparse.Namespace, ctx: Context) -> int:
         if n:
             ctx.print()
         need, offer = m.need, m.offer
-        ctx.print(f"{visible(need.display_name)} {need.kind}: {visible(need.body)}")
-        ctx.print(f"  {visible(offer.display_name)} offers: {visible(offer.body)}")
+        ctx.print(f"{visible(need.display_name)} ({need.kind}): {visible(need.body)}")
+        ctx.print(f"  {visible(offer.display_name)} (offer): {visible(offer.body)}")
         ctx.print(f"  matching words: {', '.join(m.words)}  (score {m.score:g})")
         ctx.print(f"  introduce them: kinship intro {need.uid} {offer.uid} --why {_quote(m.why)}")
     return 0
@@ -345,7 +345,7 @@ def cmd_capture(args: argparse.Namespace, ctx: Context) -> int:
     made = "created" if report.event_created else "found"
     ctx.print(
         f"{visible(report.event_summary)} ({report.event_day.isoformat()}, {made}): "
-        f"{len(report.people)} people"
+        f"{plural(len(report.people), 'person', 'people')}"
     )
     for p in report.people:
         about = f" — {visible(p.phrase)}" if p.phrase else ""

@@ -125,9 +125,12 @@ class Match:
 
     @property
     def why(self) -> str:
-        """What to say when proposing the introduction."""
-        return f"{self.need.display_name} {_verb(self.need.kind)}: {_clip(self.need.body)}; " + (
-            f"{self.offer.display_name} offers: {_clip(self.offer.body)}"
+        """What to say when proposing the introduction: whose note of which kind, then the
+        note as written ("Grace (goal): Wants to learn compilers", never "Grace wants: Wants
+        to learn compilers"; no apostrophe, so it quotes plainly in a shell command)."""
+        return (
+            f"{self.need.display_name} ({self.need.kind}): {_clip(self.need.body)}; "
+            f"{self.offer.display_name} (offer): {_clip(self.offer.body)}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -139,10 +142,6 @@ class Match:
             "why": self.why,
             "introduce": {"person": self.need.uid, "to": self.offer.uid},
         }
-
-
-def _verb(kind: str) -> str:
-    return "wants" if kind == "goal" else "needs"
 
 
 def _clip(text: str, width: int = 80) -> str:

@@ -10,6 +10,7 @@ from kinship.services.views.ledger import GiveGet
 from kinship.services.views.notes import NoteItem
 from kinship.services.views.relations import RelationItem
 from kinship.services.views.timeline import TimelineItem
+from kinship.text import plural
 
 __all__ = ["Brief", "GiveGet", "brief"]
 
@@ -54,15 +55,15 @@ def brief(contact_id: int, today: date) -> Brief | None:
 def _when_words(day: date, today: date) -> str:
     days = (day - today).days
     if days < 0:
-        return f"{-days} days overdue"
-    return "today" if days == 0 else f"in {days} days"
+        return f"{plural(-days, 'day')} overdue"
+    return "today" if days == 0 else f"in {plural(days, 'day')}"
 
 
 def _due_words(due: date, today: date, cadence: int | None) -> str:
     days = (due - today).days
-    every = f" (every {cadence} days)" if cadence else ""
+    every = f" (every {plural(cadence, 'day')})" if cadence else ""
     if days < 0:
-        return f"check in: overdue by {-days} days{every}"
+        return f"check in: overdue by {plural(-days, 'day')}{every}"
     if days == 0:
         return f"check in: due today{every}"
-    return f"check in: due in {days} days{every}"
+    return f"check in: due in {plural(days, 'day')}{every}"

@@ -64,6 +64,27 @@ class Path:
         return {"hops": self.hops, "steps": [s.to_json() for s in self.steps]}
 
 
+#: How a shared interaction reads in a link ("an introduction on 2026-11-16: …"), in words,
+#: not the stored kind names ("intro-given").
+_INTERACTION_WORDS = {
+    "call": "a call together",
+    "meeting": "a meeting together",
+    "message": "a message to both",
+    "email": "an email to both",
+    "event": "an event together",
+    "thanks": "thanks to both",
+    "help-given": "help given to both",
+    "help-received": "help from both",
+    "intro-given": "introduced to each other",
+    "intro-received": "an introduction from both",
+    "gift-given": "a gift to both",
+    "gift-received": "a gift from both",
+    "congratulation": "congratulations to both",
+    "condolence": "condolences to both",
+    "promise": "a promise to both",
+}
+
+
 def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), _BATCH):
         yield list(ids[start : start + _BATCH])
@@ -249,5 +270,6 @@ def _link(x: int, y: int, people: dict[int, tuple[str, str]]) -> tuple[str, str]
     )
     if together is not None:
         summary, kind, at = together
-        return "interaction", f"{kind} together on {_when(at).isoformat()}: {summary}"
+        what = _INTERACTION_WORDS.get(kind, "logged together")
+        return "interaction", f"{what} on {_when(at).isoformat()}: {summary}"
     return "", ""  # pragma: no cover - the walk only follows existing links
