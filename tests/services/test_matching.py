@@ -52,6 +52,8 @@ def test_words_match_across_case_accents_and_prefixes(
         ("needs a mentor", "men's clothing"),  # "men" is shorter than four letters
         ("needs a mentor", "mental health first aid"),  # parts too early
         ("learning React", "reach out to investors"),
+        ("Needs quiet time after big launches", "Coaches first-time marathon runners"),
+        ("Looking for a co-op flat", "Can introduce you to a co-founder"),  # not on "co"
     ],
 )
 def test_common_and_short_words_do_not_match(net_store: Any, need: str, offer: str) -> None:
@@ -183,3 +185,17 @@ def test_a_common_word_ranks_a_match_but_does_not_make_one(net_store: Any) -> No
     person("Bo", ("need", "a Rust mentor"))
     assert ("Bo", "Ada") in pairs(matching.matches(ada.uid))
     assert pairs(matching.matches(ada.uid)) == [m for m in pairs(matching.matches()) if "Ada" in m]
+
+
+def test_matching_words_leave_out_stop_words_and_hyphen_prefixes() -> None:
+    assert matching.terms("Looking for a co-founder with sales experience") == (
+        "founder",
+        "sales",
+        "experience",
+    )
+    assert matching.terms("Coaches first-time marathon runners") == (
+        "coaches",
+        "marathon",
+        "runners",
+    )
+    assert matching.terms("AI and UX reviews") == ("ai", "ux", "reviews")

@@ -7,7 +7,8 @@ is what a good pair asks for.
 
 How two notes match. Both are cut into words the way the search index cuts them
 (:func:`kinship.store.search.words`: lower case, accents removed, so "Müller" is "muller"
-and "REACT" is "react"); common words ("looking", "for", "a", "help" …) are dropped. A need
+and "REACT" is "react"); common words ("looking", "for", "a", "help", "time" …, see
+:data:`STOPWORDS`) and a letter or two before a hyphen ("co" of "co-founder") are dropped. A need
 word matches an offer word when they are equal, or when the shorter (four letters or more)
 begins the longer, or they share five letters or more and all but the last two of the
 shorter, so "mentor" matches "mentoring", "design" "designer" and "teacher" "teaching" (but
@@ -32,6 +33,7 @@ state of the notes (a cache keyed by a few aggregates), not once per chunk of co
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,9 +76,17 @@ STOPWORDS = frozenset(
         "they", "this", "those", "through", "to", "too", "try", "trying", "up", "us", "use",
         "very", "want", "wanted", "wants", "was", "we", "well", "were", "what", "when", "where",
         "which", "who", "will", "with", "would", "year", "years", "you", "your",
+        # Words of time and amount: "quiet time" is not "first-time marathon runners".
+        "big", "day", "days", "each", "every", "few", "first", "last", "little", "long",
+        "many", "month", "months", "now", "once", "only", "small", "still", "thing", "things",
+        "time", "times", "way", "ways", "week", "weeks", "while",
     )
 )
 # fmt: on
+#: A letter or two before a hyphen is a prefix, not a word: "co-founder" is "founder"
+#: ("co" would match every other "co-"), "e-mail" is "mail". Standalone short words
+#: ("AI", "UX") still count, matched whole.
+_SHORT_PREFIX = re.compile(r"(?<!\w)\w{1,2}-(?=\w)")
 #: The shortest word that matches a word other than itself ("mentor" → "mentoring").
 MIN_PREFIX = 4
 #: Best offers kept per need (the list stays short and useful).
@@ -152,7 +162,7 @@ def _clip(text: str, width: int = 80) -> str:
 def terms(text: str) -> tuple[str, ...]:
     """The distinct words of ``text`` that count for matching, in order."""
     seen: dict[str, None] = {}
-    for w in search.words(text):
+    for w in search.words(_SHORT_PREFIX.sub(" ", text)):
         if w not in STOPWORDS and (len(w) >= 2) and not w.isdigit():
             seen.setdefault(w, None)
     return tuple(seen)
