@@ -126,18 +126,40 @@ def test_the_weeks_pick_goes_on_today_and_moves_on(net_store: Any) -> None:
     grace = person("Grace", ("need", "COBOL compiler help, compiler design reviews"))
     person("Hopper", ("offer", "compiler design reviews, COBOL"))
     assert [n for n, k, _ in due() if k == "introduce"] == ["Grace"]
-    # Proposing the introduction takes it off Today; the next best comes back.
+    # Proposing the introduction takes it off Today; with per_week = 1 the next best waits
+    # for next week, as it does after a dismissal.
     view = introductions.propose(grace.uid, Contact.get(Contact.display_name == "Hopper").uid)
-    assert [n for n, k, _ in due() if k == "introduce"] == ["Ada"]
-    # Dismissed: not suggested again until one of the notes changes.
-    followups.dismiss(ada.uid, kind="introduce")
+    assert [n for n, k, _ in due() if k == "introduce"] == []
     next_week = TODAY + timedelta(days=7)
     use(next_week)
+    assert [n for n, k, _ in due(next_week) if k == "introduce"] == ["Ada"]
+    # Dismissed: not suggested again until one of the notes changes.
+    followups.dismiss(ada.uid, kind="introduce")
     assert [k for _, k, _ in due(next_week) if k == "introduce"] == []
+    week_after = TODAY + timedelta(days=14)
+    use(week_after)
+    assert [k for _, k, _ in due(week_after) if k == "introduce"] == []
     note = EmpathyNote.get(EmpathyNote.contact == ada.id)
     notes.update(note.id, body="a React mentor, urgently")
-    assert [n for n, k, _ in due(next_week) if k == "introduce"] == ["Ada"]
+    assert [n for n, k, _ in due(week_after) if k == "introduce"] == ["Ada"]
     assert view.status == "proposed"
+
+
+def test_per_week_counts_what_you_acted_on_this_week(net_store: Any) -> None:
+    person("Ada", ("need", "a React mentor"))
+    person("Charles", ("offer", "React mentoring"))
+    person("Bo", ("need", "a Rust mentor"))
+    person("Dee", ("offer", "Rust mentoring"))
+    eve = person("Eve")
+    [first] = [n for n, k, _ in due() if k == "introduce"]
+    needer = Contact.get(Contact.display_name == first)
+    # Introducing the one who needs to someone else is not the pick: it stays.
+    introductions.propose(needer.uid, eve.uid)
+    assert [n for n, k, _ in due() if k == "introduce"] == [first]
+    followups.dismiss(needer.uid, kind="introduce")
+    assert [n for n, k, _ in due() if k == "introduce"] == []
+    use(introductions={"per_week": 2})
+    assert [n for n, k, _ in due() if k == "introduce"] == [{"Ada": "Bo", "Bo": "Ada"}[first]]
 
 
 def test_stale_matches_are_not_picked(net_store: Any) -> None:

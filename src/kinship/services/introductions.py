@@ -20,11 +20,12 @@ from typing import Any
 
 from kinship.errors import NotFound, ValidationError
 from kinship.records import INTRO_OPEN, INTRO_STATUSES
-from kinship.services import interactions
+from kinship.services import _notify, interactions, matching
 from kinship.services.followups.compute import refresh_due, refresh_matches
 from kinship.services.followups.engine import engine
+from kinship.services.snapshots import MATCH_STRATEGY
 from kinship.store import current
-from kinship.store.models import Contact, Introduction, utcnow
+from kinship.store.models import Contact, FollowUp, Introduction, utcnow
 
 __all__ = [
     "NEXT",
@@ -208,11 +209,35 @@ def propose(
                 f"(#{existing.id}, {existing.status}); move it with `kinship intro-status "
                 f"{existing.id} STATUS`"
             )
+        _propose_pick(a, b)
         row = Introduction.create(
             person=a, to=b, why=why, created_at=stamp, status_at=stamp, updated_at=utcnow()
         )
         refresh_matches([a.id, b.id])
     return get(row.id)
+
+
+def _propose_pick(a: Contact, b: Contact) -> None:
+    """When this pair is the week's match on Today (``introduce``, on the one who needs
+    it), proposing it is doing it: the suggestion is closed as done, so it counts against
+    ``per_week`` as a dismissed one does and the next match waits for next week."""
+    eng = engine()
+    if MATCH_STRATEGY not in eng.names:
+        return
+    picks = matching.weekly_picks(eng.today(), eng.config.strategies.get(MATCH_STRATEGY))
+    for needer, other in ((a, b), (b, a)):
+        pick = picks.get(needer.id)
+        if pick is None or pick.offerer_uid != other.uid:
+            continue
+        for followup in FollowUp.select(FollowUp.id).where(
+            (FollowUp.contact == needer.id)
+            & (FollowUp.kind == "introduce")
+            & (FollowUp.status == "open")
+        ):
+            FollowUp.update(status="done", done_at=utcnow()).where(
+                FollowUp.id == followup.id
+            ).execute()
+            _notify.followup("kinship_followup_done", followup.id)
 
 
 def advance(intro_id: int, status: str, *, at: datetime | None = None) -> IntroductionView:

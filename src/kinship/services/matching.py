@@ -481,6 +481,20 @@ def _pick(today: date, fresh_days: int, per_week: int) -> dict[int, MatchHint]:
         .tuples()
     }
     monday = week_start(today)
+    # This week's picks you already acted on (proposed, dismissed, done) count: per_week is
+    # how many reach Today in a week, not how many are open at once.
+    acted = (
+        FollowUp.select()
+        .where(
+            (FollowUp.kind == "introduce")
+            & (FollowUp.status != "open")
+            & (FollowUp.due >= monday)
+            & (FollowUp.due <= today)
+        )
+        .count()
+    )
+    if acted >= per_week:
+        return {}
     picks: dict[int, MatchHint] = {}
     for m in matches():
         if m.newest < since:
@@ -498,7 +512,7 @@ def _pick(today: date, fresh_days: int, per_week: int) -> dict[int, MatchHint]:
             score=m.score,
             offerer_uid=m.offer.uid,
         )
-        if len(picks) >= per_week:
+        if len(picks) + acted >= per_week:
             break
     return picks
 
