@@ -179,3 +179,33 @@ def test_a_shared_interaction_link_reads_in_words_not_the_kind_name(net_store: A
     assert step.link == "introduced to each other on 2025-06-12: Introduced Ada to Bob"
     assert set(paths._INTERACTION_WORDS) == set(INTERACTION_KINDS)
     assert not any("-" in words for words in paths._INTERACTION_WORDS.values())
+
+
+def test_archived_people_are_no_step_of_a_chain_but_may_end_one(net_store: Any) -> None:
+    ada, bob, cy, di = (contacts.add(n) for n in ("Ada", "Bob", "Cy", "Di"))
+    contacts.relate(ada.uid, bob.uid, "friend")
+    contacts.relate(bob.uid, cy.uid, "friend")
+    contacts.relate(ada.uid, di.uid, "colleague")
+    contacts.relate(di.uid, contacts.add("Ed").uid, "colleague")
+    ed = Contact.get(Contact.display_name == "Ed")
+    contacts.relate(ed.uid, cy.uid, "colleague")
+    assert [s.display_name for s in views.path(ada.uid, cy.uid).steps] == ["Ada", "Bob", "Cy"]
+    contacts.set_archived(bob.uid, True)
+    assert [s.display_name for s in views.path(ada.uid, cy.uid).steps] == [
+        "Ada",
+        "Di",
+        "Ed",
+        "Cy",
+    ]
+    # An archived end is still found: you asked for them.
+    assert [s.display_name for s in views.path(ada.uid, bob.uid).steps] == ["Ada", "Bob"]
+    contacts.set_archived(di.uid, True)
+    with pytest.raises(NotFound):
+        views.path(ada.uid, cy.uid)
+
+
+def test_an_event_still_ahead_is_not_met_at(net_store: Any) -> None:
+    ada, bob = contacts.add("Ada"), contacts.add("Bob")
+    events.add("PyCon 2026", TODAY + timedelta(days=40), kind="networking", people=[ada, bob])
+    [_, step] = views.path(ada.uid, bob.uid).steps
+    assert step.link == "both going to PyCon 2026 (Jul 2025)"

@@ -7,7 +7,8 @@ over the frontier (a self-join of the link tables, grouped by the person reached
 stops at :data:`MAX_HOPS` links or :data:`MAX_SEEN` people: a bounded walk, whatever the size
 of the store. Once a chain is found, each step is described by the best link between its two
 people: a relationship first, then the latest shared event ("met at PyCon 2025"), then the
-latest shared interaction.
+latest shared interaction. Archived people are never a step between the two ends (you are
+no longer in touch with them); either end may be archived.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from peewee import fn
 
 from kinship.errors import NotFound, ValidationError
+from kinship.services.followups.engine import engine
 from kinship.store.models import Contact, Event, EventPerson, Interaction, Participant, Relationship
 
 __all__ = ["MAX_HOPS", "Path", "PathStep", "path"]
@@ -90,8 +92,10 @@ def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + _BATCH])
 
 
-def _neighbours(frontier: set[int]) -> dict[int, int]:
-    """Each person linked to someone of ``frontier`` → one of those someones."""
+def _neighbours(frontier: set[int], ends: Sequence[int] = ()) -> dict[int, int]:
+    """Each person linked to someone of ``frontier`` → one of those someones. Archived
+    people are not reached (you are no longer in touch: no way through them), unless they
+    are one of the chain's ``ends``."""
     found: dict[int, int] = {}
 
     def add(rows: Iterable[tuple[Any, Any]]) -> None:
@@ -99,17 +103,20 @@ def _neighbours(frontier: set[int]) -> dict[int, int]:
             if other is not None and other not in frontier:
                 found.setdefault(int(other), int(parent))
 
+    reachable = (Contact.archived == False) | Contact.id.in_(list(ends))  # noqa: E712
     ordered = sorted(frontier)
     for ids in _batches(ordered):
         add(
             Relationship.select(Relationship.to_contact, fn.MIN(Relationship.from_contact))
-            .where(Relationship.from_contact.in_(ids))
+            .join(Contact, on=(Contact.id == Relationship.to_contact))
+            .where(Relationship.from_contact.in_(ids) & reachable)
             .group_by(Relationship.to_contact)
             .tuples()
         )
         add(
             Relationship.select(Relationship.from_contact, fn.MIN(Relationship.to_contact))
-            .where(Relationship.to_contact.in_(ids))
+            .join(Contact, on=(Contact.id == Relationship.from_contact))
+            .where(Relationship.to_contact.in_(ids) & reachable)
             .group_by(Relationship.from_contact)
             .tuples()
         )
@@ -117,7 +124,8 @@ def _neighbours(frontier: set[int]) -> dict[int, int]:
         add(
             theirs.select(theirs.contact, fn.MIN(mine.contact))
             .join(mine, on=(mine.interaction == theirs.interaction))
-            .where(mine.contact.in_(ids))
+            .join(Contact, on=(Contact.id == theirs.contact))
+            .where(mine.contact.in_(ids) & reachable)
             .group_by(theirs.contact)
             .tuples()
         )
@@ -125,7 +133,8 @@ def _neighbours(frontier: set[int]) -> dict[int, int]:
         add(
             there.select(there.contact, fn.MIN(here.contact))
             .join(here, on=(here.event == there.event))
-            .where(here.contact.in_(ids))
+            .join(Contact, on=(Contact.id == there.contact))
+            .where(here.contact.in_(ids) & reachable)
             .group_by(there.contact)
             .tuples()
         )
@@ -160,7 +169,7 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
         grow_left = len(left_frontier) <= len(right_frontier)
         seen, frontier = (left, left_frontier) if grow_left else (right, right_frontier)
         other = right if grow_left else left
-        reached = _neighbours(frontier)
+        reached = _neighbours(frontier, (a.id, b.id))
         fresh: set[int] = set()
         for person, parent in sorted(reached.items()):
             if person in seen:
@@ -257,7 +266,11 @@ def _link(x: int, y: int, people: dict[int, tuple[str, str]]) -> tuple[str, str]
     )
     if event is not None:
         summary, start = event
-        return "event", f"met at {summary} ({_month(_when(start))})"
+        day = _when(start)
+        if day > engine().today():
+            # Not met yet: both are going.
+            return "event", f"both going to {summary} ({_month(day)})"
+        return "event", f"met at {summary} ({_month(day)})"
     mine, theirs = Participant.alias("mine"), Participant.alias("theirs")
     together = (
         Interaction.select(Interaction.summary, Interaction.kind, Interaction.occurred_at)
