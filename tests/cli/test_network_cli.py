@@ -77,7 +77,10 @@ def test_intro_errors(cli: CLI) -> None:
     missing = cli("intro-status", "42", "asked")
     assert missing.code == 1 and "no introduction #42" in missing.err
     unknown = cli("intro-status", "1", "maybe")
-    assert unknown.code == 1 and "unknown introduction status 'maybe'" in unknown.err
+    # A wrong argument: exit 2, with the statuses it can be.
+    assert unknown.code == 2 and "unknown introduction status 'maybe'" in unknown.err
+    assert "asked, made, followed-up or declined" in unknown.err
+    assert cli("intro-status", "1", "Followed up").code == 1  # a status, out of order
 
 
 def test_matches_propose_introductions(cli: CLI) -> None:

@@ -124,6 +124,8 @@ def _intro_status_args(p: argparse.ArgumentParser) -> None:
 def cmd_intro_status(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import introductions
 
+    if introductions.parse_status(args.status) is None:
+        raise UsageError(introductions.unknown_status(args.status))
     today = _today(ctx)
     view = introductions.advance(args.id, args.status)
     if args.json:

@@ -36,7 +36,9 @@ __all__ = [
     "for_contact",
     "get",
     "listing",
+    "parse_status",
     "propose",
+    "unknown_status",
 ]
 
 #: Where each status may go next. Skipping the ask (proposed → made) is allowed: sometimes
@@ -240,6 +242,21 @@ def _propose_pick(a: Contact, b: Contact) -> None:
             _notify.followup("kinship_followup_done", followup.id)
 
 
+def parse_status(text: str) -> str | None:
+    """The status ``text`` names ("Followed up", "followed_up", "followed" are
+    ``followed-up``), or ``None`` when it names none."""
+    wanted = text.strip().lower().replace("_", "-").replace(" ", "-")
+    if wanted == "followed":
+        wanted = "followed-up"
+    return wanted if wanted in INTRO_STATUSES else None
+
+
+def unknown_status(text: str) -> str:
+    """The error for a status that is none of them, with the ones an introduction moves to."""
+    moves = [s for s in INTRO_STATUSES if s != "proposed"]
+    return f"unknown introduction status {text!r}: use {_or(tuple(moves))}"
+
+
 def advance(intro_id: int, status: str, *, at: datetime | None = None) -> IntroductionView:
     """Move an introduction to ``status``; a move :data:`NEXT` does not allow is refused
     with what is allowed. Reaching ``made`` logs an ``intro-given`` interaction with both."""
@@ -252,13 +269,9 @@ def advance_logged(
     """:func:`advance`, with the UID of the ``intro-given`` interaction it logged (when
     the introduction was made), for ``kinship done`` to report."""
     logged: str | None = None
-    wanted = status.strip().lower().replace("_", "-").replace(" ", "-")
-    if wanted == "followed":
-        wanted = "followed-up"
-    if wanted not in INTRO_STATUSES:
-        raise ValidationError(
-            f"unknown introduction status {status!r} (use {', '.join(INTRO_STATUSES)})"
-        )
+    wanted = parse_status(status)
+    if wanted is None:
+        raise ValidationError(unknown_status(status))
     stamp = _when(at)
     with current().write():
         row = _row(intro_id)
