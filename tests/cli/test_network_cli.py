@@ -109,6 +109,12 @@ def test_matches_propose_introductions(cli: CLI) -> None:
     assert empty.code == 0 and "No matches" in empty.out
 
 
+def _month_ago(n: int) -> str:
+    today = date.today()
+    y, m = divmod(today.month - 1 - n, 12)
+    return f"{today.year + y:04d}-{m + 1:02d}"
+
+
 def test_ledger_text_and_one_person(cli: CLI) -> None:
     add(cli, "Ada Lovelace", "Grace Hopper")
     for summary, kind, who in (
@@ -120,7 +126,14 @@ def test_ledger_text_and_one_person(cli: CLI) -> None:
         assert cli("log", summary, "--with", who, "--kind", kind).code == 0
     text = cli("ledger")
     assert text.code == 0
-    assert "everyone: gave 1 · received 2 · thanks 1" in text.out
+    # The totals are all time, the months the last twelve: each says its period.
+    assert text.out.splitlines()[:2] == [
+        "everyone, all time: gave 1 · received 2 · thanks 1",
+        f"  by month, the last 12 months: {_month_ago(11)} … {_month_ago(0)}",
+    ]
+    one = cli("ledger", "Grace", "--since", "2000-01-01").out.splitlines()
+    assert one[0] == "Grace Hopper since 2000-01-01: gave 1 · received 1 · thanks 1"
+    assert one[1].startswith("  by month: 2000-01 … ")
     assert "Helped you most, no thanks since:\n  Ada Lovelace: received 1, 1 not thanked" in (
         text.out
     )

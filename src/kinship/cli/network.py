@@ -233,13 +233,17 @@ def cmd_ledger(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     totals = book.totals()
     who = visible(book.person.display_name) if book.person else "everyone"
-    when = f" since {since.isoformat()}" if since else ""
+    # Without --since the totals are all time and the months only the last twelve: each
+    # says its period, so the two do not read as one.
+    when = f" since {since.isoformat()}" if since else ", all time"
     ctx.print(
         f"{who}{when}: gave {totals['gave']} · received {totals['received']} · "
         f"thanks {totals['thanks']}"
     )
     if book.months:
-        ctx.print(f"  by month {book.months[0].month} … {book.months[-1].month}")
+        span = f"{book.months[0].month} … {book.months[-1].month}"
+        last = "" if since else f", the last {plural(len(book.months), 'month')}"
+        ctx.print(f"  by month{last}: {span}")
         ctx.print("  gave      " + " ".join(f"{m.gave:>2}" for m in book.months))
         ctx.print("  received  " + " ".join(f"{m.received:>2}" for m in book.months))
     if book.person is not None:
