@@ -92,31 +92,27 @@ def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + _BATCH])
 
 
-def _neighbours(frontier: set[int], ends: Sequence[int] = ()) -> dict[int, int]:
-    """Each person linked to someone of ``frontier`` → one of those someones. Archived
-    people are not reached (you are no longer in touch: no way through them), unless they
-    are one of the chain's ``ends``."""
+def _neighbours(frontier: set[int], skip: frozenset[int] = frozenset()) -> dict[int, int]:
+    """Each person linked to someone of ``frontier`` → one of those someones, but for the
+    people in ``skip`` (archived ones: no way through them)."""
     found: dict[int, int] = {}
 
     def add(rows: Iterable[tuple[Any, Any]]) -> None:
         for other, parent in rows:
-            if other is not None and other not in frontier:
+            if other is not None and other not in frontier and other not in skip:
                 found.setdefault(int(other), int(parent))
 
-    reachable = (Contact.archived == False) | Contact.id.in_(list(ends))  # noqa: E712
     ordered = sorted(frontier)
     for ids in _batches(ordered):
         add(
             Relationship.select(Relationship.to_contact, fn.MIN(Relationship.from_contact))
-            .join(Contact, on=(Contact.id == Relationship.to_contact))
-            .where(Relationship.from_contact.in_(ids) & reachable)
+            .where(Relationship.from_contact.in_(ids))
             .group_by(Relationship.to_contact)
             .tuples()
         )
         add(
             Relationship.select(Relationship.from_contact, fn.MIN(Relationship.to_contact))
-            .join(Contact, on=(Contact.id == Relationship.from_contact))
-            .where(Relationship.to_contact.in_(ids) & reachable)
+            .where(Relationship.to_contact.in_(ids))
             .group_by(Relationship.from_contact)
             .tuples()
         )
@@ -124,8 +120,7 @@ def _neighbours(frontier: set[int], ends: Sequence[int] = ()) -> dict[int, int]:
         add(
             theirs.select(theirs.contact, fn.MIN(mine.contact))
             .join(mine, on=(mine.interaction == theirs.interaction))
-            .join(Contact, on=(Contact.id == theirs.contact))
-            .where(mine.contact.in_(ids) & reachable)
+            .where(mine.contact.in_(ids))
             .group_by(theirs.contact)
             .tuples()
         )
@@ -133,8 +128,7 @@ def _neighbours(frontier: set[int], ends: Sequence[int] = ()) -> dict[int, int]:
         add(
             there.select(there.contact, fn.MIN(here.contact))
             .join(here, on=(here.event == there.event))
-            .join(Contact, on=(Contact.id == there.contact))
-            .where(here.contact.in_(ids) & reachable)
+            .where(here.contact.in_(ids))
             .group_by(there.contact)
             .tuples()
         )
@@ -154,6 +148,12 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
     a, b = _contact(from_uid), _contact(to_uid)
     if a.id == b.id:
         raise ValidationError(f"{a.display_name} is {b.display_name}: nothing to link")
+    # Archived people are no step between the ends (you are no longer in touch); either
+    # end may be one. Few are archived: one query, filtered as the walk goes.
+    skip = frozenset(
+        cid
+        for (cid,) in Contact.select(Contact.id).where(Contact.archived == True).tuples()  # noqa: E712
+    ) - {a.id, b.id}
     # person → the person before them on the way from their end (None at the end itself).
     left: dict[int, int | None] = {a.id: None}
     right: dict[int, int | None] = {b.id: None}
@@ -169,7 +169,7 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
         grow_left = len(left_frontier) <= len(right_frontier)
         seen, frontier = (left, left_frontier) if grow_left else (right, right_frontier)
         other = right if grow_left else left
-        reached = _neighbours(frontier, (a.id, b.id))
+        reached = _neighbours(frontier, skip)
         fresh: set[int] = set()
         for person, parent in sorted(reached.items()):
             if person in seen:
