@@ -235,3 +235,21 @@ def test_capture_and_show_read_right_for_one_person(
     assert {"  met: neighbour", "  check in every 1 day"} <= set(
         cli("show", "Ann").out.splitlines()
     )
+
+
+def test_capture_reports_every_problem_in_one_pass(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(cli, "Alex Kim", "Alex Kim")
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("Linus, x, nope\nAlex Kim, which?\nlinus, again\n")
+    )
+    r = cli("capture", "Meetup")
+    assert r.code == 1
+    assert r.err.splitlines() == [
+        "kinship: line 1: not an email address: 'nope'",
+        "kinship: line 2: 2 contacts are called Alex Kim; add the email of the one you met",
+        "kinship: line 3: linus is already on line 1",
+        "kinship: nothing captured: fix those lines and run it again",
+    ]
+    assert len(cli("contacts", "--json").json()) == 2

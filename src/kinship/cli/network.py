@@ -333,13 +333,15 @@ def cmd_capture(args: argparse.Namespace, ctx: Context) -> int:
     if stream.isatty():
         ctx.err.write("one person per line: name, phrase, email (end with Ctrl-D)\n")
     lines, problems = capture.parse(stream.read())
-    if problems:
+    if problems and not lines:
         for problem in problems:
             ctx.warn(str(problem))
         ctx.warn("nothing captured: fix those lines and run it again")
         return 1
     try:
-        report = capture.capture(args.event, lines, on=on)
+        # The lines that read right are checked against the store too, so every problem
+        # comes in one pass; nothing is written while there is one.
+        report = capture.capture(args.event, lines, on=on, problems=problems)
     except capture.CaptureError as exc:
         for problem in exc.problems:
             ctx.warn(str(problem))
