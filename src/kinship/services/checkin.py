@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kinship.services import _notify, interactions, introductions
 from kinship.services.followups.actions import contact_by_uid, open_followup
@@ -16,9 +17,9 @@ from kinship.services.followups.compute import recompute_ids
 from kinship.services.followups.engine import engine
 from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
-from kinship.store.models import Contact, FollowUp, Introduction, utcnow
+from kinship.store.models import Contact, FollowUp, Interaction, Introduction, utcnow
 
-__all__ = ["DONE_AS", "DoneReport", "done"]
+__all__ = ["DONE_AS", "DoneReport", "done", "done_kind"]
 
 #: What ``done`` logs for each kind of suggestion (``--as`` overrides it).
 DONE_AS: dict[str, str] = {
@@ -27,6 +28,7 @@ DONE_AS: dict[str, str] = {
     "anniversary": "congratulation",
     "congratulate": "congratulation",
     "condole": "condolence",
+    "wish-well": "message",
     "check-in": "message",
     "offer-help": "help-given",
     "promise": "message",
@@ -50,6 +52,7 @@ _DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
     "first-follow-up": "Followed up after we met",
     "intro-ask": "Asked about an introduction",
     "intro-how": "Asked how the introduction went",
+    "wish-well": "Wished them well",
 }
 
 
@@ -64,11 +67,19 @@ INTRO_STEPS: dict[str, tuple[str, str, str]] = {
 _INTRODUCTIONS = "introductions"
 
 
+def done_kind(origin: str, kind: str) -> str:
+    """The interaction "done" logs for a follow-up of ``kind`` from strategy ``origin``:
+    what the strategy says (``Strategy.done_as``), else :data:`DONE_AS`."""
+    return engine().done_as(origin, kind) or DONE_AS.get(kind, "message")
+
+
 @dataclass(frozen=True)
 class DoneReport:
     followup: DueItem
     interaction_uid: str
     interaction_kind: str
+    #: ``undo.restore(undo_id)`` takes it back: the interaction goes, the follow-up reopens.
+    undo_id: int | None = None
     #: The introduction the follow-up was a step of, moved to its next status.
     introduction: introductions.IntroductionView | None = None
 
@@ -85,26 +96,34 @@ def done(
 
     ``kind`` picks the follow-up when the contact has several; the interaction logged is
     ``as_kind``, else what its strategy says (``Strategy.done_as``), else :data:`DONE_AS`
-    of its kind. Notifiers hear ``kinship_followup_done`` once it is committed.
+    of its kind (:func:`done_kind`). Notifiers hear ``kinship_followup_done`` once it is
+    committed. The report's ``undo_id`` takes both back (:func:`kinship.services.undo.restore`).
     """
     with current().write():
         contact = contact_by_uid(contact_uid)
         recompute_ids([contact.id])  # act on what is due now, not on yesterday's rows
         row = open_followup(contact, kind)
-        logged_kind = interactions.validate_kind(
-            as_kind or engine().done_as(row.origin, row.kind) or DONE_AS.get(row.kind, "message")
-        )
+        logged_kind = interactions.validate_kind(as_kind or done_kind(row.origin, row.kind))
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         intro = _step_of(contact, row)
         moved = None
-        logged_uid = ""
+        back = None
+        logged = None
         if intro is not None:
             status = INTRO_STEPS[row.kind][2]
+            # What takes it back: undoing this done puts the introduction where it was.
+            back = {
+                "id": intro.id,
+                "status": intro.status,
+                "status_at": _iso(intro.status_at),
+                "to": status,
+            }
             moved, made = introductions.advance_logged(intro.id, status, at=occurred_at)
             if made is not None and not (summary or as_kind):
                 # Making it logs intro-given with both people: that is the interaction.
-                logged_uid, logged_kind = made, "intro-given"
-        if not logged_uid:
+                logged = Interaction.get(Interaction.uid == made)
+                logged_kind = "intro-given"
+        if logged is None:
             text = (
                 (summary or "").strip()
                 or _DONE_SUMMARY_BY_FOLLOWUP.get(row.kind)
@@ -113,7 +132,7 @@ def done(
             logged = interactions.log(
                 text, [contact.uid], kind=logged_kind, occurred_at=occurred_at
             )
-            logged_uid = logged.uid
+        kept = interactions.keep_undo(logged, reopen=row.id, introduction=back)
         _notify.followup("kinship_followup_done", row.id)
         item = DueItem(
             contact.uid,
@@ -125,7 +144,7 @@ def done(
             row.priority,
             row.id,
         )
-    return DoneReport(item, logged_uid, logged_kind, moved)
+    return DoneReport(item, logged.uid, logged_kind, kept.id, moved)
 
 
 def _step_of(contact: Contact, row: FollowUp) -> Introduction | None:
@@ -141,3 +160,7 @@ def _step_of(contact: Contact, row: FollowUp) -> Introduction | None:
         .order_by(Introduction.status_at, Introduction.id)
         .first()
     )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
