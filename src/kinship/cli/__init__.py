@@ -336,7 +336,7 @@ def _run_on_demo(args: argparse.Namespace, out: TextIO, err: TextIO, host: Any) 
         args.db = str(Path(folder) / "demo.db")
         ctx = Context(args=args, out=out, err=err, _host=host)
         try:
-            from kinship.cli.db import write_demo
+            from kinship.cli.sample import write_demo
 
             write_demo(args.db, settings=ctx.settings)
         except KinshipError as exc:

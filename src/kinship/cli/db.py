@@ -6,10 +6,8 @@ import argparse
 import contextlib
 import dataclasses
 import glob
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
 from kinship.text import visible
@@ -147,22 +145,6 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
     return 1
 
 
-def write_demo(target: str | os.PathLike[str], *, settings: Any = None) -> Any:
-    """Fill the store at ``target`` (created) with the sample people of ``kinship --demo``,
-    with the builtin follow-up strategies, as the app's demo does; closed after."""
-    from datetime import date
-
-    from kinship.sample import demo
-    from kinship.wiring import Wiring
-
-    wiring = Wiring(target, settings=settings)
-    try:
-        wiring.store  # noqa: B018 - opens (creates) the database and binds the services
-        return demo.generate(today=wiring.today or date.today())
-    finally:
-        wiring.close()
-
-
 def _demo(args: argparse.Namespace, ctx: Context) -> int:
     """``db demo FILE``: the demo store written to a file, so examples can be reproduced."""
     if not args.source or args.dest is not None or args.force or args.quick:
@@ -174,6 +156,8 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"{path} is a folder; give a file name")
     if path.exists() and path.stat().st_size > 0:
         raise UsageError(f"{path} already exists and is not empty; give a new file")
+    from kinship.cli.sample import write_demo
+
     report = write_demo(path, settings=ctx.settings)
     if args.json:
         ctx.json({"path": str(path), **dataclasses.asdict(report)})
