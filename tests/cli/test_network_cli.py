@@ -167,6 +167,10 @@ def test_path(cli: CLI) -> None:
         "  └ Cy  (met at PyCon 2025 (May 2025))",
         "2 links",
     ]
+    assert cli("archive", "Bob").code == 0
+    assert cli("path", "Ada", "Cy").out.splitlines()[1] == (
+        "  └ Bob (archived)  (Ada is Bob's mentor)"
+    )
     none = cli("path", "Ada", "Nobody")
     assert none.code == 1 and "no chain of up to 6 links joins Ada and Nobody" in none.err
     assert cli("path", "Ada", "Cy", "--max", "0").code == 2

@@ -309,10 +309,13 @@ def cmd_path(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.json(found.to_json())
         return 0
-    first = found.steps[0]
-    ctx.print(visible(first.display_name))
+
+    def name(step: Any) -> str:
+        return visible(step.display_name) + (" (archived)" if step.archived else "")
+
+    ctx.print(name(found.steps[0]))
     for step in found.steps[1:]:
-        ctx.print(f"  └ {visible(step.display_name)}  ({visible(step.link)})")
+        ctx.print(f"  └ {name(step)}  ({visible(step.link)})")
     ctx.print(f"{found.hops} link{'s' if found.hops != 1 else ''}")
     return 0
 

@@ -7,8 +7,8 @@ over the frontier (a self-join of the link tables, grouped by the person reached
 stops at :data:`MAX_HOPS` links or :data:`MAX_SEEN` people: a bounded walk, whatever the size
 of the store. Once a chain is found, each step is described by the best link between its two
 people: a relationship first, then the latest shared event ("met at PyCon 2025"), then the
-latest shared interaction. Archived people are never a step between the two ends (you are
-no longer in touch with them); either end may be archived.
+latest shared interaction. Archived people may be a step of the chain: each step says
+whether its person is archived, so both faces mark them (you may no longer be in touch).
 """
 
 from __future__ import annotations
@@ -45,12 +45,15 @@ class PathStep:
     link: str = ""
     #: "relationship", "event", "interaction" ("" for the first person).
     via: str = ""
+    #: The person is archived (hidden from the list; maybe no longer in touch).
+    archived: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "contact": {"uid": self.uid, "display_name": self.display_name},
             "via": self.via or None,
             "link": self.link or None,
+            "archived": self.archived,
         }
 
 
@@ -92,14 +95,13 @@ def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + _BATCH])
 
 
-def _neighbours(frontier: set[int], skip: frozenset[int] = frozenset()) -> dict[int, int]:
-    """Each person linked to someone of ``frontier`` → one of those someones, but for the
-    people in ``skip`` (archived ones: no way through them)."""
+def _neighbours(frontier: set[int]) -> dict[int, int]:
+    """Each person linked to someone of ``frontier`` → one of those someones."""
     found: dict[int, int] = {}
 
     def add(rows: Iterable[tuple[Any, Any]]) -> None:
         for other, parent in rows:
-            if other is not None and other not in frontier and other not in skip:
+            if other is not None and other not in frontier:
                 found.setdefault(int(other), int(parent))
 
     ordered = sorted(frontier)
@@ -148,12 +150,6 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
     a, b = _contact(from_uid), _contact(to_uid)
     if a.id == b.id:
         raise ValidationError(f"{a.display_name} is {b.display_name}: nothing to link")
-    # Archived people are no step between the ends (you are no longer in touch); either
-    # end may be one. Few are archived: one query, filtered as the walk goes.
-    skip = frozenset(
-        cid
-        for (cid,) in Contact.select(Contact.id).where(Contact.archived == True).tuples()  # noqa: E712
-    ) - {a.id, b.id}
     # person → the person before them on the way from their end (None at the end itself).
     left: dict[int, int | None] = {a.id: None}
     right: dict[int, int | None] = {b.id: None}
@@ -169,7 +165,7 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
         grow_left = len(left_frontier) <= len(right_frontier)
         seen, frontier = (left, left_frontier) if grow_left else (right, right_frontier)
         other = right if grow_left else left
-        reached = _neighbours(frontier, skip)
+        reached = _neighbours(frontier)
         fresh: set[int] = set()
         for person, parent in sorted(reached.items()):
             if person in seen:
@@ -212,16 +208,20 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
 
 
 def _describe(chain: list[int]) -> list[PathStep]:
-    people = {
-        cid: (uid, name)
-        for cid, uid, name in Contact.select(Contact.id, Contact.uid, Contact.display_name)
+    people: dict[int, tuple[str, str]] = {}
+    archived: set[int] = set()
+    for cid, uid, name, gone in (
+        Contact.select(Contact.id, Contact.uid, Contact.display_name, Contact.archived)
         .where(Contact.id.in_(chain))
         .tuples()
-    }
-    steps = [PathStep(*people[chain[0]])]
+    ):
+        people[cid] = (uid, name)
+        if gone:
+            archived.add(cid)
+    steps = [PathStep(*people[chain[0]], archived=chain[0] in archived)]
     for before, here in itertools.pairwise(chain):
         via, text = _link(before, here, people)
-        steps.append(PathStep(*people[here], link=text, via=via))
+        steps.append(PathStep(*people[here], link=text, via=via, archived=here in archived))
     return steps
 
 
