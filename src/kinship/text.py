@@ -126,3 +126,8 @@ def mask_contact_details(text: str, *, mask: str = MASK) -> str:
         return run
 
     return _PHONE.sub(phone, text) if any(ch.isdigit() for ch in text) else text
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 person``, ``3 people``; ``many`` defaults to ``word + "s"``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -77,7 +77,10 @@ def test_intro_errors(cli: CLI) -> None:
     missing = cli("intro-status", "42", "asked")
     assert missing.code == 1 and "no introduction #42" in missing.err
     unknown = cli("intro-status", "1", "maybe")
-    assert unknown.code == 1 and "unknown introduction status 'maybe'" in unknown.err
+    # A wrong argument: exit 2, with the statuses it can be.
+    assert unknown.code == 2 and "unknown introduction status 'maybe'" in unknown.err
+    assert "asked, made, followed-up or declined" in unknown.err
+    assert cli("intro-status", "1", "Followed up").code == 1  # a status, out of order
 
 
 def test_matches_propose_introductions(cli: CLI) -> None:
@@ -93,7 +96,7 @@ def test_matches_propose_introductions(cli: CLI) -> None:
     assert cli("matches", "Zola", "--json").json() == []
     text = cli("matches", "Charles")
     assert text.code == 0
-    assert "Ada Lovelace need: Looking for a REACT mentor" in text.out
+    assert "Ada Lovelace (need): Looking for a REACT mentor" in text.out
     assert f"kinship intro {found[0]['introduce']['person']} {found[0]['introduce']['to']}" in (
         text.out
     )
@@ -104,6 +107,12 @@ def test_matches_propose_introductions(cli: CLI) -> None:
     assert intros[0]["items"][0]["contact"]["display_name"] == "Ada Lovelace"
     empty = cli("matches", "Zola")
     assert empty.code == 0 and "No matches" in empty.out
+
+
+def _month_ago(n: int) -> str:
+    today = date.today()
+    y, m = divmod(today.month - 1 - n, 12)
+    return f"{today.year + y:04d}-{m + 1:02d}"
 
 
 def test_ledger_text_and_one_person(cli: CLI) -> None:
@@ -117,7 +126,14 @@ def test_ledger_text_and_one_person(cli: CLI) -> None:
         assert cli("log", summary, "--with", who, "--kind", kind).code == 0
     text = cli("ledger")
     assert text.code == 0
-    assert "everyone: gave 1 · received 2 · thanks 1" in text.out
+    # The totals are all time, the months the last twelve: each says its period.
+    assert text.out.splitlines()[:2] == [
+        "everyone, all time: gave 1 · received 2 · thanks 1",
+        f"  by month, the last 12 months: {_month_ago(11)} … {_month_ago(0)}",
+    ]
+    one = cli("ledger", "Grace", "--since", "2000-01-01").out.splitlines()
+    assert one[0] == "Grace Hopper since 2000-01-01: gave 1 · received 1 · thanks 1"
+    assert one[1].startswith("  by month: 2000-01 … ")
     assert "Helped you most, no thanks since:\n  Ada Lovelace: received 1, 1 not thanked" in (
         text.out
     )
@@ -151,6 +167,10 @@ def test_path(cli: CLI) -> None:
         "  └ Cy  (met at PyCon 2025 (May 2025))",
         "2 links",
     ]
+    assert cli("archive", "Bob").code == 0
+    assert cli("path", "Ada", "Cy").out.splitlines()[1] == (
+        "  └ Bob (archived)  (Ada is Bob's mentor)"
+    )
     none = cli("path", "Ada", "Nobody")
     assert none.code == 1 and "no chain of up to 6 links joins Ada and Nobody" in none.err
     assert cli("path", "Ada", "Cy", "--max", "0").code == 2
@@ -193,3 +213,47 @@ def test_capture_from_standard_input(cli: CLI, monkeypatch: pytest.MonkeyPatch) 
     again = cli("capture", "PyCon 2025")
     assert again.code == 0 and "Linus Torvalds (again) — kernels again" in again.out
     assert "PyCon 2025" in again.out and "found" in again.out
+
+
+def test_done_on_an_introduction_step_says_where_it_moved(cli: CLI) -> None:
+    cli("add", "Ben Bianchi")
+    cli("add", "Olga Zhang")
+    assert cli("intro", "Ben", "Olga").code == 0
+    r = cli("done", "Olga Zhang", "--kind", "intro-ask")
+    assert r.code == 0, r.err
+    assert "introduction #1 (Ben Bianchi → Olga Zhang) is now asked" in r.out
+    assert cli("intros", "--json").json()[0]["status"] == "asked"
+
+
+def test_capture_and_show_read_right_for_one_person(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Linus Torvalds, kernels\n"))
+    r = cli("capture", "X meetup")
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0].endswith(": 1 person")
+    shown = cli("show", "Linus").out
+    assert "  met at X meetup: kernels" in shown.splitlines()
+    assert "met: met" not in shown
+    cli("add", "Ann", "--met", "neighbour", "--every", "1")
+    assert {"  met: neighbour", "  check in every 1 day"} <= set(
+        cli("show", "Ann").out.splitlines()
+    )
+
+
+def test_capture_reports_every_problem_in_one_pass(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(cli, "Alex Kim", "Alex Kim")
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("Linus, x, nope\nAlex Kim, which?\nlinus, again\n")
+    )
+    r = cli("capture", "Meetup")
+    assert r.code == 1
+    assert r.err.splitlines() == [
+        "kinship: line 1: not an email address: 'nope'",
+        "kinship: line 2: 2 contacts are called Alex Kim; add the email of the one you met",
+        "kinship: line 3: linus is already on line 1",
+        "kinship: nothing captured: fix those lines and run it again",
+    ]
+    assert len(cli("contacts", "--json").json()) == 2

@@ -168,3 +168,32 @@ def test_nothing_to_capture(net_store: Any) -> None:
         capture.capture("Meetup", "# only a comment\n")
     with pytest.raises(ValidationError, match="name the event"):
         capture.capture("  ", "Ada\n")
+
+
+def test_a_repeat_of_a_wrong_line_is_found_in_the_same_pass() -> None:
+    text = (
+        "Linus Torvalds, kernels, not-an-email\n"
+        "Ada, x, ada@example.org\n"
+        "Kim, y\n"
+        "linus torvalds, again\n"
+        "Bo, z, ADA@example.org\n"
+    )
+    people, problems = capture.parse(text)
+    assert [p.name for p in people] == ["Ada", "Kim"]
+    assert [str(p) for p in problems] == [
+        "line 1: not an email address: 'not-an-email'",
+        "line 4: linus torvalds is already on line 1",
+        "line 5: ADA@example.org is already on line 2",
+    ]
+
+
+def test_problems_of_the_text_and_of_the_store_come_in_one_pass(net_store: Any) -> None:
+    contacts.add("Alex Kim")
+    contacts.add("Alex Kim")
+    with pytest.raises(capture.CaptureError) as caught:
+        capture.capture("Meetup", ", no name\nAlex Kim, which one?\nNewbie\n")
+    assert [str(p) for p in caught.value.problems] == [
+        "line 1: no name",
+        "line 2: 2 contacts are called Alex Kim; add the email of the one you met",
+    ]
+    assert Event.select().count() == 0 and Contact.select().count() == 2

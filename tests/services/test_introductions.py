@@ -166,3 +166,45 @@ def test_archived_people_get_no_intro_follow_up(net_store: Any) -> None:
     contacts.set_archived(charles.uid)
     assert due() == []
     assert followups.due_counts(TODAY) == {}
+
+
+def test_done_on_each_step_moves_the_introduction_on_as_intro_status_would(
+    net_store: Any,
+) -> None:
+    from kinship.services import checkin
+
+    ada, charles = people()
+    view = introductions.propose(ada.uid, charles.uid, "React mentoring", at=ago(20))
+    asked = checkin.done(charles.uid, kind="intro-ask")
+    assert asked.introduction is not None and asked.introduction.status == "asked"
+    assert introductions.get(view.id).status == "asked"
+    assert asked.interaction_kind == "message"
+    use(TODAY + timedelta(days=4))
+    made = checkin.done(charles.uid, kind="intro-make")
+    assert made.introduction is not None and made.introduction.status == "made"
+    # Making it logs intro-given with both people, as intro-status does, and nothing else.
+    [logged] = Interaction.select().where(Interaction.kind == "intro-given")
+    assert logged.uid == made.interaction_uid and made.interaction_kind == "intro-given"
+    assert len(logged.participants) == 2
+    assert Interaction.select().where(Interaction.kind == "message").count() == 1
+    use(TODAY + timedelta(days=20))
+    how = checkin.done(ada.uid, kind="intro-how")
+    assert how.introduction is not None and how.introduction.status == "followed-up"
+    assert due(TODAY + timedelta(days=20)) == []
+
+
+def test_undoing_done_on_a_step_puts_the_introduction_back(net_store: Any) -> None:
+    from kinship.services import checkin, undo
+
+    ada, charles = people()
+    view = introductions.propose(ada.uid, charles.uid, "", at=ago(20))
+    introductions.advance(view.id, "asked", at=ago(18))
+    made = checkin.done(charles.uid, kind="intro-make")
+    assert introductions.get(view.id).status == "made"
+    assert made.undo_id is not None
+    undo.restore(made.undo_id)
+    back = introductions.get(view.id)
+    assert (back.status, back.made_at) == ("asked", None)
+    assert back.status_at == ago(18)
+    assert Interaction.select().where(Interaction.kind == "intro-given").count() == 0
+    assert [(n, k) for n, k, _ in due()] == [("Charles Babbage", "intro-make")]

@@ -117,7 +117,7 @@ def test_path_through_a_relationship_an_event_and_an_interaction(net_store: Any)
         ("Ada", "", ""),
         ("Bob", "relationship", "Ada is Bob's mentor"),
         ("Cy", "event", "met at PyCon 2025 (May 2025)"),
-        ("Di", "interaction", "meeting together on 2025-06-12: Lunch at the harbour"),
+        ("Di", "interaction", "a meeting together on 2025-06-12: Lunch at the harbour"),
         ("Ed", "relationship", "Ed was introduced by Di"),
     ]
     back = views.path(ed.uid, ada.uid)
@@ -167,3 +167,36 @@ def test_event_link_reads_the_latest_shared_event(net_store: Any) -> None:
     events.add("PyCon 2025", date(2025, 5, 14), people=[a, b])
     [_, step] = views.path(a.uid, b.uid).steps
     assert step.link == "met at PyCon 2025 (May 2025)"
+
+
+def test_a_shared_interaction_link_reads_in_words_not_the_kind_name(net_store: Any) -> None:
+    from kinship.records import INTERACTION_KINDS
+    from kinship.services.views import paths
+
+    ada, bob = contacts.add("Ada"), contacts.add("Bob")
+    log("intro-given", 3, ada, bob, summary="Introduced Ada to Bob")
+    [_, step] = views.path(ada.uid, bob.uid).steps
+    assert step.link == "introduced to each other on 2025-06-12: Introduced Ada to Bob"
+    assert set(paths._INTERACTION_WORDS) == set(INTERACTION_KINDS)
+    assert not any("-" in words for words in paths._INTERACTION_WORDS.values())
+
+
+def test_archived_people_on_the_way_are_marked(net_store: Any) -> None:
+    ada, bob, cy = (contacts.add(n) for n in ("Ada", "Bob", "Cy"))
+    contacts.relate(ada.uid, bob.uid, "friend")
+    contacts.relate(bob.uid, cy.uid, "friend")
+    contacts.set_archived(bob.uid, True)
+    found = views.path(ada.uid, cy.uid)
+    assert [(s.display_name, s.archived) for s in found.steps] == [
+        ("Ada", False),
+        ("Bob", True),
+        ("Cy", False),
+    ]
+    assert [s["archived"] for s in found.to_json()["steps"]] == [False, True, False]
+
+
+def test_an_event_still_ahead_is_not_met_at(net_store: Any) -> None:
+    ada, bob = contacts.add("Ada"), contacts.add("Bob")
+    events.add("PyCon 2026", TODAY + timedelta(days=40), kind="networking", people=[ada, bob])
+    [_, step] = views.path(ada.uid, bob.uid).steps
+    assert step.link == "both going to PyCon 2026 (Jul 2025)"

@@ -261,3 +261,10 @@ def test_is_due_in_the_demo_counts_what_the_header_says(store: Store) -> None:
     assert due == views.people_due(today)
     assert due == len({i.contact_uid for i in followups.iter_due(today)})
     assert due > 0
+
+
+def test_brief_counts_a_cadence_of_one_day_as_a_day(store: Store) -> None:
+    ada = contacts.add("Ada Lovelace", cadence_days=1)
+    interactions.log("Tea", [ada.uid])
+    b = views.brief(ada.id, date.today())
+    assert b is not None and b.due == ["check in: due in 1 day (every 1 day)"]

@@ -226,7 +226,9 @@ def build_parser(host: Any = None, *, commands: bool = True) -> argparse.Argumen
     )
     parser.add_argument("--version", action="version", version=f"kinship {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open the app on a throwaway store with sample people"
+        "--demo",
+        action="store_true",
+        help="open the app (or run the command) on a throwaway store with sample people",
     )
     parser.add_argument(
         "--presenter",
@@ -302,8 +304,45 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
         args.read_only = False
     if os.environ.get("KINSHIP_NO_PLUGINS"):
         args.no_plugins = True
+    if getattr(args, "_run", None) is not None:
+        if getattr(args, "presenter", False):
+            # Presenter mode masks the app's screens; a command's output is not masked, so
+            # running it unmasked while the user believes it hidden is refused.
+            err.write(
+                error_line(
+                    "--presenter masks the app only; a command's output is never masked "
+                    "(leave out the command to open the app)"
+                )
+            )
+            return 2
+        if getattr(args, "demo", False):
+            if args.db is not None:
+                err.write(
+                    error_line("--demo runs the command on a throwaway store; leave out --db")
+                )
+                return 2
+            return _run_on_demo(args, out, err, host)
     ctx = Context(args=args, out=out, err=err, _host=host)
     return run(ctx)
+
+
+def _run_on_demo(args: argparse.Namespace, out: TextIO, err: TextIO, host: Any) -> int:
+    """``kinship --demo COMMAND``: the command runs on a fresh sample store in a temporary
+    folder, removed after, as the app does with ``--demo``; never on the configured store."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="kinship-demo-") as folder:
+        args.db = str(Path(folder) / "demo.db")
+        ctx = Context(args=args, out=out, err=err, _host=host)
+        try:
+            from kinship.cli.sample import write_demo
+
+            write_demo(args.db, settings=ctx.settings)
+        except KinshipError as exc:
+            err.write(error_line(str(exc)))
+            return 1
+        return run(ctx)
 
 
 def _tolerant(stream: TextIO) -> TextIO:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
 from kinship.errors import NotFound as NotFoundError
-from kinship.text import visible
+from kinship.text import plural, visible
 
 if TYPE_CHECKING:
     from kinship.services.views import ContactSummary
@@ -193,7 +193,10 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ("anniversary", _partial_day(card.anniversary)),
         ("met", card.met_how),
     ):
-        if value:
+        if value and label == "met" and str(value).lower().startswith("met "):
+            # "met at PyCon 2025: kernels" (what capture writes) reads as it is.
+            ctx.print(f"  {v(str(value))}")
+        elif value:
             ctx.print(f"  {label}: {v(str(value))}")
     for f in card.fields:
         label = f" ({v(f.label)})" if f.label else ""
@@ -201,7 +204,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if c.tags:
         ctx.print("  tags: " + ", ".join(v(t) for t in c.tags))
     if card.cadence_days:
-        ctx.print(f"  check in every {card.cadence_days} days")
+        ctx.print(f"  check in every {plural(card.cadence_days, 'day')}")
     last = _day_and_when(c.last_interaction_at, today) if c.last_interaction_at else "never"
     due = _day_and_when(c.next_due_at, today) if c.next_due_at else "-"
     ctx.print(f"  last contact: {last}; next due: {due}")
@@ -398,7 +401,7 @@ def cmd_tag(args: argparse.Namespace, ctx: Context) -> int:
         t = contacts.set_tag_cadence(name, value)
         ctx.print(
             f"tag {visible(t.name)}: "
-            + (f"every {t.cadence_days} days" if t.cadence_days else "no default cadence")
+            + (f"every {plural(t.cadence_days, 'day')}" if t.cadence_days else "no default cadence")
         )
         if not args.name:
             return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import glob
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,10 @@ from kinship.text import visible
 def register(cli: CommandRegistry) -> None:
     cli.command(
         "db",
-        help="database: `db path`, `db upgrade`, `db check`, or `db copy SOURCE TARGET`",
+        help=(
+            "database: `db path`, `db upgrade`, `db check`, `db copy SOURCE TARGET`, "
+            "or `db demo FILE`"
+        ),
         run=cmd_db,
         configure=_db_args,
         json_output=True,
@@ -29,9 +33,12 @@ def register(cli: CommandRegistry) -> None:
 
 
 def _db_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("path", "upgrade", "check", "copy"))
+    p.add_argument("action", choices=("path", "upgrade", "check", "copy", "demo"))
     p.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="copy: the store to read (a path or URL)"
+        "source",
+        nargs="?",
+        metavar="SOURCE",
+        help="copy: the store to read (a path or URL); demo: the file to write",
     )
     p.add_argument(
         "dest",
@@ -54,6 +61,8 @@ def cmd_db(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.action == "copy":
         return _copy(args, ctx)
+    if args.action == "demo":
+        return _demo(args, ctx)
     if args.source is not None or args.force or (args.quick and args.action != "check"):
         raise UsageError(f"`db {args.action}` takes no other arguments")
     if args.action == "path":
@@ -134,6 +143,32 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
     advice = f"; the newest copy beside it is {backups[-1]}" if backups else "; restore a backup"
     ctx.print(f"{path}: {len(report.problems)} problem(s){more}{advice}")
     return 1
+
+
+def _demo(args: argparse.Namespace, ctx: Context) -> int:
+    """``db demo FILE``: the demo store written to a file, so examples can be reproduced."""
+    if not args.source or args.dest is not None or args.force or args.quick:
+        raise UsageError("usage: kinship db demo FILE")
+    if "://" in args.source:
+        raise UsageError("db demo writes a SQLite file; `db copy` it to a server after")
+    path = Path(args.source).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name")
+    if path.exists() and path.stat().st_size > 0:
+        raise UsageError(f"{path} already exists and is not empty; give a new file")
+    from kinship.cli.sample import write_demo
+
+    report = write_demo(path, settings=ctx.settings)
+    if args.json:
+        ctx.json({"path": str(path), **dataclasses.asdict(report)})
+    else:
+        ctx.print(
+            f"wrote the demo store to {path}: {report.contacts} people, "
+            f"{report.interactions} interactions, {report.notes} notes, {report.events} events, "
+            f"{report.relationships} relationships, {report.offers} offers, "
+            f"{report.introductions} introductions, {report.captured} captured at an event"
+        )
+    return 0
 
 
 def _backup_args(p: argparse.ArgumentParser) -> None:

@@ -279,6 +279,9 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
                 "followup": report.followup.to_json(),
                 "interaction": {"uid": report.interaction_uid, "kind": report.interaction_kind},
                 "undo": report.undo_id,
+                "introduction": (
+                    report.introduction.to_json() if report.introduction is not None else None
+                ),
             }
         )
     else:
@@ -287,6 +290,12 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
             f"done: {report.followup.kind} for {name} (logged {report.interaction_kind}; "
             f"undo: kinship undo {report.undo_id})"
         )
+        if report.introduction is not None:
+            intro = report.introduction
+            ctx.print(
+                f"introduction #{intro.id} ({visible(intro.person.display_name)} → "
+                f"{visible(intro.to.display_name)}) is now {intro.status}"
+            )
     _report_errors(ctx, eng)
     return 0
 

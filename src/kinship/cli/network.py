@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
-from kinship.text import visible
+from kinship.text import plural, visible
 
 
 def register(cli: CommandRegistry) -> None:
@@ -124,6 +124,8 @@ def _intro_status_args(p: argparse.ArgumentParser) -> None:
 def cmd_intro_status(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.services import introductions
 
+    if introductions.parse_status(args.status) is None:
+        raise UsageError(introductions.unknown_status(args.status))
     today = _today(ctx)
     view = introductions.advance(args.id, args.status)
     if args.json:
@@ -188,8 +190,8 @@ def cmd_matches(args: argparse.Namespace, ctx: Context) -> int:
         if n:
             ctx.print()
         need, offer = m.need, m.offer
-        ctx.print(f"{visible(need.display_name)} {need.kind}: {visible(need.body)}")
-        ctx.print(f"  {visible(offer.display_name)} offers: {visible(offer.body)}")
+        ctx.print(f"{visible(need.display_name)} ({need.kind}): {visible(need.body)}")
+        ctx.print(f"  {visible(offer.display_name)} (offer): {visible(offer.body)}")
         ctx.print(f"  matching words: {', '.join(m.words)}  (score {m.score:g})")
         ctx.print(f"  introduce them: kinship intro {need.uid} {offer.uid} --why {_quote(m.why)}")
     return 0
@@ -231,13 +233,17 @@ def cmd_ledger(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     totals = book.totals()
     who = visible(book.person.display_name) if book.person else "everyone"
-    when = f" since {since.isoformat()}" if since else ""
+    # Without --since the totals are all time and the months only the last twelve: each
+    # says its period, so the two do not read as one.
+    when = f" since {since.isoformat()}" if since else ", all time"
     ctx.print(
         f"{who}{when}: gave {totals['gave']} · received {totals['received']} · "
         f"thanks {totals['thanks']}"
     )
     if book.months:
-        ctx.print(f"  by month {book.months[0].month} … {book.months[-1].month}")
+        span = f"{book.months[0].month} … {book.months[-1].month}"
+        last = "" if since else f", the last {plural(len(book.months), 'month')}"
+        ctx.print(f"  by month{last}: {span}")
         ctx.print("  gave      " + " ".join(f"{m.gave:>2}" for m in book.months))
         ctx.print("  received  " + " ".join(f"{m.received:>2}" for m in book.months))
     if book.person is not None:
@@ -303,10 +309,13 @@ def cmd_path(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.json(found.to_json())
         return 0
-    first = found.steps[0]
-    ctx.print(visible(first.display_name))
+
+    def name(step: Any) -> str:
+        return visible(step.display_name) + (" (archived)" if step.archived else "")
+
+    ctx.print(name(found.steps[0]))
     for step in found.steps[1:]:
-        ctx.print(f"  └ {visible(step.display_name)}  ({visible(step.link)})")
+        ctx.print(f"  └ {name(step)}  ({visible(step.link)})")
     ctx.print(f"{found.hops} link{'s' if found.hops != 1 else ''}")
     return 0
 
@@ -331,13 +340,15 @@ def cmd_capture(args: argparse.Namespace, ctx: Context) -> int:
     if stream.isatty():
         ctx.err.write("one person per line: name, phrase, email (end with Ctrl-D)\n")
     lines, problems = capture.parse(stream.read())
-    if problems:
+    if problems and not lines:
         for problem in problems:
             ctx.warn(str(problem))
         ctx.warn("nothing captured: fix those lines and run it again")
         return 1
     try:
-        report = capture.capture(args.event, lines, on=on)
+        # The lines that read right are checked against the store too, so every problem
+        # comes in one pass; nothing is written while there is one.
+        report = capture.capture(args.event, lines, on=on, problems=problems)
     except capture.CaptureError as exc:
         for problem in exc.problems:
             ctx.warn(str(problem))
@@ -349,7 +360,7 @@ def cmd_capture(args: argparse.Namespace, ctx: Context) -> int:
     made = "created" if report.event_created else "found"
     ctx.print(
         f"{visible(report.event_summary)} ({report.event_day.isoformat()}, {made}): "
-        f"{len(report.people)} people"
+        f"{plural(len(report.people), 'person', 'people')}"
     )
     for p in report.people:
         about = f" — {visible(p.phrase)}" if p.phrase else ""

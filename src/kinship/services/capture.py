@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -162,31 +162,31 @@ def parse(text: str | Iterable[str]) -> tuple[list[CaptureLine], list[CapturePro
         email = cells[2] if len(cells) > 2 else ""
         if len(cells) == 2 and _EMAIL.match(phrase):
             phrase, email = "", phrase
+        # Every problem of the line is reported, and a name or email is taken by the first
+        # line that has it even when that line is wrong: a repeat is found in the same pass.
+        wrong: list[str] = []
         if not name:
-            problems.append(CaptureProblem(number, "no name"))
-            continue
-        if len(name) > contacts.MAX_NAME:
-            problems.append(CaptureProblem(number, f"name too long ({len(name)} characters)"))
-            continue
+            wrong.append("no name")
+        elif len(name) > contacts.MAX_NAME:
+            wrong.append(f"name too long ({len(name)} characters)")
         if len(phrase) > MAX_PHRASE:
-            problems.append(CaptureProblem(number, f"phrase too long ({len(phrase)} characters)"))
-            continue
+            wrong.append(f"phrase too long ({len(phrase)} characters)")
         if email and not _EMAIL.match(email):
-            problems.append(CaptureProblem(number, f"not an email address: {email!r}"))
-            continue
+            wrong.append(f"not an email address: {email!r}")
         key = name.casefold()
-        if key in seen_names:
-            problems.append(CaptureProblem(number, f"{name} is already on line {seen_names[key]}"))
-            continue
-        if email:
+        if key and key in seen_names:
+            wrong.append(f"{name} is already on line {seen_names[key]}")
+        elif key:
+            seen_names[key] = number
+        if email and _EMAIL.match(email):
             folded = contacts.normalize_email(email)
             if folded in seen_emails:
-                problems.append(
-                    CaptureProblem(number, f"{email} is already on line {seen_emails[folded]}")
-                )
-                continue
-            seen_emails[folded] = number
-        seen_names[key] = number
+                wrong.append(f"{email} is already on line {seen_emails[folded]}")
+            else:
+                seen_emails[folded] = number
+        if wrong:
+            problems.extend(CaptureProblem(number, text) for text in wrong)
+            continue
         people.append(CaptureLine(number, name, phrase, email))
     return people, problems
 
@@ -261,28 +261,33 @@ def capture(
     *,
     on: date | None = None,
     at: datetime | None = None,
+    problems: Sequence[CaptureProblem] = (),
 ) -> CaptureReport:
     """Capture ``people`` (lines, or the text to :func:`parse`) at ``event``.
 
     ``on`` is the event's day (to tell two events of one name apart, and for a new event;
     default today); ``at`` is when the capture happens (default now) — the sprint's clock.
-    Raises :class:`CaptureError` (nothing written) when any line is not right.
+    Raises :class:`CaptureError` (nothing written) when any line is not right: ``problems``
+    are those :func:`parse` found already, reported with what checking the other lines
+    against the store finds (a name that fits two contacts …), so all come in one pass.
     """
+    parsed = list(problems)
     if isinstance(people, str):
-        lines, problems = parse(people)
-        if problems:
-            raise CaptureError(problems)
+        lines, found_now = parse(people)
+        parsed.extend(found_now)
     else:
         lines = list(people)
     if not event.strip():
         raise ValidationError("name the event: kinship capture EVENT")
     if not lines:
+        if parsed:
+            raise CaptureError(parsed)
         raise ValidationError("nobody to capture: give one person per line (name, phrase, email)")
     stamp = _utc(at)
     with current().write():
         found = _find_event(event, on)
         resolved: list[tuple[CaptureLine, Contact | None]] = []
-        problems = []
+        problems = list(parsed)
         for line in lines:
             contact, problem = _resolve(line)
             if problem:

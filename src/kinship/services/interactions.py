@@ -17,7 +17,15 @@ from kinship.services import _notify, trash
 from kinship.services.convert import interaction_record as interaction_record
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current
-from kinship.store.models import Contact, Event, FollowUp, Interaction, Participant
+from kinship.store.models import (
+    Contact,
+    Event,
+    FollowUp,
+    Interaction,
+    Introduction,
+    Participant,
+    utcnow,
+)
 
 
 def validate_kind(kind: str) -> str:
@@ -121,14 +129,20 @@ def delete(uid: str) -> trash.Deleted:
         return trash.put("interaction", what, payload)
 
 
-def keep_undo(row: Interaction, *, reopen: int | None = None) -> trash.Deleted:
+def keep_undo(
+    row: Interaction, *, reopen: int | None = None, introduction: dict[str, Any] | None = None
+) -> trash.Deleted:
     """Keep what takes a just-logged interaction back (``kinship undo``, the app's ``u``):
-    :func:`unlog` deletes it again and reopens the follow-up ``reopen`` it closed. Call it
-    inside the log's transaction."""
+    :func:`unlog` deletes it again and reopens the follow-up ``reopen`` it closed, and puts
+    an ``introduction`` the done moved on back where it was (``{id, status, status_at,
+    to}``). Call it inside the log's transaction."""
     when = from_store(row.occurred_at)
     day = when.date() if when is not None else ""
     what = f"logged {row.kind} of {day} ({row.summary})"
-    return trash.put("logged", what, {"uid": row.uid, "followup": reopen})
+    payload: dict[str, Any] = {"uid": row.uid, "followup": reopen}
+    if introduction is not None:
+        payload["introduction"] = introduction
+    return trash.put("logged", what, payload)
 
 
 def log_undoable(
@@ -138,6 +152,28 @@ def log_undoable(
     with current().write():
         row = log(summary, participant_uids, **kw)
         return row, keep_undo(row)
+
+
+def _step_back(intro: dict[str, Any] | None) -> list[int]:
+    """Put an introduction a done moved on back in the status it had (if nothing moved it
+    since); its two people, to recompute."""
+    if not intro:
+        return []
+    row = Introduction.get_or_none(
+        (Introduction.id == intro["id"]) & (Introduction.status == intro["to"])
+    )
+    if row is None:
+        return []
+    stamp = getattr(Introduction, intro["to"].replace("-", "_") + "_at")
+    Introduction.update(
+        {
+            Introduction.status: intro["status"],
+            Introduction.status_at: datetime.fromisoformat(intro["status_at"]),
+            Introduction.updated_at: utcnow(),
+            stamp: None,
+        }
+    ).where(Introduction.id == row.id).execute()
+    return [row.person_id, row.to_id]
 
 
 def unlog(payload: dict[str, Any]) -> str:
@@ -154,6 +190,7 @@ def unlog(payload: dict[str, Any]) -> str:
                 (FollowUp.id == reopen) & (FollowUp.status == "done")
             ).execute()
         ids = [p.contact_id for p in row.participants]
+        ids += _step_back(payload.get("introduction"))
         summary = row.summary
         row.delete_instance(recursive=False)
         Participant.delete().where(Participant.interaction == row.id).execute()

@@ -20,21 +20,25 @@ from typing import Any
 
 from kinship.errors import NotFound, ValidationError
 from kinship.records import INTRO_OPEN, INTRO_STATUSES
-from kinship.services import interactions
+from kinship.services import _notify, interactions, matching
 from kinship.services.followups.compute import refresh_due, refresh_matches
 from kinship.services.followups.engine import engine
+from kinship.services.snapshots import MATCH_STRATEGY
 from kinship.store import current
-from kinship.store.models import Contact, Introduction, utcnow
+from kinship.store.models import Contact, FollowUp, Introduction, utcnow
 
 __all__ = [
     "NEXT",
     "IntroductionView",
     "Person",
     "advance",
+    "advance_logged",
     "for_contact",
     "get",
     "listing",
+    "parse_status",
     "propose",
+    "unknown_status",
 ]
 
 #: Where each status may go next. Skipping the ask (proposed → made) is allowed: sometimes
@@ -207,6 +211,7 @@ def propose(
                 f"(#{existing.id}, {existing.status}); move it with `kinship intro-status "
                 f"{existing.id} STATUS`"
             )
+        _propose_pick(a, b)
         row = Introduction.create(
             person=a, to=b, why=why, created_at=stamp, status_at=stamp, updated_at=utcnow()
         )
@@ -214,16 +219,59 @@ def propose(
     return get(row.id)
 
 
+def _propose_pick(a: Contact, b: Contact) -> None:
+    """When this pair is the week's match on Today (``introduce``, on the one who needs
+    it), proposing it is doing it: the suggestion is closed as done, so it counts against
+    ``per_week`` as a dismissed one does and the next match waits for next week."""
+    eng = engine()
+    if MATCH_STRATEGY not in eng.names:
+        return
+    picks = matching.weekly_picks(eng.today(), eng.config.strategies.get(MATCH_STRATEGY))
+    for needer, other in ((a, b), (b, a)):
+        pick = picks.get(needer.id)
+        if pick is None or pick.offerer_uid != other.uid:
+            continue
+        for followup in FollowUp.select(FollowUp.id).where(
+            (FollowUp.contact == needer.id)
+            & (FollowUp.kind == "introduce")
+            & (FollowUp.status == "open")
+        ):
+            FollowUp.update(status="done", done_at=utcnow()).where(
+                FollowUp.id == followup.id
+            ).execute()
+            _notify.followup("kinship_followup_done", followup.id)
+
+
+def parse_status(text: str) -> str | None:
+    """The status ``text`` names ("Followed up", "followed_up", "followed" are
+    ``followed-up``), or ``None`` when it names none."""
+    wanted = text.strip().lower().replace("_", "-").replace(" ", "-")
+    if wanted == "followed":
+        wanted = "followed-up"
+    return wanted if wanted in INTRO_STATUSES else None
+
+
+def unknown_status(text: str) -> str:
+    """The error for a status that is none of them, with the ones an introduction moves to."""
+    moves = [s for s in INTRO_STATUSES if s != "proposed"]
+    return f"unknown introduction status {text!r}: use {_or(tuple(moves))}"
+
+
 def advance(intro_id: int, status: str, *, at: datetime | None = None) -> IntroductionView:
     """Move an introduction to ``status``; a move :data:`NEXT` does not allow is refused
     with what is allowed. Reaching ``made`` logs an ``intro-given`` interaction with both."""
-    wanted = status.strip().lower().replace("_", "-").replace(" ", "-")
-    if wanted == "followed":
-        wanted = "followed-up"
-    if wanted not in INTRO_STATUSES:
-        raise ValidationError(
-            f"unknown introduction status {status!r} (use {', '.join(INTRO_STATUSES)})"
-        )
+    return advance_logged(intro_id, status, at=at)[0]
+
+
+def advance_logged(
+    intro_id: int, status: str, *, at: datetime | None = None
+) -> tuple[IntroductionView, str | None]:
+    """:func:`advance`, with the UID of the ``intro-given`` interaction it logged (when
+    the introduction was made), for ``kinship done`` to report."""
+    logged: str | None = None
+    wanted = parse_status(status)
+    if wanted is None:
+        raise ValidationError(unknown_status(status))
     stamp = _when(at)
     with current().write():
         row = _row(intro_id)
@@ -243,13 +291,13 @@ def advance(intro_id: int, status: str, *, at: datetime | None = None) -> Introd
         view = _views([row])[0]
         if wanted == "made":
             summary = f"Introduced {view.person.display_name} to {view.to.display_name}"
-            interactions.log(
+            logged = interactions.log(
                 summary,
                 [view.person.uid, view.to.uid],
                 kind="intro-given",
                 occurred_at=stamp.replace(tzinfo=UTC),
                 notes=row.why,
-            )
+            ).uid
         Introduction.update(
             {
                 Introduction.status: wanted,
@@ -259,7 +307,7 @@ def advance(intro_id: int, status: str, *, at: datetime | None = None) -> Introd
             }
         ).where(Introduction.id == row.id).execute()
         refresh_due([row.person_id, row.to_id])
-    return get(row.id)
+    return get(row.id), logged
 
 
 def _or(words: tuple[str, ...]) -> str:

@@ -7,7 +7,8 @@ is what a good pair asks for.
 
 How two notes match. Both are cut into words the way the search index cuts them
 (:func:`kinship.store.search.words`: lower case, accents removed, so "Müller" is "muller"
-and "REACT" is "react"); common words ("looking", "for", "a", "help" …) are dropped. A need
+and "REACT" is "react"); common words ("looking", "for", "a", "help", "time" …, see
+:data:`STOPWORDS`) and a letter or two before a hyphen ("co" of "co-founder") are dropped. A need
 word matches an offer word when they are equal, or when the shorter (four letters or more)
 begins the longer, or they share five letters or more and all but the last two of the
 shorter, so "mentor" matches "mentoring", "design" "designer" and "teacher" "teaching" (but
@@ -32,6 +33,7 @@ state of the notes (a cache keyed by a few aggregates), not once per chunk of co
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,9 +76,17 @@ STOPWORDS = frozenset(
         "they", "this", "those", "through", "to", "too", "try", "trying", "up", "us", "use",
         "very", "want", "wanted", "wants", "was", "we", "well", "were", "what", "when", "where",
         "which", "who", "will", "with", "would", "year", "years", "you", "your",
+        # Words of time and amount: "quiet time" is not "first-time marathon runners".
+        "big", "day", "days", "each", "every", "few", "first", "last", "little", "long",
+        "many", "month", "months", "now", "once", "only", "small", "still", "thing", "things",
+        "time", "times", "way", "ways", "week", "weeks", "while",
     )
 )
 # fmt: on
+#: A letter or two before a hyphen is a prefix, not a word: "co-founder" is "founder"
+#: ("co" would match every other "co-"), "e-mail" is "mail". Standalone short words
+#: ("AI", "UX") still count, matched whole.
+_SHORT_PREFIX = re.compile(r"(?<!\w)\w{1,2}-(?=\w)")
 #: The shortest word that matches a word other than itself ("mentor" → "mentoring").
 MIN_PREFIX = 4
 #: Best offers kept per need (the list stays short and useful).
@@ -125,9 +135,12 @@ class Match:
 
     @property
     def why(self) -> str:
-        """What to say when proposing the introduction."""
-        return f"{self.need.display_name} {_verb(self.need.kind)}: {_clip(self.need.body)}; " + (
-            f"{self.offer.display_name} offers: {_clip(self.offer.body)}"
+        """What to say when proposing the introduction: whose note of which kind, then the
+        note as written ("Grace (goal): Wants to learn compilers", never "Grace wants: Wants
+        to learn compilers"; no apostrophe, so it quotes plainly in a shell command)."""
+        return (
+            f"{self.need.display_name} ({self.need.kind}): {_clip(self.need.body)}; "
+            f"{self.offer.display_name} (offer): {_clip(self.offer.body)}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -141,10 +154,6 @@ class Match:
         }
 
 
-def _verb(kind: str) -> str:
-    return "wants" if kind == "goal" else "needs"
-
-
 def _clip(text: str, width: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -153,7 +162,7 @@ def _clip(text: str, width: int = 80) -> str:
 def terms(text: str) -> tuple[str, ...]:
     """The distinct words of ``text`` that count for matching, in order."""
     seen: dict[str, None] = {}
-    for w in search.words(text):
+    for w in search.words(_SHORT_PREFIX.sub(" ", text)):
         if w not in STOPWORDS and (len(w) >= 2) and not w.isdigit():
             seen.setdefault(w, None)
     return tuple(seen)
@@ -472,6 +481,20 @@ def _pick(today: date, fresh_days: int, per_week: int) -> dict[int, MatchHint]:
         .tuples()
     }
     monday = week_start(today)
+    # This week's picks you already acted on (proposed, dismissed, done) count: per_week is
+    # how many reach Today in a week, not how many are open at once.
+    acted = (
+        FollowUp.select()
+        .where(
+            (FollowUp.kind == "introduce")
+            & (FollowUp.status != "open")
+            & (FollowUp.due >= monday)
+            & (FollowUp.due <= today)
+        )
+        .count()
+    )
+    if acted >= per_week:
+        return {}
     picks: dict[int, MatchHint] = {}
     for m in matches():
         if m.newest < since:
@@ -489,7 +512,7 @@ def _pick(today: date, fresh_days: int, per_week: int) -> dict[int, MatchHint]:
             score=m.score,
             offerer_uid=m.offer.uid,
         )
-        if len(picks) >= per_week:
+        if len(picks) + acted >= per_week:
             break
     return picks
 

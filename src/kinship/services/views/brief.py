@@ -11,6 +11,7 @@ from kinship.services.views.ledger import GiveGet
 from kinship.services.views.notes import NoteItem
 from kinship.services.views.relations import RelationItem
 from kinship.services.views.timeline import TimelineItem
+from kinship.text import plural
 
 __all__ = ["Brief", "GiveGet", "brief"]
 
@@ -42,7 +43,7 @@ def brief(contact_id: int, today: date) -> Brief | None:
     if not due and d.snoozed_until is not None:
         due.append(f"snoozed until {d.snoozed_until.isoformat()}: nothing is due before then")
     elif not due and d.next_due is not None:
-        every = f" (every {d.cadence} days)" if d.cadence else ""
+        every = f" (every {plural(d.cadence, 'day')})" if d.cadence else ""
         due.append(f"check in: {due_words(d.next_due, today)}{every}")
     return Brief(
         name=d.name,

@@ -7,7 +7,8 @@ over the frontier (a self-join of the link tables, grouped by the person reached
 stops at :data:`MAX_HOPS` links or :data:`MAX_SEEN` people: a bounded walk, whatever the size
 of the store. Once a chain is found, each step is described by the best link between its two
 people: a relationship first, then the latest shared event ("met at PyCon 2025"), then the
-latest shared interaction.
+latest shared interaction. Archived people may be a step of the chain: each step says
+whether its person is archived, so both faces mark them (you may no longer be in touch).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from peewee import fn
 
 from kinship.errors import NotFound, ValidationError
+from kinship.services.followups.engine import engine
 from kinship.store.models import Contact, Event, EventPerson, Interaction, Participant, Relationship
 
 __all__ = ["MAX_HOPS", "Path", "PathStep", "path"]
@@ -43,12 +45,15 @@ class PathStep:
     link: str = ""
     #: "relationship", "event", "interaction" ("" for the first person).
     via: str = ""
+    #: The person is archived (hidden from the list; maybe no longer in touch).
+    archived: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "contact": {"uid": self.uid, "display_name": self.display_name},
             "via": self.via or None,
             "link": self.link or None,
+            "archived": self.archived,
         }
 
 
@@ -62,6 +67,27 @@ class Path:
 
     def to_json(self) -> dict[str, Any]:
         return {"hops": self.hops, "steps": [s.to_json() for s in self.steps]}
+
+
+#: How a shared interaction reads in a link ("an introduction on 2026-11-16: …"), in words,
+#: not the stored kind names ("intro-given").
+_INTERACTION_WORDS = {
+    "call": "a call together",
+    "meeting": "a meeting together",
+    "message": "a message to both",
+    "email": "an email to both",
+    "event": "an event together",
+    "thanks": "thanks to both",
+    "help-given": "help given to both",
+    "help-received": "help from both",
+    "intro-given": "introduced to each other",
+    "intro-received": "an introduction from both",
+    "gift-given": "a gift to both",
+    "gift-received": "a gift from both",
+    "congratulation": "congratulations to both",
+    "condolence": "condolences to both",
+    "promise": "a promise to both",
+}
 
 
 def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -182,16 +208,20 @@ def path(from_uid: str, to_uid: str, *, max_hops: int = MAX_HOPS) -> Path:
 
 
 def _describe(chain: list[int]) -> list[PathStep]:
-    people = {
-        cid: (uid, name)
-        for cid, uid, name in Contact.select(Contact.id, Contact.uid, Contact.display_name)
+    people: dict[int, tuple[str, str]] = {}
+    archived: set[int] = set()
+    for cid, uid, name, gone in (
+        Contact.select(Contact.id, Contact.uid, Contact.display_name, Contact.archived)
         .where(Contact.id.in_(chain))
         .tuples()
-    }
-    steps = [PathStep(*people[chain[0]])]
+    ):
+        people[cid] = (uid, name)
+        if gone:
+            archived.add(cid)
+    steps = [PathStep(*people[chain[0]], archived=chain[0] in archived)]
     for before, here in itertools.pairwise(chain):
         via, text = _link(before, here, people)
-        steps.append(PathStep(*people[here], link=text, via=via))
+        steps.append(PathStep(*people[here], link=text, via=via, archived=here in archived))
     return steps
 
 
@@ -236,7 +266,11 @@ def _link(x: int, y: int, people: dict[int, tuple[str, str]]) -> tuple[str, str]
     )
     if event is not None:
         summary, start = event
-        return "event", f"met at {summary} ({_month(_when(start))})"
+        day = _when(start)
+        if day > engine().today():
+            # Not met yet: both are going.
+            return "event", f"both going to {summary} ({_month(day)})"
+        return "event", f"met at {summary} ({_month(day)})"
     mine, theirs = Participant.alias("mine"), Participant.alias("theirs")
     together = (
         Interaction.select(Interaction.summary, Interaction.kind, Interaction.occurred_at)
@@ -249,5 +283,6 @@ def _link(x: int, y: int, people: dict[int, tuple[str, str]]) -> tuple[str, str]
     )
     if together is not None:
         summary, kind, at = together
-        return "interaction", f"{kind} together on {_when(at).isoformat()}: {summary}"
+        what = _INTERACTION_WORDS.get(kind, "logged together")
+        return "interaction", f"{what} on {_when(at).isoformat()}: {summary}"
     return "", ""  # pragma: no cover - the walk only follows existing links

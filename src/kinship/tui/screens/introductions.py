@@ -168,11 +168,12 @@ class IntroductionsScreen(Screen[None]):
         return Content.assemble(
             ("  ", ""),
             (shown(m.need.display_name, presenter), "bold"),
-            (f" {'wants' if m.need.kind == 'goal' else 'needs'}: ", "$text-muted"),
+            # "Grace (goal): Wants to learn…": the note's own words follow its kind.
+            (f" ({m.need.kind}): ", "$text-muted"),
             shown(m.need.body, presenter),
             "\n    ",
             (shown(m.offer.display_name, presenter), "bold"),
-            (" offers: ", "$text-muted"),
+            (" (offer): ", "$text-muted"),
             shown(m.offer.body, presenter),
         )
 
