@@ -23,9 +23,25 @@ Fixtures:
     every host loaded during the test — including the one ``kinship_cli`` loads — as if it
     were installed, and removes it afterwards, even when the test fails.
 ``plugin_host``
-    ``plugin_host(my_plugin, builtins=False)`` gives a :class:`kinship.plugins.PluginHost`
-    with just the plugins you name; it hears the notifications of the test's writes
-    (``listen=False``: it does not).
+    ``plugin_host(my_plugin, builtins=False)`` gives a ``PluginHost`` (the plugins of one
+    run) with just the plugins you name; it hears the notifications of the test's writes
+    (``listen=False``: it does not). What a test uses of it:
+
+    - ``host.importers()``, ``host.exporters()``, ``host.strategies()``,
+      ``host.palette_commands()``: what the plugins registered, as lists of the
+      :mod:`kinship.records` objects (builtins first when ``builtins=True``). Each calls
+      its registration hook the first time.
+    - ``host.strategy("every-monday")``, ``host.exporter("names")``: one by name (case does
+      not matter); an unknown name raises ``KinshipError`` listing the known ones.
+    - ``host.importer_for(path, fmt=None)``: the importer ``kinship import path [--format
+      fmt]`` would pick.
+    - ``host.check()``: call every registration hook once (but the commands' hook), so that
+      ``infos()`` shows a plugin that fails in any of them.
+    - ``host.infos()``: one ``PluginInfo`` per plugin, as ``kinship plugins --json`` shows it:
+      ``name``, ``distribution``, ``version``, ``hooks``, ``builtin``, ``status`` (``"ok"`` or
+      ``"disabled"``) and ``error`` (why it was disabled). A plugin that fails to import or
+      implements a hook wrongly is disabled at once; one whose registration hook raises or
+      registers something invalid, only once that hook is called: call ``check()`` first.
 ``kinship_today``
     Fixes the day kinship counts as today (strategies, ``due``, ``today``, the app) for the
     test, and returns it: :data:`TODAY` unless the test is marked
@@ -159,7 +175,14 @@ def kinship_today(request: pytest.FixtureRequest) -> Iterator[date]:
 
 @pytest.fixture
 def plugin_host() -> Iterator[Callable[..., PluginHost]]:
-    """``plugin_host(*plugins, builtins=False, listen=True) -> PluginHost``."""
+    """``plugin_host(*plugins, builtins=False, listen=True) -> PluginHost``::
+
+        def test_suggests_on_mondays(plugin_host, kinship_today):
+            host = plugin_host(my_plugin)
+            strategy = host.strategy("every-monday")
+            assert suggest(strategy, snapshot("Ada"), kinship_today)
+
+    The host's methods a test uses are listed in the module doc."""
     from kinship.services import runtime
     from kinship.wiring import HostNotifier
 
@@ -288,7 +311,10 @@ def _uid(name: str) -> str:
 def suggest(strategy: Strategy, snap: ContactSnapshot, today: date) -> list[Suggestion]:
     """``strategy.suggest(snap, today)`` as a list, each suggestion checked the way kinship
     checks it at the plugin border: a malformed one fails the test with the field it is
-    about (in a real run it would disable the plugin)."""
+    about (in a real run it would disable the plugin). Each suggestion's ``strategy`` is
+    left as the strategy set it; in a real run kinship sets it to ``strategy.name``, and
+    keeps one suggestion per kind across all strategies (see
+    :class:`~kinship.records.Suggestion`)."""
     from kinship import validation
 
     found = []
