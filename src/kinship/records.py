@@ -1,8 +1,8 @@
 """The plain records that plugins exchange with kinship.
 
-Plugins import only this module and :data:`kinship.hookimpl`. Nothing here touches the
+Plugins import only this module and `kinship.hookimpl`. Nothing here touches the
 database: importers yield these records, exporters receive them, follow-up strategies read
-:class:`ContactSnapshot` and return :class:`Suggestion`. Keep this module free of heavy
+`ContactSnapshot` and return `Suggestion`. Keep this module free of heavy
 imports; it is loaded on every start.
 """
 
@@ -508,11 +508,10 @@ class ContactSnapshot:
 
     **Times and days.** Every ``datetime`` here (``last_interaction_at``, ``last_by_kind``,
     ``unthanked``, an introduction's ``since``, a capture's ``at``) is timezone-aware, in
-    UTC. ``interaction_dates`` and the ``date`` fields are calendar days in the system's
-    local zone, and so is the ``today`` the strategy is given (or the day a test fixed).
-    Count days between calendar days: turn a moment into the day it was where the user
-    lives, then subtract, as the builtin strategies do with their ``tz`` setting
-    (``None``: the system's zone)::
+    UTC. ``interaction_dates`` are calendar days in the system's local zone, and so is the
+    ``today`` the strategy is given (or the day a test fixed). Count days between calendar
+    days: turn a moment into the day it was where the user lives, then subtract, as the
+    builtin strategies do with their ``tz`` setting (``None``: the system's zone):
 
         zone = ZoneInfo(tz) if tz else None
         last = snapshot.last_interaction_at.astimezone(zone).date()
@@ -523,7 +522,7 @@ class ContactSnapshot:
 
     ``strategy`` is the contact's own list of strategies (``kinship edit --strategy``,
     comma-separated; ``""``: none). kinship has already used it to decide whether to ask
-    your strategy at all (see :class:`Strategy`): you need not check it.
+    your strategy at all (see `Strategy`): you need not check it.
     """
 
     uid: str
@@ -565,7 +564,7 @@ class Suggestion:
 
     - ``contact_uid`` must be the ``uid`` of the snapshot you were given; any other is an
       error (the strategy counts as raising).
-    - ``kind``: one of :data:`FOLLOWUP_KINDS` or your own (at most 40 characters; an unknown
+    - ``kind``: one of `FOLLOWUP_KINDS` or your own (at most 40 characters; an unknown
       kind is listed under the strategy's ``group``, else "Other").
     - ``due`` is the day the follow-up *became* (or becomes) due — the cadence date, the
       birthday, the day after the event — rather than ``today`` whenever you can: lists sort
@@ -576,7 +575,7 @@ class Suggestion:
     - ``reason`` is stored as one line (runs of whitespace become one space), at most 500
       characters.
     - ``strategy`` may be left empty: kinship sets it to the name of the
-      :class:`Strategy` that returned the suggestion, whatever you put there.
+      `Strategy` that returned the suggestion, whatever you put there.
 
     One follow-up per contact and kind: when several strategies suggest the same ``kind``
     for the same contact, the one with the lowest ``priority`` is kept, then the earliest
@@ -604,7 +603,7 @@ class Suggestion:
 class Importer:
     """Registered through ``kinship_register_importers``.
 
-    ``read(path)`` yields records and :class:`ImportProblem` (parse only: no database).
+    ``read(path)`` yields records and `ImportProblem` (parse only: no database).
     ``sniff(path)`` says whether this importer recognises the file by content.
     """
 
@@ -639,7 +638,7 @@ class Strategy:
     ``group`` names the Today group its suggestions are listed under (``""``: grouped by
     kind, like the builtin ones: a ``check-in`` under "Check in", an unknown kind under
     "Other"). ``done_as`` maps a suggestion kind to the interaction kind that marking it done
-    logs (one of :data:`INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
+    logs (one of `INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
     else ``message``).
 
     **Who it is asked about.** ``suggest(snapshot, today)`` is called for every contact,
