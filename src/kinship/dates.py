@@ -137,6 +137,45 @@ def local_date(dt: datetime) -> date:
     return dt.astimezone().date()
 
 
+# --------------------------------------------------------------------------- words
+
+
+def _n(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def relative(day: date, today: date) -> str:
+    """``day`` as people say it: "today", "yesterday", "3 days ago", "3 weeks ago",
+    "5 months ago", "2 years ago", "tomorrow", "in 4 days" … (whole units, rounded down)."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == -1:
+        return "yesterday"
+    if days == 1:
+        return "tomorrow"
+    n = abs(days)
+    if n < 14:
+        text = _n(n, "day")
+    elif n < 60:
+        text = _n(n // 7, "week")
+    elif n < 730:
+        text = _n(n // 30, "month")
+    else:
+        text = _n(n // 365, "year")
+    return f"{text} ago" if days < 0 else f"in {text}"
+
+
+def due_words(due: date, today: date) -> str:
+    """How a due date stands today: "due today", "3 days overdue", "due in 2 days"."""
+    days = (due - today).days
+    if days < 0:
+        return f"{_n(-days, 'day')} overdue"
+    if days == 0:
+        return "due today"
+    return f"due in {_n(days, 'day')}"
+
+
 def as_date(value: object) -> date | None:
     """A stored date (a ``date``, a ``datetime`` or ISO text) as a date; ``None`` for
     nothing or for text that is not a date."""

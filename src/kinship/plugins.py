@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "ImportPlan",
     "PluginHost",
     "PluginInfo",
     "load_host",
@@ -142,6 +143,43 @@ class PluginInfo:
         if self.builtin or not self.distribution or _norm(self.distribution) == _norm(self.name):
             return self.name
         return f"{self.name} ({self.distribution})"
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a path means: ``steps`` (a file or folder, and the importer that
+    reads it), in the order to run them, and ``skipped`` — the files in a folder no importer
+    reads, each with why."""
+
+    steps: list[tuple[Path, Importer]]
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+#: Files a vdir folder holds besides its items (vdirsyncer's metadata): not worth a mention.
+VDIR_METADATA = frozenset({"color", "displayname", "description", "order"})
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The regular files of a folder and of the folders directly inside it (a vdir and its
+    collections, as the importers read them: never deeper), hidden ones left out."""
+
+    def visible(where: str | Path) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(where) as entries:
+                return [e for e in entries if not e.name.startswith(".")]
+        except OSError:
+            return []
+
+    found: list[Path] = []
+    for entry in visible(folder):
+        try:
+            if entry.is_dir():
+                found += (Path(e.path) for e in visible(entry.path) if e.is_file())
+            elif entry.is_file():  # not a FIFO or a device: sniffing one would block
+                found.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(found)
 
 
 @dataclass
@@ -544,6 +582,41 @@ class PluginHost:
         raise KinshipError(
             f"{path}: cannot tell the file format; use --format NAME (known: {known})"
         )
+
+    def import_plan(self, path: Path | str, fmt: str | None = None) -> ImportPlan:
+        """What to import for ``path``, with which importers.
+
+        A file (or ``--format``): the one importer of :meth:`importer_for`. A folder: every
+        importer that reads it as a folder (a vdir of ``.vcf`` files, a folder of ``.ics``)
+        takes it, each reading its own files, contacts before calendars as the importers are
+        registered; every other file is imported with the importer that recognises it, or
+        listed in ``skipped`` with the reason. Raises :class:`KinshipError` when nothing in
+        it can be imported.
+        """
+        path = Path(path)
+        if fmt or not path.is_dir():
+            return ImportPlan([(path, self.importer_for(path, fmt))])
+        importers = self.importers()
+        steps: list[tuple[Path, Importer]] = [
+            (path, imp) for imp in importers if imp.sniff is not None and self._sniff(imp, path)
+        ]
+        covered = {s.lower() for _, imp in steps for s in imp.suffixes}
+        skipped: list[tuple[Path, str]] = []
+        for file in _folder_files(path):
+            if file.suffix.lower() in covered or file.name in VDIR_METADATA:
+                continue
+            try:
+                steps.append((file, self.importer_for(file)))
+            except KinshipError:
+                what = f"{file.suffix.lower()} files" if file.suffix else "files without a suffix"
+                skipped.append((file, f"skipped: no importer reads {what}"))
+        if not steps:
+            known = ", ".join(sorted(i.name for i in importers)) or "none"
+            raise KinshipError(
+                f"{path}: nothing in this folder kinship can import "
+                f"({len(skipped)} other file(s); formats: {known})"
+            )
+        return ImportPlan(steps, skipped)
 
     def exporter(self, name: str) -> Exporter:
         """The exporter called ``name`` (case-insensitive); KinshipError names the others."""

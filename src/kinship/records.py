@@ -131,6 +131,7 @@ FOLLOWUP_KINDS = (
     "anniversary",
     "congratulate",
     "condole",
+    "wish-well",
     "thank",
     "offer-help",
     "promise",
@@ -451,6 +452,11 @@ class ExportBundle:
     captures: Iterable[CaptureRecord] = ()
     #: Exporter options from the command line, e.g. ``{"vcard_version": "4.0"}``.
     options: dict[str, str] = field(default_factory=dict)
+    #: What the exporter wrote, by kind (``{"events": 3, "birthdays": 40}``), when that is
+    #: not simply what it was handed: an exporter that writes only some records (open
+    #: follow-ups as to-dos) or turns them into others (contacts into birthday events) fills
+    #: it, and the export reports these counts. Left empty, the report counts what it read.
+    written: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

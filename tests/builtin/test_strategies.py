@@ -166,7 +166,7 @@ def test_cadence_not_yet_due_is_quiet() -> None:
 def test_cadence_due_today() -> None:
     got = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(30)))
     assert got.due == TODAY
-    assert got.reason == "last talked 30 days ago; you planned every 30 (due today)"
+    assert got.reason == "last talked 30 days ago; you planned every 30 days"
     assert got.priority == s.PRIORITY["check-in-due"]
 
 
@@ -174,7 +174,9 @@ def test_cadence_overdue_past_grace_is_more_urgent() -> None:
     got = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(47)))
     assert got.kind == "check-in"
     assert got.due == TODAY - timedelta(days=17)
-    assert got.reason == "last talked 47 days ago; you planned every 30 (overdue 17 days)"
+    # The reason says why, once: how overdue is the due date's to say (faces show it).
+    assert got.reason == "last talked 47 days ago; you planned every 30 days"
+    assert "overdue" not in got.reason
     due_now = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(30)))
     assert got.priority < due_now.priority
 
@@ -182,7 +184,7 @@ def test_cadence_overdue_past_grace_is_more_urgent() -> None:
 def test_cadence_grace_band_default_and_setting() -> None:
     # default grace for 30 days is max(3, 30 // 5) = 6
     inside = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(36)))
-    assert inside.reason.endswith("(due 6 days ago)")
+    assert inside.reason == "last talked 36 days ago; you planned every 30 days"
     assert inside.priority == s.PRIORITY["check-in-due"]
     past = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(37)))
     assert past.priority == s.PRIORITY["check-in-overdue"]
@@ -192,7 +194,7 @@ def test_cadence_grace_band_default_and_setting() -> None:
     strict = snap(
         cadence_days=30, last_interaction_at=ago(31), settings={"cadence": {"grace_days": 0}}
     )
-    assert one(s.cadence, strict).reason.endswith("(overdue 1 day)")
+    assert one(s.cadence, strict).priority == s.PRIORITY["check-in-overdue"]
 
 
 def test_cadence_lead_days_shows_it_ahead() -> None:
@@ -201,7 +203,7 @@ def test_cadence_lead_days_shows_it_ahead() -> None:
     )
     got = one(s.cadence, early)
     assert got.due == TODAY + timedelta(days=3)
-    assert got.reason == "last talked 27 days ago; you planned every 30 (due Dec 4)"
+    assert got.reason == "last talked 27 days ago; you planned every 30 days"
     assert got.priority == s.PRIORITY["check-in-soon"]
     too_early = snap(
         cadence_days=30, last_interaction_at=ago(26), settings={"cadence": {"lead_days": 3}}
@@ -256,7 +258,8 @@ def test_cadence_bad_settings_fall_back_to_defaults() -> None:
         settings={"cadence": {"lead_days": "soon", "grace_days": -4, "tz": "Mars/Olympus"}},
     )
     got = one(s.cadence, odd)
-    assert got.reason.endswith("(overdue 17 days)")
+    assert got.due == TODAY - timedelta(days=17)
+    assert got.priority == s.PRIORITY["check-in-overdue"]
 
 
 def test_naive_datetimes_are_taken_as_utc(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -441,14 +444,59 @@ def test_illness_has_no_six_week_step() -> None:
         last_interaction_at=at(date(2026, 10, 15)),
     )
     assert run(s.occasions, ill, date(2026, 11, 5)) == []
-    assert (
-        one(
-            s.occasions,
-            snap(life_events=[LifeEvent("illness", date(2026, 10, 1))]),
-            date(2026, 10, 2),
-        ).kind
-        == "condole"
+    after = one(
+        s.occasions, snap(life_events=[LifeEvent("illness", date(2026, 10, 1))]), date(2026, 10, 2)
     )
+    assert after.kind == "check-in"
+
+
+def illness_on(day: date, **kw: Any) -> ContactSnapshot:
+    return snap(life_events=[LifeEvent("illness", day, "Surgery and recovery")], **kw)
+
+
+def test_an_illness_ahead_is_wished_well_never_condoled() -> None:
+    surgery = TODAY + timedelta(days=6)  # Dec 7
+    got = one(s.occasions, illness_on(surgery))
+    assert (got.kind, got.due) == ("wish-well", surgery - timedelta(days=1))
+    assert got.reason == "faces an illness on Dec 7 (Surgery and recovery); wish them well"
+    assert "condolence" not in got.reason and "how it went" not in got.reason
+    assert got.priority == s.PRIORITY["wish-well"]
+    # on the day itself it is still ahead of them
+    on_the_day = one(s.occasions, illness_on(TODAY))
+    assert on_the_day.kind == "wish-well" and "wish them well" in on_the_day.reason
+    # wished well the day before: quiet until it has happened
+    wished = illness_on(surgery, last_interaction_at=at(surgery - timedelta(days=1)))
+    assert run(s.occasions, wished, surgery) == []
+
+
+def test_after_an_illness_ask_how_it_went_then_how_they_are() -> None:
+    surgery = date(2026, 11, 28)
+    got = one(s.occasions, illness_on(surgery))  # three days on
+    assert (got.kind, got.due) == ("check-in", date(2026, 11, 29))
+    assert got.reason == "was unwell on Nov 28 (Surgery and recovery); ask how it went"
+    later = one(s.occasions, illness_on(surgery), date(2026, 12, 8))
+    assert later.reason.endswith("2 weeks on, ask how they are doing")
+
+
+def test_condolences_only_for_a_loss() -> None:
+    words = {
+        kind: [
+            one(s.occasions, snap(life_events=[LifeEvent(kind, day)]), today).reason
+            for day, today in (
+                (TODAY + timedelta(days=3), TODAY),  # ahead
+                (TODAY, TODAY + timedelta(days=1)),  # just past
+            )
+        ]
+        for kind in s.SEQUENCES
+    }
+    for kind, reasons in words.items():
+        for reason in reasons:
+            assert ("condolences" in reason) == (kind == "loss"), (kind, reason)
+    assert words["loss"][0] == "mourns a loss on Dec 4; send your condolences"
+    assert words["wedding"] == [
+        "gets married on Dec 4; congratulate them",
+        "got married on Dec 1; congratulate them",
+    ]
 
 
 def test_several_life_events_give_one_suggestion_each() -> None:

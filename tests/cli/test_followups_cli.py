@@ -76,16 +76,24 @@ def test_done_when_scenario(db: Path) -> None:
     }
     assert len(items) == 3
     reasons = {i["kind"]: i["reason"] for i in items}
-    assert reasons["check-in"].startswith("last talked 40 days ago; you planned every 30")
+    assert reasons["check-in"] == "last talked 40 days ago; you planned every 30 days"
     assert reasons["birthday"].startswith("birthday on ")
     assert reasons["thank"].startswith("helped you on ")
     assert set(items[0]) == {"contact", "kind", "due", "reason", "strategy", "priority"}
     assert set(items[0]["contact"]) == {"uid", "display_name"}
 
-    assert "thanks" in ok(db, "done", "Cy")
+    done = ok(db, "done", "Cy")
+    assert "thanks" in done
     after = json.loads(ok(db, "due", "--json"))
     assert {i["kind"] for i in after} == {"check-in", "birthday"}
     assert "thanks" in ok(db, "show", "Cy")
+
+    number = done.rsplit("kinship undo ", 1)[1].rstrip(")\n")
+    assert "took back the logged thanks" in ok(db, "undo", number)
+    again = json.loads(ok(db, "due", "--json"))
+    assert {i["kind"] for i in again} == {"check-in", "birthday", "thank"}
+    report = json.loads(ok(db, "done", "Cy", "--as", "gift-given", "--json"))
+    assert report["interaction"]["kind"] == "gift-given" and isinstance(report["undo"], int)
 
 
 def test_due_text_today_and_oneline(db: Path) -> None:
@@ -96,7 +104,10 @@ def test_due_text_today_and_oneline(db: Path) -> None:
     assert ok(db, "today", "--oneline") == "3 due · 1 check-in · 1 birthday · 1 thanks\n"
     today = ok(db, "today")
     assert today.index("Check in (1)") < today.index("Occasions (1)") < today.index("Thank (1)")
-    assert "(in 3 days)" in today
+    assert "(due in 3 days)" in today
+    ada = next(line for line in today.splitlines() if "Ada" in line)
+    assert ada.endswith("; you planned every 30 days (10 days overdue)"), ada
+    assert ada.count("overdue") == 1
 
 
 def test_dismiss_snooze_and_errors(db: Path) -> None:
@@ -137,3 +148,18 @@ def test_due_looks_as_far_ahead_as_the_longest_lead(
     listed = cli("due", "--json").json()
     assert [(i["contact"]["display_name"], i["kind"]) for i in listed] == [("Ada", "birthday")]
     assert cli("due", "--within", "7", "--json").json() == []
+
+
+def test_one_definition_of_due_in_contacts_is_due_and_the_due_list(db: Path) -> None:
+    """A snoozed contact with nothing due shows no due date (the snooze's end is not one);
+    `contacts is:due` finds exactly the people `due` lists."""
+    lines = {line.split("  ")[0]: line for line in ok(db, "contacts").splitlines()}
+    eve = lines["Eve Snoozed"]
+    assert "due" not in eve and "snoozed until" in eve
+    listed = {i["contact"]["display_name"] for i in json.loads(ok(db, "due", "--json"))}
+    found = {c["display_name"] for c in json.loads(ok(db, "contacts", "is:due", "--json"))}
+    assert found == listed == {"Ada Lovelace", "Bob Babbage", "Cy Clerk"}
+    shown_due = {name for name, line in lines.items() if "  due " in line}
+    assert shown_due == listed
+    (eve_json,) = json.loads(ok(db, "contacts", "Eve", "--json"))
+    assert eve_json["next_due_at"] is None

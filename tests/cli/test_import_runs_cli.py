@@ -245,12 +245,13 @@ def test_ctrl_c_says_what_is_in_and_how_to_finish_or_undo(
 ) -> None:
     from kinship.services import importing
 
-    def stopped(path: Path, **kw: Any) -> Any:
+    def stopped(steps: Any, **kw: Any) -> Any:
+        ((path, _),) = steps
         report = importing.ImportReport(file=str(path), importer="vcard", created=500)
         report.run_id = 4
         raise importing.ImportInterrupted(report)
 
-    monkeypatch.setattr(importing, "import_path", stopped)
+    monkeypatch.setattr(importing, "import_paths", stopped)
     f = tmp_path / "all.vcf"
     big_vcf(f, 1)
     r = cli("import", str(f))

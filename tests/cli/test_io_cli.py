@@ -111,7 +111,7 @@ def test_export_vcard_version(cli: Callable[..., Any], tmp_path: Path) -> None:
     cli("add", "Ada")
     r = cli("export", "--format", "vcard", "-o", str(tmp_path / "a.vcf"), "--vcard-version", "4.0")
     assert r.code == 0
-    assert r.out.startswith("exported 1 contacts")
+    assert r.out.startswith("exported 1 contact to")
     assert "VERSION:4.0" in (tmp_path / "a.vcf").read_text()
     assert cli("export", "--format", "vcard", "-o", "x.vcf", "--vcard-version", "2.1").code == 2
 
@@ -135,3 +135,29 @@ def test_progress_bar_only_on_a_terminal(db_path: Path, tmp_path: Path) -> None:
     plain = io.StringIO()
     assert main(["import", str(f), "--db", str(db_path)], out=io.StringIO(), err=plain) == 0
     assert plain.getvalue().splitlines() == [problems.strip()]  # no bar when not a terminal
+
+
+def test_export_counts_what_was_written(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """A calendar holds open follow-ups only, and contacts as birthdays: the report counts
+    what the file holds, in words that read right."""
+    cli("add", "Ada Lovelace", "--every", "7", "--birthday", "--12-10")
+    cli("add", "Grace Hopper")
+    cli("due")  # computes Ada's check-in
+    cli("done", "Ada")  # …and closes it: a follow-up that is not written
+    out = tmp_path / "k.ics"
+    r = cli("export", "--format", "ical", "-o", str(out))
+    assert r.code == 0, r.err
+    assert r.out.startswith("exported 1 birthday to"), r.out
+    assert "VTODO" not in out.read_text()
+    report = cli("export", "--format", "ical", "-o", str(out), "--json").json()
+    assert (report["followups"], report["contacts"], report["birthdays"]) == (0, 0, 1)
+    cli("undo")  # the check-in is open again
+    r = cli("export", "--format", "ical", "-o", str(out))
+    assert r.out.startswith("exported 1 follow-up, 1 birthday to"), r.out
+    assert "SUMMARY:Check in with Ada Lovelace" in out.read_text()
+    assert cli("export", "--format", "vcard", "-o", str(tmp_path / "a.vcf")).out.startswith(
+        "exported 2 contacts"
+    )
+    cards = (tmp_path / "a.vcf").read_text()
+    assert "N:Lovelace;Ada;;;" in cards and "N:Hopper;Grace;;;" in cards
+    assert "N:;;;;" not in cards

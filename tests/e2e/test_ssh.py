@@ -12,7 +12,6 @@ process may remain, everything committed before must be there, the store must pa
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -30,18 +29,26 @@ GONE_WITHIN = 5.0
 
 
 def still_running(db: Path) -> list[str]:
-    """kinship processes on ``db`` (the ssh client and tmux carry the path on their command
-    lines too: only Python processes count)."""
-    out = subprocess.run(["pgrep", "-af", str(db)], capture_output=True, text=True)
+    """kinship processes on ``db``: ``python -m kinship`` or ``kinship`` with ``db`` on its
+    command line or as its ``KINSHIP_DB`` (the server starts it through ``env``, so the path
+    is in its environment, not its arguments). The ssh client, tmux and the pane's wrapper
+    carry the path too, and do not count."""
     found = []
-    for line in out.stdout.splitlines():
-        pid = line.split()[0]
+    wanted = str(db).encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
         try:
-            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
         except OSError:
-            continue  # ended meanwhile
-        if comm.startswith("python") or comm == "kinship":
-            found.append(line)
+            continue  # ended meanwhile, or not ours
+        program = Path(argv[0].decode(errors="replace")).name
+        is_kinship = program == "kinship" or (
+            program.startswith("python") and argv[1:3] == [b"-m", b"kinship"]
+        )
+        if is_kinship and (wanted in argv or b"KINSHIP_DB=" + wanted in environ):
+            found.append(f"{proc.name} {b' '.join(argv).decode(errors='replace')}")
     return found
 
 

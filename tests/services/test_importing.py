@@ -315,7 +315,12 @@ def test_birthday_calendar_sets_birthdays(store: Store, tmp_path: Path) -> None:
     contacts.add("Grace Hopper", uid="grace", birthday="1906-12-09")
     items = [
         EventRecord(
-            "Ada Lovelace", date(1815, 12, 10), kind="birthday", rrule="FREQ=YEARLY", all_day=True
+            "Ada Lovelace",
+            date(1815, 12, 10),
+            kind="birthday",
+            rrule="FREQ=YEARLY",
+            all_day=True,
+            description="born 1815",  # the event says the year: it is kept
         ),
         EventRecord(
             "Grace Hopper's birthday",

@@ -105,3 +105,47 @@ def test_only_the_newest_deletions_are_kept_and_purge_forgets_them(
     assert [d.id for d in undo.listing()] == ids[:1:-1]  # newest first, the last three
     assert undo.purge() == 3
     assert undo.listing() == []
+
+
+def test_a_done_is_taken_back_and_its_follow_up_is_due_again(store: Store) -> None:
+    from datetime import timedelta
+
+    from kinship.services import checkin, followups
+    from kinship.store.models import FollowUp
+
+    ada = contacts.add("Ada Lovelace", cadence_days=30)
+    long_ago = datetime.now(UTC) - timedelta(days=45)
+    interactions.log("Tea", [ada.uid], occurred_at=long_ago)
+    before = Contact.get_by_id(ada.id).last_interaction_at
+    due = [(i.contact_uid, i.kind, i.due) for i in followups.iter_due()]
+    assert due and due[0][:2] == (ada.uid, "check-in")
+
+    report = checkin.done(ada.uid, as_kind="call")
+    assert report.interaction_kind == "call" and report.undo_id is not None
+    assert followups.due_items() == []
+    assert trash.listing()[0].kind == "logged"
+
+    restored = undo.restore(report.undo_id)
+    assert (restored.kind, restored.ref) == ("logged", report.interaction_uid)
+    assert not Interaction.select().where(Interaction.uid == report.interaction_uid).exists()
+    assert Contact.get_by_id(ada.id).last_interaction_at == before
+    assert [(i.contact_uid, i.kind, i.due) for i in followups.iter_due()] == due
+    assert FollowUp.get(FollowUp.contact == ada.id).status == "open"
+    assert trash.listing() == []
+    with pytest.raises(NotFound):
+        undo.restore(report.undo_id)
+
+
+def test_a_logged_interaction_is_taken_back(store: Store) -> None:
+    ada = contacts.add("Ada Lovelace")
+    row, kept = interactions.log_undoable("Tea", [ada.uid], kind="call")
+    assert kept.kind == "logged" and "Tea" in kept.what
+    assert Contact.get_by_id(ada.id).last_interaction_at is not None
+    interactions.delete(row.uid)  # gone meanwhile: the undo says so, and stays
+    with pytest.raises(NotFound, match="no longer there"):
+        undo.restore(kept.id)
+    undo.restore()  # the deletion, the newest
+    restored = undo.restore(kept.id)
+    assert restored.kind == "logged"
+    assert Interaction.select().count() == 0
+    assert Contact.get_by_id(ada.id).last_interaction_at is None

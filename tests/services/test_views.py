@@ -215,3 +215,49 @@ def test_brief_says_what_is_due_and_why(store: Store) -> None:
     assert [n.body for n in b.pinned] == ["Pinned one"]
     assert len(b.other_notes) == 3
     assert b.due and "check in" in b.due[0]
+
+
+def test_one_definition_of_due_for_the_list_the_count_and_is_due(store: Store) -> None:
+    """The badge's date, ``is:due``, the header's count and the due list agree: due is an
+    open follow-up within the lead window of an active, unsnoozed contact."""
+    from kinship.services import followups
+
+    today = followups.engine().today()
+    long_ago = datetime.combine(today - timedelta(days=50), datetime.min.time(), tzinfo=UTC)
+    ada = contacts.add("Ada Lovelace", cadence_days=30)
+    interactions.log("Tea", [ada.uid], occurred_at=long_ago)
+    soon = today + timedelta(days=5)
+    contacts.add("Bea Birthday", birthday=f"--{soon:%m-%d}")  # announced ahead: due
+    cal = contacts.add("Cal Cadence", cadence_days=30)  # next check-in in 3 days: not yet
+    interactions.log("Call", [cal.uid], occurred_at=long_ago + timedelta(days=23))
+    eve = contacts.add("Eve Snoozed", cadence_days=7)
+    followups.snooze(eve.uid, today + timedelta(days=14))
+    both = contacts.add("Dee Double", cadence_days=7, birthday=f"--{soon:%m-%d}")  # two reasons
+
+    listed = {i.contact_uid for i in followups.iter_due(today)}
+    assert listed == {ada.uid, both.uid, contacts.resolve("Bea Birthday").uid}
+    rows = views.contact_page("", "name", archived=False, offset=0, limit=50, today=today)
+    assert {r.uid for r in rows if r.due is not None} == listed
+    found = views.contact_page("is:due", "name", archived=False, offset=0, limit=50, today=today)
+    assert {r.uid for r in found} == listed
+    assert views.contact_count("is:due", archived=False, today=today) == 3
+    assert views.people_due(today) == 3
+    (snoozed,) = [r for r in rows if r.uid == eve.uid]
+    assert snoozed.due is None and snoozed.snoozed_until == today + timedelta(days=14)
+    (summary,) = views.summaries("Eve")
+    assert summary.due is None and summary.next_due_at is None
+    assert summary.snoozed_until == today + timedelta(days=14)
+    (cal_row,) = [r for r in rows if r.uid == cal.uid]
+    assert cal_row.due is None  # not on the list, so no due badge either
+
+
+def test_is_due_in_the_demo_counts_what_the_header_says(store: Store) -> None:
+    from kinship.sample import demo
+    from kinship.services import followups
+
+    today = followups.engine().today()
+    demo.generate(120, seed=5, today=today)
+    due = views.contact_count("is:due", archived=False, today=today)
+    assert due == views.people_due(today)
+    assert due == len({i.contact_uid for i in followups.iter_due(today)})
+    assert due > 0

@@ -29,8 +29,10 @@ own with ``recurrence_id`` set, and written back the same way.
 
 Writing emits events, contact birthdays/anniversaries as yearly all-day events (a year-less
 date starts in :data:`YEARLESS_YEAR`, Apple's convention), and open/snoozed follow-ups as
-VTODOs carrying ``X-KINSHIP-*`` properties, which the importer turns back into
-:class:`FollowUpRecord`. DTSTAMP is a fixed value, so the output is deterministic.
+VTODOs whose SUMMARY says what to do and with whom ("Check in with Ada Lovelace"), with the
+reason as DESCRIPTION and ``X-KINSHIP-*`` properties, which the importer turns back into
+:class:`FollowUpRecord`. ``bundle.written`` says how many of each were written. DTSTAMP is a
+fixed value, so the output is deterministic.
 """
 
 from __future__ import annotations
@@ -433,12 +435,23 @@ def _todo(comp: Any, problems: list[str]) -> FollowUpRecord | None:
     return FollowUpRecord(
         contact_uid=contact,
         due=due,
-        reason=str(comp.get("SUMMARY", "")).strip(),
+        # Our own to-dos carry the reason; a SUMMARY is a title for people ("Check in with
+        # Ada"), so it is only the reason of a to-do from an older export.
+        reason=_todo_reason(comp),
         kind=str(comp.get("X-KINSHIP-KIND", "") or "manual").strip(),
         origin=str(comp.get("X-KINSHIP-ORIGIN", "") or "manual").strip(),
         status=status,
         uid=str(comp.get("UID", "")).strip(),
     )
+
+
+def _todo_reason(comp: Any) -> str:
+    """A follow-up's reason: ours carry it (``X-KINSHIP-REASON``); a SUMMARY is a title for
+    people ("Check in with Ada"), the reason only of a to-do from an older export."""
+    for prop in ("X-KINSHIP-REASON", "DESCRIPTION", "SUMMARY"):
+        if prop in comp:
+            return str(comp.get(prop)).strip()
+    return ""
 
 
 # --------------------------------------------------------------------------- writing
@@ -536,11 +549,34 @@ def _occasion_component(
     return comp
 
 
-def _todo_component(icalendar: Any, f: FollowUpRecord) -> Any:
+#: A to-do's title per kind of follow-up: what to do, and with whom ({name}).
+_TODO_TITLES = {
+    "check-in": "Check in with {name}",
+    "birthday": "Wish {name} a happy birthday",
+    "anniversary": "Congratulate {name} on the anniversary",
+    "congratulate": "Congratulate {name}",
+    "condole": "Send {name} your condolences",
+    "wish-well": "Wish {name} well",
+    "thank": "Thank {name}",
+    "offer-help": "Offer {name} help",
+    "promise": "Keep your promise to {name}",
+}
+
+
+def todo_title(kind: str, name: str) -> str:
+    """``Check in with Ada Lovelace``: a to-do list shows the SUMMARY, so it says who."""
+    return _TODO_TITLES.get(kind, "Follow up with {name}").format(name=name)
+
+
+def _todo_component(icalendar: Any, f: FollowUpRecord, name: str) -> Any:
     comp = icalendar.Todo()
     comp.add("UID", f.uid or _derive_uid("followup", f.contact_uid, f.kind, _iso(f.due), f.reason))
     comp.add("DTSTAMP", _DTSTAMP)
-    comp.add("SUMMARY", f.reason)
+    comp.add("SUMMARY", todo_title(f.kind, name) if name else f.reason)
+    if f.reason:
+        comp.add("DESCRIPTION", f.reason)
+    # The reason as kinship wrote it, read back exactly (SUMMARY is for people).
+    comp.add("X-KINSHIP-REASON", f.reason)
     comp.add("DUE", f.due)
     comp.add("STATUS", _STATUS_TO_ICAL.get(f.status, "NEEDS-ACTION"))
     comp.add("X-KINSHIP-CONTACT-UID", f.contact_uid)
@@ -557,22 +593,32 @@ def calendar_bytes(bundle: ExportBundle) -> bytes:
     cal = icalendar.Calendar()
     cal.add("PRODID", _PRODID)
     cal.add("VERSION", "2.0")
+    written = {"events": 0, "birthdays": 0, "anniversaries": 0, "followups": 0}
     zones: dict[str, Any] = {}
     events = [_event_component(icalendar, ev, zones) for ev in bundle.events]
     for tzid in sorted(zones):  # the calendars' own zones, before the events using them
         cal.add_component(zones[tzid])
     for component in events:
         cal.add_component(component)
+        written["events"] += 1
+    names: dict[str, str] = {}
     for contact in bundle.contacts:
+        if contact.uid:
+            names[contact.uid] = contact.display_name
         if contact.birthday:
             cal.add_component(_occasion_component(icalendar, contact, "birthday", contact.birthday))
+            written["birthdays"] += 1
         if contact.anniversary:
             cal.add_component(
                 _occasion_component(icalendar, contact, "anniversary", contact.anniversary)
             )
+            written["anniversaries"] += 1
     for followup in bundle.followups:
         if followup.status in ("open", "snoozed"):
-            cal.add_component(_todo_component(icalendar, followup))
+            name = names.get(followup.contact_uid, "")
+            cal.add_component(_todo_component(icalendar, followup, name))
+            written["followups"] += 1
+    bundle.written.update(written)
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data

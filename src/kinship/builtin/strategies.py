@@ -10,7 +10,7 @@ Priority scale (lower is more urgent), shared by all strategies so the Today lis
 
 ===  ==========================================================
 10   thanks overdue (help received, no thanks within the window)
-15   condolence after a loss or illness
+15   condolences after a loss; wishing well before an illness
 20   check-in overdue (past the cadence plus its grace)
 22   nice to meet you (someone captured at an event, within a day)
 25   congratulations on a life event
@@ -57,6 +57,7 @@ __all__ = [
 PRIORITY: dict[str, int] = {
     "thank-overdue": 10,
     "condole": 15,
+    "wish-well": 15,
     "check-in-overdue": 20,
     "congratulate": 25,
     "occasion": 30,
@@ -203,16 +204,13 @@ def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
         return
     ago = (today - last).days
     when = f"{_days(ago)} ago" if ago > 0 else "today"
-    said = f"last talked {when}; you planned every {every}"
+    # The reason says why; how overdue it is, every face says once beside it (the due date).
+    reason = f"last talked {when}; you planned every {_days(every)}"
     if today > due + timedelta(days=grace):
-        reason = f"{said} (overdue {_days((today - due).days)})"
         priority = PRIORITY["check-in-overdue"]
     elif due <= today:
-        late = (today - due).days
-        reason = f"{said} (due today)" if late == 0 else f"{said} (due {_days(late)} ago)"
         priority = PRIORITY["check-in-due"]
     else:
-        reason = f"{said} (due {_fmt(due, today)})"
         priority = PRIORITY["check-in-soon"]
     yield Suggestion(snapshot.uid, "check-in", due, reason, priority, CADENCE)
 
@@ -221,17 +219,20 @@ def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
 
 OCCASIONS = "occasions"
 
-#: Life events that call for congratulations, and those that call for condolences.
+#: Life events that call for congratulations, and those that call for care.
 CONGRATULATE_KINDS = frozenset({"new-job", "promotion", "wedding", "baby", "move", "graduation"})
-CONDOLE_KINDS = frozenset({"loss", "illness"})
+CONDOLE_KINDS = frozenset({"loss"})
 
-#: The follow-up sequence per life event kind: (days after the event, suggestion kind).
-#: The first step is satisfied by a congratulation/condolence logged after the event (or any
-#: interaction on or after its due date); later steps by any interaction on or after theirs.
+#: The follow-up sequence per life event kind: (days from the event, suggestion kind).
+#: ``wish-well`` comes before the event (an operation, a hard time ahead); ``check-in`` steps
+#: only once the event is past ("ask how it went", "2 weeks on …"). Condolences are for a
+#: loss only. The first step is satisfied by a congratulation/condolence logged after the
+#: event (or any interaction on or after its due date); later steps by any interaction on or
+#: after theirs.
 SEQUENCES: dict[str, tuple[tuple[int, str], ...]] = {
     **{kind: ((1, "congratulate"),) for kind in CONGRATULATE_KINDS},
     "loss": ((1, "condole"), (14, "check-in"), (42, "check-in")),
-    "illness": ((1, "condole"), (14, "check-in")),
+    "illness": ((-1, "wish-well"), (1, "check-in"), (14, "check-in")),
 }
 
 _PAST = {
@@ -242,7 +243,7 @@ _PAST = {
     "move": "moved",
     "graduation": "graduated",
     "loss": "suffered a loss",
-    "illness": "fell ill",
+    "illness": "was unwell",
 }
 _FUTURE = {
     "new-job": "starts a new job",
@@ -251,8 +252,14 @@ _FUTURE = {
     "baby": "is expecting a baby",
     "move": "moves",
     "graduation": "graduates",
-    "loss": "faces a loss",
+    "loss": "mourns a loss",
     "illness": "faces an illness",
+}
+#: What to do, per first-step kind.
+_ADVICE = {
+    "congratulate": "congratulate them",
+    "condole": "send your condolences",
+    "wish-well": "wish them well",
 }
 _ANSWER_KIND = {"congratulate": "congratulation", "condole": "condolence"}
 
@@ -318,13 +325,15 @@ def _life_event_step(
     if not steps:
         return None
     reachable = [
-        (i, event.on + timedelta(days=offset), kind)
-        for i, (offset, kind) in enumerate(steps)
+        (event.on + timedelta(days=offset), kind)
+        for offset, kind in steps
         if event.on + timedelta(days=offset) <= horizon
+        # "How did it go" waits until it has gone: not while the event is ahead.
+        and (kind != "check-in" or event.on < today)
     ]
     if not reachable:
         return None
-    index, due, kind = reachable[-1]
+    due, kind = reachable[-1]
     if (today - due).days > recent:
         return None  # missed long ago: let it go
     if last is not None and last >= due:
@@ -334,22 +343,17 @@ def _life_event_step(
         return None  # congratulated / condoled since the event
     what = event.summary.strip()
     about = f" ({what})" if what else ""
-    if index == 0:
-        verb = _PAST[event.kind] if event.on <= today else _FUTURE[event.kind]
-        reason = f"{verb} on {_fmt(event.on, today)}{about}"
-        if kind == "congratulate":
-            reason += "; congratulate them"
-            priority = PRIORITY["congratulate"]
-        else:
-            reason += "; send your condolences"
-            priority = PRIORITY["condole"]
-    else:
-        weeks = (due - event.on).days // 7
-        reason = (
-            f"{_PAST[event.kind]} on {_fmt(event.on, today)}{about}; "
-            f"{weeks} weeks on, ask how they are doing"
-        )
+    when = _fmt(event.on, today)
+    if kind == "check-in":
+        days = (due - event.on).days
+        then = "ask how it went" if days < 7 else f"{days // 7} weeks on, ask how they are doing"
+        reason = f"{_PAST[event.kind]} on {when}{about}; {then}"
         priority = PRIORITY["life-check-in"]
+    else:
+        ahead = kind == "wish-well" or event.on > today
+        verb = _FUTURE[event.kind] if ahead else _PAST[event.kind]
+        reason = f"{verb} on {when}{about}; {_ADVICE[kind]}"
+        priority = PRIORITY[kind]
     return Suggestion(snapshot.uid, kind, due, reason, priority, OCCASIONS)
 
 

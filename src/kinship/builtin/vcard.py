@@ -396,6 +396,7 @@ def _to_record(card: Any, text: str, problems: list[str]) -> ContactRecord | Non
 
     rec = ContactRecord(display_name="")
     fn = n = nickname = ""
+    derived_n = False
     notes: list[str] = []
     for ln in lines:
         name = ln.name.lower()
@@ -445,6 +446,8 @@ def _to_record(card: Any, text: str, problems: list[str]) -> ContactRecord | Non
             photo = _photo(ln, text, problems)
             if photo:
                 rec.extra["photo"] = photo
+        elif name == "x-kinship-n":
+            derived_n = _text(ln.value).lower() == "from-fn"
         elif name.startswith("x-kinship-"):
             _kinship_prop(rec, name[len("x-kinship-") :], _text(ln.value), problems)
     rec.notes = "\n".join(notes)
@@ -461,6 +464,10 @@ def _to_record(card: Any, text: str, problems: list[str]) -> ContactRecord | Non
     if not rec.display_name:
         problems.append("vCard skipped: no name, organization, email or phone")
         return None
+    if derived_n and (rec.family_name, rec.given_name) == split_name(fn):
+        # N that kinship filled in from the name on export (and nobody changed since): not
+        # a name of its own, so importing our own export again changes nothing.
+        rec.family_name = rec.given_name = ""
     if not rec.uid:
         rec.uid = derive_uid(rec.display_name, *(emails[:1] or [""]), *(phones[:1] or [""]))
     return rec
@@ -567,6 +574,29 @@ def _photo_lines(photo: str, version: str) -> list[str]:
     return [f"PHOTO;ENCODING=b;TYPE={m.group(1).upper()}:{m.group(2)}"]
 
 
+#: Lower-case words that belong to the family name that follows ("Ludwig van Beethoven").
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "bin", "al"}
+)
+
+
+def split_name(display_name: str) -> tuple[str, str]:
+    """(family, given) for N from a display name, for contacts with no N of their own:
+    "Lovelace, Ada" → ("Lovelace", "Ada"); "Ada Lovelace" → ("Lovelace", "Ada");
+    "Ludwig van Beethoven" → ("van Beethoven", "Ludwig"); one word is the given name."""
+    name = " ".join(display_name.split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        return family.strip(), given.strip()
+    words = name.split(" ")
+    if len(words) < 2:
+        return "", name
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
 def card_text(contact: ContactRecord, version: str = "3.0") -> str:
     """The vCard for one contact (CRLF line endings, folded), deterministically."""
     if version not in ("3.0", "4.0"):
@@ -577,7 +607,13 @@ def card_text(contact: ContactRecord, version: str = "3.0") -> str:
     lines = ["BEGIN:VCARD", f"VERSION:{version}", "PRODID:-//kinship//NONSGML kinship//EN"]
     lines.append(f"UID:{_escape(uid)}")
     lines.append(f"FN:{_escape(c.display_name or uid)}")
-    lines.append(f"N:{_escape(c.family_name)};{_escape(c.given_name)};;;")
+    family, given = c.family_name, c.given_name
+    derived = not (family or given) and bool(c.display_name.strip())
+    if derived:
+        family, given = split_name(c.display_name)  # khard sorts and shows by N
+    lines.append(f"N:{_escape(family)};{_escape(given)};;;")
+    if derived:
+        lines.append("X-KINSHIP-N:FROM-FN")
     if c.nickname:
         lines.append(f"NICKNAME:{_escape(c.nickname)}")
     units = [c.organization, *(str(u) for u in c.extra.get("org_units") or [])]

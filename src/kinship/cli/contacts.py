@@ -6,6 +6,7 @@ What happens with them (log, notes, events, undo) is :mod:`kinship.cli.journal`.
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kinship.cli import CommandRegistry, Context, UsageError
@@ -76,8 +77,10 @@ def _line(item: ContactSummary) -> str:
         parts.append(visible(item.emails[0]))
     if item.tags:
         parts.append(" ".join("#" + visible(t) for t in item.tags))
-    if item.next_due_at:
-        parts.append(f"due {item.next_due_at.isoformat()}")
+    if item.due:  # what `is:due` finds and `kinship due` lists, nothing else
+        parts.append(f"due {item.due.isoformat()}")
+    elif item.snoozed_until:
+        parts.append(f"snoozed until {item.snoozed_until.isoformat()}")
     if item.archived:
         parts.append("(archived)")
     return "  ".join(parts)
@@ -170,22 +173,24 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    from kinship.services import contacts, views
+    from kinship.services import contacts, followups, views
 
     ctx.open()
     card = views.card(contacts.resolve(args.name).id)
     if card is None:
         raise NotFoundError(f"no contact {args.name!r}")
     if args.json:
-        ctx.json(card.to_json())
+        ctx.json(card.to_json())  # ISO 8601 throughout: the stable interface
         return 0
+    # For people: local calendar days, and how long ago or ahead where that helps.
+    today = followups.current_day()
     v, c = visible, card.summary
     ctx.print(v(c.display_name) + (f"  ({v(c.nickname)})" if c.nickname else ""))
     for label, value in (
         ("org", c.organization),
         ("title", c.title),
-        ("birthday", c.birthday),
-        ("anniversary", card.anniversary),
+        ("birthday", _partial_day(c.birthday)),
+        ("anniversary", _partial_day(card.anniversary)),
         ("met", card.met_how),
     ):
         if value:
@@ -197,9 +202,11 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("  tags: " + ", ".join(v(t) for t in c.tags))
     if card.cadence_days:
         ctx.print(f"  check in every {card.cadence_days} days")
-    last = c.last_interaction_at.isoformat() if c.last_interaction_at else "never"
-    due = c.next_due_at.isoformat() if c.next_due_at else "-"
+    last = _day_and_when(c.last_interaction_at, today) if c.last_interaction_at else "never"
+    due = _day_and_when(c.next_due_at, today) if c.next_due_at else "-"
     ctx.print(f"  last contact: {last}; next due: {due}")
+    if c.snoozed_until:
+        ctx.print(f"  snoozed until {_day_and_when(c.snoozed_until, today)}")
     for r in card.relations:
         who = v(r.other_name)
         ctx.print(f"  {r.kind} of {who}" if r.outgoing else f"  {who} is their {r.kind}")
@@ -214,17 +221,54 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print("Interactions:")
         for i in card.interactions[:20]:
             who = f" (with {', '.join(v(x) for x in i.others)})" if i.others else ""
-            day = i.occurred_at.isoformat()[:10]
-            ctx.print(f"  {day}  {i.kind:<14} {v(i.summary)}{who}")
+            ctx.print(f"  {_local_day(i.occurred_at)}  {i.kind:<14} {v(i.summary)}{who}")
     if card.events:
         ctx.print("Events:")
         for e in card.events[:20]:
-            ctx.print(f"  {e.start.isoformat()[:10]}  {e.kind:<14} {v(e.summary)}")
+            ctx.print(f"  {_when(e.start)}  {e.kind:<14} {v(e.summary)}")
     if card.followups:
         ctx.print("Follow-ups:")
         for fu in card.followups:
-            ctx.print(f"  {fu.due.isoformat()}  {fu.kind:<12} {v(fu.reason)}")
+            ctx.print(f"  {_day_and_when(fu.due, today)}  {fu.kind:<12} {v(fu.reason)}")
     return 0
+
+
+def _local_day(moment: datetime | date) -> date:
+    """The calendar day of a stored moment where the person is (its local time zone)."""
+    if isinstance(moment, datetime):
+        return moment.astimezone().date() if moment.tzinfo else moment.date()
+    return moment
+
+
+def _day_and_when(moment: datetime | date, today: date) -> str:
+    """``2026-11-10 (3 weeks ago)``: the day, and how long ago or ahead it is."""
+    from kinship.dates import relative
+
+    day = _local_day(moment)
+    return f"{day.isoformat()} ({relative(day, today)})"
+
+
+def _when(start: datetime | date) -> str:
+    """An event's start: its day, with the local time when it has one."""
+    if isinstance(start, datetime):
+        local = start.astimezone() if start.tzinfo else start
+        return f"{local:%Y-%m-%d %H:%M}"
+    return start.isoformat()
+
+
+def _partial_day(text: str | None) -> str:
+    """A birthday or anniversary: ``1815-12-10``, or ``Dec 10`` when the year is unknown."""
+    from kinship.records import PartialDate
+
+    if not text:
+        return ""
+    try:
+        when = PartialDate.parse(text)
+    except ValueError:
+        return text
+    if when.year is not None:
+        return str(when)
+    return f"{when.to_date(2000):%b} {when.day}"
 
 
 # --- edit / archive -----------------------------------------------------------------------

@@ -241,10 +241,11 @@ def cmd_today(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _when(due: Any, today: Any) -> str:
-    days = (due - today).days
-    if days > 0:
-        return f" (in {days} day{'s' if days != 1 else ''})"
-    return ""
+    """How the item stands, said once beside its reason: "(12 days overdue)", "(due in
+    3 days)"; nothing for what is due today."""
+    from kinship.dates import due_words
+
+    return "" if due == today else f" ({due_words(due, today)})"
 
 
 # --- done / dismiss / snooze ---------------------------------------------------------------
@@ -277,11 +278,15 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
             {
                 "followup": report.followup.to_json(),
                 "interaction": {"uid": report.interaction_uid, "kind": report.interaction_kind},
+                "undo": report.undo_id,
             }
         )
     else:
         name = visible(person.display_name)
-        ctx.print(f"done: {report.followup.kind} for {name} (logged {report.interaction_kind})")
+        ctx.print(
+            f"done: {report.followup.kind} for {name} (logged {report.interaction_kind}; "
+            f"undo: kinship undo {report.undo_id})"
+        )
     _report_errors(ctx, eng)
     return 0
 

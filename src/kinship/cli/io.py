@@ -50,6 +50,11 @@ def _import_args(p: argparse.ArgumentParser) -> None:
         help="create contacts for event attendees kinship does not know",
     )
     p.add_argument(
+        "--create-people",
+        action="store_true",
+        help="create people kinship does not know for their birthdays and anniversaries",
+    )
+    p.add_argument(
         "--max-size",
         metavar="SIZE",
         type=_size,
@@ -105,7 +110,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from kinship.errors import KinshipError
     from kinship.records import ImportProblem
     from kinship.services import inputs
-    from kinship.services.importing import ImportReport, import_path, problem_dict
+    from kinship.services.importing import ImportReport, import_paths, problem_dict
 
     if args.runs or args.undo is not None:
         return _cmd_runs(args, ctx)
@@ -113,39 +118,59 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("import needs a PATH (or --runs, or --undo RUN)")
     _ = ctx.store  # open (and migrate) the database before any work
     reports: list[ImportReport] = []
+
+    def done(report: ImportReport, name: str) -> None:
+        reports.append(report)
+        if not args.json:
+            # The report on stdout; what went wrong (skipped items, a failed file) on
+            # stderr, as `file:line: message`, so scripts can keep the two apart.
+            ctx.print(f"{visible(name)}: {report.summary()}")
+            for problem in report.problems:
+                ctx.err.write(visible(str(problem)) + "\n")
+
     for raw in args.paths:
         path = Path(raw)
         if not raw or not path.exists():  # Path("") is the current folder
             report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
             report.problems.append(ImportProblem(raw, "no such file or folder", fatal=True))
-        else:
-            try:
-                # Before any importer sniffs it: opening a FIFO to sniff it would hang.
-                inputs.check_kind(path)
-                importer = ctx.host.importer_for(path, args.format)
-            except KinshipError as exc:
-                report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
-                report.problems.append(
-                    ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
-                )
-            else:
-                with _progress(ctx, f"importing {path.name}") as progress, _interrupted(ctx):
-                    report = import_path(
-                        path,
-                        importer=importer,
-                        dry_run=args.dry_run,
-                        progress=progress,
-                        create_unknown_attendees=args.create_attendees,
-                        max_size=args.max_size,
-                        plugin=ctx.host.plugin_of(importer),
-                    )
-        reports.append(report)
-        if not args.json:
-            # The report on stdout; what went wrong (skipped items, a failed file) on
-            # stderr, as `file:line: message`, so scripts can keep the two apart.
-            ctx.print(f"{visible(path.name or raw)}: {report.summary()}")
-            for problem in report.problems:
-                ctx.err.write(visible(str(problem)) + "\n")
+            done(report, raw)
+            continue
+        try:
+            # Before any importer sniffs it: opening a FIFO to sniff it would hang.
+            inputs.check_kind(path)
+            # A folder may hold several formats: each importer takes what it reads.
+            plan = ctx.host.import_plan(path, args.format)
+        except KinshipError as exc:
+            report = ImportReport(file=raw, failed=True, dry_run=args.dry_run)
+            report.problems.append(
+                ImportProblem(raw, str(exc).removeprefix(f"{path}: "), fatal=True)
+            )
+            done(report, raw)
+            continue
+        with _progress(ctx, f"importing {path.name or raw}") as progress, _interrupted(ctx):
+            # A preview of several formats runs them together (the calendar's preview sees
+            # the people the cards would create), as the import will.
+            step_reports = import_paths(
+                plan.steps,
+                dry_run=args.dry_run,
+                progress=progress,
+                create_unknown_attendees=args.create_attendees,
+                create_people=args.create_people,
+                max_size=args.max_size,
+                plugin_of=ctx.host.plugin_of,
+            )
+        for (step, importer), report in zip(plan.steps, step_reports, strict=True):
+            several = len(plan.steps) > 1 and step == path
+            done(report, f"{step.name or raw} ({importer.name})" if several else step.name or raw)
+        if plan.skipped:
+            report = ImportReport(file=str(path), importer="", dry_run=args.dry_run)
+            report.skipped = len(plan.skipped)
+            report.problems += [ImportProblem(str(f), why) for f, why in plan.skipped]
+            reports.append(report)
+            if not args.json:
+                ctx.print(f"{visible(path.name or raw)}: {len(plan.skipped)} file(s) skipped")
+                for problem in report.problems:
+                    ctx.err.write(visible(str(problem)) + "\n")
     if args.json:
         ctx.json(
             {
@@ -312,7 +337,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.json({"format": exporter.name, "path": str(out), **_all_counts(counts)})
     else:
-        parts = [f"{n} {kind}" for kind, n in _all_counts(counts).items() if n]
+        parts = [_counted(n, kind) for kind, n in _all_counts(counts).items() if n]
         ctx.print(f"exported {', '.join(parts) or 'nothing'} to {visible(str(out))}")
     return 0
 
@@ -326,16 +351,33 @@ def _importer_sniff(ctx: Context, name: str) -> Any:
     return None
 
 
+#: The kinds every ``export --json`` has (0 when none); an exporter may add others.
+_KINDS = (
+    "contacts",
+    "events",
+    "interactions",
+    "notes",
+    "relationships",
+    "followups",
+    "tags",
+    "introductions",
+    "captures",
+)
+#: How a count of each kind reads: (one, many).
+_NOUNS = {
+    "followups": ("follow-up", "follow-ups"),
+    "anniversaries": ("anniversary", "anniversaries"),
+    "birthdays": ("birthday", "birthdays"),
+}
+
+
 def _all_counts(counts: Any) -> dict[str, int]:
-    kinds = (
-        "contacts",
-        "events",
-        "interactions",
-        "notes",
-        "relationships",
-        "followups",
-        "tags",
-        "introductions",
-        "captures",
-    )
-    return {k: int(counts.counts.get(k, 0)) for k in kinds}
+    """What was written, by kind: the stable kinds first, then any an exporter added."""
+    found = {k: int(counts.counts.get(k, 0)) for k in _KINDS}
+    found.update({k: int(n) for k, n in sorted(counts.counts.items()) if k not in found})
+    return found
+
+
+def _counted(n: int, kind: str) -> str:
+    one, many = _NOUNS.get(kind, (kind.removesuffix("s"), kind))
+    return f"{n} {one if n == 1 else many}"

@@ -44,7 +44,7 @@ def register(cli: CommandRegistry) -> None:
     )
     cli.command(
         "undo",
-        help="bring back a deleted note or interaction (the last one, or number N)",
+        help="bring back a deleted note or interaction, or take back a done (the last, or N)",
         run=cmd_undo,
         configure=_undo_args,
         json_output=True,
@@ -242,6 +242,8 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
         ctx.json({"kind": restored.kind, "what": restored.what, "ref": restored.ref})
     elif restored.kind == "note":
         ctx.print(f"restored note #{restored.ref}: {visible(restored.what)}")
+    elif restored.kind == "logged":
+        ctx.print(f"took back the {visible(restored.what)}")
     else:
         ctx.print(f"restored {visible(restored.what)}")
     return 0

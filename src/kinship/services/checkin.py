@@ -18,7 +18,7 @@ from kinship.services.followups.reading import DueItem, _date
 from kinship.store import current
 from kinship.store.models import FollowUp, utcnow
 
-__all__ = ["DONE_AS", "DoneReport", "done"]
+__all__ = ["DONE_AS", "DoneReport", "done", "done_kind"]
 
 #: What ``done`` logs for each kind of suggestion (``--as`` overrides it).
 DONE_AS: dict[str, str] = {
@@ -27,6 +27,7 @@ DONE_AS: dict[str, str] = {
     "anniversary": "congratulation",
     "congratulate": "congratulation",
     "condole": "condolence",
+    "wish-well": "message",
     "check-in": "message",
     "offer-help": "help-given",
     "promise": "message",
@@ -50,7 +51,14 @@ _DONE_SUMMARY_BY_FOLLOWUP: dict[str, str] = {
     "first-follow-up": "Followed up after we met",
     "intro-ask": "Asked about an introduction",
     "intro-how": "Asked how the introduction went",
+    "wish-well": "Wished them well",
 }
+
+
+def done_kind(origin: str, kind: str) -> str:
+    """The interaction "done" logs for a follow-up of ``kind`` from strategy ``origin``:
+    what the strategy says (``Strategy.done_as``), else :data:`DONE_AS`."""
+    return engine().done_as(origin, kind) or DONE_AS.get(kind, "message")
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ class DoneReport:
     followup: DueItem
     interaction_uid: str
     interaction_kind: str
+    #: ``undo.restore(undo_id)`` takes it back: the interaction goes, the follow-up reopens.
+    undo_id: int | None = None
 
 
 def done(
@@ -72,15 +82,14 @@ def done(
 
     ``kind`` picks the follow-up when the contact has several; the interaction logged is
     ``as_kind``, else what its strategy says (``Strategy.done_as``), else :data:`DONE_AS`
-    of its kind. Notifiers hear ``kinship_followup_done`` once it is committed.
+    of its kind (:func:`done_kind`). Notifiers hear ``kinship_followup_done`` once it is
+    committed. The report's ``undo_id`` takes both back (:func:`kinship.services.undo.restore`).
     """
     with current().write():
         contact = contact_by_uid(contact_uid)
         recompute_ids([contact.id])  # act on what is due now, not on yesterday's rows
         row = open_followup(contact, kind)
-        logged_kind = interactions.validate_kind(
-            as_kind or engine().done_as(row.origin, row.kind) or DONE_AS.get(row.kind, "message")
-        )
+        logged_kind = interactions.validate_kind(as_kind or done_kind(row.origin, row.kind))
         FollowUp.update(status="done", done_at=utcnow()).where(FollowUp.id == row.id).execute()
         text = (
             (summary or "").strip()
@@ -88,6 +97,7 @@ def done(
             or _DONE_SUMMARY.get(logged_kind, "Checked in")
         )
         logged = interactions.log(text, [contact.uid], kind=logged_kind, occurred_at=occurred_at)
+        kept = interactions.keep_undo(logged, reopen=row.id)
         _notify.followup("kinship_followup_done", row.id)
         item = DueItem(
             contact.uid,
@@ -99,4 +109,4 @@ def done(
             row.priority,
             row.id,
         )
-    return DoneReport(item, logged.uid, logged_kind)
+    return DoneReport(item, logged.uid, logged_kind, kept.id)

@@ -66,7 +66,8 @@ PAGE = 500
 
 @dataclass
 class ExportCounts:
-    """How many records of each kind the exporter consumed."""
+    """How many records of each kind the exporter wrote (what it says it wrote, else what it
+    consumed)."""
 
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -139,6 +140,10 @@ def export(
         raise KinshipError(
             f"export with {exporter.name!r} failed ({type(exc).__name__}): {text}{kept}"
         ) from exc
+    if bundle.written:
+        # The exporter says what it wrote (a calendar writes open follow-ups only, and
+        # contacts as birthday events): that is what the report counts.
+        counts.counts = {kind: int(n) for kind, n in bundle.written.items()}
     return counts.total
 
 

@@ -10,14 +10,14 @@ from typing import Any
 from peewee import fn
 
 from kinship import validation
-from kinship.dates import to_store
+from kinship.dates import from_store, to_store
 from kinship.errors import NotFound, ValidationError
 from kinship.records import INTERACTION_KINDS, InteractionRecord
 from kinship.services import _notify, trash
 from kinship.services.convert import interaction_record as interaction_record
 from kinship.services.followups.compute import refresh_due
 from kinship.store import current
-from kinship.store.models import Contact, Event, Interaction, Participant
+from kinship.store.models import Contact, Event, FollowUp, Interaction, Participant
 
 
 def validate_kind(kind: str) -> str:
@@ -119,6 +119,47 @@ def delete(uid: str) -> trash.Deleted:
         }
         what = f"{record.kind} of {record.occurred_at.date()} ({record.summary})"
         return trash.put("interaction", what, payload)
+
+
+def keep_undo(row: Interaction, *, reopen: int | None = None) -> trash.Deleted:
+    """Keep what takes a just-logged interaction back (``kinship undo``, the app's ``u``):
+    :func:`unlog` deletes it again and reopens the follow-up ``reopen`` it closed. Call it
+    inside the log's transaction."""
+    when = from_store(row.occurred_at)
+    day = when.date() if when is not None else ""
+    what = f"logged {row.kind} of {day} ({row.summary})"
+    return trash.put("logged", what, {"uid": row.uid, "followup": reopen})
+
+
+def log_undoable(
+    summary: str, participant_uids: Sequence[str], **kw: Any
+) -> tuple[Interaction, trash.Deleted]:
+    """:func:`log`, and keep what takes it back (:func:`keep_undo`), in one transaction."""
+    with current().write():
+        row = log(summary, participant_uids, **kw)
+        return row, keep_undo(row)
+
+
+def unlog(payload: dict[str, Any]) -> str:
+    """Take back a logged interaction (a :func:`keep_undo` payload): delete it, reopen the
+    follow-up it closed, and bring the participants' last contact and due dates back.
+    Nothing is kept to undo this in turn: it is as if it had not been logged."""
+    with current().write():
+        row = Interaction.get_or_none(Interaction.uid == payload["uid"])
+        if row is None:
+            raise NotFound("that interaction is no longer there")
+        reopen = payload.get("followup")
+        if reopen is not None:
+            FollowUp.update(status="open", done_at=None).where(
+                (FollowUp.id == reopen) & (FollowUp.status == "done")
+            ).execute()
+        ids = [p.contact_id for p in row.participants]
+        summary = row.summary
+        row.delete_instance(recursive=False)
+        Participant.delete().where(Participant.interaction == row.id).execute()
+        recompute_last(ids)
+        refresh_due(ids)
+    return summary
 
 
 def restore(payload: dict[str, Any]) -> Interaction:

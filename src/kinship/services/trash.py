@@ -1,6 +1,7 @@
-"""Deleted notes and interactions, kept so that a delete can be undone.
+"""Deleted notes and interactions, kept so that a delete can be undone; and what takes a
+logged interaction back.
 
-The deleting service puts what it deleted here, in the same transaction as the delete;
+The deleting (or logging) service puts what undoes it here, in the same transaction;
 :mod:`kinship.services.undo` takes it back out. Only the newest :data:`KEEP` are kept, and
 :func:`purge` forgets them all (the text of a deleted note stays in the database until then).
 """
@@ -28,7 +29,7 @@ class Deleted:
     """A deletion that can be undone: its undo number, what was deleted, and when."""
 
     id: int
-    #: "note" or "interaction".
+    #: "note" or "interaction" (deleted), or "logged" (an interaction to take back).
     kind: str
     what: str
     #: Local time, aware.

@@ -8,6 +8,7 @@ A contact query is free text plus khard-style field terms::
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -53,7 +54,12 @@ def _contains(column: Any, value: str) -> Any:
     return Expression(column, OP.ILIKE, pattern)
 
 
-def _term(key: str, value: str, today: date) -> Any:
+#: Builds the ``is:due`` condition on Contact rows (the follow-up service's definition of
+#: "due", which the store cannot know: which strategies run, how far ahead they look).
+DueCondition = Callable[[date], Any]
+
+
+def _term(key: str, value: str, today: date, due: DueCondition | None) -> Any:
     low = value.casefold()
     if key == "name":
         return _contains(Contact.sort_name, low) | _contains(Contact.nickname, value)
@@ -83,7 +89,9 @@ def _term(key: str, value: str, today: date) -> Any:
         if low == "archived":
             return Contact.archived == True  # noqa: E712 - peewee expression
         if low == "due":
-            return Contact.next_due_at <= today
+            if due is None:
+                raise ValidationError("is:due needs the follow-up service's definition of due")
+            return due(today)
         raise ValidationError(f"unknown filter is:{value} (use is:archived or is:due)")
     raise ValidationError(f"unknown field {key}:")  # pragma: no cover - FIELDS guards
 
@@ -95,10 +103,12 @@ def contacts(
     sort: str = "name",
     today: date | None = None,
     for_count: bool = False,
+    due: DueCondition | None = None,
 ) -> ModelSelect:
     """Contacts matching ``query``, sorted, ready for ``.paginate()`` / ``.limit()``.
 
-    ``for_count`` shapes the plan for :func:`count_contacts` rather than for a first page.
+    ``for_count`` shapes the plan for :func:`count_contacts` rather than for a first page;
+    ``due`` builds what ``is:due`` means (:func:`kinship.services.followups.due_condition`).
     """
     if sort not in SORTS:
         raise ValidationError(f"unknown sort {sort!r} (use {', '.join(SORTS)})")
@@ -117,7 +127,7 @@ def contacts(
     if parsed.text:
         q = q.where(search.matching(parsed.text, walk=sort == "name" and not for_count))
     for key, value in parsed.terms:
-        q = q.where(_term(key, value, today))
+        q = q.where(_term(key, value, today, due))
     if sort == "due":
         q = q.order_by(SQL("next_due_at IS NULL"), Contact.next_due_at, Contact.sort_name)
     elif sort == "recent":
@@ -161,10 +171,16 @@ def count(query: ModelSelect) -> int:
 
 
 def count_contacts(
-    query: str = "", *, include_archived: bool = False, today: date | None = None
+    query: str = "",
+    *,
+    include_archived: bool = False,
+    today: date | None = None,
+    due: DueCondition | None = None,
 ) -> int:
     """How many contacts :func:`contacts` would list, with a plan made for counting."""
-    return count(contacts(query, include_archived=include_archived, today=today, for_count=True))
+    return count(
+        contacts(query, include_archived=include_archived, today=today, for_count=True, due=due)
+    )
 
 
 __all__ = ["JOIN", "contacts", "count", "fields_by_contact", "parse", "tags_by_contact"]

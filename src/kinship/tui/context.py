@@ -27,6 +27,7 @@ APP_BINDINGS: list[BindingType] = [
         "question_mark,f1",
         "help",
         "Help",
+        key_display="?",
         id="app.help",
         tooltip="Every key, generated from the bindings",
     ),

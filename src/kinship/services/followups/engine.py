@@ -239,6 +239,15 @@ _cache: tuple[runtime.Binding, Engine] | None = None
 _lock = threading.RLock()
 
 
+def built() -> Engine | None:
+    """The engine for what is bound now if it is built already, else None (without
+    building it: building may load the plugin host)."""
+    cached = _cache
+    if cached is not None and cached[0] is runtime.current():
+        return cached[1]
+    return None
+
+
 def engine() -> Engine:
     """The engine for what is bound now: built once per binding, so the bound strategies
     (a function loading the plugin host, say) are asked for once, when first needed."""

@@ -18,8 +18,10 @@ from typing import Any
 from peewee import JOIN, fn
 
 from kinship.errors import ValidationError
+from kinship.services import runtime
 from kinship.services.followups.compute import refresh_stale
-from kinship.services.followups.engine import Engine, engine
+from kinship.services.followups.engine import Engine, built, engine
+from kinship.services.snapshots import Config
 from kinship.store import dialect
 from kinship.store.models import Contact, FollowUp
 
@@ -27,10 +29,14 @@ __all__ = [
     "TODAY_GROUPS",
     "DueItem",
     "TodayGroup",
+    "current_day",
+    "due_condition",
     "due_counts",
+    "due_date_column",
     "due_items",
     "iter_due",
     "oneline",
+    "people_due",
     "today_groups",
 ]
 
@@ -70,6 +76,98 @@ def _lead(eng: Engine, within: int | None) -> int:
 def _horizon(today: date, within: int) -> date:
     """``today + within`` days; a huge ``within`` means everything (no overflow)."""
     return today + timedelta(days=min(within, (date.max - today).days))
+
+
+# --------------------------------------------------------------------------- "due"
+#
+# The one definition of "due", which the due list, Today, its count in the app's header,
+# `is:due` and the contact list's badge all use: a contact is due when it has an open
+# follow-up on the due list — due on or before today + the lead window (the longest
+# ``lead_days`` any strategy is set to, at least 7 days: what a strategy announces ahead is
+# on the list ahead), from a strategy that runs (or made by hand) — and the contact is
+# neither archived nor snoozed.
+#
+# Listing contacts must not load the plugins to learn which strategies run: until the
+# engine is built (the app builds it after its first paint, `due` and `today` before they
+# list), the rows count that the last refresh left, less those of strategies the settings
+# switch off. The refresh drops the rows of strategies that are gone.
+
+
+def current_day() -> date:
+    """The day follow-ups are read for: the bound fixed day (tests), else the local date."""
+    return runtime.current().today or date.today()
+
+
+def _settings_lead(within: int | None) -> int:
+    """:func:`_lead` from the settings alone (the same number, no strategies needed)."""
+    if within is not None:
+        return within
+    return Config.from_settings(runtime.current().settings).max_lead_days()
+
+
+def _listed_origin(column: Any) -> Any:
+    """The origins on the due list: the engine's when it is built, else every origin but
+    those the settings switch off."""
+    eng = built()
+    if eng is not None:
+        return column.in_(eng.listed)
+    config = Config.from_settings(runtime.current().settings)
+    off = sorted(name for name in config.strategies if not config.enabled(name))
+    return column.not_in(off) if off else column.is_null(False)
+
+
+def _on_list(today: date, within: int | None) -> Any:
+    """Open follow-ups on the due list (a condition over ``FollowUp``)."""
+    horizon = _horizon(today, max(0, _settings_lead(within)))
+    return (FollowUp.status == "open") & (FollowUp.due <= horizon) & _listed_origin(FollowUp.origin)
+
+
+def due_condition(today: date | None = None, *, within: int | None = None) -> Any:
+    """A condition on ``Contact`` rows: the contact is due (``is:due``; see above)."""
+    today = today or current_day()
+    listed = FollowUp.select(FollowUp.contact).where(_on_list(today, within))
+    return Contact.id.in_(listed) & _shown(today)
+
+
+def due_date_column(today: date | None = None, *, within: int | None = None) -> Any:
+    """A column for ``Contact`` queries: the earliest due date of the contact's follow-ups on
+    the due list, NULL when the contact is not due (the contact list's badge)."""
+    today = today or current_day()
+    inner = FollowUp.alias()
+    horizon = _horizon(today, max(0, _settings_lead(within)))
+    return (
+        inner.select(fn.MIN(inner.due))
+        .where(
+            (inner.contact == Contact.id)
+            & (inner.status == "open")
+            & (inner.due <= horizon)
+            & _listed_origin(inner.origin)
+            & _shown(today)
+        )
+        .alias("due_on_list")
+    )
+
+
+def people_due(today: date | None = None, *, within: int | None = None) -> int:
+    """How many people are due: the count ``is:due`` finds and the app's header says.
+
+    As :func:`due_counts` does, two small queries rather than a join over every due row:
+    the people with due rows, from ``follow_up`` alone, less the few archived or snoozed.
+    """
+    today = today or current_day()
+    due = _on_list(today, within)
+    total = int(FollowUp.select(fn.COUNT(FollowUp.contact.distinct())).where(due).scalar() or 0)
+    if not total:
+        return 0
+    hidden = (
+        Contact.select(fn.COUNT(Contact.id))
+        .where(
+            ((Contact.archived == True) | (Contact.snoozed_until > today))  # noqa: E712
+            & fn.EXISTS(FollowUp.select(FollowUp.id).where((FollowUp.contact == Contact.id) & due))
+        )
+        .scalar()
+    )
+    return total - int(hidden or 0)
 
 
 def iter_due(
@@ -234,7 +332,11 @@ class TodayGroup:
 #: The Today view's sections, in order: (key, title, kinds). "other" takes the rest.
 TODAY_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("check-in", "Check in", frozenset({"check-in"})),
-    ("occasions", "Occasions", frozenset({"birthday", "anniversary", "congratulate", "condole"})),
+    (
+        "occasions",
+        "Occasions",
+        frozenset({"birthday", "anniversary", "congratulate", "condole", "wish-well"}),
+    ),
     ("thank", "Thank", frozenset({"thank"})),
     ("new-people", "New people", frozenset({"nice-to-meet", "first-follow-up"})),
     ("offer-help", "Offer help", frozenset({"offer-help"})),
@@ -379,6 +481,7 @@ _ONELINE = (
     ("anniversary", "anniversary", "anniversaries"),
     ("congratulate", "congratulation", "congratulations"),
     ("condole", "condolence", "condolences"),
+    ("wish-well", "get-well wish", "get-well wishes"),
     ("thank", "thanks", "thanks"),
     ("offer-help", "offer", "offers"),
     ("nice-to-meet", "new person", "new people"),

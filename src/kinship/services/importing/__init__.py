@@ -46,7 +46,12 @@ the run record and :mod:`.undo` rolls a run out.
 
 from __future__ import annotations
 
-from kinship.services.importing.batches import HANDLERS, ImportInterrupted, import_path
+from kinship.services.importing.batches import (
+    HANDLERS,
+    ImportInterrupted,
+    import_path,
+    import_paths,
+)
 from kinship.services.importing.common import BATCH
 from kinship.services.importing.journal import RunInfo, list_runs
 from kinship.services.importing.run import ImportReport, Progress, problem_dict
@@ -61,6 +66,7 @@ __all__ = [
     "RunInfo",
     "UndoReport",
     "import_path",
+    "import_paths",
     "list_runs",
     "problem_dict",
     "undo_run",

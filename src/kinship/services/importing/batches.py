@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -103,10 +103,18 @@ def import_path(
     dry_run: bool = False,
     progress: Progress | None = None,
     create_unknown_attendees: bool = False,
+    create_people: bool = False,
+    rollback: bool = True,
     max_size: int | None = inputs.DEFAULT_MAX_SIZE,
     plugin: str = "",
 ) -> ImportReport:
     """Import one file or folder with ``importer``; see the package doc for the semantics.
+
+    ``create_unknown_attendees`` creates a contact for each event attendee (by email) that
+    no contact has; ``create_people`` one for each person a birthday or anniversary event
+    names whom no contact is called (otherwise that event is skipped, and the report says).
+    A dry run with ``rollback`` False leaves the rolling back to the caller's transaction
+    (:func:`import_paths` previews several files together).
 
     ``path`` must be a regular file or a folder within ``max_size`` (see services.inputs).
     ``plugin`` names the plugin the importer comes from, for the problems its records cause
@@ -121,12 +129,13 @@ def import_path(
         path,
         create_unknown_attendees=create_unknown_attendees,
         occasions=importer.name != "json",
+        create_people=create_people,
         plugin=plugin,
     )
     try:
         inputs.check(path, suffixes=importer.suffixes, max_size=max_size)
         if dry_run:
-            _dry_run(run, progress)
+            _dry_run(run, progress, rollback=rollback)
         else:
             _batched(run, progress)
     except _Fatal as exc:
@@ -147,7 +156,51 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
-def _dry_run(run: Run, progress: Progress | None) -> None:
+def import_paths(
+    steps: Sequence[tuple[Path, Importer]],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    create_unknown_attendees: bool = False,
+    create_people: bool = False,
+    max_size: int | None = inputs.DEFAULT_MAX_SIZE,
+    plugin_of: Callable[[Importer], str] | None = None,
+) -> list[ImportReport]:
+    """Import several files or folders in order (a folder's formats, as the plugin host's
+    ``import_plan`` lists them: the cards before the calendars that name their people);
+    ``plugin_of`` names each importer's plugin (``host.plugin_of``).
+
+    A dry run previews them together, in one transaction rolled back at the end, so that a
+    calendar's preview finds the people the cards before it would create: the reports are
+    exactly what the import will say.
+    """
+
+    def one(path: Path, importer: Importer, *, rollback: bool = True) -> ImportReport:
+        return import_path(
+            path,
+            importer=importer,
+            dry_run=dry_run,
+            progress=progress,
+            create_unknown_attendees=create_unknown_attendees,
+            create_people=create_people,
+            rollback=rollback,
+            max_size=max_size,
+            plugin=plugin_of(importer) if plugin_of is not None else "",
+        )
+
+    if not dry_run:
+        return [one(p, imp) for p, imp in steps]
+    reports: list[ImportReport] = []
+    try:
+        with current().write():
+            reports = [one(p, imp, rollback=False) for p, imp in steps]
+            raise _Rollback
+    except _Rollback:
+        pass
+    return reports
+
+
+def _dry_run(run: Run, progress: Progress | None, *, rollback: bool = True) -> None:
     """Everything in one transaction, rolled back: the report is exactly the real one's."""
     try:
         with current().write():
@@ -155,7 +208,8 @@ def _dry_run(run: Run, progress: Progress | None) -> None:
                 apply(run, batch)
                 if progress:
                     progress(run.done, None)
-            raise _Rollback
+            if rollback:
+                raise _Rollback
     except _Rollback:
         pass
     if progress:

@@ -5,7 +5,9 @@ People come from ``contact_uids``, then attendees by email (created as contacts 
 caller asks). A yearly all-day ``birthday``/``anniversary`` event (Google's birthday
 calendar, khal's, our own iCal export) is an *occasion*: it sets that date on the contact it
 names (by ``contact_uids``, else by display name) when the contact has none, instead of
-being stored as an event. The JSON backup stores such events as events (it is lossless).
+being stored as an event — with a year only when the event says it (:func:`_occasion_year`),
+and creating the person when the caller asks (``create_people``). The JSON backup stores
+such events as events (it is lossless).
 """
 
 from __future__ import annotations
@@ -326,17 +328,19 @@ def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
                 if found:
                     ambiguous = True
                     break
-        if contact is None:
-            why = "several contacts have that name" if ambiguous else "no contact by that name"
-            run.skip(rec, f"{key} of {names[-1]!r} skipped: {why}")
-            continue
         start = rec.start.date() if isinstance(rec.start, datetime) else rec.start
         try:
-            when = PartialDate(
-                start.month, start.day, start.year if start.year > _YEARLESS_MAX else None
-            )
+            when = PartialDate(start.month, start.day, _occasion_year(rec, start))
         except ValueError:
-            run.skip(rec, f"{key} of {contact.display_name} skipped: bad date {start}")
+            run.skip(rec, f"{key} of {names[-1]!r} skipped: bad date {start}")
+            continue
+        if contact is None and not ambiguous and run.create_people and names[-1]:
+            _create_person(run, rec, names[-1], key, when)
+            continue
+        if contact is None:
+            why = "several contacts have that name" if ambiguous else "no contact by that name"
+            hint = "" if ambiguous else "; creating people adds them"
+            run.skip(rec, f"{key} of {names[-1]!r} skipped: {why}{hint}")
             continue
         stored = getattr(contact, key)
         if stored:
@@ -354,6 +358,56 @@ def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
         ).where(Contact.id == contact.id).execute()
         run.touched.add(contact.id)
         run.report.updated += 1
+
+
+def _occasion_year(rec: EventRecord, start: date) -> int | None:
+    """The year of a birthday or anniversary from a yearly event, when the event says it.
+
+    A recurring event starts in whatever year it was put in the calendar (often the year it
+    was made): that is no birth year. It is one when kinship wrote the event (it names the
+    contact by UID, and a year-less date starts in 1604), or when the event's title or
+    description gives that year ("Ada Lovelace (1815)", "born 1815")."""
+    if start.year <= _YEARLESS_MAX:
+        return None
+    if rec.contact_uids:
+        return start.year
+    words = f"{rec.summary} {rec.description}"
+    if re.search(rf"(?<!\d){start.year}(?!\d)", words):
+        return start.year
+    return None
+
+
+def _create_person(run: Run, rec: EventRecord, name: str, key: str, when: PartialDate) -> None:
+    """A contact for the person a birthday/anniversary names, with that date."""
+    name = " ".join(name.split())[:300]
+    values: dict[str, Any] = {
+        "display_name": name,
+        "given_name": "",
+        "family_name": "",
+        "nickname": "",
+        "organization": "",
+        "title": "",
+        "strategy": "",
+        "met_how": "",
+        "notes": "",
+        "birthday": None,
+        "anniversary": None,
+        "met_on": None,
+        "archived": False,
+        "cadence_days": None,
+    }
+    values[key] = str(when)
+    person = Incoming(
+        record=ContactRecord(display_name=name, source=rec.source, line=rec.line),
+        values=values,
+        fields={},
+        tags=[],
+        extra={},
+        # kinship's own calendar names the person by UID: theirs, so their vCard matches.
+        uid=rec.contact_uids[0] if rec.contact_uids else derived_uid("occasion", name.casefold()),
+    )
+    (cid,) = create_contacts(run, [person])  # counted as created there
+    run.touched.add(cid)
 
 
 def _event_time(value: date | datetime) -> tuple[datetime, bool]:

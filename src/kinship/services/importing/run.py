@@ -97,6 +97,7 @@ class Run:
         *,
         create_unknown_attendees: bool,
         occasions: bool,
+        create_people: bool = False,
         plugin: str = "",
     ) -> None:
         self.report = report
@@ -105,6 +106,8 @@ class Run:
         self.plugin = plugin
         self.path = path
         self.create_unknown_attendees = create_unknown_attendees
+        #: Whether a birthday/anniversary of someone kinship does not know creates them.
+        self.create_people = create_people
         #: Whether yearly birthday/anniversary events set the contact's date (see events).
         self.occasions = occasions
         #: A backup restores each record's own ``source`` as it is (see :meth:`source`).

@@ -61,7 +61,14 @@ from kinship.services.views.timeline import (
     timeline,
     upcoming,
 )
-from kinship.services.views.today import DONE_KIND, TODAY_LIMIT, TodayGroup, TodayItem, today_groups
+from kinship.services.views.today import (
+    DONE_KIND,
+    TODAY_LIMIT,
+    TodayGroup,
+    TodayItem,
+    people_due,
+    today_groups,
+)
 from kinship.store.cancel import Cancelled, cancellable
 
 __all__ = [
@@ -111,6 +118,7 @@ __all__ = [
     "notes",
     "open_followups",
     "path",
+    "people_due",
     "position_of",
     "relations",
     "search_names",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kinship.dates import due_words
 from kinship.services.views.detail import detail, open_followups
 from kinship.services.views.ledger import GiveGet
 from kinship.services.views.notes import NoteItem
@@ -33,12 +34,16 @@ def brief(contact_id: int, today: date) -> Brief | None:
     d = detail(contact_id, today)
     if d is None:
         return None
+    # The reason says why; the due date is said once, here.
     due = [
-        f"{f.kind.replace('-', ' ')} ({_when_words(f.due, today)}): {f.reason}"
+        f"{f.kind.replace('-', ' ')} ({due_words(f.due, today)}): {f.reason}"
         for f in open_followups(contact_id)
     ]
-    if not due and d.next_due is not None:
-        due.append(_due_words(d.next_due, today, d.cadence))
+    if not due and d.snoozed_until is not None:
+        due.append(f"snoozed until {d.snoozed_until.isoformat()}: nothing is due before then")
+    elif not due and d.next_due is not None:
+        every = f" (every {d.cadence} days)" if d.cadence else ""
+        due.append(f"check in: {due_words(d.next_due, today)}{every}")
     return Brief(
         name=d.name,
         org=", ".join(x for x in (d.title, d.org) if x),
@@ -49,20 +54,3 @@ def brief(contact_id: int, today: date) -> Brief | None:
         relations=d.relations,
         give_get=d.give_get,
     )
-
-
-def _when_words(day: date, today: date) -> str:
-    days = (day - today).days
-    if days < 0:
-        return f"{-days} days overdue"
-    return "today" if days == 0 else f"in {days} days"
-
-
-def _due_words(due: date, today: date, cadence: int | None) -> str:
-    days = (due - today).days
-    every = f" (every {cadence} days)" if cadence else ""
-    if days < 0:
-        return f"check in: overdue by {-days} days{every}"
-    if days == 0:
-        return f"check in: due today{every}"
-    return f"check in: due in {days} days{every}"

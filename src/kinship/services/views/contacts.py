@@ -16,6 +16,7 @@ from peewee import SQL, ModelSelect
 
 from kinship.dates import from_store
 from kinship.records import PartialDate
+from kinship.services import followups
 from kinship.services.views._common import day
 from kinship.store import dialect, queries
 from kinship.store.models import Contact, ContactField, ContactTag, Tag
@@ -35,36 +36,62 @@ class ContactRow:
     uid: str
     name: str
     org: str
-    next_due: date | None
+    #: When what is due about them was due, if they are due (:mod:`.followups`' one
+    #: definition, what ``is:due`` finds); None otherwise.
+    due: date | None
     birthday: str | None
     last_at: datetime | None
     archived: bool
+    #: A snooze still running (nothing of theirs is due until then).
+    snoozed_until: date | None = None
 
 
-_ROW_COLUMNS = (
-    Contact.id,
-    Contact.uid,
-    Contact.display_name,
-    Contact.organization,
-    Contact.next_due_at,
-    Contact.birthday,
-    Contact.last_interaction_at,
-    Contact.archived,
-)
+def _row_columns(today: date) -> tuple[Any, ...]:
+    return (
+        Contact.id,
+        Contact.uid,
+        Contact.display_name,
+        Contact.organization,
+        followups.due_date_column(today),
+        Contact.birthday,
+        Contact.last_interaction_at,
+        Contact.archived,
+        Contact.snoozed_until,
+    )
+
+
+def _row(values: tuple[Any, ...], today: date) -> ContactRow:
+    cid, uid, name, org, due, birthday, last, archived, snoozed = values
+    snoozed = day(snoozed) if snoozed is not None else None
+    return ContactRow(
+        cid,
+        uid,
+        name,
+        org,
+        day(due) if due is not None else None,
+        birthday,
+        last,
+        bool(archived),
+        snoozed if snoozed is not None and snoozed > today else None,
+    )
 
 
 def contact_page(
     query: str, sort: str, *, archived: bool, offset: int, limit: int, today: date
 ) -> list[ContactRow]:
     """One window of the contact list: ``LIMIT``/``OFFSET`` on the indexed sort."""
-    q = queries.contacts(query, sort=sort, include_archived=archived, today=today)
-    q = q.select(*_ROW_COLUMNS).limit(limit).offset(offset).tuples()
-    return [ContactRow(*row) for row in q]
+    q = queries.contacts(
+        query, sort=sort, include_archived=archived, today=today, due=followups.due_condition
+    )
+    q = q.select(*_row_columns(today)).limit(limit).offset(offset).tuples()
+    return [_row(row, today) for row in q]
 
 
 def contact_count(query: str, *, archived: bool, today: date) -> int:
     """How many contacts :func:`contact_page` pages through (a plan made for counting)."""
-    return queries.count_contacts(query, include_archived=archived, today=today)
+    return queries.count_contacts(
+        query, include_archived=archived, today=today, due=followups.due_condition
+    )
 
 
 def search_names(text: str, *, limit: int = 20, today: date | None = None) -> list[ContactRow]:
@@ -85,7 +112,9 @@ def position_of(uid: str, query: str, sort: str, *, archived: bool, today: date)
     row = Contact.get_or_none(Contact.uid == uid)
     if row is None:
         return None
-    q = queries.contacts(query, sort=sort, include_archived=archived, today=today)
+    q = queries.contacts(
+        query, sort=sort, include_archived=archived, today=today, due=followups.due_condition
+    )
     ids = q.select(Contact.id)
     if not q.select(Contact.id).where(Contact.id == row.id).exists():
         return None
@@ -154,8 +183,13 @@ class ContactSummary:
     birthday: str | None
     #: Local time, aware.
     last_interaction_at: datetime | None
+    #: The next day something about them is due (None while a snooze is all there is).
     next_due_at: date | None
     archived: bool
+    #: When what is due about them was due, if they are due today (``is:due``); else None.
+    due: date | None = None
+    #: A snooze still running.
+    snoozed_until: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -177,18 +211,31 @@ class ContactSummary:
 
 
 def summaries(
-    query: str = "", *, sort: str = "name", include_archived: bool = False, limit: int = 0
+    query: str = "",
+    *,
+    sort: str = "name",
+    include_archived: bool = False,
+    limit: int = 0,
+    today: date | None = None,
 ) -> Iterator[ContactSummary]:
     """The contacts a search finds, streamed in one SQL statement (``limit`` 0: all)."""
-    q = queries.contacts(query, include_archived=include_archived, sort=sort)
+    today = today or followups.current_day()
+    q = queries.contacts(
+        query,
+        include_archived=include_archived,
+        sort=sort,
+        today=today,
+        due=followups.due_condition,
+    )
     if limit:
         q = q.limit(limit)
-    return (summary for _, summary in _summaries(q))
+    return (summary for _, summary in _summaries(q, today))
 
 
-def summaries_of(contact_ids: Sequence[int]) -> list[ContactSummary]:
+def summaries_of(contact_ids: Sequence[int], today: date | None = None) -> list[ContactSummary]:
     """:class:`ContactSummary` of these contacts, in the order given."""
-    by_id = dict(_summaries(Contact.select().where(Contact.id.in_(list(contact_ids)))))
+    query = Contact.select().where(Contact.id.in_(list(contact_ids)))
+    by_id = dict(_summaries(query, today or followups.current_day()))
     return [by_id[cid] for cid in contact_ids]
 
 
@@ -210,7 +257,7 @@ def _json_list(value: Any) -> tuple[str, ...]:
     return tuple(v for v in items if v is not None)
 
 
-def _summaries(query: ModelSelect) -> Iterator[tuple[int, ContactSummary]]:
+def _summaries(query: ModelSelect, today: date) -> Iterator[tuple[int, ContactSummary]]:
     """(id, summary) for the rows of ``query``, in one SQL statement.
 
     Emails, phones and tags come from correlated subqueries, and rows are read as tuples
@@ -249,6 +296,8 @@ def _summaries(query: ModelSelect) -> Iterator[tuple[int, ContactSummary]]:
         Contact.last_interaction_at,
         Contact.next_due_at,
         Contact.archived,
+        followups.due_date_column(today),
+        Contact.snoozed_until,
     ).tuples()
     for (
         cid,
@@ -262,9 +311,17 @@ def _summaries(query: ModelSelect) -> Iterator[tuple[int, ContactSummary]]:
         tag_text,
         bday,
         last,
-        due,
+        next_due,
         arch,
+        due,
+        snoozed,
     ) in rows.iterator():
+        until = day(snoozed) if snoozed is not None else None
+        if until is not None and until <= today:
+            until = None
+        upcoming = day(next_due) if next_due is not None else None
+        if until is not None and upcoming is not None and upcoming <= until:
+            upcoming = None  # only the snooze's end: nothing is due
         yield (
             cid,
             ContactSummary(
@@ -278,7 +335,9 @@ def _summaries(query: ModelSelect) -> Iterator[tuple[int, ContactSummary]]:
                 _json_list(tag_text),
                 _birthday(bday, name),
                 from_store(last) if last else None,
-                day(due) if due is not None else None,
+                upcoming,
                 bool(arch),
+                day(due) if due is not None else None,
+                until,
             ),
         )

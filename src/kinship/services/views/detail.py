@@ -89,6 +89,8 @@ class ContactDetail:
     relations: list[RelationItem]
     #: What you gave and received (counts, and per month for the sparkline pair).
     give_get: GiveGet | None = None
+    #: A snooze still running: nothing of theirs is due until then.
+    snoozed_until: date | None = None
 
 
 def detail(contact_id: int, today: date) -> ContactDetail | None:
@@ -116,6 +118,11 @@ def detail(contact_id: int, today: date) -> ContactDetail | None:
         notes=notes(c.id),
         relations=relations(c.id),
         give_get=give_get(c.id, today),
+        snoozed_until=(
+            day(c.snoozed_until)
+            if c.snoozed_until is not None and day(c.snoozed_until) > today
+            else None
+        ),
     )
 
 

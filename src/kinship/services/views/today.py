@@ -22,6 +22,18 @@ DONE_KIND = {
     "introductions": "message",
 }
 
+#: The summary the log form suggests, per kind of follow-up (words that fit the occasion).
+DONE_SUMMARY = {
+    "check-in": "Checked in",
+    "birthday": "Wished a happy birthday",
+    "anniversary": "Congratulated on the anniversary",
+    "congratulate": "Congratulated",
+    "condole": "Sent condolences",
+    "wish-well": "Wished them well",
+    "thank": "Said thank you",
+    "offer-help": "Offered help",
+}
+
 #: Items per group for a screen: a screen's worth, fast at any size.
 TODAY_LIMIT = 50
 
@@ -37,6 +49,18 @@ class TodayItem:
     group: str = "check-in"
     #: The follow-up service's own item, for done / snooze / dismiss.
     ref: followups.DueItem | None = None
+
+    @property
+    def done_as(self) -> str:
+        """The kind of interaction "done" logs for this item unless told otherwise."""
+        from kinship.services.checkin import done_kind
+
+        return done_kind(self.ref.strategy if self.ref else "", self.kind)
+
+    @property
+    def done_summary(self) -> str:
+        """What the log form suggests as the summary of what was done about this item."""
+        return DONE_SUMMARY.get(self.kind, "Checked in")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +96,9 @@ def today_groups(today: date, *, limit: int = TODAY_LIMIT) -> list[TodayGroup]:
         )
         for g in followups.today_groups(today, refresh=False, limit=limit)
     ]
+
+
+def people_due(today: date) -> int:
+    """How many people are due (the app's header count): the people ``is:due`` finds and
+    Today lists, counted once each however many reasons they have."""
+    return followups.people_due(today)

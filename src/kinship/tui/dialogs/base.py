@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 #: What a form dismisses with after a successful save (``None`` when cancelled).
 T = TypeVar("T")
 
+#: Shown beside the buttons of every form (the keys work from any field).
+HINT = "ctrl+s saves · esc cancels"
+
 
 class FieldError(KinshipError):
     """A service error that belongs under one field of the form."""
@@ -95,7 +98,7 @@ class FormScreen(ModalScreen[T]):
     }
     FormScreen #form-title { text-style: bold; height: 1; margin-bottom: 1; }
     FormScreen .row { height: auto; margin-bottom: 0; }
-    FormScreen .row > .field-label { width: 26; height: 1; color: $text-muted; }
+    FormScreen .row > .field-label { width: 26; height: auto; color: $text-muted; }
     FormScreen .row > Input, FormScreen .row > Select, FormScreen .row > TextArea { width: 1fr; }
     FormScreen .row { margin-bottom: 1; }
     FormScreen.-short .row { margin-bottom: 0; }
@@ -106,13 +109,21 @@ class FormScreen(ModalScreen[T]):
     FormScreen TextArea { height: 4; }
     FormScreen #form-error { color: $error; height: auto; display: none; margin-top: 1; }
     FormScreen #form-error.-shown { display: block; }
-    FormScreen #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    FormScreen #buttons {
+        dock: bottom; height: auto; align-horizontal: right; margin-top: 1;
+        background: $surface;
+    }
     FormScreen #buttons Button { margin-left: 1; min-width: 10; }
+    FormScreen #form-hint {
+        width: 1fr; height: 3; color: $text-muted; content-align: left middle;
+    }
     FormScreen.-phone > #dialog { width: 100%; height: 100%; border: none; padding: 0; }
     FormScreen.-phone .row { layout: vertical; margin-bottom: 0; }
     FormScreen.-phone .row > .field-label { width: 1fr; }
     FormScreen.-phone .field-error, FormScreen.-phone .field-help { margin: 0; }
     FormScreen.-phone .row { margin-bottom: 1; }
+    FormScreen.-phone .row > .field-label.-blank { display: none; }
+    FormScreen.-phone #buttons { margin-top: 0; }
     FormScreen .row > .field-mask { display: none; width: 1fr; height: 4; color: $text-muted; }
     FormScreen .row.-masked > TextArea { display: none; }
     FormScreen .row.-masked > .field-mask { display: block; }
@@ -141,6 +152,8 @@ class FormScreen(ModalScreen[T]):
             yield from self.compose_fields()
             yield Static(id="form-error", markup=False)
             with Horizontal(id="buttons"):
+                # Always on screen (docked): at 50×20 there is no border, title or footer.
+                yield Static(HINT, id="form-hint", markup=False)
                 yield Button("Cancel", id="cancel")
                 yield Button(self.save_label, id="save", variant="primary")
 
@@ -150,7 +163,11 @@ class FormScreen(ModalScreen[T]):
     def compose_fields(self) -> ComposeResult:
         for f in self.fields():
             with Horizontal(classes="row"):
-                yield Label(f.label, classes="field-label", markup=False)
+                if f.kind == "check":
+                    # The checkbox carries its label: a blank one beside it drew clipped.
+                    yield Label("", classes="field-label -blank", markup=False)
+                else:
+                    yield Label(f.label, classes="field-label", markup=False)
                 yield self.widget_for(f)
                 if f.private and f.kind == "area":
                     yield masking.FieldMask(f"f-{f.name}")
@@ -166,7 +183,7 @@ class FormScreen(ModalScreen[T]):
                 options, value=f.value or Select.NULL, id=wid, allow_blank=not f.value, compact=True
             )
         if f.kind == "check":
-            return Checkbox("", value=bool(f.value), id=wid, compact=True)
+            return Checkbox(f.label, value=bool(f.value), id=wid, compact=True)
         private = masking.PRIVATE if f.private else ""
         if f.kind == "area":
             # Too long to lay out here (a 10 MB note froze the form): a read-only preview,
@@ -185,7 +202,16 @@ class FormScreen(ModalScreen[T]):
             )
         text = clean(f.value)
         self._shown[f.name] = (text, f.value)
-        return Input(value=text, placeholder=f.placeholder, id=wid, compact=True, classes=private)
+        # Tabbing into a filled field puts the cursor at its end: typing adds to what is
+        # there instead of replacing it (Textual selects it all by default).
+        return Input(
+            value=text,
+            placeholder=f.placeholder,
+            id=wid,
+            compact=True,
+            classes=private,
+            select_on_focus=False,
+        )
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < 60, "-phone")

@@ -23,6 +23,8 @@ class LogForm(FormScreen[str]):
         self.known = {clean(name): uid for uid, name in people}
         self.kind = kind if kind in INTERACTION_KINDS else "meeting"
         self.summary = summary
+        #: What takes the logged interaction back (set on the database thread by ``write``).
+        self.undo_id: int | None = None
 
     def fields(self) -> list[F]:
         return [
@@ -65,7 +67,7 @@ class LogForm(FormScreen[str]):
 
         uids = resolve_people("people", values["people"], self.known)
         try:
-            interactions.log(
+            _, kept = interactions.log_undoable(
                 values["summary"],
                 uids,
                 kind=values["kind"],
@@ -76,7 +78,16 @@ class LogForm(FormScreen[str]):
             if "future" in str(exc) or "date" in str(exc):
                 raise FieldError("when", str(exc)) from None
             raise
+        self.undo_id = kept.id
         return uids[0]
 
     def saved(self, result: Any) -> None:
-        self.kapp.say(f"Logged: {self.value('summary').strip()}")
+        summary = self.value("summary").strip()
+        main = self.kapp.main
+        if self.undo_id is not None and main is not None:
+            from kinship.services import undo
+            from kinship.tui.undo import Undo
+
+            undo_id = self.undo_id
+            main.push_undo(Undo(f"logged “{clean(summary)}”", lambda: undo.restore(undo_id)))
+        self.kapp.say(f"Logged: {summary} (u to undo)")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from kinship.records import RELATIONSHIP_KINDS
 from kinship.tui.dialogs.base import F, FieldError, FormScreen, resolve_people
 from kinship.tui.safe import clean, content
+from kinship.tui.widgets.panes import PaneList
 
 if TYPE_CHECKING:
     from kinship.services.views import RelationItem
@@ -65,7 +66,7 @@ class RelateForm(FormScreen[str]):
             id="relations-title",
             markup=False,
         )
-        yield OptionList(id="relations")
+        yield PaneList(id="relations")
 
     @on(Mount)
     async def _load_on_mount(self) -> None:  # FormScreen.on_mount runs too
@@ -78,7 +79,7 @@ class RelateForm(FormScreen[str]):
             return views.relations(contacts.get(self.uid).id)
 
         self.relations = await self.kapp.db(load)
-        ol = self.query_one("#relations", OptionList)
+        ol = self.query_one("#relations", PaneList)
         keep = ol.highlighted
         ol.clear_options()
         if not self.relations:
@@ -94,6 +95,8 @@ class RelateForm(FormScreen[str]):
         )
         if keep is not None:
             ol.highlighted = min(keep, len(self.relations) - 1)
+        if ol.has_focus:
+            ol.highlight_first()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":

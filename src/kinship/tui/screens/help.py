@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -22,6 +23,7 @@ INTRO = (
 def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.context import APP_BINDINGS
     from kinship.tui.dialogs.base import FormScreen
+    from kinship.tui.dialogs.kind import KIND_KEYS, KindPicker
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.introductions import IntroductionsScreen
@@ -48,6 +50,14 @@ def sections() -> list[tuple[str, list[Binding]]]:
         ("Events pane", EventsPane.BINDINGS),
         ("Notes pane", NotesPane.BINDINGS),
         ("Today", TodayScreen.BINDINGS),
+        (
+            "Done on Today: log it as …",
+            [
+                *KindPicker.BINDINGS,
+                Binding("enter", "pick", "Log the highlighted kind (the one suggested)"),
+                *[Binding(key, "pick", kind) for kind, key in KIND_KEYS.items()],
+            ],
+        ),
         ("Brief", BriefScreen.BINDINGS),
         ("Introductions", IntroductionsScreen.BINDINGS),
         (
@@ -69,43 +79,83 @@ def _as_bindings(items: Iterable[BindingType]) -> list[Binding]:
     return [b if isinstance(b, Binding) else Binding(*b) for b in items]
 
 
-def help_content(keymap: dict[str, str]) -> Content:
-    lines: list[Content] = [Content(INTRO), Content("")]
+@dataclass(frozen=True, slots=True)
+class HelpRow:
+    """One key of the help screen: the keys as the keymap has them, what it does, its id."""
+
+    keys: str
+    text: str
+    ident: str
+
+
+def help_rows(keymap: dict[str, str]) -> list[tuple[str, list[HelpRow]]]:
+    """Every section's keys, remapped keys as the keymap says."""
+    out: list[tuple[str, list[HelpRow]]] = []
     for title, bindings in sections():
-        lines.append(Content.styled(title, "bold $text-accent"))
+        rows = []
         for b in bindings:
             key = keymap.get(b.id, b.key) if b.id else b.key
             keys = ", ".join(_display(k) for k in key.split(","))
-            text = b.tooltip or b.description
-            ident = f"  [{b.id}]" if b.id else ""
-            lines.append(Content.assemble((f"  {keys:<18}", "bold"), text, (ident, "$text-muted")))
-        lines.append(Content(""))
-    return Content("\n").join(lines)
+            rows.append(HelpRow(keys, b.tooltip or b.description, b.id or ""))
+        out.append((title, rows))
+    return out
 
 
 def _display(key: str) -> str:
+    """A key as it is typed: "?" for question_mark, "!" for exclamation_mark, "esc" …"""
+    from textual.keys import key_to_character
+
     key = key.strip()
-    return {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del"}.get(key, key)
+    named = {"slash": "/", "escape": "esc", "delete": "del", "space": "space"}
+    if key in named:
+        return named[key]
+    char = key_to_character(key)
+    return char if char and len(char) == 1 and char.isprintable() else key
 
 
 class HelpScreen(ModalScreen[None]):
-    """All keys; close with escape, q or ?."""
+    """All keys, one row each (the text wraps under itself); close with escape, q or ?."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    HelpScreen > #help {
         width: 100; max-width: 100%; height: 90%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
+    HelpScreen #help-title { height: 1; margin-bottom: 1; }
+    HelpScreen #help-body { height: 1fr; }
+    HelpScreen .help-section { text-style: bold; color: $text-accent; margin-top: 1; }
+    HelpScreen .help-row { height: auto; }
+    HelpScreen .help-key { width: 20; text-style: bold; }
+    HelpScreen .help-text { width: 1fr; }
+    HelpScreen.-phone > #help { width: 100%; height: 100%; border: none; padding: 0; }
+    HelpScreen.-phone .help-row { layout: vertical; }
+    HelpScreen.-phone .help-text { margin-left: 4; }
     """
 
     def compose(self) -> ComposeResult:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
-        with VerticalScroll():
-            yield Static(help_content(keymap), id="help-body")
+        with Vertical(id="help"):
+            yield Static(
+                Content.assemble(("Keys", "bold"), ("  ·  Esc closes", "$text-muted")),
+                id="help-title",
+            )
+            with VerticalScroll(id="help-body"):
+                yield Static(INTRO, id="help-intro", markup=False)
+                for title, rows in help_rows(keymap):
+                    yield Static(title, classes="help-section", markup=False)
+                    for row in rows:
+                        ident = (f"  [{row.ident}]" if row.ident else "", "$text-muted")
+                        with Horizontal(classes="help-row"):
+                            yield Static(row.keys, classes="help-key", markup=False)
+                            yield Static(Content.assemble(row.text, ident), classes="help-text")
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+        self.set_class(self.app.size.width < 60, "-phone")
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < 60, "-phone")

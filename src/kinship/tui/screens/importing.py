@@ -1,5 +1,6 @@
-"""Import from the TUI: a path → the format the plugin host detects → a dry-run preview →
-the import with a progress bar → the report. Runs in a thread worker (its own connection)."""
+"""Import from the TUI: a path → the formats the plugin host detects (a folder may hold
+several) → a dry-run preview → the import with a progress bar → the report. Runs in a thread
+worker (its own connection)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from kinship.tui.safe import clean, content, shown
 
@@ -22,35 +23,57 @@ if TYPE_CHECKING:
     from kinship.tui.context import AppContext
 
 
-def importer_for(host: Any, path: Path) -> Any:
-    """The one adapter to the plugin host's format detection (builtins when no host)."""
+def import_plan(host: Any, path: Path) -> Any:
+    """The one adapter to the plugin host's format detection (builtins when no host): what
+    to import for ``path`` and with which importers (:meth:`PluginHost.import_plan`)."""
     if host is None:
         from kinship.plugins import load_host
 
         host = load_host(no_plugins=True)
-    return host.importer_for(path, None)
+    return host.import_plan(path, None)
 
 
-def run_import(path: Path, importer: Any, *, dry_run: bool, progress: Any, host: Any = None) -> Any:
-    """The one adapter to ``services.importing`` (``host`` names the importer's plugin)."""
+def run_import(
+    plan: Any, *, dry_run: bool, progress: Any, create_people: bool = False, host: Any = None
+) -> list[Any]:
+    """The one adapter to ``services.importing``: every step of the plan, a report each (a
+    preview runs them together, so a calendar's preview sees the cards' people); ``host``
+    names each importer's plugin."""
     from kinship.services import importing
 
-    plugin = host.plugin_of(importer) if host is not None else ""
-    return importing.import_path(
-        path, importer=importer, dry_run=dry_run, progress=progress, plugin=plugin
+    return importing.import_paths(
+        plan.steps,
+        dry_run=dry_run,
+        progress=progress,
+        create_people=create_people,
+        plugin_of=host.plugin_of if host is not None else None,
     )
 
 
-def report_content(report: Any, presenter: bool = False) -> Content:
-    """The import report; problem messages quote the file, so in presenter mode the contact
+def report_content(
+    report: Any, presenter: bool = False, skipped: list[tuple[Path, str]] | None = None
+) -> Content:
+    """The import report (one per importer of the path: ``report`` may be a list), then the
+    files nothing read. Problem messages quote the file, so in presenter mode the contact
     details in them are masked."""
-    lines = [content(f"{getattr(report, 'importer', '')}: {report.summary()}", "bold")]
-    problems = list(getattr(report, "problems", []))
-    for p in problems[:20]:
-        where = f"{Path(clean(p.file)).name}:{p.line}" if p.line else Path(clean(p.file)).name
-        lines.append(Content.assemble((f"  {where}  ", "$text-muted"), shown(p.message, presenter)))
-    if len(problems) > 20:
-        lines.append(Content.styled(f"  … and {len(problems) - 20} more", "$text-muted"))
+    reports = report if isinstance(report, list) else [report]
+    lines: list[Content] = []
+    for one in reports:
+        lines.append(content(f"{getattr(one, 'importer', '')}: {one.summary()}", "bold"))
+        problems = list(getattr(one, "problems", []))
+        for p in problems[:20]:
+            where = f"{Path(clean(p.file)).name}:{p.line}" if p.line else Path(clean(p.file)).name
+            lines.append(
+                Content.assemble((f"  {where}  ", "$text-muted"), shown(p.message, presenter))
+            )
+        if len(problems) > 20:
+            lines.append(Content.styled(f"  … and {len(problems) - 20} more", "$text-muted"))
+    if skipped:
+        lines.append(content(f"{len(skipped)} file(s) nothing imports", "bold"))
+        for file, why in skipped[:10]:
+            lines.append(Content.assemble((f"  {clean(file.name)}  ", "$text-muted"), why))
+        if len(skipped) > 10:
+            lines.append(Content.styled(f"  … and {len(skipped) - 10} more", "$text-muted"))
     return Content("\n").join(lines)
 
 
@@ -68,6 +91,9 @@ class ImportScreen(ModalScreen[bool]):
     }
     ImportScreen #import-title { text-style: bold; margin-bottom: 1; }
     ImportScreen #report { height: auto; margin-top: 1; }
+    ImportScreen #create-people { margin-top: 1; width: auto; }
+    ImportScreen Label { width: 1fr; height: auto; }
+    ImportScreen.-phone > #dialog { width: 100%; height: 100%; border: none; padding: 0; }
     ImportScreen ProgressBar { margin-top: 1; display: none; }
     ImportScreen ProgressBar.-running { display: block; }
     ImportScreen #buttons { height: auto; align-horizontal: right; margin-top: 1; }
@@ -77,7 +103,8 @@ class ImportScreen(ModalScreen[bool]):
     def __init__(self, path: str = "") -> None:
         super().__init__()
         self.initial = path
-        self.importer: Any = None
+        #: What the path holds and which importers read it (from the last preview).
+        self.plan: Any = None
         self.previewed: Path | None = None
         self.imported = False
         self.report: Any = None
@@ -93,7 +120,14 @@ class ImportScreen(ModalScreen[bool]):
                 "File or folder (vCard .vcf, vdir folder, iCalendar .ics, JSON backup …)",
                 markup=False,
             )
-            yield Input(value=self.initial, placeholder="~/contacts.vcf", id="path")
+            yield Input(
+                value=self.initial, placeholder="~/contacts.vcf", id="path", select_on_focus=False
+            )
+            yield Checkbox(
+                "Create people for unknown birthdays",
+                id="create-people",
+                compact=True,
+            )
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static(id="report", markup=False)
             with Horizontal(id="buttons"):
@@ -102,6 +136,7 @@ class ImportScreen(ModalScreen[bool]):
                 yield Button("Import", id="import", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < 60, "-phone")
         self.query_one("#path", Input).focus()
 
     def action_close(self) -> None:
@@ -112,7 +147,9 @@ class ImportScreen(ModalScreen[bool]):
         self.dismiss(self.imported)
 
     @on(Input.Changed, "#path")
+    @on(Checkbox.Changed, "#create-people")
     def _changed(self) -> None:
+        # What Import would do is what the preview showed: a change needs a new preview.
         self.query_one("#import", Button).disabled = True
         self.previewed = None
 
@@ -149,15 +186,20 @@ class ImportScreen(ModalScreen[bool]):
                 last[0] = now
                 self.app.call_from_thread(self._progress, done, total)
 
+        create_people = self.query_one("#create-people", Checkbox).value
         try:
             if not path.exists():
                 raise FileNotFoundError(f"{path}: no such file or folder")
-            if self.importer is None or self.previewed != path:
-                self.importer = importer_for(self.kapp.host, path)
-            report = run_import(
-                path, self.importer, dry_run=dry_run, progress=progress, host=self.kapp.host
+            if self.plan is None or self.previewed != path:
+                self.plan = import_plan(self.kapp.host, path)
+            reports = run_import(
+                self.plan,
+                dry_run=dry_run,
+                progress=progress,
+                create_people=create_people,
+                host=self.kapp.host,
             )
-            self.app.call_from_thread(self._done, path, report, dry_run)
+            self.app.call_from_thread(self._done, path, reports, dry_run)
         except Exception as exc:
             from kinship.tui.errors import describe_error
 
@@ -171,12 +213,13 @@ class ImportScreen(ModalScreen[bool]):
     def _progress(self, done: int, total: int | None) -> None:
         self.query_one(ProgressBar).update(total=total, progress=done)
 
-    def _done(self, path: Path, report: Any, dry_run: bool) -> None:
-        self.report = report
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(1, report.items), progress=max(1, report.items))
-        failed = bool(getattr(report, "failed", False))
-        body = report_content(report, bool(getattr(self.app, "presenter", False)))
+    def _done(self, path: Path, reports: list[Any], dry_run: bool) -> None:
+        self.report = reports[0] if len(reports) == 1 else reports
+        items = max(1, sum(r.items for r in reports))
+        self.query_one(ProgressBar).update(total=items, progress=items)
+        failed = any(getattr(r, "failed", False) for r in reports)
+        presenter = bool(getattr(self.app, "presenter", False))
+        body = report_content(reports, presenter, self.plan.skipped)
         if dry_run and not failed:
             self.previewed = path
             body = Content.assemble(
@@ -191,7 +234,8 @@ class ImportScreen(ModalScreen[bool]):
         self.query_one("#preview", Button).disabled = False
         self.query_one("#import", Button).disabled = not (dry_run and not failed)
         if not dry_run:
-            self.kapp.say(f"Imported {Path(path).name}: {report.summary()}")
+            summary = "; ".join(r.summary() for r in reports)
+            self.kapp.say(f"Imported {Path(path).name}: {summary}")
 
     def _failed(self, message: str) -> None:
         self.query_one(ProgressBar).remove_class("-running")

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kinship.services import views
 from kinship.tui.safe import shown
+from kinship.tui.widgets.footer import KinshipFooter
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -80,7 +81,7 @@ class IntroductionsScreen(Screen[None]):
         yield Header(show_clock=False, icon="❦" if not self.kapp.plain else "*")
         yield Static("Loading…", id="intros-status", markup=False)
         yield OptionList(id="intros-list")
-        yield Footer()
+        yield KinshipFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Introductions"

@@ -24,14 +24,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tab, Tabs
+from textual.widget import Widget
+from textual.widgets import Header, Input, OptionList, Static, Tab, Tabs
 
 from kinship.services import views
 from kinship.tui.safe import content
 from kinship.tui.undo import Undo
 from kinship.tui.widgets.contact_list import ContactList, Listing
+from kinship.tui.widgets.footer import KinshipFooter
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 NARROW = 100
 PHONE = 60
 PANES = ("contacts", "events", "notes")
+#: The widget each pane's keys go to.
+PANE_FOCUS = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}
 
 WELCOME = """Welcome to kinship.
 
@@ -124,7 +128,7 @@ class MainScreen(Screen[None]):
             "Undo",
             show=False,
             id="main.undo",
-            tooltip="Undo the last archive, deletion or removed relationship",
+            tooltip="Undo the last archive, log, done, deletion or removed relationship",
         ),
         Binding(
             "c",
@@ -232,12 +236,16 @@ class MainScreen(Screen[None]):
             yield Static(read_only_banner(self.kapp.store), id="read-only", markup=False)
         with Horizontal(id="panes"):
             with Vertical(id="contacts", classes="pane -active"):
-                yield Input(placeholder="/ search (tag:mentors org:acme is:due)", id="search")
+                yield Input(
+                    placeholder="/ search (tag:mentors org:acme is:due)",
+                    id="search",
+                    select_on_focus=False,  # "/" then a word refines the search
+                )
                 yield Static(id="list-status", markup=False)
                 yield ContactList(today=self.kapp.today, plain=self.kapp.plain, id="contact-list")
             yield EventsPane(id="events", classes="pane")
             yield NotesPane(id="notes", classes="pane")
-        yield Footer()
+        yield KinshipFooter()
 
     def prefetch(self, submit: Callable[..., Future[FirstPage]]) -> None:
         """Fetch the first page now, with ``submit`` (the app's database thread), while the
@@ -268,6 +276,59 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width)
 
+    def on_screen_resume(self) -> None:
+        # A modal closed: what had focus may be gone or hidden meanwhile (the welcome of an
+        # empty store once the first contact is added).
+        self.ensure_focus()
+
+    # ----------------------------------------------------------------- focus
+
+    def pane_of(self, widget: Widget) -> str | None:
+        """The pane ``widget`` is in (contacts, events, notes), if any."""
+        for node in widget.ancestors_with_self:
+            if node is self:
+                break
+            if node.id in PANES and node.has_class("pane"):
+                return node.id
+        return None
+
+    def is_shown(self, widget: Widget) -> bool:
+        """Whether ``widget`` is on screen in the current layout. Decided from the layout's
+        own state, not from computed styles (those are only updated on the next refresh)."""
+        if not widget.is_attached or widget.screen is not self or not widget.display:
+            return False
+        pane = self.pane_of(widget)
+        if pane is not None and self.has_class("-narrow") and pane != self.active_pane:
+            return False
+        empty = self.has_class("-empty")
+        if isinstance(widget, Welcome) and not empty:
+            return False
+        return not (isinstance(widget, ContactList) and empty)
+
+    def focus_target(self) -> Widget:
+        """Where keys go by default: the list of the pane on show (the welcome of an empty
+        store in place of the contact list)."""
+        if self.active_pane == "contacts" and self.has_class("-empty"):
+            for welcome in self.query(Welcome):
+                return welcome
+        return self.query_one(PANE_FOCUS[self.active_pane])
+
+    def ensure_focus(self) -> None:
+        """The focus rule: after a modal closes, a resize or a layout switch, keys go to a
+        widget the person can see (and the footer shows its keys), never to a hidden one."""
+        if self.app.screen is not self:
+            return  # a modal has the keys; this runs again when it closes
+        focused = self.focused
+        if focused is not None and self.is_shown(focused):
+            return
+        self.set_focus(self.focus_target())
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # The pane the person works in is the one a narrow layout shows.
+        pane = self.pane_of(event.widget)
+        if pane is not None and pane != self.active_pane:
+            self.show_pane(pane, focus=False)
+
     def _apply_size(self, width: int) -> None:
         if width < NARROW and not self.query("#pane-tabs"):
             self.mount(
@@ -282,9 +343,7 @@ class MainScreen(Screen[None]):
             )
         self.set_class(width < NARROW, "-narrow")
         self.set_class(width < PHONE, "-phone")
-        footer = self.query_one(Footer)
-        if footer.compact != (width < PHONE):
-            footer.compact = width < PHONE
+        self.ensure_focus()
 
     def action_pane(self, name: str) -> None:
         self.show_pane(name)
@@ -296,11 +355,10 @@ class MainScreen(Screen[None]):
         for tabs in self.query(Tabs):
             if tabs.active != f"tab-{name}":
                 tabs.active = f"tab-{name}"
-        if focus and self.has_class("-narrow"):
-            target = {"contacts": "#contact-list", "events": "#timeline", "notes": "#notes-list"}[
-                name
-            ]
-            self.query_one(target).focus()
+        if focus:
+            self.set_focus(self.focus_target())
+        else:
+            self.ensure_focus()
 
     @on(Tabs.TabActivated)
     def _tab(self, event: Tabs.TabActivated) -> None:
@@ -372,14 +430,7 @@ class MainScreen(Screen[None]):
         if empty and not self.query("#welcome"):
             await self.query_one("#contacts").mount(Welcome(WELCOME, id="welcome", markup=False))
         self.set_class(empty, "-empty")
-        if empty and (
-            self.focused is None or self.focused.id != "search" or not self.listing.query
-        ):
-            self.query_one("#welcome").focus()  # keys go to the bindings: a, i, ?
-        elif not empty and (self.focused is None or self.focused.id == "welcome"):
-            # The first contact was just added: the welcome hides, and focus must not
-            # fall to the search field (the next "l" would be typed into it).
-            self.query_one(ContactList).focus()
+        self.ensure_focus()  # the welcome (a, i, ?) in an empty store, else the list
         self._status()
         if counted:
             return
@@ -534,8 +585,8 @@ class MainScreen(Screen[None]):
     async def load_today_count(self) -> None:
         """The number of people to reach out to, off the first paint."""
         await self.kapp.followups_ready.wait()
-        groups = await self.kapp.db(views.today_groups, self.kapp.today, limit=1)
-        n = sum(g.total for g in groups)
+        # People, as `is:due` counts them (one definition of due, one count).
+        n = await self.kapp.db(views.people_due, self.kapp.today)
         self.sub_title = f"{n} to reach out to today (t)" if n else "nothing due today"
 
     def refresh_all(self, select_uid: str | None = None) -> None:
@@ -677,9 +728,13 @@ class MainScreen(Screen[None]):
 
     @work(exit_on_error=False, group="writes")
     async def action_undo(self) -> None:
+        await self.undo_last()
+
+    async def undo_last(self) -> bool:
+        """Take the last step back (``u`` here and on Today); whether one was undone."""
         if not self.undo_stack:
             self.kapp.say("Nothing to undo.")
-            return
+            return False
         undo = self.undo_stack.pop()
         try:
             await self.kapp.db(undo.run)
@@ -687,9 +742,10 @@ class MainScreen(Screen[None]):
             from kinship.tui.errors import describe_error
 
             self.kapp.say(describe_error(exc), severity="error")
-            return
+            return False
         self.kapp.say(f"Undone: {undo.description}")
         self.refresh_all()
+        return True
 
     @work(exit_on_error=False, group="writes")
     async def action_pin_note(self) -> None:
@@ -759,11 +815,19 @@ class MainScreen(Screen[None]):
         if action in WRITE_ACTIONS and self.kapp.read_only:
             return None  # shown dimmed: the banner says why
         if action in ("pin_note", "delete_note", "edit_note"):
-            return self.query_one(NotesPane).has_focus_within
+            notes_pane = self.query_one(NotesPane)
+            if not notes_pane.has_focus_within:
+                return False
+            return True if notes_pane.highlighted is not None else None
         if action == "search":  # a priority binding: in the field, "/" is typed
             return not self.query_one("#search", Input).has_focus
         if action == "delete_interaction":
-            return self.query_one(EventsPane).has_focus_within and self.selected is not None
+            events = self.query_one(EventsPane)
+            if not events.has_focus_within or self.selected is None:
+                return False
+            item = events.highlighted
+            # Dimmed on what cannot be deleted here (an event, an empty timeline).
+            return True if item is not None and item.source == "interaction" else None
         return True
 
     @on(OptionList.OptionHighlighted, "#notes-list")

@@ -15,9 +15,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kinship.tui.safe import clean, text
+from kinship.tui.widgets.footer import KinshipFooter
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
@@ -72,7 +73,7 @@ class PluginsScreen(Screen[None]):
         table.add_columns(*COLUMNS)
         yield table
         yield Static("", id="plugin-detail")
-        yield Footer()
+        yield KinshipFooter()
 
     def on_mount(self) -> None:
         self.title = "Plugins"

@@ -11,18 +11,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kinship.services import views
 from kinship.tui.safe import clean, shown
+from kinship.tui.widgets.footer import KinshipFooter
 
 if TYPE_CHECKING:
     from kinship.tui.context import AppContext
 
 
-def followup_action(item: views.TodayItem, action: str, today: date, *, days: int = 7) -> str:
-    """Done (``services.checkin``) / snooze / dismiss a Today item; a one-line message.
+def followup_action(
+    item: views.TodayItem, action: str, today: date, *, days: int = 7, as_kind: str | None = None
+) -> tuple[str, int | None]:
+    """Done (``services.checkin``) / snooze / dismiss a Today item: a one-line message, and
+    the undo number of what "done" logged (``services.undo.restore`` takes it back).
 
     Raises LookupError for an item that is not the follow-up service's (the caller then opens
     the log form for "done": logging what happened satisfies a check-in).
@@ -32,14 +36,15 @@ def followup_action(item: views.TodayItem, action: str, today: date, *, days: in
     if item.ref is None:
         raise LookupError(f"{action} needs the follow-up service")
     if action == "done":
-        report = checkin.done(item.uid, kind=item.kind)
-        return f"Done: {item.name} (logged {report.interaction_kind})"
+        report = checkin.done(item.uid, kind=item.kind, as_kind=as_kind)
+        message = f"Done: {item.name} (logged {report.interaction_kind}; u to undo)"
+        return message, report.undo_id
     if action == "snooze":
         followups.snooze(item.uid, today + timedelta(days=days))
-        return f"Snoozed {item.name} for {days} days"
+        return f"Snoozed {item.name} for {days} days", None
     if action == "dismiss":
         followups.dismiss(item.uid, kind=item.kind)
-        return f"Dismissed: {item.reason or item.kind} ({item.name})"
+        return f"Dismissed: {item.reason or item.kind} ({item.name})", None
     raise ValueError(action)
 
 
@@ -52,7 +57,8 @@ class TodayScreen(Screen[None]):
             "done",
             "Done",
             id="today.done",
-            tooltip="Done: log the interaction that satisfies it",
+            tooltip="Done: pick the kind of interaction (a key, or Enter for the one "
+            "suggested) and log it; u takes it back",
         ),
         Binding("z", "snooze", "Snooze 7d", id="today.snooze", tooltip="Snooze for a week"),
         Binding(
@@ -60,6 +66,13 @@ class TodayScreen(Screen[None]):
         ),
         Binding("enter,g", "jump", "Go to", id="today.jump", tooltip="Jump to the contact"),
         Binding("l", "log", "Log", id="today.log", tooltip="Log an interaction with this person"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="today.undo",
+            tooltip="Undo the last done (the interaction goes, the follow-up is back)",
+        ),
         Binding("escape", "back", "Back", id="today.back", tooltip="Back to the contacts"),
         Binding("j", "move('down')", "Down", show=False, id="today.down"),
         Binding("k", "move('up')", "Up", show=False, id="today.up"),
@@ -80,6 +93,8 @@ class TodayScreen(Screen[None]):
         super().__init__()
         self.items: dict[str, views.TodayItem] = {}
         self.groups: list[views.TodayGroup] = []
+        #: How many people are due (the header's count; a person may be in two groups).
+        self.people = 0
         self._name_width = 0
 
     @property
@@ -91,7 +106,7 @@ class TodayScreen(Screen[None]):
         yield Static("Loading…", id="today-status", markup=False)
         yield OptionList(id="today-list")
         yield Static(id="today-detail", classes="-none", markup=False)
-        yield Footer()
+        yield KinshipFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"Today · {self.kapp.today:%A %d %B}"
@@ -105,6 +120,7 @@ class TodayScreen(Screen[None]):
         # same with 30 or 30,000 people due; `kinship due` lists them all.
         limit = min(views.TODAY_LIMIT, max(10, self.app.size.height))
         self.groups = await self.kapp.db(views.today_groups, self.kapp.today, limit=limit)
+        self.people = await self.kapp.db(views.people_due, self.kapp.today)
         self._fill()
 
     def _fill(self) -> None:
@@ -140,7 +156,7 @@ class TodayScreen(Screen[None]):
                 )
         status = self.query_one("#today-status", Static)
         if n:
-            who = f"{sum(g.total for g in self.groups):,} to reach out to"
+            who = f"{self.people:,} to reach out to"
             keys = " · d done · z snooze · x dismiss · enter go to"
             status.update(who + keys if self.size.width >= len(who + keys) + 2 else who)
             ol.highlighted = min(keep, ol.option_count - 1) if keep is not None else 1
@@ -223,15 +239,9 @@ class TodayScreen(Screen[None]):
 
         if item is None:
             return
-        kind = views.DONE_KIND.get(item.group, "meeting")
-        summary = {
-            "thank": "Said thank you",
-            "occasions": "Congratulated",
-            "offer-help": "Offered help",
-        }.get(item.group, "Checked in")
-        self.app.push_screen(
-            LogForm([(item.uid, item.name)], kind=kind, summary=summary), self._after
-        )
+        # The kind and words of what this item asks for (a loss is not congratulated).
+        form = LogForm([(item.uid, item.name)], kind=item.done_as, summary=item.done_summary)
+        self.app.push_screen(form, self._after)
 
     def _after(self, result: Any) -> None:
         if result:
@@ -240,12 +250,14 @@ class TodayScreen(Screen[None]):
             if main is not None:
                 main.refresh_all()
 
-    async def _act(self, action: str) -> None:
+    async def _act(self, action: str, as_kind: str | None = None) -> None:
         item = self.current
         if item is None:
             return
         try:
-            message = await self.kapp.db(followup_action, item, action, self.kapp.today)
+            message, undo_id = await self.kapp.db(
+                followup_action, item, action, self.kapp.today, as_kind=as_kind
+            )
         except LookupError as exc:
             if action == "done":
                 self._log(item)  # logging what happened is what satisfies it
@@ -257,11 +269,41 @@ class TodayScreen(Screen[None]):
 
             self.kapp.say(describe_error(exc), severity="error")
             return
+        main = self.kapp.main
+        if undo_id is not None and main is not None:
+            from kinship.services import undo
+            from kinship.tui.undo import Undo
+
+            main.push_undo(Undo(f"done for {clean(item.name)}", lambda: undo.restore(undo_id)))
         self.kapp.say(clean(message))
         self._after(True)
 
-    async def action_done(self) -> None:
-        await self._act("done")
+    def action_done(self) -> None:
+        """Ask which kind of interaction it was (prefilled from the item), then log it."""
+        from kinship.tui.dialogs.kind import KindPicker
+
+        item = self.current
+        if item is None:
+            return
+        if item.ref is None:
+            self._log(item)
+            return
+        title = Content.assemble(
+            ("Done: ", "bold"), (shown(item.name, self.kapp.presenter), "bold"), "\nlog it as …"
+        )
+
+        async def chosen(kind: str | None) -> None:
+            if kind is not None:
+                await self._act("done", as_kind=kind)
+
+        self.app.push_screen(KindPicker(title, item.done_as), chosen)
+
+    async def action_undo(self) -> None:
+        main = self.kapp.main
+        if main is None:
+            return
+        if await main.undo_last():
+            self.load()
 
     async def action_snooze(self) -> None:
         await self._act("snooze")

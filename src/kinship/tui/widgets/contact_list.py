@@ -53,14 +53,16 @@ def badge(row: views.ContactRow, today: date, *, plain: bool = False) -> tuple[s
             days = (nxt - today).days
             when = "today" if days == 0 else f"in {days}d"
             return (f"bday {when}" if plain else f"🎂 {when}"), "birthday"
-    if row.next_due is not None:
-        days = (row.next_due - today).days
+    # Shown exactly for the people `is:due` finds and Today lists (one definition of due).
+    if row.due is not None:
+        days = (row.due - today).days
         if days < 0:
             return f"overdue {-days}d", "overdue"
         if days == 0:
             return "due", "due"
-        if days <= 7:
-            return f"due in {days}d", "soon"
+        return f"due in {days}d", "soon"
+    if row.snoozed_until is not None:
+        return "snoozed", "archived"
     return "", ""
 
 
@@ -286,6 +288,11 @@ class ContactList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, self.total)
+        # A shorter window (a resize, a layout switch) must still show the selected row.
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     # ----------------------------------------------------------------- drawing
 

@@ -71,6 +71,29 @@ def _presenter(widget: object) -> bool:
     return bool(getattr(getattr(widget, "app", None), "presenter", False))
 
 
+class PaneList(OptionList):
+    """An option list that always has a row under the cursor while it has focus, so the
+    pane's keys (``d``, ``e``, ``p`` …) act on something the person can see; ``j``/``k``
+    move like everywhere else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="pane.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="pane.up"),
+    ]
+
+    def on_focus(self) -> None:
+        self.highlight_first()
+
+    def highlight_first(self) -> None:
+        """Highlight the first row that can be chosen, when nothing is highlighted."""
+        if self.highlighted is not None:
+            return
+        for index in range(self.option_count):
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+
+
 class EventsPane(Vertical):
     """Sparkline of interactions per month, then the timeline (or everyone's upcoming)."""
 
@@ -115,7 +138,7 @@ class EventsPane(Vertical):
         with Horizontal(classes="give-get"):
             yield Static(id="got-label", markup=False)
             yield Sparkline([0], id="spark-got")
-        yield OptionList(id="timeline")
+        yield PaneList(id="timeline")
 
     def show_contact(self, detail: views.ContactDetail, today: date) -> None:
         self.remove_class("-nobody")
@@ -147,7 +170,7 @@ class EventsPane(Vertical):
 
     def _fill(self, items: list[views.TimelineItem], today: date, empty: str) -> None:
         self.items = items
-        ol = self.query_one(OptionList)
+        ol = self.query_one(PaneList)
         keep = ol.highlighted
         ol.clear_options()
         if not items:
@@ -155,8 +178,10 @@ class EventsPane(Vertical):
             return
         presenter = _presenter(self)
         ol.add_options([Option(timeline_prompt(i, today, presenter)) for i in items])
-        if keep is not None and ol.has_focus:
-            ol.highlighted = min(keep, len(items) - 1)
+        if ol.has_focus:
+            if keep is not None:
+                ol.highlighted = min(keep, len(items) - 1)
+            ol.highlight_first()
 
     @property
     def highlighted(self) -> views.TimelineItem | None:
@@ -205,7 +230,7 @@ class NotesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Empathy notes", id="notes-title", markup=False)
-        yield OptionList(id="notes-list")
+        yield PaneList(id="notes-list")
 
     def show(self, name: str | None, notes: list[views.NoteItem], today: date) -> None:
         self.items = notes
@@ -216,7 +241,8 @@ class NotesPane(Vertical):
             if name
             else "Empathy notes"
         )
-        ol = self.query_one(OptionList)
+        ol = self.query_one(PaneList)
+        keep = ol.highlighted
         ol.clear_options()
         if name is None:
             ol.add_option(
@@ -238,6 +264,10 @@ class NotesPane(Vertical):
             ol.add_options(
                 [Option(note_prompt(n, today, presenter), id=f"note-{n.id}") for n in notes]
             )
+            if ol.has_focus:
+                if keep is not None:
+                    ol.highlighted = min(keep, len(notes) - 1)
+                ol.highlight_first()
 
     @property
     def highlighted(self) -> views.NoteItem | None:
