@@ -167,10 +167,9 @@ def editable(contact_id: int) -> dict[str, Any] | None:
 
 @dataclass(frozen=True, slots=True)
 class ContactSummary:
-    """One contact in a list: the fields ``kinship contacts --json`` prints for each person
-    (``to_json()`` gives that object, with ISO 8601 dates; scripts rely on its shape).
-    ``birthday`` is ``YYYY-MM-DD`` or, without a year, ``--MM-DD``; ``next_due_at`` is the
-    day they are next due for a follow-up (``None``: nothing planned, or archived)."""
+    """One contact in a list. ``to_json()`` gives what ``kinship contacts --json`` prints
+    for each person — every field but ``due`` and ``snoozed_until``, dates in ISO 8601 — a
+    shape scripts rely on. ``birthday`` is ``YYYY-MM-DD`` or, without a year, ``--MM-DD``."""
 
     uid: str
     display_name: str
