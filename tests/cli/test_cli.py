@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,6 +214,26 @@ def test_opening_the_app_loads_no_subcommand(tmp_path: Path) -> None:
     assert r.returncode == 0 and "contacts" in r.stdout and "due" in r.stdout
 
 
+def test_version_and_help_import_no_database_layer() -> None:
+    """The parser is built for every command: building it imports no peewee (nor psycopg
+    through it), so ``--version`` and ``--help`` cost a Python start and argparse."""
+    from kinship.cli.network import PATH_MAX_DEFAULT
+    from kinship.services.views.paths import MAX_HOPS
+
+    assert PATH_MAX_DEFAULT == MAX_HOPS
+    code = (
+        "import sys, io, contextlib\n"
+        "from kinship.cli import main\n"
+        "for argv in (['--version'], ['--help'], ['path', '--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(argv)\n"
+        "bad = [m for m in ('peewee', 'psycopg', 'textual') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
 def test_core_never_imports_textual(tmp_path: Path) -> None:
     code = (
         "import sys, io\n"
@@ -324,3 +345,30 @@ def test_undo_purge_forgets_the_deleted_for_good(cli: CLI) -> None:
     assert r.code == 0 and r.json() == {"purged": 1}
     assert cli("undo").code == 1
     assert cli("undo", "3", "--list").code == 2
+
+
+def test_ctrl_c_whose_rollback_fails_exits_as_interrupted(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, Ctrl+C mid-query can leave the connection busy, and the rollback on the
+    way out fails: the person pressed Ctrl+C, so the exit is 130, not a database error."""
+    import peewee
+
+    from kinship.services import contacts
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise peewee.OperationalError(
+                "sending query failed: another command is already in progress"
+            ) from None
+
+    monkeypatch.setattr(contacts, "add", interrupted)
+    r = cli("add", "Ada Lovelace")
+    assert (r.code, r.err) == (130, "")
+    monkeypatch.setattr(
+        contacts, "add", lambda *a, **k: (_ for _ in ()).throw(peewee.OperationalError("disk I/O"))
+    )
+    r = cli("add", "Ada Lovelace")
+    assert r.code == 1 and "disk I/O" in r.err  # a database error on its own is still one

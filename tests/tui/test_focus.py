@@ -183,6 +183,7 @@ MODALS = {
     "t": "TodayScreen",
     "c": "CaptureForm",
     "o": "IntroduceForm",
+    "h": "PathForm",
     "I": "IntroductionsScreen",
     "exclamation_mark": "PluginsScreen",
 }

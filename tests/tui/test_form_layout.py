@@ -11,6 +11,7 @@ from kinship.services import contacts, interactions, notes
 from kinship.store import Store
 from kinship.tui.app import KinshipApp
 from kinship.tui.dialogs.base import HINT
+from kinship.tui.dialogs.path import PathForm
 
 from .conftest import make_app, screen_text, settle
 
@@ -28,6 +29,7 @@ FORMS = {
     "m": "MergeForm",
     "c": "CaptureForm",
     "o": "IntroduceForm",
+    "h": "PathForm",
 }
 
 
@@ -56,7 +58,9 @@ async def test_every_form_shows_whole_labels_and_the_save_hint(
         await settle(pilot, app)
         assert type(app.screen).__name__ == FORMS[key]
         text = screen_text(app)
-        assert HINT in text, text
+        # How do I know… finds rather than saves, and says so.
+        hint = PathForm.hint if key == "h" else HINT
+        assert hint in text, text
         shown = 0
         dialog = app.screen.query_one("#dialog").region
         bottom = app.screen.query_one("#buttons").region.y  # docked over what scrolls

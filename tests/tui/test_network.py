@@ -1,23 +1,32 @@
 """The network workflows in the app: capture (c), introduce (o), the Introductions screen (I),
-and the give-and-get in the brief and the events pane."""
+the follow-ups they put on Today and how they go away, and the give-and-get in the brief and
+the events pane."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from textual.widgets import OptionList, Sparkline
 
-from kinship.services import contacts, interactions, introductions, notes, views
+from kinship.services import contacts, followups, interactions, introductions, notes, views
 from kinship.store import Store
 from kinship.store.models import Capture, Contact, Event, Interaction, Introduction
 from kinship.tui.dialogs.capture import CaptureForm
+from kinship.tui.dialogs.interaction import LogForm
 from kinship.tui.dialogs.introduce import IntroduceForm
+from kinship.tui.dialogs.kind import KindPicker
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.introductions import IntroductionsScreen
 from kinship.tui.screens.today import TodayScreen
 
 from .conftest import TODAY, make_app, screen_text, settle
 from .test_forms import fill, save
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from kinship.tui.app import KinshipApp
 
 
 async def test_capture_checks_every_line_then_writes_all_and_starts_the_sprint(
@@ -104,6 +113,143 @@ async def test_introduce_then_move_it_along_on_the_introductions_screen(
         await pilot.press("escape")
         await settle(pilot, app)
         assert app.screen is app.main
+
+
+def highlight(screen: TodayScreen | IntroductionsScreen, name: str) -> None:
+    """Move the cursor of the screen's list to the row that names ``name``."""
+    ol = screen.query_one(OptionList)
+    for index in range(ol.option_count):
+        option = ol.get_option_at_index(index)
+        if not option.disabled and name in str(option.prompt):
+            ol.highlighted = index
+            return
+    raise AssertionError(f"no row for {name!r}")
+
+
+async def done_on_today(pilot: Pilot[Any], app: KinshipApp) -> None:
+    """Today's d: the kind picker, prefilled from the item; Enter takes it."""
+    await pilot.press("d")
+    await settle(pilot, app)
+    assert isinstance(app.screen, KindPicker)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert isinstance(app.screen, TodayScreen)
+
+
+async def open_today(pilot: Pilot[Any], app: KinshipApp) -> TodayScreen:
+    await pilot.press("t")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, TodayScreen)
+    return screen
+
+
+async def test_introduction_follow_ups_show_on_today_and_go_away_when_done(
+    tui_store: Store,
+) -> None:
+    """Proposing puts "ask them" on Today; Today's d closes one, moving the introduction on
+    (n on the Introductions screen) closes the other; a recompute brings neither back."""
+    ada = contacts.add("Ada Lovelace")
+    charles = contacts.add("Charles Babbage")
+    contacts.add("Grace Hopper")
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main.jump_to(ada.uid)
+        await settle(pilot, app)
+        for to, why in (("Charles", "engines"), ("Grace", "compilers")):
+            await pilot.press("o")
+            await settle(pilot, app)
+            await fill(pilot, app, to=to, why=why)
+            await save(pilot, app)
+            assert not isinstance(app.screen, IntroduceForm)
+        today = await open_today(pilot, app)
+        text = screen_text(app)
+        assert "Introductions (2)" in text
+        ask_charles = "you offered to introduce Ada Lovelace to Charles Babbage today; ask Charles"
+        ask_grace = "you offered to introduce Ada Lovelace to Grace Hopper today; ask Grace"
+        assert ask_charles in text and ask_grace in text
+        # Today's d: you asked Charles (a message is logged with him).
+        highlight(today, "Charles Babbage")
+        await done_on_today(pilot, app)
+        text = screen_text(app)
+        assert "Introductions (1)" in text
+        assert ask_charles not in text and ask_grace in text
+        asked = Interaction.select().where(Interaction.summary == "Asked about an introduction")
+        assert [p.contact.uid for i in asked for p in i.participants] == [charles.uid]
+        # Grace's: moved along on the Introductions screen.
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("I")
+        await settle(pilot, app)
+        intros = app.screen
+        assert isinstance(intros, IntroductionsScreen)
+        highlight(intros, "Grace Hopper")
+        await pilot.press("n")
+        await settle(pilot, app)
+        [grace_intro] = [v for v in introductions.listing() if v.to.display_name == "Grace Hopper"]
+        assert grace_intro.status == "asked"
+        await open_today(pilot, app)
+        text = screen_text(app)
+        assert "Nobody to reach out to today" in text
+        assert ask_grace not in text and ask_charles not in text
+        # The main screen's count agrees, and a full recompute brings neither back.
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is app.main
+        assert app.main.sub_title == "nothing due today"
+        await app.db(followups.recompute_all, TODAY)
+        await open_today(pilot, app)
+        assert "Nobody to reach out to today" in screen_text(app)
+
+
+async def test_captured_people_show_on_today_and_go_away_when_followed_up(
+    tui_store: Store,
+) -> None:
+    """A capture puts "say nice to meet you" on Today for each person; Today's d ends one
+    sprint, logging an interaction (l there) ends the other; a recompute brings neither back."""
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaptureForm)
+        await fill(
+            pilot, app, event="PyCon 2025", people="Linus Torvalds, kernels\nGrace Hopper, COBOL\n"
+        )
+        await save(pilot, app)
+        assert not isinstance(app.screen, CaptureForm)
+        today = await open_today(pilot, app)
+        text = screen_text(app)
+        assert "New people (2)" in text
+        nice_linus = "met at PyCon 2025 today (kernels); say nice to meet you"
+        nice_grace = "met at PyCon 2025 today (COBOL); say nice to meet you"
+        assert nice_linus in text and nice_grace in text
+        highlight(today, "Linus Torvalds")
+        await done_on_today(pilot, app)
+        text = screen_text(app)
+        assert "New people (1)" in text
+        assert nice_linus not in text and nice_grace in text
+        linus = contacts.resolve("Linus Torvalds")
+        said = Interaction.select().where(Interaction.summary == "Said nice to meet you")
+        assert [p.contact.uid for i in said for p in i.participants] == [linus.uid]
+        # Grace: any interaction logged with her ends her sprint.
+        highlight(today, "Grace Hopper")
+        await pilot.press("l")
+        await settle(pilot, app)
+        assert isinstance(app.screen, LogForm)
+        await fill(pilot, app, summary="Sent her the COBOL talk")
+        await save(pilot, app)
+        assert app.screen is today
+        text = screen_text(app)
+        assert "Nobody to reach out to today" in text
+        assert "New people" not in text
+        await app.db(followups.recompute_all, TODAY)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await open_today(pilot, app)
+        assert "Nobody to reach out to today" in screen_text(app)
 
 
 async def test_a_match_opens_the_introduce_form_filled_in(tui_store: Store) -> None:

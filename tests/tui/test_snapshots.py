@@ -1,6 +1,7 @@
 """SVG snapshots (fixed data and clock, no cursor blink) of the main screen, Today, a form
 and the brief at 120×40, 80×24 and 50×20; the help screen, a form with an inline error and
-the import preview at 80×24 and 50×20. Update with ``pytest --snapshot-update``."""
+the import preview at 80×24 and 50×20; How do I know X? at 80×24. Update with
+``pytest --snapshot-update``."""
 
 from __future__ import annotations
 
@@ -78,3 +79,22 @@ def test_snapshot_more(
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_path(snap_compare: SnapCompare, demo_store: Store) -> None:
+    """How do I know X? (``h``) at 80×24: the chain from the second contact to Zoë Jansen,
+    the person on the way highlighted."""
+    app = make_app(demo_store)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot, app)
+        for key in ("j", "h"):
+            await pilot.press(key)
+            await settle(pilot, app)
+        field = app.screen.query_one("#f-to", Input)
+        field.cursor_blink = False
+        field.value = "Zoë Jansen"
+        await pilot.press("enter")
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -393,10 +393,27 @@ def run(ctx: Context) -> int:
 
         if not is_database_error(exc):
             raise
+        if _interrupted(exc):
+            # Ctrl+C mid-query: the rollback on the way out met the connection still busy
+            # with that query, and its error took the interrupt's place. The transaction is
+            # not committed either way: say what the person did.
+            return 130
         ctx.warn(describe_error(exc))
         return 1
     finally:
         ctx.wiring.close()
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """``exc`` was raised while handling a KeyboardInterrupt."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc.__context__
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
 
 
 def _one_line(exc: BaseException) -> str:

@@ -274,17 +274,21 @@ def cmd_ledger(args: argparse.Namespace, ctx: Context) -> int:
 # --- path ---------------------------------------------------------------------------------
 
 
-def _path_args(p: argparse.ArgumentParser) -> None:
-    from kinship.services.views.paths import MAX_HOPS
+# views.paths.MAX_HOPS, written out: the parser is built for every command (--version
+# too), and importing the view would import peewee on the way (tests/cli/test_cli.py checks
+# that the two agree).
+PATH_MAX_DEFAULT = 6
 
+
+def _path_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("person", help="from (name, prefix, UID or search words)")
     p.add_argument("other", help="to")
     p.add_argument(
         "--max",
         type=int,
-        default=MAX_HOPS,
+        default=PATH_MAX_DEFAULT,
         metavar="N",
-        help=f"at most N links (default {MAX_HOPS})",
+        help=f"at most N links (default {PATH_MAX_DEFAULT})",
     )
 
 

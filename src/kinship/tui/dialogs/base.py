@@ -131,6 +131,8 @@ class FormScreen(ModalScreen[T]):
 
     title_text = "Form"
     save_label = "Save"
+    #: The keys beside the buttons (a form that does not save says what its keys do).
+    hint = HINT
 
     def __init__(self) -> None:
         super().__init__()
@@ -153,7 +155,7 @@ class FormScreen(ModalScreen[T]):
             yield Static(id="form-error", markup=False)
             with Horizontal(id="buttons"):
                 # Always on screen (docked): at 50×20 there is no border, title or footer.
-                yield Static(HINT, id="form-hint", markup=False)
+                yield Static(self.hint, id="form-hint", markup=False)
                 yield Button("Cancel", id="cancel")
                 yield Button(self.save_label, id="save", variant="primary")
 

@@ -24,6 +24,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kinship.tui.context import APP_BINDINGS
     from kinship.tui.dialogs.base import FormScreen
     from kinship.tui.dialogs.kind import KIND_KEYS, KindPicker
+    from kinship.tui.dialogs.path import PathForm
     from kinship.tui.dialogs.relate import RelateForm
     from kinship.tui.screens.brief import BriefScreen
     from kinship.tui.screens.introductions import IntroductionsScreen
@@ -69,6 +70,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
             ],
         ),
         ("Relate form", RelateForm.BINDINGS),
+        ("How do I know… (h)", PathForm.BINDINGS),
         ("Plugins", PluginsScreen.BINDINGS),
     ]
     return [(title, _as_bindings(items)) for title, items in listed]

@@ -155,6 +155,14 @@ class MainScreen(Screen[None]):
             tooltip="The introductions you are making, and matches of needs and offers",
         ),
         Binding(
+            "h",
+            "path",
+            "How do I know…",
+            show=False,
+            id="main.path",
+            tooltip="How do I know X? The chain of people from the selected contact to another",
+        ),
+        Binding(
             "i",
             "import",
             "Import",
@@ -684,6 +692,24 @@ class MainScreen(Screen[None]):
         from kinship.tui.screens.introductions import IntroductionsScreen
 
         self.app.push_screen(IntroductionsScreen())
+
+    def action_path(self) -> None:
+        from kinship.tui.dialogs.path import PathForm
+
+        row = self._need_contact()
+        if row is not None:
+            self.app.push_screen(PathForm(row.uid, row.name), self._after_path)
+
+    def _after_path(self, chosen: tuple[str, bool] | None) -> None:
+        if not chosen:
+            return
+        uid, archived = chosen
+        if archived and not self.listing.archived:
+            # Someone archived on the way: the list shows them, or the jump would land
+            # on whoever is first.
+            self.listing.archived = True
+            self.kapp.say("Showing archived contacts too (A hides them)")
+        self.jump_to(uid)
 
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
