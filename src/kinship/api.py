@@ -28,7 +28,8 @@ Where to call them:
 - **In a notifier**: call them directly; you are on the thread that made the change, after
   its transaction committed. Keep it quick.
 
-Raise `KinshipError` for an error the user can act on: kinship shows it as one line.
+Raise `KinshipError` (``from kinship.api import KinshipError``) for an error the user can
+act on: kinship shows it as one line, without a traceback (in a command: exit status 1).
 """
 
 from __future__ import annotations
@@ -142,9 +143,13 @@ def contacts(
     """People matching ``query`` (search words and field queries as in the app:
     ``tag:mentors``, ``org:acme``, ``is:due``; ``""``: everyone), at most ``limit``.
 
+    **The first 100 only, by default**: a command that means everyone (a count, an export,
+    a report) passes ``limit=0``; nothing says a list was cut.
+
     :param sort: ``"name"``, ``"due"`` (soonest due first) or ``"recent"`` (last talked).
     :param include_archived: archived contacts too.
-    :param limit: at most this many (``0``: all of them — mind a store of 100,000).
+    :param limit: at most this many (default 100; ``0``: all of them — mind a store of
+        100,000).
     """
     from kinship.services import views
 
@@ -202,7 +207,10 @@ def due(
 
 
 def today() -> date:
-    """The day kinship counts as today (a test may have fixed it)."""
+    """The day kinship counts as today: the local calendar day, or the day a test fixed
+    (the ``kinship_today`` fixture of `kinship.testing`). Use it in commands, palette
+    entries and notifiers instead of ``date.today()``, so that your tests can fix the day;
+    a strategy is handed ``today`` instead."""
     from kinship.services import followups
 
     return followups.engine().today()

@@ -1,8 +1,8 @@
 """The plain records that plugins exchange with kinship.
 
-Plugins import only this module and :data:`kinship.hookimpl`. Nothing here touches the
+Plugins import only this module and `kinship.hookimpl`. Nothing here touches the
 database: importers yield these records, exporters receive them, follow-up strategies read
-:class:`ContactSnapshot` and return :class:`Suggestion`. Keep this module free of heavy
+`ContactSnapshot` and return `Suggestion`. Keep this module free of heavy
 imports; it is loaded on every start.
 """
 
@@ -510,7 +510,26 @@ class MatchHint:
 
 @dataclass(slots=True)
 class ContactSnapshot:
-    """What a follow-up strategy knows about one contact. Built in bulk; read only."""
+    """What a follow-up strategy knows about one contact. Built in bulk; read only.
+
+    **Times and days.** Every ``datetime`` here (``last_interaction_at``, ``last_by_kind``,
+    ``unthanked``, an introduction's ``since``, a capture's ``at``) is timezone-aware, in
+    UTC. ``interaction_dates`` are calendar days in the system's local zone, and so is the
+    ``today`` the strategy is given (or the day a test fixed). Count days between calendar
+    days: turn a moment into the day it was where the user lives, then subtract, as the
+    builtin strategies do with their ``tz`` setting (``None``: the system's zone):
+
+        zone = ZoneInfo(tz) if tz else None
+        last = snapshot.last_interaction_at.astimezone(zone).date()
+        days = (today - last).days
+
+    A call at 23:30 UTC on Nov 1 was on Nov 2 in Berlin; ``last_interaction_at.date()``
+    would say Nov 1.
+
+    ``strategy`` is the contact's own list of strategies (``kinship edit --strategy``,
+    comma-separated; ``""``: none). kinship has already used it to decide whether to ask
+    your strategy at all (see `Strategy`): you need not check it.
+    """
 
     uid: str
     display_name: str
@@ -547,7 +566,36 @@ class ContactSnapshot:
 
 @dataclass(slots=True)
 class Suggestion:
-    """Reach out to ``contact_uid`` (kind, due date, why). Lower ``priority`` is more urgent."""
+    """Reach out to ``contact_uid`` (kind, due date, why). Lower ``priority`` is more urgent.
+
+    - ``contact_uid`` must be the ``uid`` of the snapshot you were given; any other is an
+      error (the strategy counts as raising).
+    - ``kind``: one of `FOLLOWUP_KINDS` or your own (at most 40 characters; an unknown
+      kind is listed under the strategy's ``group``, else "Other").
+    - ``due`` is the day the follow-up *became* (or becomes) due — the cadence date, the
+      birthday, the day after the event — rather than ``today`` whenever you can: lists sort
+      by it (most overdue first), ``kinship due`` lists it from 7 days before (or the longest
+      ``lead_days`` set) until it is done, and kinship remembers a follow-up done or
+      dismissed *by its kind and due date*, so one whose ``due`` moves every day comes back
+      the day after it is dismissed.
+    - ``reason`` is stored as one line (runs of whitespace become one space), at most 500
+      characters.
+    - ``strategy`` may be left empty: kinship sets it to the name of the
+      `Strategy` that returned the suggestion, whatever you put there.
+
+    One follow-up per contact and kind: when several strategies suggest the same ``kind``
+    for the same contact, the one with the lowest ``priority`` is kept, then the earliest
+    ``due``; on a tie the strategy registered first wins, and the builtins are registered
+    before any plugin. The others are dropped, without a message; use a kind of your own
+    to be listed beside them.
+
+    kinship stores the suggestions as open follow-ups and replaces one (due, reason,
+    priority) only when it next asks the strategies about that contact: after any change to
+    the person, on the first ``kinship due``/``today`` of a day for the people the calendar
+    may have moved, and for everyone weekly or on ``kinship due --recompute``. Changing your
+    strategy's code is not a change kinship sees: run ``kinship due --recompute`` (see
+    the hook reference, "When suggestions are recomputed").
+    """
 
     contact_uid: str
     kind: str
@@ -561,7 +609,7 @@ class Suggestion:
 class Importer:
     """Registered through ``kinship_register_importers``.
 
-    ``read(path)`` yields records and :class:`ImportProblem` (parse only: no database).
+    ``read(path)`` yields records and `ImportProblem` (parse only: no database).
     ``sniff(path)`` says whether this importer recognises the file by content.
     """
 
@@ -596,8 +644,15 @@ class Strategy:
     ``group`` names the Today group its suggestions are listed under (``""``: grouped by
     kind, like the builtin ones: a ``check-in`` under "Check in", an unknown kind under
     "Other"). ``done_as`` maps a suggestion kind to the interaction kind that marking it done
-    logs (one of :data:`INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
+    logs (one of `INTERACTION_KINDS`; kinds it leaves out log what the builtins do,
     else ``message``).
+
+    **Who it is asked about.** ``suggest(snapshot, today)`` is called for every contact,
+    archived and snoozed ones included (skip them yourself), with every enabled strategy —
+    unless the contact names its own strategies (``kinship edit Ada --strategy
+    cadence,my-strategy``: then only those), or else one of its tags does (``[tags.<tag>]
+    strategies = [...]`` in the config file: the union over its tags). ``[strategies.<name>]
+    enabled = false`` turns a strategy off for everyone.
     """
 
     name: str

@@ -12,32 +12,45 @@ test sees exactly the plugins it registers; ``KINSHIP_DB`` and ``KINSHIP_CONFIG`
 
 Fixtures:
 
-``kinship_store``
-    A fresh kinship store (SQLite) in ``tmp_path``, opened for the test and closed after it.
-``kinship_cli``
-    Runs ``kinship ARGS…`` in process against ``kinship_store``; returns a
-    :class:`CliResult` with ``code``, ``out``, ``err`` and ``json()``. The store is opened
-    again after each run (the CLI closes it), so the services keep working in the test.
-``register_plugin``
-    ``register_plugin(my_plugin)`` adds a plugin object (a module, a class, an instance) to
-    every host loaded during the test — including the one ``kinship_cli`` loads — as if it
-    were installed, and removes it afterwards, even when the test fails.
-``plugin_host``
-    ``plugin_host(my_plugin, builtins=False)`` gives a :class:`kinship.plugins.PluginHost`
-    with just the plugins you name; it hears the notifications of the test's writes
-    (``listen=False``: it does not).
-``kinship_today``
-    Fixes the day kinship counts as today (strategies, ``due``, ``today``, the app) for the
-    test, and returns it: :data:`TODAY` unless the test is marked
-    ``@pytest.mark.kinship_today("2026-03-10")`` (a date or ISO text).
-``kinship_config``
-    ``kinship_config('[notify]\\nurls = ["json://127.0.0.1:8080"]')`` writes the config file
-    kinship reads during the test (TOML text) and returns its path.
+- ``kinship_store``: a fresh kinship store (SQLite) in ``tmp_path``, opened for the test and
+  closed after it.
+- ``kinship_cli``: runs ``kinship ARGS…`` in process against ``kinship_store``; returns a
+  `CliResult` with ``code``, ``out``, ``err`` and ``json()``. The store is opened again
+  after each run (the CLI closes it), so the services keep working in the test.
+- ``register_plugin``: ``register_plugin(my_plugin)`` adds a plugin object (a module, a
+  class, an instance) to every host loaded during the test — including the one
+  ``kinship_cli`` loads — as if it were installed, and removes it afterwards, even when the
+  test fails.
+- ``plugin_host``: ``plugin_host(my_plugin, builtins=False)`` gives a ``PluginHost`` (the
+  plugins of one run) with just the plugins you name; it hears the notifications of the
+  test's writes (``listen=False``: it does not). Its methods a test uses are below.
+- ``kinship_today``: fixes the day kinship counts as today (strategies, ``due``, ``today``,
+  ``kinship.api.today()``, the app) for the test, and returns it: `TODAY` unless the test
+  is marked ``@pytest.mark.kinship_today("2026-03-10")`` (a date or ISO text).
+- ``kinship_config``: ``kinship_config('[notify]\\nurls = ["json://127.0.0.1:8080"]')``
+  writes the config file kinship reads during the test (TOML text) and returns its path.
 
-Helpers (plain functions): :func:`snapshot` builds the :class:`~kinship.records.ContactSnapshot`
-a strategy receives; :func:`suggest` runs a strategy on one and checks each suggestion as
-kinship does; :func:`snapshots_from_store` builds snapshots of stored people the way the
-follow-up engine does.
+What a test uses of the host ``plugin_host`` gives:
+
+- ``host.importers()``, ``host.exporters()``, ``host.strategies()``,
+  ``host.palette_commands()``: what the plugins registered, as lists of the
+  `kinship.records` objects (builtins first when ``builtins=True``). Each calls its
+  registration hook the first time.
+- ``host.strategy("every-monday")``, ``host.exporter("names")``: one by name (case does not
+  matter); an unknown name raises ``KinshipError`` listing the known ones.
+- ``host.importer_for(path, fmt=None)``: the importer ``kinship import path [--format fmt]``
+  would pick.
+- ``host.check()``: calls every registration hook once (all but the commands' hook), so that
+  ``infos()`` shows a plugin that fails in any of them.
+- ``host.infos()``: one ``PluginInfo`` per plugin, as ``kinship plugins --json`` shows it:
+  ``name``, ``distribution``, ``version``, ``hooks``, ``builtin``, ``status`` (``"ok"`` or
+  ``"disabled"``) and ``error`` (why it was disabled). A plugin that fails to import or
+  implements a hook wrongly is disabled at once; one whose registration hook raises or
+  registers something invalid, only once that hook is called: call ``check()`` first.
+
+Helpers (plain functions): `snapshot` builds the `ContactSnapshot` a strategy receives;
+`suggest` runs a strategy on one and checks each suggestion as kinship does;
+`snapshots_from_store` builds snapshots of stored people the way the follow-up engine does.
 """
 
 from __future__ import annotations
@@ -106,7 +119,7 @@ def kinship_isolated(
 
 @pytest.fixture
 def kinship_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """An open :class:`kinship.store.Store` on ``tmp_path / "kinship.db"``."""
+    """An open `kinship.store.Store` on ``tmp_path / "kinship.db"``."""
     from kinship.store import close_store, open_store
 
     path = tmp_path / "kinship.db"
@@ -159,7 +172,14 @@ def kinship_today(request: pytest.FixtureRequest) -> Iterator[date]:
 
 @pytest.fixture
 def plugin_host() -> Iterator[Callable[..., PluginHost]]:
-    """``plugin_host(*plugins, builtins=False, listen=True) -> PluginHost``."""
+    """``plugin_host(*plugins, builtins=False, listen=True) -> PluginHost``::
+
+        def test_suggests_on_mondays(plugin_host, kinship_today):
+            host = plugin_host(my_plugin)
+            strategy = host.strategy("every-monday")
+            assert suggest(strategy, snapshot("Ada"), kinship_today)
+
+    The host's methods a test uses are listed in the module doc."""
     from kinship.services import runtime
     from kinship.wiring import HostNotifier
 
@@ -221,7 +241,7 @@ def kinship_cli(kinship_store: Any) -> Callable[..., CliResult]:
     """``kinship_cli("import", "Connections.csv", "--json") -> CliResult`` on ``kinship_store``.
 
     The CLI closes the store when a command ends; it is opened again afterwards, so
-    services (through :func:`kinship.store.current`) keep working in the test.
+    services (through `kinship.store.current`) keep working in the test.
     """
     from kinship.cli import main
     from kinship.store import open_store
@@ -249,7 +269,7 @@ def snapshot(
     interactions: Iterable[date | tuple[date, str]] = (),
     **fields: Any,
 ) -> ContactSnapshot:
-    """A :class:`~kinship.records.ContactSnapshot` as kinship would build it, for one made-up
+    """A `kinship.records.ContactSnapshot` as kinship would build it, for one made-up
     person — without a database.
 
     ``interactions`` are the days you were in touch (or ``(day, kind)`` pairs; the kind is
@@ -288,7 +308,10 @@ def _uid(name: str) -> str:
 def suggest(strategy: Strategy, snap: ContactSnapshot, today: date) -> list[Suggestion]:
     """``strategy.suggest(snap, today)`` as a list, each suggestion checked the way kinship
     checks it at the plugin border: a malformed one fails the test with the field it is
-    about (in a real run it would disable the plugin)."""
+    about (in a real run it would disable the plugin). Each suggestion's ``strategy`` is
+    left as the strategy set it; in a real run kinship sets it to ``strategy.name``, and
+    keeps one suggestion per kind across all strategies (see
+    `kinship.records.Suggestion`)."""
     from kinship import validation
 
     found = []

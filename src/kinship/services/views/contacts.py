@@ -167,7 +167,9 @@ def editable(contact_id: int) -> dict[str, Any] | None:
 
 @dataclass(frozen=True, slots=True)
 class ContactSummary:
-    """One contact as ``contacts --json`` shows it (DESIGN §7)."""
+    """One contact in a list. ``to_json()`` gives what ``kinship contacts --json`` prints
+    for each person — every field but ``due`` and ``snoozed_until``, dates in ISO 8601 — a
+    shape scripts rely on. ``birthday`` is ``YYYY-MM-DD`` or, without a year, ``--MM-DD``."""
 
     uid: str
     display_name: str
