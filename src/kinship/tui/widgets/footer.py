@@ -6,8 +6,11 @@ terminal the way to every other key (``? Help``) was the first to be cut off.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -30,7 +33,44 @@ class KinshipFooter(Footer):
             self.compact = phone
             self.show_command_palette = not phone
 
+    _shown: tuple[Any, ...] | None = None
+
+    def _keys(self) -> tuple[Any, ...]:
+        """What the footer draws: the keys of what has focus, as Footer.compose reads them."""
+        app = self.app
+        bindings = self.screen.active_bindings
+        palette = bindings.get(app.COMMAND_PALETTE_BINDING)
+        keys = tuple(
+            (
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                enabled,
+                tooltip,
+                None if binding.group is None else binding.group.description,
+            )
+            for (_, binding, enabled, tooltip) in bindings.values()
+            if binding.show
+        )
+        return keys, self.show_command_palette, palette and palette[1:]
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        # Textual rebuilds the footer each time its screen is shown again or focus moves. The
+        # same keys built again cost a layout and a frame after the screen's first (about
+        # 30 ms when Today or a brief is shown): rebuilt only when the keys changed.
+        if (
+            self._shown is not None
+            and screen is self.screen
+            and self.is_attached
+            and self._keys() == self._shown
+        ):
+            return
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys()
         widgets = list(super().compose())
         first = [
             w
