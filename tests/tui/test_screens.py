@@ -120,6 +120,48 @@ async def test_today_groups_done_snooze_dismiss_jump(tui_store: Store) -> None:
         assert app.main.selected is not None and app.main.selected.uid == target.uid
 
 
+async def test_today_is_kept_and_shown_again_with_fresh_rows(tui_store: Store) -> None:
+    """Today is built once, after the first paint, and shown again on t (building a screen
+    with a list was most of what opening it cost); each time it shows what is due now."""
+    from textual.widgets import OptionList
+    from textual.widgets._footer import FooterKey
+
+    old = datetime(2025, 1, 2, 12).astimezone()
+    for name in ("Ada Lovelace", "Charles Babbage"):
+        c = contacts.add(name, cadence_days=14)
+        interactions.log("Long ago", [c.uid], occurred_at=old)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        kept = app.get_screen("today")
+        assert isinstance(kept, TodayScreen) and kept.is_running  # built before the key
+        assert kept.query_one(OptionList).size.height > 0  # and laid out
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert app.screen is kept
+        text = screen_text(app)
+        assert "Ada Lovelace" in text and "Charles Babbage" in text
+        assert "2 to reach out to" in text
+        footer_keys = list(kept.query(FooterKey))  # the same keys: not built again
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.main is not None and app.screen is app.main
+        await pilot.press("l")  # log with Ada (the first row): her check-in is satisfied
+        await settle(pilot, app)
+        await pilot.press(*"Tea", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is app.main and "1 to reach out to" in app.main.sub_title
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert app.screen is kept  # shown again, not built again
+        text = screen_text(app)
+        assert "Charles Babbage" in text and "Ada Lovelace" not in text
+        assert "1 to reach out to" in text
+        assert kept.current is not None and kept.current.name == "Charles Babbage"
+        assert app.focused is kept.query_one(OptionList)
+        assert list(kept.query(FooterKey)) == footer_keys
+
+
 async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
     from kinship.config import Settings
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import work
 from textual.app import App
@@ -42,6 +42,7 @@ from kinship.tui.errors import describe_error, is_database_error
 from kinship.tui.safe import plain_symbols
 
 if TYPE_CHECKING:
+    from kinship.tui.screens.today import TodayScreen
     from kinship.wiring import Wiring
 
 T = TypeVar("T")
@@ -173,6 +174,7 @@ class KinshipApp(App[None]):
         # (zoneinfo alone pulls in sysconfig), and a thread importing next to the first
         # paint slows it down through the GIL.
         self.load_plugins()
+        self.call_after_refresh(self._build_today)
 
     def get_driver_class(self) -> Any:
         from kinship.tui.driver import guarded
@@ -317,7 +319,26 @@ class KinshipApp(App[None]):
         if isinstance(self.screen, TodayScreen):
             self.pop_screen()
         elif not self.screen.is_modal:
-            self.push_screen(TodayScreen())
+            today = self.today_screen()
+            today.opening()
+            self.push_screen(today)
+
+    def today_screen(self) -> TodayScreen:
+        """The one Today screen: installed (kept when popped), built on first use."""
+        from kinship.tui.screens.today import TodayScreen
+
+        if not self.is_screen_installed("today"):
+            self.install_screen(TodayScreen(), "today")
+        return cast("TodayScreen", self.get_screen("today"))
+
+    def _build_today(self) -> None:
+        """Build Today off the first paint, so that ``t`` shows it instead of building it
+        (composing a screen with a list is most of what opening it cost: 100+ ms)."""
+        screen = self.today_screen()
+        if not screen.is_running and not self._exit:
+            # Textual starts an installed screen when it is first pushed; start it now, off
+            # screen (its rows load once follow-ups are ready).
+            self._get_screen(screen)
 
     def action_toggle_presenter(self) -> None:
         self.presenter = not self.presenter

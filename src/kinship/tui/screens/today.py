@@ -96,6 +96,8 @@ class TodayScreen(Screen[None]):
         #: How many people are due (the header's count; a person may be in two groups).
         self.people = 0
         self._name_width = 0
+        #: What the rows were drawn for: redrawn when the day or presenter mode changed.
+        self._drawn_for: tuple[date, bool] | None = None
 
     @property
     def kapp(self) -> AppContext:
@@ -109,33 +111,71 @@ class TodayScreen(Screen[None]):
         yield KinshipFooter()
 
     def on_mount(self) -> None:
+        # The app builds this screen once, after the first paint, and keeps it: shown again,
+        # not built again (building a screen with a list is most of what opening it cost).
         self.sub_title = f"Today · {self.kapp.today:%A %d %B}"
-        self.query_one(OptionList).focus()
+        self.load()
+
+    def opening(self) -> None:
+        """About to be shown from the contacts: start at the top, as a new screen would."""
+        ol = self.query_one(OptionList) if self.is_mounted else None
+        if ol is not None and self.items:
+            ol.highlighted = 1
+            ol.scroll_home(animate=False, immediate=True)
+
+    def on_screen_resume(self) -> None:
+        """Shown (again): the rows it has at once, fresh ones when the query returns."""
+        self.sub_title = f"Today · {self.kapp.today:%A %d %B}"
+        if self.groups and self._drawn_for != (self.kapp.today, self.kapp.presenter):
+            self._fill()  # the day turned or presenter mode changed while it was away
+        ol = self.query_one(OptionList)
+        if self.focused is not ol:
+            ol.focus()
         self.load()
 
     @work(exclusive=True, group="today", exit_on_error=False)
     async def load(self) -> None:
         await self.kapp.followups_ready.wait()
+        today = self.kapp.today
         # A screenful per group (the totals come from one count): opening Today costs the
         # same with 30 or 30,000 people due; `kinship due` lists them all.
         limit = min(views.TODAY_LIMIT, max(10, self.app.size.height))
-        self.groups = await self.kapp.db(views.today_groups, self.kapp.today, limit=limit)
-        self.people = await self.kapp.db(views.people_due, self.kapp.today)
+        groups = await self.kapp.db(views.today_groups, today, limit=limit)
+        people = await self.kapp.db(views.people_due, today)
+        if (
+            groups == self.groups
+            and people == self.people
+            and self._drawn_for == (today, self.kapp.presenter)
+        ):
+            return  # nothing changed: the rows on screen stay, nothing is redrawn
+        self.groups, self.people = groups, people
         self._fill()
+        if not self.is_current:
+            self.call_after_refresh(self._lay_out)
+
+    def _lay_out(self) -> None:
+        """Built off screen: laid out off screen too (at the app's size), so that the first
+        ``t`` only paints it. Textual lays out only the current screen; this is its own
+        layout pass, run early (a resize before ``t`` is laid out again when shown)."""
+        size = self.app.size
+        if not self.is_current and size:
+            self._refresh_layout(size)
+            self._layout_required = False
 
     def _fill(self) -> None:
         """One line per person: name, badge, the reason cut to the width (an ellipsis; the
         whole reason of the highlighted one is shown under the list)."""
         ol = self.query_one(OptionList)
         keep = ol.highlighted
-        ol.clear_options()
+        self._drawn_for = (self.kapp.today, self.kapp.presenter)
         self.items = {}
         self._name_width = self.name_width()
+        options: list[Option | None] = []
         n = 0
         for g, group in enumerate(self.groups):
             if g:
-                ol.add_option(None)  # a rule between groups
-            ol.add_option(
+                options.append(None)  # a rule between groups
+            options.append(
                 Option(
                     Content.styled(f"{group.title} ({group.total:,})", "bold $text-accent"),
                     disabled=True,
@@ -144,25 +184,30 @@ class TodayScreen(Screen[None]):
             for i, item in enumerate(group.items):
                 key = f"{group.key}-{i}"
                 self.items[key] = item
-                ol.add_option(Option(self.prompt(item), id=key))
+                options.append(Option(self.prompt(item), id=key))
                 n += 1
             if group.total > len(group.items):
                 more = group.total - len(group.items)
-                ol.add_option(
+                options.append(
                     Option(
                         Content(f"  … and {more:,} more: `kinship due` lists them all"),
                         disabled=True,
                     )
                 )
-        status = self.query_one("#today-status", Static)
+        ol.set_options(options)
+        self._status()
         if n:
-            who = f"{self.people:,} to reach out to"
-            keys = " · d done · z snooze · x dismiss · enter go to"
-            status.update(who + keys if self.size.width >= len(who + keys) + 2 else who)
             ol.highlighted = min(keep, ol.option_count - 1) if keep is not None else 1
-        else:
-            status.update("Nobody to reach out to today. Enjoy the day.")
         self._show_detail()
+
+    def _status(self) -> None:
+        status = self.query_one("#today-status", Static)
+        if not self.items:
+            status.update("Nobody to reach out to today. Enjoy the day.")
+            return
+        who = f"{self.people:,} to reach out to"
+        keys = " · d done · z snooze · x dismiss · enter go to"
+        status.update(who + keys if self.app.size.width >= len(who + keys) + 2 else who)
 
     def name_width(self) -> int:
         """The name column: as wide as the longest name, within a share of the screen."""
@@ -172,6 +217,8 @@ class TodayScreen(Screen[None]):
     def on_resize(self) -> None:
         if self.groups and self.name_width() != self._name_width:
             self._fill()
+        elif self._drawn_for is not None:
+            self._status()
 
     def prompt(self, item: views.TodayItem) -> Content:
         days = (item.due - self.kapp.today).days
