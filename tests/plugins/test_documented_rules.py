@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from kinship.records import (
     ContactSnapshot,
     FieldRecord,
     Importer,
+    InteractionRecord,
     NoteRecord,
     Strategy,
     Suggestion,
@@ -98,6 +99,9 @@ def test_a_match_by_email_keeps_the_stored_uid(
         email = FieldRecord("email", "ADA@example.org")
         yield ContactRecord("Ada L.", uid="theirs-1", fields=[email], line=1)
         yield NoteRecord("theirs-1", "likes engines", line=2)
+        yield InteractionRecord(
+            datetime(2026, 6, 1, 12, tzinfo=UTC), "meeting", "Tea", ["theirs-1"], line=3
+        )
 
     register_plugin(_plugin(read))
     assert kinship_cli("add", "Ada Lovelace", "--email", "ada@example.org").code == 0
@@ -105,9 +109,14 @@ def test_a_match_by_email_keeps_the_stored_uid(
     path = tmp_path / "people.json"
     path.write_text("{}", encoding="utf-8")
     result = kinship_cli("import", str(path), "--format", "people-json")
-    assert result.out.startswith("people.json: 0 created, 1 updated, 0 unchanged, 1 skipped")
-    assert "note skipped: no contact with UID 'theirs-1'" in result.err
-    assert kinship_cli("show", "ada", "--json").json()["uid"] == before
+    # Ada updated; her note and the tea created.
+    assert result.out.startswith("people.json: 2 created, 1 updated, 0 unchanged, 0 skipped")
+    assert "skipped" not in result.err
+    ada = kinship_cli("show", "ada", "--json").json()
+    assert ada["uid"] == before  # kinship's UID stays
+    # The file's own UID for her still reaches her within the import.
+    assert [n["body"] for n in ada["notes"]] == ["likes engines"]
+    assert [i["summary"] for i in ada["interactions"]] == ["Tea"]
 
 
 def test_contacts_stops_at_100_unless_told(store: Store) -> None:

@@ -118,6 +118,30 @@ async def test_archived_hidden_by_default_and_archive_undo(tui_store: Store) -> 
         assert not contacts.resolve("Ada Lovelace").archived
 
 
+async def test_going_to_an_archived_person_shows_archived_contacts(tui_store: Store) -> None:
+    """Today, the Introductions screen, the palette and a path go to a person by UID: one who
+    is archived is selected (the archived view turns on), not whoever is first in the list."""
+    for name in ("Ada Lovelace", "Bob Babbage", "Carl Gauss"):
+        contacts.add(name)
+    gone = contacts.add("Old Friend")
+    contacts.set_archived(gone.uid, True)
+    from .test_plugins_tui import messages, recording
+
+    app = recording(make_app(tui_store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        cl = app.main.query_one(ContactList)
+        assert cl.total == 3
+        app.main.jump_to(gone.uid)
+        await settle(pilot, app)
+        assert cl.current is not None and cl.current.name == "Old Friend"
+        assert cl.total == 4 and app.main.listing.archived
+        assert "Showing archived contacts too" in " ".join(messages(app))
+        app.main.jump_to(contacts.resolve("Carl Gauss").uid)  # not archived: the view stays
+        await settle(pilot, app)
+        assert cl.current is not None and cl.current.name == "Carl Gauss"
+
+
 async def test_panes_show_timeline_sparkline_and_notes(tui_store: Store) -> None:
     from datetime import datetime
 

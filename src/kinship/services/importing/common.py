@@ -65,10 +65,17 @@ def insert_many(model: Any, rows: list[dict[str, Any]], *, ignore: bool = False)
         db.cursor().executemany(sql, values)
 
 
-def contact_ids(uids: Iterable[str]) -> dict[str, int]:
+def contact_ids(uids: Iterable[str], aliases: dict[str, int] | None = None) -> dict[str, int]:
+    """Contact ids by UID: the stored UIDs, then ``aliases`` (a run's file UIDs of people it
+    matched by email or phone, who keep the UID kinship already had)."""
+    wanted = sorted({u for u in uids if u})
     out: dict[str, int] = {}
-    for part in chunks(sorted({u for u in uids if u})):
+    for part in chunks(wanted):
         out.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
+    if aliases:
+        for u in wanted:
+            if u not in out and u in aliases:
+                out[u] = aliases[u]
     return out
 
 

@@ -96,6 +96,8 @@ def apply_contacts(run: Run, records: list[ContactRecord]) -> None:
             pending.append(c)
             pending_keys.update(keys(c))
         else:
+            if c.uid and c.uid not in by_uid:
+                run.uid_aliases[c.uid] = cid
             matched.append((c, cid))
     if matched:
         _update_contacts(run, matched)

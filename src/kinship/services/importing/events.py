@@ -26,6 +26,7 @@ from kinship.records import EVENT_KINDS, ContactRecord, EventRecord, PartialDate
 from kinship.services.contacts import normalize, validate_field
 from kinship.services.importing.common import (
     chunks,
+    contact_ids,
     derived_uid,
     insert_many,
     jsonable,
@@ -65,7 +66,7 @@ def apply_events(run: Run, records: list[EventRecord]) -> None:
     if not plain:
         return
     people = _people_for(run, [r for r, _ in plain])
-    roles = _roles_for([r for r, _ in plain])
+    roles = _roles_for(run, [r for r, _ in plain])
     links: dict[int, dict[int, str]] = {}  # event id → {contact id: role}
     ids = [e.id for e in existing.values()]
     for part in chunks(ids):
@@ -153,12 +154,9 @@ def _link(event_id: int, contact_id: int, roles: dict[int, str]) -> dict[str, An
     return {"event": event_id, "contact": contact_id, "role": roles.get(contact_id, "attendee")}
 
 
-def _roles_for(records: list[EventRecord]) -> dict[int, dict[int, str]]:
+def _roles_for(run: Run, records: list[EventRecord]) -> dict[int, dict[int, str]]:
     """Per event record: contact id → the role its ``roles`` names (by contact UID)."""
-    uids = sorted({u for r in records for u in r.roles if u})
-    by_uid: dict[str, int] = {}
-    for part in chunks(uids):
-        by_uid.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
+    by_uid = contact_ids((u for r in records for u in r.roles), run.uid_aliases)
     out: dict[int, dict[int, str]] = {}
     for r in records:
         wanted = {
@@ -246,10 +244,8 @@ def _people_for(run: Run, records: list[EventRecord]) -> dict[int, set[int]]:
     """Contact ids per event record: by ``contact_uids``, then attendees by email."""
     uids = sorted({u for r in records for u in r.contact_uids if u})
     emails = sorted({normalize("email", a) for r in records for a in r.attendees if a})
-    by_uid: dict[str, int] = {}
+    by_uid = contact_ids(uids, run.uid_aliases)
     by_email: dict[str, int] = {}
-    for part in chunks(uids):
-        by_uid.update(Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(part)).tuples())
     for part in chunks(emails):
         for norm, cid in (
             ContactField.select(ContactField.normalized, ContactField.contact)
@@ -312,6 +308,8 @@ def _apply_occasions(run: Run, records: list[EventRecord]) -> None:
         contact = None
         for uid in rec.contact_uids:
             contact = Contact.get_or_none(Contact.uid == uid)
+            if contact is None and uid in run.uid_aliases:
+                contact = Contact.get_or_none(Contact.id == run.uid_aliases[uid])
             if contact:
                 break
         names = [rec.summary.strip()]

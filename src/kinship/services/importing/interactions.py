@@ -25,7 +25,7 @@ from kinship.store.models import Contact, Event, Interaction, Participant
 
 
 def apply_interactions(run: Run, records: list[InteractionRecord]) -> None:
-    people = contact_ids(u for r in records for u in r.participants)
+    people = contact_ids((u for r in records for u in r.participants), run.uid_aliases)
     event_ids: dict[str, int] = {}
     for part in chunks(sorted({r.event_uid for r in records if r.event_uid})):
         event_ids.update(  # the series, not one of its edited occurrences

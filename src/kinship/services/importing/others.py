@@ -40,7 +40,7 @@ _FOLLOWUP_STATUSES = ("open", "done", "snoozed", "dismissed")
 
 
 def apply_notes(run: Run, records: list[NoteRecord]) -> None:
-    ids = contact_ids(r.contact_uid for r in records)
+    ids = contact_ids((r.contact_uid for r in records), run.uid_aliases)
     existing: dict[tuple[int, str], EmpathyNote] = {}
     for part in chunks(sorted(set(ids.values()))):
         for note in EmpathyNote.select().where(EmpathyNote.contact.in_(part)):
@@ -98,7 +98,7 @@ def apply_notes(run: Run, records: list[NoteRecord]) -> None:
 
 
 def apply_relationships(run: Run, records: list[RelationshipRecord]) -> None:
-    ids = contact_ids(u for r in records for u in (r.from_uid, r.to_uid))
+    ids = contact_ids([u for r in records for u in (r.from_uid, r.to_uid)], run.uid_aliases)
     have: set[tuple[int, int, str]] = set()
     for part in chunks(sorted(set(ids.values()))):
         have.update(
@@ -130,7 +130,7 @@ def apply_relationships(run: Run, records: list[RelationshipRecord]) -> None:
 
 
 def apply_followups(run: Run, records: list[FollowUpRecord]) -> None:
-    ids = contact_ids(r.contact_uid for r in records)
+    ids = contact_ids((r.contact_uid for r in records), run.uid_aliases)
     by_uid: dict[str, FollowUp] = {}
     by_key: dict[tuple[int, str, date, str], FollowUp] = {}
     uids = sorted({r.uid for r in records if r.uid})
@@ -277,7 +277,7 @@ _INTRO_TIMES = ("asked_at", "made_at", "followed_up_at", "declined_at", "status_
 
 def apply_introductions(run: Run, records: list[IntroductionRecord]) -> None:
     """A backup's introductions, matched by the two people and when it was proposed."""
-    ids = contact_ids(u for r in records for u in (r.person_uid, r.to_uid))
+    ids = contact_ids([u for r in records for u in (r.person_uid, r.to_uid)], run.uid_aliases)
     existing: dict[tuple[int, int, Any], Introduction] = {}
     for part in chunks(sorted(set(ids.values()))):
         for row in Introduction.select().where(Introduction.person.in_(part)):
@@ -321,7 +321,7 @@ def apply_introductions(run: Run, records: list[IntroductionRecord]) -> None:
 
 def apply_captures(run: Run, records: list[CaptureRecord]) -> None:
     """A backup's captures, matched by event and person (one capture per pair)."""
-    ids = contact_ids(r.contact_uid for r in records)
+    ids = contact_ids((r.contact_uid for r in records), run.uid_aliases)
     events: dict[tuple[str, str], int] = {}
     for part in chunks(sorted({r.event_uid for r in records if r.event_uid})):
         for eid, uid, rid in (

@@ -118,6 +118,9 @@ class Run:
         self.tag_ids: dict[str, int] = {}
         #: Events met so far, by (UID, recurrence id): a digest of their values and line.
         self.events_seen: dict[tuple[str, str], tuple[int, int | None]] = {}
+        #: The file's UIDs of people matched by email or phone, who keep the UID kinship
+        #: already had: the file's notes, interactions and events name them by the file's.
+        self.uid_aliases: dict[str, int] = {}
         #: Contacts the current batch changed: reindexed and re-dued at the batch's end.
         self.touched: set[int] = set()
         #: Open strategy suggestions this batch wrote, settled after its recompute (see

@@ -519,7 +519,8 @@ class MainScreen(Screen[None]):
         self.reload(select_uid=self.selected.uid if self.selected else None)
 
     def jump_to(self, uid: str) -> None:
-        """Select a contact (palette, Today): clear a search that hides it, then move there."""
+        """Select a contact (palette, Today, Introductions, a path): clear a search that hides
+        it, show archived contacts if they are one, then move there."""
         while self.app.screen is not self:
             self.app.pop_screen()
         search = self.query_one("#search", Input)
@@ -527,10 +528,32 @@ class MainScreen(Screen[None]):
             with search.prevent(Input.Changed):
                 search.value = ""
             self.listing.query = ""
-        self.reload(select_uid=uid)
+        self._jump(uid)
         if self.has_class("-narrow"):
             self.show_pane("contacts")
         self.query_one(ContactList).focus()
+
+    @work(exclusive=True, group="jump", exit_on_error=False)
+    async def _jump(self, uid: str) -> None:
+        if not self.listing.archived:
+            listing = Listing(self.listing.query, self.listing.sort, False)
+            today = self.kapp.today
+
+            def hidden() -> bool:
+                # Not in the list as it is, but there: archived.
+                if (
+                    views.position_of(uid, "", listing.sort, archived=False, today=today)
+                    is not None
+                ):
+                    return False
+                return (
+                    views.position_of(uid, "", listing.sort, archived=True, today=today) is not None
+                )
+
+            if await self.kapp.db(hidden):
+                self.listing.archived = True
+                self.kapp.say("Showing archived contacts too (A hides them)")
+        self.reload(select_uid=uid)
 
     # ----------------------------------------------------------------- detail
 
@@ -703,13 +726,8 @@ class MainScreen(Screen[None]):
     def _after_path(self, chosen: tuple[str, bool] | None) -> None:
         if not chosen:
             return
-        uid, archived = chosen
-        if archived and not self.listing.archived:
-            # Someone archived on the way: the list shows them, or the jump would land
-            # on whoever is first.
-            self.listing.archived = True
-            self.kapp.say("Showing archived contacts too (A hides them)")
-        self.jump_to(uid)
+        uid, _archived = chosen
+        self.jump_to(uid)  # shows archived contacts when the person is one
 
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
