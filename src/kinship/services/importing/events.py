@@ -269,16 +269,20 @@ def _people_for(run: Run, records: list[EventRecord]) -> dict[int, set[int]]:
     return out
 
 
-def _create_attendee(run: Run, rec: EventRecord, address: str) -> int:
-    try:
-        value = validate_field("email", address)
-    except KinshipError:
-        value = address
-    uid = derived_uid("attendee", normalize("email", value))
-    c = Incoming(
-        record=ContactRecord(display_name=value, source=rec.source, line=rec.line),
+def _bare_person(
+    rec: EventRecord,
+    name: str,
+    uid: str,
+    *,
+    fields: dict[str, list[tuple[str, str, str, bool]]] | None = None,
+    dates: dict[str, str] | None = None,
+) -> Incoming:
+    """A contact an event names and the store does not have: its name, ``fields`` and
+    ``dates`` (a birthday …), everything else empty."""
+    return Incoming(
+        record=ContactRecord(display_name=name, source=rec.source, line=rec.line),
         values={
-            "display_name": value[:300],
+            "display_name": name[:300],
             "given_name": "",
             "family_name": "",
             "nickname": "",
@@ -292,12 +296,23 @@ def _create_attendee(run: Run, rec: EventRecord, address: str) -> int:
             "met_on": None,
             "archived": False,
             "cadence_days": None,
+            **(dates or {}),
         },
-        fields={"email": [(value, normalize("email", value), "", False)]},
+        fields=fields or {},
         tags=[],
         extra={},
         uid=uid,
     )
+
+
+def _create_attendee(run: Run, rec: EventRecord, address: str) -> int:
+    try:
+        value = validate_field("email", address)
+    except KinshipError:
+        value = address
+    uid = derived_uid("attendee", normalize("email", value))
+    email = [(value, normalize("email", value), "", False)]
+    c = _bare_person(rec, value, uid, fields={"email": email})
     (cid,) = create_contacts(run, [c])
     return cid
 
@@ -378,32 +393,9 @@ def _occasion_year(rec: EventRecord, start: date) -> int | None:
 def _create_person(run: Run, rec: EventRecord, name: str, key: str, when: PartialDate) -> None:
     """A contact for the person a birthday/anniversary names, with that date."""
     name = " ".join(name.split())[:300]
-    values: dict[str, Any] = {
-        "display_name": name,
-        "given_name": "",
-        "family_name": "",
-        "nickname": "",
-        "organization": "",
-        "title": "",
-        "strategy": "",
-        "met_how": "",
-        "notes": "",
-        "birthday": None,
-        "anniversary": None,
-        "met_on": None,
-        "archived": False,
-        "cadence_days": None,
-    }
-    values[key] = str(when)
-    person = Incoming(
-        record=ContactRecord(display_name=name, source=rec.source, line=rec.line),
-        values=values,
-        fields={},
-        tags=[],
-        extra={},
-        # kinship's own calendar names the person by UID: theirs, so their vCard matches.
-        uid=rec.contact_uids[0] if rec.contact_uids else derived_uid("occasion", name.casefold()),
-    )
+    # kinship's own calendar names the person by UID: theirs, so their vCard matches.
+    uid = rec.contact_uids[0] if rec.contact_uids else derived_uid("occasion", name.casefold())
+    person = _bare_person(rec, name, uid, dates={key: str(when)})
     (cid,) = create_contacts(run, [person])  # counted as created there
     run.touched.add(cid)
 
