@@ -15,7 +15,7 @@ from kinship.services import _notify, interactions, introductions
 from kinship.services.followups.actions import contact_by_uid, open_followup
 from kinship.services.followups.compute import recompute_ids
 from kinship.services.followups.engine import engine
-from kinship.services.followups.reading import DueItem, _date
+from kinship.services.followups.reading import DueItem
 from kinship.store import current
 from kinship.store.models import Contact, FollowUp, Interaction, Introduction, utcnow
 
@@ -134,16 +134,7 @@ def done(
             )
         kept = interactions.keep_undo(logged, reopen=row.id, introduction=back)
         _notify.followup("kinship_followup_done", row.id)
-        item = DueItem(
-            contact.uid,
-            contact.display_name,
-            row.kind,
-            _date(row.due),
-            row.reason,
-            row.origin,
-            row.priority,
-            row.id,
-        )
+        item = DueItem.of(contact, row)
     return DoneReport(item, logged.uid, logged_kind, kept.id, moved)
 
 

@@ -11,7 +11,7 @@ from kinship.errors import NotFound, ValidationError
 from kinship.services import _notify
 from kinship.services.followups.compute import recompute_ids, update_next_due
 from kinship.services.followups.engine import engine
-from kinship.services.followups.reading import DueItem, _date
+from kinship.services.followups.reading import DueItem
 from kinship.store import current
 from kinship.store.models import Contact, FollowUp, utcnow
 
@@ -65,16 +65,7 @@ def dismiss(contact_uid: str, *, kind: str | None = None) -> DueItem:
         update_next_due([contact.id])
         _notify.contact_changed(contact.id)
         _notify.followup("kinship_followup_dismissed", row.id)
-    return DueItem(
-        contact.uid,
-        contact.display_name,
-        row.kind,
-        _date(row.due),
-        row.reason,
-        row.origin,
-        row.priority,
-        row.id,
-    )
+    return DueItem.of(contact, row)
 
 
 def snooze(contact_uid: str, until: date | None) -> Contact:

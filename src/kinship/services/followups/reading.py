@@ -55,6 +55,21 @@ class DueItem:
     followup_id: int
     contact_id: int = 0
 
+    @classmethod
+    def of(cls, contact: Contact, row: FollowUp) -> DueItem:
+        """The item of one stored follow-up of ``contact``."""
+        return cls(
+            contact.uid,
+            contact.display_name,
+            row.kind,
+            _date(row.due),
+            row.reason,
+            row.origin,
+            row.priority,
+            row.id,
+            contact.id,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The stable ``due --json`` shape (DESIGN §7)."""
         return {
@@ -65,6 +80,20 @@ class DueItem:
             "strategy": self.strategy,
             "priority": self.priority,
         }
+
+
+#: A DueItem's columns, in its fields' order (a due query reads its rows as tuples).
+_ITEM_COLUMNS = (
+    Contact.uid,
+    Contact.display_name,
+    FollowUp.kind,
+    FollowUp.due,
+    FollowUp.reason,
+    FollowUp.origin,
+    FollowUp.priority,
+    FollowUp.id,
+    Contact.id,
+)
 
 
 def _lead(eng: Engine, within: int | None) -> int:
@@ -190,17 +219,7 @@ def iter_due(
     if within < 0:
         raise ValidationError("--within must be 0 or more days")
     q = (
-        FollowUp.select(
-            Contact.uid,
-            Contact.display_name,
-            FollowUp.kind,
-            FollowUp.due,
-            FollowUp.reason,
-            FollowUp.origin,
-            FollowUp.priority,
-            FollowUp.id,
-            Contact.id,
-        )
+        FollowUp.select(*_ITEM_COLUMNS)
         .join(Contact)
         .where(
             (FollowUp.status == "open")
@@ -439,18 +458,7 @@ def _most_urgent(
     runs = []
     for kind in kinds:
         q = (
-            FollowUp.select(
-                Contact.uid,
-                Contact.display_name,
-                FollowUp.kind,
-                FollowUp.due,
-                FollowUp.reason,
-                FollowUp.origin,
-                FollowUp.priority,
-                FollowUp.id,
-                Contact.id,
-                Contact.sort_name,
-            )
+            FollowUp.select(*_ITEM_COLUMNS, Contact.sort_name)
             .join(Contact)
             .where(
                 (FollowUp.status == "open")
