@@ -62,12 +62,13 @@ def find_path(uid: str, to: str) -> Found:
     return Found(other.display_name, path, MAX_HOPS, archived)
 
 
-class PathForm(FormScreen[tuple[str, bool]]):
+class PathForm(FormScreen[str]):
     """Who links the selected contact to another: type the other person (a name, its start or
     words, as in the list's search) and Enter; the chain shows below, one person a line with
     the link to the one before. Enter (or ``g``) on a person goes to them; Esc closes.
 
-    Dismissed with the UID to go to and whether they are archived, or ``None``.
+    Dismissed with the UID to go to (``jump_to`` shows archived contacts if need be), or
+    ``None``.
     """
 
     title_text = "How do I know…"
@@ -225,7 +226,7 @@ class PathForm(FormScreen[tuple[str, bool]]):
         if self.found is None or self.found.path is None or chain.highlighted is None:
             return
         uid = self.found.path.steps[chain.highlighted].uid
-        self.dismiss((uid, uid in self.found.archived))
+        self.dismiss(uid)
 
     @on(OptionList.OptionSelected, "#path-chain")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

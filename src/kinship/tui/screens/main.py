@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, OptionList, Static, Tab, Tabs
 
+from kinship.errors import KinshipError
 from kinship.services import views
 from kinship.tui.safe import content
 from kinship.tui.undo import Undo
@@ -536,21 +537,17 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="jump", exit_on_error=False)
     async def _jump(self, uid: str) -> None:
         if not self.listing.archived:
-            listing = Listing(self.listing.query, self.listing.sort, False)
-            today = self.kapp.today
 
-            def hidden() -> bool:
-                # Not in the list as it is, but there: archived.
-                if (
-                    views.position_of(uid, "", listing.sort, archived=False, today=today)
-                    is not None
-                ):
+            def archived() -> bool:
+                from kinship.services import contacts
+
+                try:
+                    return bool(contacts.get(uid).archived)
+                except KinshipError:  # gone meanwhile: the reload selects nobody
                     return False
-                return (
-                    views.position_of(uid, "", listing.sort, archived=True, today=today) is not None
-                )
 
-            if await self.kapp.db(hidden):
+            if await self.kapp.db(archived):
+                # The list hides them: the jump would land on whoever is first.
                 self.listing.archived = True
                 self.kapp.say("Showing archived contacts too (A hides them)")
         self.reload(select_uid=uid)
@@ -723,11 +720,9 @@ class MainScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(PathForm(row.uid, row.name), self._after_path)
 
-    def _after_path(self, chosen: tuple[str, bool] | None) -> None:
-        if not chosen:
-            return
-        uid, _archived = chosen
-        self.jump_to(uid)  # shows archived contacts when the person is one
+    def _after_path(self, uid: str | None) -> None:
+        if uid:
+            self.jump_to(uid)
 
     def action_brief(self) -> None:
         from kinship.tui.screens.brief import BriefScreen
