@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import shutil
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,53 @@ def pytest_pyfunc_call(pyfuncitem: Any) -> bool | None:
         asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
         return True
     return None
+
+
+async def _until_quiet(min_sleep: float = 0, max_sleep: float = 1) -> None:
+    """Textual's ``wait_for_idle``, on state instead of time.
+
+    Textual's pilot waits after each key (and in ``pause()``) by sleeping 20 ms slices until
+    the process's CPU time stops growing: a guess about time, half of a TUI test's wall time,
+    and on a loaded machine a guess that can be wrong. This yields to the event loop until
+    every message queue of the app and the widgets on screen is empty, nothing waits to run
+    after a refresh and the screen has nothing left to lay out or paint (painting it when it
+    has) and no resize is held back, three looks in a row. Workers are ``settle``'s business.
+    """
+    from textual._context import active_app
+
+    app = active_app.get()
+    quiet = 0
+    for _ in range(10_000):
+        await asyncio.sleep(0)
+        try:
+            screen = app.screen
+        except Exception:  # no screen yet, or the app is closing
+            return
+        pumps = [app, *app.screen_stack, *screen.walk_children()]
+        busy = any(not p._message_queue.empty() or p._next_callbacks for p in pumps)
+        if not busy and app._resize_timer is not None:
+            app._check_resize()  # a resize, which Textual holds back 1/120 s to merge
+            busy = True
+        if not busy and (
+            screen._layout_required
+            or screen._scroll_required
+            or screen._repaint_required
+            or screen._dirty_widgets
+        ):
+            screen._on_timer_update()  # what Textual's update timer would do next
+            busy = True
+        quiet = 0 if busy else quiet + 1
+        if quiet == 3:
+            return
+
+
+@pytest.fixture(autouse=True)
+def _pilot_waits_on_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    import textual.app
+    import textual.pilot
+
+    monkeypatch.setattr(textual.app, "wait_for_idle", _until_quiet)
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", _until_quiet)
 
 
 @pytest.fixture(autouse=True)
@@ -136,6 +184,15 @@ async def settle(pilot: Pilot[Any], app: App[Any]) -> None:
         if quiet == 2:
             break
     await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], ready: Callable[[], bool], *, within: float = 60) -> None:
+    """Wait until ``ready()`` holds, for what ``settle`` cannot wait on (a worker a test holds
+    blocked on purpose). ``within`` bounds a hang; it is no guess at how long the work takes."""
+    deadline = time.monotonic() + within
+    while not ready():
+        assert time.monotonic() < deadline, f"not ready after {within} s"
+        await pilot.pause(0.005)  # let the worker thread run
 
 
 def screen_text(app: App[Any]) -> str:

@@ -11,7 +11,7 @@ from kinship.store import Store
 from kinship.tui.widgets.contact_list import ContactList, Listing
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, screen_text, settle, until
 
 
 async def test_list_is_line_api_over_sql_pages(demo_store: Store) -> None:
@@ -250,10 +250,7 @@ async def test_first_page_shows_before_the_count(
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         cl = app.main.query_one(ContactList)
-        for _ in range(100):
-            await pilot.pause(0.01)
-            if cl.loaded:
-                break
+        await until(pilot, lambda: cl.loaded)
         assert cl.total == 100 and not cl.counted
         assert cl.virtual_size.height == 100
         assert "100+ contacts · counting… · by name" in screen_text(app)
@@ -290,10 +287,7 @@ async def test_newer_keystroke_wins_over_a_stale_count(
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         cl = app.main.query_one(ContactList)
-        for _ in range(100):
-            await pilot.pause(0.01)
-            if cl.loaded:
-                break
+        await until(pilot, lambda: cl.loaded)
         assert not cl.counted  # the count of the whole list is blocked on the gate
         await pilot.press("slash", *"zenobia")
         gate.set()

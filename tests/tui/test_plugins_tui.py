@@ -161,7 +161,7 @@ async def test_the_plugins_screen_is_in_the_palette_and_the_help(tui_store: Any)
         await settle(pilot, app)
         await pilot.press("ctrl+p")
         await pilot.press(*"plugins")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, PluginsScreen)
@@ -180,7 +180,7 @@ async def test_a_palette_worker_that_raises_leaves_the_app_running(tui_store: An
         ):
             await pilot.press("ctrl+p")
             await pilot.press(*title)
-            await pilot.pause(0.3)
+            await settle(pilot, app)
             await pilot.press("enter")
             await settle(pilot, app)
             assert app.is_running and app.return_code is None, title

@@ -85,7 +85,7 @@ async def test_presenter_mode_masks_every_screen_until_turned_off(tui_store: Sto
         # The palette's contact search.
         await pilot.press("ctrl+p")
         await pilot.press(*"grace")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         await settle(pilot, app)
         assert leaks(app) == []
         await pilot.press("escape")

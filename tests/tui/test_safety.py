@@ -80,7 +80,7 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store: Stor
 
         await pilot.press("ctrl+p")
         await pilot.press(*"anna")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         await settle(pilot, app)
         assert SHOWN in screen_text(app)
         assert app.is_running
@@ -97,7 +97,7 @@ async def test_plugin_command_titles_and_help_are_data(tui_store: Store) -> None
         ]
         await pilot.press("ctrl+p")
         await pilot.press(*"evil")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         text = screen_text(app)
         assert "[@click=app.quit]Evil[/]" in text
         assert "help [b]text[/b]" in text

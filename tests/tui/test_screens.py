@@ -227,7 +227,6 @@ async def test_palette_actions_jump_and_plugin_commands(tui_store: Store) -> Non
         await settle(pilot, app)
         await pilot.press(*"grace")
         await settle(pilot, app)
-        await pilot.pause(0.3)
         text = screen_text(app)
         assert "Grace Hopper" in text and "Go to this contact" in text
         await pilot.press("enter")
@@ -235,13 +234,13 @@ async def test_palette_actions_jump_and_plugin_commands(tui_store: Store) -> Non
         assert app.main.selected.name == "Grace Hopper"
         await pilot.press("ctrl+p")
         await pilot.press(*"say hello")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)
         assert ran == [app]
         await pilot.press("ctrl+p")
         await pilot.press(*"add")
-        await pilot.pause(0.3)
+        await settle(pilot, app)
         assert "Add a contact" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot, app)
