@@ -1,7 +1,8 @@
 """The lifeline in process: its order of business when leaving, and its signal handling.
 
-``exit_now`` and ``interrupt`` are fakes that record what happened; the tests wait for the
-fake exit (an event), not for a guessed time.
+``exit_now`` and ``interrupt`` are fakes that record what happened, and the deadline thread
+runs on a fake clock that its sleeps move on: the grace periods pass at once, in order, and
+the tests wait for the fake exit (an event), not for a guessed time.
 """
 
 from __future__ import annotations
@@ -20,9 +21,27 @@ from kinship.lifeline import HARD_AFTER, WRITES_AFTER, Lifeline
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
-class Recorder:
+class Clock:
+    """The deadline thread's time: it starts at 0 and moves only when the thread sleeps."""
+
     def __init__(self) -> None:
-        self.start = time.monotonic()
+        self.now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+        time.sleep(0)  # let the other threads run
+
+
+class Recorder:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.start = clock()
         self.interrupts: list[tuple[float, bool]] = []
         self.exited = threading.Event()
         self.code: int | None = None
@@ -31,23 +50,37 @@ class Recorder:
         self.restored = threading.Event()
 
     def interrupt(self, *, writes: bool) -> None:
-        self.interrupts.append((time.monotonic() - self.start, writes))
+        self.interrupts.append((self.clock() - self.start, writes))
 
     def exit_now(self, code: int) -> None:
-        self.code, self.at = code, time.monotonic() - self.start
+        self.code, self.at = code, self.clock() - self.start
         self.exited.set()
 
 
 @pytest.fixture
-def rec() -> Recorder:
-    return Recorder()
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    import types
+
+    from kinship import lifeline
+
+    fake = Clock()
+    # Only the lifeline module's view of `time`: its deadline thread sleeps on the fake clock.
+    monkeypatch.setattr(lifeline, "time", types.SimpleNamespace(monotonic=fake, sleep=fake.sleep))
+    return fake
 
 
 @pytest.fixture
-def lifeline(rec: Recorder) -> Iterator[Lifeline]:
-    line = Lifeline(exit_now=rec.exit_now, interrupt=rec.interrupt)
+def rec(clock: Clock) -> Recorder:
+    return Recorder(clock)
+
+
+@pytest.fixture
+def lifeline(rec: Recorder, clock: Clock) -> Iterator[Lifeline]:
+    line = Lifeline(exit_now=rec.exit_now, interrupt=rec.interrupt, clock=clock)
     yield line
     line.uninstall()
+    if line.leaving.is_set():  # its deadline thread is done before the fake clock goes
+        assert rec.exited.wait(10)
 
 
 def test_leaving_asks_the_app_stops_reads_then_writes_then_ends(

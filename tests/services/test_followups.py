@@ -309,6 +309,32 @@ def test_due_list_at_10k_contacts_is_a_bounded_number_of_queries(store: Any) -> 
     assert report.mode == "catch-up" and 10_000 // followups.SLICES < report.contacts < 10_000
 
 
+def test_due_list_is_a_bounded_number_of_queries_per_chunk(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 10k test above in small (it runs with ``-m slow``): chunks of 10 contacts, and of
+    5 for next_due_at, instead of 1000 and 500."""
+    from kinship.services import snapshots
+    from kinship.services.followups import compute
+
+    monkeypatch.setattr(snapshots, "CHUNK", 10)
+    monkeypatch.setattr(compute, "CHUNK", 5)
+    n = 60
+    dataset.generate(n, 2 * n, today=TODAY, index_search=False, recompute=False)
+    with count_queries() as full:
+        followups.refresh_stale(TODAY)
+    assert full.count <= 20 * (n // 10) + 10, full.count
+    with count_queries() as counter:
+        followups.refresh_stale(TODAY)
+        items = followups.due_items(TODAY)
+    assert counter.count <= 3
+    assert items
+    tomorrow = TODAY + timedelta(days=1)
+    use(tomorrow)
+    report = followups.refresh_stale(tomorrow)
+    assert report.mode == "catch-up" and n // followups.SLICES < report.contacts < n
+
+
 def test_daily_catch_up_recomputes_one_slice_of_the_quiet_contacts(store: Any) -> None:
     people = [contacts.add(f"Quiet {n}") for n in range(3 * followups.SLICES)]
     assert followups.refresh_stale(TODAY).mode == "full"

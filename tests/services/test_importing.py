@@ -553,6 +553,72 @@ def test_ten_thousand_cards_in_chunks(
     )
 
 
+def test_cards_are_imported_in_batches_one_write_transaction_each(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 10k test above in small (it runs with ``-m slow``): batches of 10 cards."""
+    monkeypatch.setattr(importing.batches, "BATCH", 10)
+    n = 35
+    path = tmp_path / "cards.vcf"
+    big_vcf(path, n)
+    batches: list[int] = []
+    real_apply = importing.batches.apply
+
+    def spy(run: Any, batch: list[Any]) -> None:
+        batches.append(len(batch))
+        real_apply(run, batch)
+
+    monkeypatch.setattr(importing.batches, "apply", spy)
+    holds = _time_write_transactions(monkeypatch)
+    importer = builtin("vcard")["vcard"]
+    report = import_path(path, importer=importer)
+    assert (report.created, report.skipped, report.problems) == (n, 0, [])
+    assert batches == [10, 10, 10, 5]
+    assert len(holds) == len(batches) + 2
+    assert Contact.select().count() == n
+    assert ContactField.select().count() == 2 * n
+    assert import_path(path, importer=importer).unchanged == n
+
+
+@pytest.mark.sqlite_only("another connection takes SQLite's write lock")
+def test_another_writer_gets_the_lock_between_batches(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the 20k-card import beside four writers shows (``-m slow``), in small: after each
+    batch the write lock is free at once for another process's write."""
+    import sqlite3
+
+    monkeypatch.setattr(importing.batches, "BATCH", 10)
+    path = tmp_path / "cards.vcf"
+    big_vcf(path, 35)
+    assert store.path is not None
+    free: list[bool] = []
+
+    def lock_is_free() -> bool:
+        other = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+
+    real_batches = importing.batches._batches
+
+    def checking(run: Any) -> Iterator[list[Any]]:
+        for batch in real_batches(run):
+            free.append(lock_is_free())  # the last batch's transaction is over
+            yield batch
+        free.append(lock_is_free())
+
+    monkeypatch.setattr(importing.batches, "_batches", checking)
+    report = import_path(path, importer=builtin("vcard")["vcard"])
+    assert report.created == 35
+    assert free == [True] * 5
+
+
 def _time_write_transactions(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """How long each outermost ``Store.write()`` transaction held the write lock."""
     import contextlib

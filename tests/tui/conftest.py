@@ -98,10 +98,10 @@ def _tui_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def tui_store(db_path: Any) -> Iterator[Store]:
+def tui_store(fresh_store: Callable[[], Store]) -> Iterator[Store]:
     """An empty store: a file (thread workers need one), or a PostgreSQL database in the
     ``pg`` run, where the screens and forms run against the server."""
-    s = open_store(db_path)
+    s = fresh_store()
     try:
         yield s
     finally:
