@@ -46,31 +46,37 @@ def people() -> None:
 
 
 @size_ids
-@pytest.mark.parametrize("key", list(FORMS))
 async def test_every_form_shows_whole_labels_and_the_save_hint(
-    tui_store: Store, size: tuple[int, int], key: str
+    tui_store: Store, size: tuple[int, int]
 ) -> None:
+    # One app per size, every form opened and cancelled in turn (an app start per form cost
+    # most of this test's time).
     people()
     app = make_app(tui_store)
     async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
-        await pilot.press(key)
-        await settle(pilot, app)
-        assert type(app.screen).__name__ == FORMS[key]
-        text = screen_text(app)
-        # How do I know… finds rather than saves, and says so.
-        hint = PathForm.hint if key == "h" else HINT
-        assert hint in text, text
-        shown = 0
-        dialog = app.screen.query_one("#dialog").region
-        bottom = app.screen.query_one("#buttons").region.y  # docked over what scrolls
-        for label in app.screen.query(Label).filter(".field-label"):
-            region = label.region
-            if not region.height or region.y < dialog.y or region.bottom > bottom:
-                continue  # scrolled out of view, or the blank beside a checkbox
-            shown += 1
-            assert region_text(app, label.region) == str(label.render()).replace("\n", " ")
-        assert shown
+        for key, form in FORMS.items():
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert type(app.screen).__name__ == form, key
+            text = screen_text(app)
+            # How do I know… finds rather than saves, and says so.
+            hint = PathForm.hint if key == "h" else HINT
+            assert hint in text, (key, text)
+            shown = 0
+            dialog = app.screen.query_one("#dialog").region
+            bottom = app.screen.query_one("#buttons").region.y  # docked over what scrolls
+            for label in app.screen.query(Label).filter(".field-label"):
+                region = label.region
+                if not region.height or region.y < dialog.y or region.bottom > bottom:
+                    continue  # scrolled out of view, or the blank beside a checkbox
+                shown += 1
+                drawn = region_text(app, label.region)
+                assert drawn == str(label.render()).replace("\n", " "), (key, drawn)
+            assert shown, key
+            await pilot.press("escape")
+            await settle(pilot, app)
+            assert app.screen is app.main, key
 
 
 @size_ids
