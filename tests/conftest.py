@@ -169,9 +169,7 @@ def fresh_store(db_path: Any, _migrated_file: Path | None) -> Callable[[], Store
 
     def fresh() -> Store:
         if _migrated_file is not None and not Path(db_path).exists():
-            fd = os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out, _migrated_file.open("rb") as template:
-                shutil.copyfileobj(template, out)
+            copy_private(_migrated_file, Path(db_path))
         return open_store(db_path)
 
     return fresh
@@ -221,15 +219,65 @@ class CLI(Protocol):
     def __call__(self, *args: str, db: bool = True) -> Result: ...
 
 
-@pytest.fixture
-def cli(db_path: Any) -> CLI:
-    """Run ``kinship --db <the test's store> ARGS`` in process."""
+def runner(store_at: Any) -> CLI:
+    """A ``cli`` that runs ``kinship --db <store_at> ARGS`` in process."""
     from kinship.cli import main
 
     def run(*args: str, db: bool = True) -> Result:
         out, err = io.StringIO(), io.StringIO()
-        argv = [*args, "--db", str(db_path)] if db and args else list(args)
+        argv = [*args, "--db", str(store_at)] if db and args else list(args)
         code = main(argv, out=out, err=err)
         return Result(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture
+def cli(db_path: Any) -> CLI:
+    """Run ``kinship --db <the test's store> ARGS`` in process."""
+    return runner(db_path)
+
+
+def copy_private(source: Path, target: Path) -> None:
+    """Copy a store file to a new private (0600) file, as kinship creates its stores."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out, source.open("rb") as template:
+        shutil.copyfileobj(template, out)
+
+
+class BuiltStore(Protocol):
+    """The ``built_store`` fixture."""
+
+    def __call__(self, key: str, build: Callable[[Any], object]) -> Any: ...
+
+
+@pytest.fixture(scope="session")
+def _built_stores() -> dict[str, Path]:
+    return {}
+
+
+@pytest.fixture
+def built_store(
+    db_path: Any, _built_stores: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> BuiltStore:
+    """``built_store(key, build)``: the test's store (``db_path``, returned) as ``build(db)``
+    leaves it (``db``: where the store is; ``runner(db)`` runs the CLI on it). On SQLite,
+    ``build`` runs once per run (per worker) for each ``key`` and every test gets a private
+    copy of the file; on PostgreSQL, or when the test's store exists already, it runs on the
+    test's own store."""
+
+    def get(key: str, build: Callable[[Any], object]) -> Any:
+        if ON_POSTGRES or Path(db_path).exists():
+            build(db_path)
+            return db_path
+        made = _built_stores.get(key)
+        if made is None:
+            made = tmp_path_factory.mktemp("built") / "kinship.db"
+            build(made)
+            open_store(made)
+            close_store()  # checkpoints the WAL into the file: the copy is the whole store
+            _built_stores[key] = made
+        copy_private(made, Path(db_path))
+        return db_path
+
+    return get

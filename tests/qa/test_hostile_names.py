@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,11 +27,17 @@ def raw_hidden(text: str) -> list[str]:
 
 
 @pytest.fixture
-def corpus_cli(cli, db_path):  # type: ignore[no-untyped-def]
+def corpus_cli(cli, built_store):  # type: ignore[no-untyped-def]
+    """The corpus's people in the store (built once per run, copied for each test)."""
+    built_store("qa-corpus", _corpus)
+    return cli
+
+
+def _corpus(db: Any) -> None:
     from kinship.services import contacts, notes
     from kinship.store import close_store, open_store
 
-    open_store(db_path)
+    open_store(db)
     try:
         for i, entry in enumerate(CORPUS):
             c = contacts.add(
@@ -42,7 +49,6 @@ def corpus_cli(cli, db_path):  # type: ignore[no-untyped-def]
             notes.add(c, f"likes {entry['name']}", kind="interest")
     finally:
         close_store()
-    return cli
 
 
 def test_contacts_list(corpus_cli) -> None:  # type: ignore[no-untyped-def]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from tests.conftest import CLI
+from tests.conftest import CLI, BuiltStore, runner
 
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EVIL = "\x1b[2J\r\x07\x9b1m\u202e"
@@ -17,7 +18,14 @@ def clean(text: str) -> bool:
 
 
 @pytest.fixture
-def evil_store(cli: CLI) -> CLI:
+def evil_store(cli: CLI, built_store: BuiltStore) -> CLI:
+    """A store of hostile text in every field (built once per run, copied for each test)."""
+    built_store("qa-evil", _evil)
+    return cli
+
+
+def _evil(db: Any) -> None:
+    cli = runner(db)
     for n in (1, 2):
         r = cli(
             "add",
@@ -64,7 +72,6 @@ def evil_store(cli: CLI) -> CLI:
     )
     assert cli("relate", "eve1", "friend", "bob").code == 0
     assert cli("edit", "eve2", "--notes", f"free{EVIL}", "--met", f"m{EVIL}").code == 0
-    return cli
 
 
 @pytest.mark.parametrize(

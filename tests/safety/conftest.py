@@ -7,14 +7,21 @@ from pathlib import Path
 import pytest
 
 from kinship.testing import register_plugin
-from tests.conftest import CLI
+from tests.conftest import BuiltStore, runner
 
 __all__ = ["register_plugin"]
 
 
 @pytest.fixture
-def rich(cli: CLI, db_path: Path) -> Path:
-    """A small store with contacts, fields, tags, notes, interactions, events, follow-ups."""
+def rich(built_store: BuiltStore) -> Path:
+    """A small store with contacts, fields, tags, notes, interactions, events, follow-ups
+    (built once per run, copied for each test)."""
+    path: Path = built_store("safety-rich", _rich)
+    return path
+
+
+def _rich(db: Path) -> None:
+    cli = runner(db)
     steps = [
         ("add", "Ada Lovelace", "--uid", "ada", "--email", "ada@example.org", "--tag", "mentors"),
         ("add", "Grace Hopper", "--uid", "grace", "--phone", "+1 555 0100", "--every", "30"),
@@ -27,4 +34,3 @@ def rich(cli: CLI, db_path: Path) -> Path:
     for args in steps:
         r = cli(*args)
         assert r.code == 0, (args, r.err)
-    return db_path
