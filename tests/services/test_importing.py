@@ -591,11 +591,12 @@ def test_another_writer_gets_the_lock_between_batches(
     monkeypatch.setattr(importing.batches, "BATCH", 10)
     path = tmp_path / "cards.vcf"
     big_vcf(path, 35)
-    assert store.path is not None
+    db = store.path
+    assert db is not None
     free: list[bool] = []
 
     def lock_is_free() -> bool:
-        other = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        other = sqlite3.connect(db, timeout=0, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")
             other.execute("ROLLBACK")
