@@ -69,6 +69,40 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     before.restore()
 
 
+#: What a test could change in a database besides its rows: tables, columns, defaults,
+#: indexes, triggers, functions, sequences, text-search setup, grants, owners, settings, and
+#: the meta table's rows (the schema version).
+_SHAPE = """
+SELECT md5(string_agg(x, ';' ORDER BY x)) FROM (
+  SELECT 'rel ' || c.relname || ' ' || c.relkind::text || ' ' || c.relowner::regrole::text || ' '
+         || coalesce(c.relacl::text, '') || ' ' || coalesce(a.attname, '') || ' '
+         || coalesce(format_type(a.atttypid, a.atttypmod), '') || ' '
+         || coalesce(a.attnotnull::text, '') || ' '
+         || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS x
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  UNION ALL SELECT 'idx ' || pg_get_indexdef(indexrelid) FROM pg_index
+  UNION ALL SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+  UNION ALL SELECT 'trg ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL SELECT 'fn ' || p.oid::regprocedure::text || ' ' || md5(p.prosrc)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL SELECT 'nsp ' || nspname FROM pg_namespace
+  UNION ALL SELECT 'ext ' || extname || ' ' || extversion FROM pg_extension
+  UNION ALL SELECT 'ts ' || cfgname FROM pg_ts_config
+  UNION ALL SELECT 'set ' || coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting
+    WHERE setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+  UNION ALL SELECT 'meta ' || m::text FROM meta m
+) shape
+"""
+
+
+def _shape(conn: Any) -> str:
+    return str(conn.execute(_SHAPE).fetchone()[0])
+
+
 @dataclass
 class PgServer:
     """The test run's PostgreSQL server and an autocommit admin connection to it."""
@@ -77,6 +111,8 @@ class PgServer:
     admin: Any
     template: str = "kinship_template"
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _clean: list[str] = field(default_factory=list)
+    _shape: str | None = None
 
     def url(self, dbname: str) -> str:
         return str(self.server.get_uri(dbname))
@@ -91,6 +127,49 @@ class PgServer:
 
     def drop(self, name: str) -> None:
         self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def take(self) -> str:
+        """A database for one test, as the migrated template is: one an earlier test gave
+        back, emptied, or a new copy."""
+        return self._clean.pop() if self._clean else self.create()
+
+    def give_back(self, name: str) -> None:
+        """Empty ``name`` for the next test if its schema, grants and settings are still the
+        template's (a test changed nothing but rows); else drop it. Emptying is ~30 ms where
+        a CREATE and DROP DATABASE are ~0.2 s, much of a small test's time."""
+        import psycopg
+
+        if self._shape is None:
+            self._shape = self._shape_of(self.template)
+        try:
+            # Whatever the test left connected (a worker thread's connection) goes first.
+            self.admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            with psycopg.connect(self.url(name), autocommit=True) as conn:
+                conn.execute("SET lock_timeout = '10s'")
+                if _shape(conn) == self._shape:
+                    tables = [
+                        row[0]
+                        for row in conn.execute(
+                            "SELECT quote_ident(tablename) FROM pg_tables"
+                            " WHERE schemaname = 'public' AND tablename <> 'meta'"
+                        )
+                    ]
+                    conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                    self._clean.append(name)
+                    return
+        except psycopg.Error:
+            pass
+        self.drop(name)
+
+    def _shape_of(self, dbname: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            return _shape(conn)
 
     def sql(self, dbname: str, statement: str, params: Any = None) -> list[tuple[Any, ...]]:
         """Run one statement as the superuser in ``dbname`` (autocommit)."""
@@ -141,12 +220,12 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         yield tmp_path / "kinship.db"
         return
     pg: PgServer = request.getfixturevalue("pg_server")
-    name = pg.create()
+    name = pg.take()
     try:
         yield pg.url(name)
     finally:
         close_store()
-        pg.drop(name)
+        pg.give_back(name)
 
 
 @pytest.fixture(scope="session")
