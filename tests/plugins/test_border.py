@@ -41,6 +41,7 @@ from kinship.records import (
     PartialDate,
     RelationshipRecord,
 )
+from tests.conftest import copy_private
 
 HUGE = "x" * 10_000_000
 
@@ -219,10 +220,14 @@ def garbage_plugin(register_plugin: Any) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(items=ITEMS)
-def test_whatever_a_plugin_yields_the_store_stays_valid(items: list[Any]) -> None:
+def test_whatever_a_plugin_yields_the_store_stays_valid(
+    items: list[Any], _migrated_file: Path | None
+) -> None:
     CURRENT[:] = items
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "kinship.db"
+        if _migrated_file is not None:  # the empty store, migrated once per run
+            copy_private(_migrated_file, db)
         source = Path(tmp) / "people.garbage"
         source.write_text("", encoding="utf-8")
         code, out, err = kinship(db, "import", str(source), "--json")
@@ -248,6 +253,8 @@ def test_whatever_a_plugin_yields_the_store_stays_valid(items: list[Any]) -> Non
             code, _, err = kinship(db, "export", "--format", fmt, "-o", str(Path(tmp) / target))
             assert (code, err) == (0, ""), (fmt, err)
         again = Path(tmp) / "again.db"
+        if _migrated_file is not None:
+            copy_private(_migrated_file, again)
         code, _, err = kinship(again, "import", str(Path(tmp) / "out.json"), "--no-plugins")
         assert code == 0, err
 
