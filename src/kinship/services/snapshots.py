@@ -1,14 +1,15 @@
 """Snapshots for the follow-up strategies, built in bulk with a few set-based queries.
 
 :func:`build` turns one chunk of contact ids into :class:`~kinship.records.ContactSnapshot`
-objects with ten queries in all, whatever the chunk size (never one query per contact):
+objects with eleven queries in all, whatever the chunk size (never one query per contact):
 
 1. the contacts themselves;
 2. their tags (with each tag's cadence);
 3. the last interaction and the number of interactions per (contact, kind) — ``GROUP BY``;
 4. the dates of their last :data:`MAX_DATES` interactions (a window function), for rhythm;
 5. help, introductions and gifts received (for "unthanked", filtered after the last thanks);
-6. life events from :data:`LIFE_EVENT_DAYS` ago to :data:`LOOKAHEAD_DAYS` ahead;
+6. life events from :data:`LIFE_EVENT_DAYS` ago to :data:`LOOKAHEAD_DAYS` ahead, and the
+   first one beyond (the day it comes into the window is a day the snapshot changes);
 7. open manual follow-ups of kind ``promise``;
 8. open introductions either side of which is in the chunk (with both names);
 9. event captures of the last :data:`CAPTURE_DAYS` days (with the event's name);
@@ -272,6 +273,10 @@ class Built:
     cadences: dict[int, int | None]
     #: contact id → case-folded tag names (for per-tag strategy choice).
     tags: dict[int, list[str]]
+    #: contact id → the first day after ``today`` on which the snapshot itself would differ
+    #: (a life event coming into its window or leaving it, a capture leaving it); absent:
+    #: only a change to the person changes it.
+    changes: dict[int, date] = field(default_factory=dict)
 
 
 def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> Built:
@@ -294,6 +299,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             Contact.archived,
             Contact.strategy,
             Contact.last_interaction_at,
+            Contact.created_at,
         )
         .where(id_filter(Contact.id, ids))
         .order_by(Contact.id)
@@ -373,6 +379,12 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             unthanked[cid].append(moment)
 
     life: dict[int, list[LifeEvent]] = defaultdict(list)
+    changes: dict[int, date] = {}
+
+    def changes_on(cid: int, day: date) -> None:
+        if day > today and (cid not in changes or day < changes[cid]):
+            changes[cid] = day
+
     start = datetime.combine(today - timedelta(days=LIFE_EVENT_DAYS), time(0, 0))
     end = datetime.combine(today + timedelta(days=LOOKAHEAD_DAYS + 1), time(0, 0))
     for cid, kind, at, all_day, summary in (
@@ -395,6 +407,21 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         # All-day events are stored at midnight of their day; timed ones in UTC.
         on = moment.date() if all_day else moment.astimezone().date()
         life[cid].append(LifeEvent(kind, on, summary or ""))
+        changes_on(cid, moment.date() + timedelta(days=LIFE_EVENT_DAYS + 1))
+    for cid, first in (
+        EventPerson.select(EventPerson.contact, fn.MIN(Event.start))
+        .join(Event)
+        .where(
+            id_filter(EventPerson.contact, present)
+            & Event.kind.in_(list(LIFE_EVENT_KINDS))
+            & (Event.start >= end)
+        )
+        .group_by(EventPerson.contact)
+        .tuples()
+    ):
+        moment = _dt(first)
+        if moment is not None:
+            changes_on(cid, moment.date() - timedelta(days=LOOKAHEAD_DAYS))
 
     promises: dict[int, list[str]] = defaultdict(list)
     for cid, reason in (
@@ -412,6 +439,9 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
 
     intros = _introductions(present, wanted)
     captures = _captures(present, wanted, today)
+    for cid, steps in captures.items():
+        for step in steps:
+            changes_on(cid, step.at.date() + timedelta(days=CAPTURE_DAYS + 1))
     picks: dict[int, MatchHint] = {}
     if config.enabled(MATCH_STRATEGY):
         picks = matching.weekly_picks(today, config.strategies.get(MATCH_STRATEGY))
@@ -447,9 +477,10 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             introductions=intros.get(cid, []),
             captures=captures.get(cid, []),
             match=picks.get(cid),
+            created_at=_dt(c.created_at),
         )
     folded = {cid: [t.casefold() for t in names] for cid, names in tags.items()}
-    return Built(snaps, cadences, folded)
+    return Built(snaps, cadences, folded, {c: d for c, d in changes.items() if c in wanted})
 
 
 def _introductions(ids: Sequence[int], wanted: set[int]) -> dict[int, list[IntroductionStep]]:
