@@ -108,11 +108,12 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
         )
         .where(snapshots.id_filter(FollowUp.contact, ids) & (FollowUp.origin != MANUAL))
         .order_by(FollowUp.id)
+        .namedtuples()
     ):
         if row.status == "open":
-            open_rows[row.contact_id][row.kind].append(row)
+            open_rows[row.contact][row.kind].append(row)
         else:
-            closed[row.contact_id].add((row.kind, row.due))
+            closed[row.contact].add((row.kind, row.due))
 
     deletes: list[int] = []
     inserts: list[dict[str, Any]] = []
