@@ -43,6 +43,7 @@ from kinship.records import (
     PartialDate,
 )
 from kinship.services import matching
+from kinship.store import dialect
 from kinship.store.models import (
     Capture,
     Contact,
@@ -87,12 +88,13 @@ MATCH_STRATEGY = "introductions"
 
 
 def id_filter(column: Any, ids: Sequence[int]) -> Any:
-    """``column IN ids`` — or, when the sorted ids are dense, ``column BETWEEN lo AND hi``
-    (building a 1000-parameter IN list costs more than the query; callers drop extra rows)."""
+    """``column IN ids`` — as ``column BETWEEN lo AND hi`` when the sorted ids are dense
+    (callers drop the extra rows), else with the ids bound as one value
+    (:func:`kinship.store.dialect.in_ids`)."""
     lo, hi = min(ids), max(ids)
     if hi - lo + 1 <= 2 * len(ids):
         return column.between(lo, hi)
-    return column.in_(list(ids))
+    return dialect.in_ids(column, ids)
 
 
 def _positive_int(value: Any) -> int | None:
@@ -379,10 +381,10 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         if len(recent) < MAX_DATES:
             recent.append(local.date(naive))
         if receipt or kind not in kinds:
-            moment = naive.replace(tzinfo=UTC)
-            kinds.setdefault(kind, moment)
+            stamped = naive.replace(tzinfo=UTC)
+            kinds.setdefault(kind, stamped)
             if receipt:
-                receipts.append(moment)
+                receipts.append(stamped)
     if current_id is not None:
         done(current_id)
 
