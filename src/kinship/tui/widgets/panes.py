@@ -67,6 +67,12 @@ def note_prompt(note: views.NoteItem, today: date, presenter: bool = False) -> C
     )
 
 
+def _set_data(spark: Sparkline, data: list[int]) -> None:
+    """A sparkline's data, left alone when it is the same (setting it redraws it)."""
+    if list(spark.data or ()) != data:
+        spark.data = data
+
+
 def _presenter(widget: object) -> bool:
     return bool(getattr(getattr(widget, "app", None), "presenter", False))
 
@@ -126,6 +132,8 @@ class EventsPane(Vertical):
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
         self.items: list[views.TimelineItem] = []
+        #: What the list holds now (rebuilding a list is what showing a person costs most).
+        self._shows: object = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="events-title", markup=False)
@@ -142,13 +150,15 @@ class EventsPane(Vertical):
 
     def show_contact(self, detail: views.ContactDetail, today: date) -> None:
         self.remove_class("-nobody")
+        # One-line labels of a fixed size: redrawn, never a new layout of the screen.
         self.query_one("#events-title", Static).update(
-            Content.assemble("Timeline · ", shown(detail.name, _presenter(self)))
+            Content.assemble("Timeline · ", shown(detail.name, _presenter(self))), layout=False
         )
-        self.query_one("#spark", Sparkline).data = detail.monthly
+        _set_data(self.query_one("#spark", Sparkline), detail.monthly)
         total = sum(detail.monthly)
         self.query_one("#spark-caption", Static).update(
-            f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)"
+            f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)",
+            layout=False,
         )
         self._show_give_get(detail.give_get)
         self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
@@ -158,25 +168,31 @@ class EventsPane(Vertical):
         self.set_class(not shown_any, "-noledger")
         if g is None or not shown_any:
             return
-        self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}")
-        self.query_one("#got-label", Static).update(f"received {sum(g.received_monthly)}")
-        self.query_one("#spark-gave", Sparkline).data = list(g.gave_monthly)
-        self.query_one("#spark-got", Sparkline).data = list(g.received_monthly)
+        self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}", layout=False)
+        self.query_one("#got-label", Static).update(
+            f"received {sum(g.received_monthly)}", layout=False
+        )
+        _set_data(self.query_one("#spark-gave", Sparkline), list(g.gave_monthly))
+        _set_data(self.query_one("#spark-got", Sparkline), list(g.received_monthly))
 
     def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
         self.add_class("-nobody")
-        self.query_one("#events-title", Static).update("Upcoming · everyone")
+        self.query_one("#events-title", Static).update("Upcoming · everyone", layout=False)
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
     def _fill(self, items: list[views.TimelineItem], today: date, empty: str) -> None:
         self.items = items
         ol = self.query_one(PaneList)
+        presenter = _presenter(self)
+        shows = (tuple(items) or empty, today, presenter)
+        if shows == self._shows:
+            return  # the same rows (another person with the same empty timeline …)
+        self._shows = shows
         keep = ol.highlighted
         ol.clear_options()
         if not items:
             ol.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
             return
-        presenter = _presenter(self)
         ol.add_options([Option(timeline_prompt(i, today, presenter)) for i in items])
         if ol.has_focus:
             if keep is not None:
@@ -227,6 +243,7 @@ class NotesPane(Vertical):
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
         self.items: list[views.NoteItem] = []
+        self._shows: object = None
 
     def compose(self) -> ComposeResult:
         yield Static("Empathy notes", id="notes-title", markup=False)
@@ -239,9 +256,14 @@ class NotesPane(Vertical):
         title.update(
             Content.assemble("Empathy notes · ", shown(name, presenter))
             if name
-            else "Empathy notes"
+            else "Empathy notes",
+            layout=False,
         )
         ol = self.query_one(PaneList)
+        shows = (name is None, tuple(notes), today, presenter)
+        if shows == self._shows:
+            return  # the same rows (most people have no notes: the same hint)
+        self._shows = shows
         keep = ol.highlighted
         ol.clear_options()
         if name is None:
