@@ -191,3 +191,57 @@ async def test_a_quick_count_is_drawn_with_the_list(
         await settle(pilot, app)
         assert shown == [("", True)]
         assert "151 contacts · by name" in screen_text(app)
+
+
+async def test_the_panes_are_built_once_the_first_rows_are_shown(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first frame is the list's: the timeline and notes panes mount their rows after
+    it (the list already holds its rows then), and show what they were handed meanwhile."""
+    from kinship.tui.widgets.panes import BuiltLater
+
+    seen: list[tuple[str, bool]] = []
+    real = BuiltLater.build
+
+    async def build(self: BuiltLater) -> None:
+        seen.append((type(self).__name__, self.screen.query_one(ContactList).loaded))
+        await real(self)
+
+    monkeypatch.setattr(BuiltLater, "build", build)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert seen == [("EventsPane", True), ("NotesPane", True)]
+        detail = app.main.detail
+        assert detail is not None
+        assert f"Timeline · {detail.name}" in screen_text(app)
+        first_name = detail.name.split()[0]  # the notes pane is narrow
+        assert f"Empathy notes · {first_name}" in screen_text(app)
+
+
+async def test_a_pane_shows_what_it_was_handed_before_it_was_built() -> None:
+    """What a pane is handed before its rows exist is kept (the last of it) and shown."""
+    from datetime import date
+
+    from textual.app import App, ComposeResult
+
+    from kinship.tui.widgets.panes import NotesPane
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield EventsPane(id="events")
+            yield NotesPane(id="notes")
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        events, notes = app.query_one(EventsPane), app.query_one(NotesPane)
+        assert not events.children and events.highlighted is None
+        events.show_upcoming([], date(2025, 3, 14))
+        notes.show("Nobody", [], date(2025, 3, 14))
+        notes.show("Ada Lovelace", [], date(2025, 3, 14))
+        await events.build()
+        await notes.build()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Upcoming · everyone" in text and "Nothing coming up" in text
+        assert "Empathy notes · Ada Lovelace" in text and "Nobody" not in text

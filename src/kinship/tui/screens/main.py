@@ -235,6 +235,7 @@ class MainScreen(Screen[None]):
         self.search_latencies: list[float] = []
         self._typed_at: float | None = None
         self._prefetched: Future[FirstPage] | None = None
+        self._panes_asked = False
 
     @property
     def kapp(self) -> AppContext:
@@ -287,6 +288,19 @@ class MainScreen(Screen[None]):
             self.reload()  # nobody to select (empty store): the events pane shows upcoming
         self.load_today_count()
 
+    def _build_panes(self) -> None:
+        """Once the first rows (or the first error) are on screen: the timeline and notes
+        panes' own rows, which would only slow the frame the list is drawn in."""
+        if not self._panes_asked:
+            self._panes_asked = True
+            self.call_after_refresh(self._build_panes_now)
+
+    @work(group="panes", exit_on_error=False)
+    async def _build_panes_now(self) -> None:
+        for pane in (self.query_one(EventsPane), self.query_one(NotesPane)):
+            await pane.build()
+        self.ensure_focus()
+
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width)
 
@@ -325,7 +339,9 @@ class MainScreen(Screen[None]):
         if self.active_pane == "contacts" and self.has_class("-empty"):
             for welcome in self.query(Welcome):
                 return welcome
-        return self.query_one(PANE_FOCUS[self.active_pane])
+        for target in self.query(PANE_FOCUS[self.active_pane]):
+            return target
+        return self.query_one(ContactList)  # the pane's rows are not built yet
 
     def ensure_focus(self) -> None:
         """The focus rule: after a modal closes, a resize or a layout switch, keys go to a
@@ -497,11 +513,13 @@ class MainScreen(Screen[None]):
             self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
             self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
         self._status()
+        self._build_panes()
 
     def _status_error(self, exc: BaseException) -> None:
         from kinship.tui.errors import describe_error
 
         self._status_text(describe_error(exc))
+        self._build_panes()
 
     def _status(self) -> None:
         cl = self.query_one(ContactList)
