@@ -447,11 +447,11 @@ class MainScreen(Screen[None]):
             return gen != self._search_gen
 
         def first() -> FirstPage:
-            with views.cancellable(stale):
+            with views.cancellable(stale, every=CHECK_EVERY):
                 return first_page(listing, select_uid, today)
 
         def count() -> int:
-            with views.cancellable(stale):
+            with views.cancellable(stale, every=CHECK_EVERY):
                 return views.contact_count(listing.query, archived=listing.archived, today=today)
 
         counting: asyncio.Future[int] | None = None
@@ -646,7 +646,7 @@ class MainScreen(Screen[None]):
 
         def job() -> views.ContactDetail | None:
             try:
-                with views.cancellable(stale):
+                with views.cancellable(stale, every=CHECK_EVERY):
                     return views.detail(contact_id, today)
             except views.Cancelled:
                 return None
@@ -671,7 +671,7 @@ class MainScreen(Screen[None]):
             gen, today = self._search_gen, self.kapp.today
 
             def job() -> list[views.TimelineItem]:
-                with views.cancellable(lambda: gen != self._search_gen):
+                with views.cancellable(lambda: gen != self._search_gen, every=CHECK_EVERY):
                     return views.upcoming(today)
 
             try:
@@ -959,6 +959,11 @@ class MainScreen(Screen[None]):
         elif self._upcoming is not None:
             self.query_one(EventsPane).show_upcoming(self._upcoming, self.kapp.today)
 
+
+#: SQLite steps between two looks at whether a running query is stale (about a millisecond
+#: of work): each look takes the GIL, which the UI thread holds while it draws a frame, and at
+#: SQLite's default of 4,000 a 100-row page could wait on hundreds of them.
+CHECK_EVERY = 100_000
 
 #: How long a new search's first page waits for its count (about a frame), to be drawn
 #: with it; the list is shown without it after that.
