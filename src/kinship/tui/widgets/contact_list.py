@@ -100,7 +100,7 @@ class ContactList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ContactList { height: 1fr; overflow-x: hidden; }
+    ContactList { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     ContactList > .contact-list--cursor { background: $accent 40%; text-style: bold; }
     ContactList:focus > .contact-list--cursor { background: $accent; color: $text; }
     ContactList > .contact-list--org { color: $text-muted; }

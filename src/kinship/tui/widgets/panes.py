@@ -154,7 +154,7 @@ class EventsPane(BuiltLater):
     EventsPane #events-title { height: 1; text-style: bold; padding: 0 1; }
     EventsPane Sparkline { height: 2; margin: 0 1; }
     EventsPane #spark-caption { height: 1; color: $text-muted; padding: 0 1; }
-    EventsPane OptionList { height: 1fr; border: none; }
+    EventsPane OptionList { height: 1fr; border: none; scrollbar-gutter: stable; }
     EventsPane.-nobody Sparkline, EventsPane.-nobody #spark-caption { display: none; }
     EventsPane .give-get { height: 1; padding: 0 1; }
     EventsPane .give-get Static { width: 14; color: $text-muted; }
@@ -286,7 +286,7 @@ class NotesPane(BuiltLater):
 
     DEFAULT_CSS = """
     NotesPane #notes-title { height: 1; text-style: bold; padding: 0 1; }
-    NotesPane OptionList { height: 1fr; border: none; }
+    NotesPane OptionList { height: 1fr; border: none; scrollbar-gutter: stable; }
     """
 
     def __init__(self, **kw: object) -> None:
