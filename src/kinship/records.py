@@ -562,6 +562,8 @@ class ContactSnapshot:
     captures: list[CaptureStep] = field(default_factory=list)
     #: This week's fresh match for this contact's needs (only the week's pick has one).
     match: MatchHint | None = None
+    #: When the contact was added (``None`` when not known).
+    created_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -660,6 +662,14 @@ class Strategy:
     suggest: Callable[[ContactSnapshot, date], Iterable[Suggestion]]
     group: str = ""
     done_as: Mapping[str, str] = field(default_factory=dict)
+    #: Optional, and what keeps the daily catch-up small: ``changes(snapshot, today)`` gives
+    #: the first day after ``today`` on which ``suggest`` may answer differently for this
+    #: same snapshot (a due date reached, a window opening or closing, a date in a reason
+    #: read differently), or ``None`` when only a change to the person can change it. An
+    #: early day is harmless (the person is asked about again, nothing else); a late one
+    #: leaves a stale suggestion until then. Without it, kinship asks the strategy again
+    #: every day about the people it suggested something for, and weekly about the rest.
+    changes: Callable[[ContactSnapshot, date], date | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ def test_cadence_not_yet_due_is_quiet() -> None:
 def test_cadence_due_today() -> None:
     got = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(30)))
     assert got.due == TODAY
-    assert got.reason == "last talked 30 days ago; you planned every 30 days"
+    assert got.reason == "last talked on Nov 1; you planned every 30 days"
     assert got.priority == s.PRIORITY["check-in-due"]
 
 
@@ -175,7 +175,7 @@ def test_cadence_overdue_past_grace_is_more_urgent() -> None:
     assert got.kind == "check-in"
     assert got.due == TODAY - timedelta(days=17)
     # The reason says why, once: how overdue is the due date's to say (faces show it).
-    assert got.reason == "last talked 47 days ago; you planned every 30 days"
+    assert got.reason == "last talked on Oct 15; you planned every 30 days"
     assert "overdue" not in got.reason
     due_now = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(30)))
     assert got.priority < due_now.priority
@@ -184,7 +184,7 @@ def test_cadence_overdue_past_grace_is_more_urgent() -> None:
 def test_cadence_grace_band_default_and_setting() -> None:
     # default grace for 30 days is max(3, 30 // 5) = 6
     inside = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(36)))
-    assert inside.reason == "last talked 36 days ago; you planned every 30 days"
+    assert inside.reason == "last talked on Oct 26; you planned every 30 days"
     assert inside.priority == s.PRIORITY["check-in-due"]
     past = one(s.cadence, snap(cadence_days=30, last_interaction_at=ago(37)))
     assert past.priority == s.PRIORITY["check-in-overdue"]
@@ -203,7 +203,7 @@ def test_cadence_lead_days_shows_it_ahead() -> None:
     )
     got = one(s.cadence, early)
     assert got.due == TODAY + timedelta(days=3)
-    assert got.reason == "last talked 27 days ago; you planned every 30 days"
+    assert got.reason == "last talked on Nov 4; you planned every 30 days"
     assert got.priority == s.PRIORITY["check-in-soon"]
     too_early = snap(
         cadence_days=30, last_interaction_at=ago(26), settings={"cadence": {"lead_days": 3}}

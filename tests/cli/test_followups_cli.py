@@ -76,7 +76,7 @@ def test_done_when_scenario(db: Path) -> None:
     }
     assert len(items) == 3
     reasons = {i["kind"]: i["reason"] for i in items}
-    assert reasons["check-in"] == "last talked 40 days ago; you planned every 30 days"
+    assert reasons["check-in"] == "last talked on Oct 22; you planned every 30 days"
     assert reasons["birthday"].startswith("birthday on ")
     assert reasons["thank"].startswith("helped you on ")
     assert set(items[0]) == {"contact", "kind", "due", "reason", "strategy", "priority"}

@@ -36,7 +36,8 @@ def test_an_introduction_from_proposal_to_follow_up(cli: CLI) -> None:
         (
             "Charles Babbage",
             "intro-ask",
-            "you offered to introduce Ada Lovelace to Charles Babbage today; ask Charles "
+            f"you offered to introduce Ada Lovelace to Charles Babbage on {date.today():%b} "
+            f"{date.today().day}; ask Charles "
             "Babbage (analytical engines)",
         )
     ]

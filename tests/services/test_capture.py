@@ -91,7 +91,7 @@ def test_capture_creates_the_event_reuses_people_and_links_everyone(net_store: A
     ]
     reasons = {n: r for n, _, r in due()}
     assert (
-        reasons["Linus Torvalds"] == "met at PyCon 2025 yesterday (kernels); say nice to meet you"
+        reasons["Linus Torvalds"] == "met at PyCon 2025 on Jun 14 (kernels); say nice to meet you"
     )
     assert report.to_json()["people"][2]["status"] == "new"
 

@@ -94,7 +94,7 @@ def test_dates_are_capped_and_queries_fixed_per_chunk(store: Any) -> None:
         built = snapshots.build([p.id for p in people], today=TODAY)
     # Seven for the history, one each for introductions and captures, one to check that the
     # cached match of needs and offers still holds.
-    assert counter.count == 10
+    assert counter.count == 9
     assert len(built.snapshots[people[0].id].interaction_dates) == snapshots.MAX_DATES
     assert built.snapshots[people[0].id].interaction_dates[-1] == TODAY - timedelta(days=1)
 

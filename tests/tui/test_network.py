@@ -65,7 +65,7 @@ async def test_capture_checks_every_line_then_writes_all_and_starts_the_sprint(
         assert isinstance(app.screen, TodayScreen)
         text = screen_text(app)
         assert "New people (2)" in text
-        assert "met at PyCon 2025 today (kernels); say nice to meet you" in text
+        assert "met at PyCon 2025 on Mar 14 (kernels); say nice to meet you" in text
 
 
 async def test_introduce_then_move_it_along_on_the_introductions_screen(
@@ -166,8 +166,10 @@ async def test_introduction_follow_ups_show_on_today_and_go_away_when_done(
         today = await open_today(pilot, app)
         text = screen_text(app)
         assert "Introductions (2)" in text
-        ask_charles = "you offered to introduce Ada Lovelace to Charles Babbage today; ask Charles"
-        ask_grace = "you offered to introduce Ada Lovelace to Grace Hopper today; ask Grace"
+        ask_charles = (
+            "you offered to introduce Ada Lovelace to Charles Babbage on Mar 14; ask Charles"
+        )
+        ask_grace = "you offered to introduce Ada Lovelace to Grace Hopper on Mar 14; ask Grace"
         assert ask_charles in text and ask_grace in text
         # Today's d: you asked Charles (a message is logged with him).
         highlight(today, "Charles Babbage")
@@ -223,8 +225,8 @@ async def test_captured_people_show_on_today_and_go_away_when_followed_up(
         today = await open_today(pilot, app)
         text = screen_text(app)
         assert "New people (2)" in text
-        nice_linus = "met at PyCon 2025 today (kernels); say nice to meet you"
-        nice_grace = "met at PyCon 2025 today (COBOL); say nice to meet you"
+        nice_linus = "met at PyCon 2025 on Mar 14 (kernels); say nice to meet you"
+        nice_grace = "met at PyCon 2025 on Mar 14 (COBOL); say nice to meet you"
         assert nice_linus in text and nice_grace in text
         highlight(today, "Linus Torvalds")
         await done_on_today(pilot, app)

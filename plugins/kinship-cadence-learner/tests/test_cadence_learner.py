@@ -37,7 +37,7 @@ def test_registers_one_strategy() -> None:
 def test_cooling_relationship_gets_a_check_in() -> None:
     last = TODAY - timedelta(days=40)
     [got] = run(snap(every(21, 5, last)))
-    assert got.reason == "you usually talk every ~21 days; it has been 40 (cooling)"
+    assert got.reason == "you usually talk every ~21 days; last talked on Oct 22, 2026 (cooling)"
     assert (got.kind, got.strategy, got.contact_uid) == ("check-in", "cadence-learner", "ada")
     # 1.5 × 21 = 31.5: cooling from day 32 after the last interaction
     assert got.due == last + timedelta(days=32)
@@ -64,7 +64,7 @@ def test_median_ignores_one_long_gap() -> None:
     last = TODAY - timedelta(days=20)
     dates = [last - timedelta(days=d) for d in (221, 21, 14, 7, 0)]
     [got] = run(snap(dates))
-    assert got.reason == "you usually talk every ~7 days; it has been 20 (cooling)"
+    assert got.reason == "you usually talk every ~7 days; last talked on Nov 11, 2026 (cooling)"
 
 
 def test_factor_setting() -> None:
@@ -77,7 +77,7 @@ def test_factor_setting() -> None:
 
 def test_daily_rhythm_wording() -> None:
     [got] = run(snap(every(1, 6, TODAY - timedelta(days=3))))
-    assert got.reason == "you usually talk every day; it has been 3 (cooling)"
+    assert got.reason == "you usually talk every day; last talked on Nov 28, 2026 (cooling)"
 
 
 def test_contacts_with_a_cadence_are_left_to_the_cadence_strategy() -> None:
@@ -111,8 +111,8 @@ def test_last_interaction_is_read_in_the_configured_zone() -> None:
     [utc] = run(snap(dates, last_interaction_at=late, settings={"cadence-learner": {"tz": "UTC"}}))
     berlin_settings = {"cadence-learner": {"tz": "Europe/Berlin"}}
     [berlin] = run(snap(dates, last_interaction_at=late, settings=berlin_settings))
-    assert utc.reason.endswith("it has been 61 (cooling)")
-    assert berlin.reason.endswith("it has been 60 (cooling)")
+    assert utc.reason.endswith("last talked on Oct 1, 2026 (cooling)")
+    assert berlin.reason.endswith("last talked on Oct 2, 2026 (cooling)")
 
 
 def test_future_dates_are_ignored() -> None:
@@ -126,3 +126,27 @@ def test_exactly_factor_times_the_gap_is_not_yet_cooling() -> None:
     last = TODAY - timedelta(days=31)
     [got] = run(snap(every(20, 4, last)))
     assert got.due == last + timedelta(days=31) == TODAY
+
+
+def test_changes_is_never_late_and_names_the_day_cooling_starts() -> None:
+    """``changes``: until the day it names, ``suggest`` answers as it does today."""
+    last = TODAY - timedelta(days=20)
+    dates = [*every(21, 5, last), TODAY + timedelta(days=10)]
+    snapshots = [
+        snap(dates),
+        snap(every(21, 5, last), snoozed_until=TODAY + timedelta(days=4)),
+        snap(every(21, 5, TODAY - timedelta(days=40))),
+        snap(every(1, 6, TODAY - timedelta(days=2))),
+    ]
+    # Cooling from day 32 after the last interaction; the logged day ahead comes first.
+    assert learner.changes(snapshots[0], TODAY) == TODAY + timedelta(days=10)
+    assert learner.changes(snap(every(21, 5, last)), TODAY) == last + timedelta(days=32)
+    for start in range(0, 40):
+        today = TODAY + timedelta(days=start)
+        for snapshot in snapshots:
+            change = learner.changes(snapshot, today)
+            now = list(learner.suggest(snapshot, today))
+            day = today + timedelta(days=1)
+            while day < (change or today + timedelta(days=60)):
+                assert list(learner.suggest(snapshot, day)) == now, (today, day, change)
+                day += timedelta(days=1)

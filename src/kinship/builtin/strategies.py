@@ -150,6 +150,48 @@ def _fmt(day: date, today: date) -> str:
     return text
 
 
+def _fmt_changes(day: date, today: date) -> date | None:
+    """The first day after ``today`` on which ``_fmt(day, ·)`` reads differently, if any.
+
+    ``_fmt`` only moves where the year starts to show or stops showing: at a new year, 181
+    days after a past ``day``, 180 days before a future one.
+    """
+    shown = _fmt(day, today)
+    breaks = sorted(
+        d
+        for d in (
+            date(today.year + 1, 1, 1) if today.year < date.max.year else None,
+            _plus(day, 181),
+            _plus(day, -180),
+        )
+        if d is not None and d > today
+    )
+    return next((d for d in breaks if _fmt(day, d) != shown), None)
+
+
+def _plus(day: date, days: int) -> date | None:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _first_after(today: date, *days: date | None) -> date | None:
+    """The earliest of ``days`` after ``today`` (``None``: none is)."""
+    later = [d for d in days if d is not None and d > today]
+    return min(later) if later else None
+
+
+def _inactive_changes(snapshot: ContactSnapshot, today: date) -> tuple[bool, date | None]:
+    """(inactive, the day that changes): an archived contact changes only by an edit; a
+    snoozed one on the day the snooze ends."""
+    if snapshot.archived:
+        return True, None
+    if snapshot.snoozed_until is not None and snapshot.snoozed_until > today:
+        return True, snapshot.snoozed_until
+    return False, None
+
+
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
@@ -188,10 +230,11 @@ def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     grace = _int(settings, "grace_days", max(3, every // 5))
 
     if snapshot.last_interaction_at is None:
+        # Due since the person was added (a date that holds, so a dismissal holds too).
         yield Suggestion(
             snapshot.uid,
             "check-in",
-            today,
+            _added(snapshot, settings, today) or today,
             f"no interaction logged yet; you planned every {_days(every)}",
             PRIORITY["check-in-due"],
             CADENCE,
@@ -202,10 +245,10 @@ def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     due = last + timedelta(days=every)
     if due > today + timedelta(days=lead):
         return
-    ago = (today - last).days
-    when = f"{_days(ago)} ago" if ago > 0 else "today"
-    # The reason says why; how overdue it is, every face says once beside it (the due date).
-    reason = f"last talked {when}; you planned every {_days(every)}"
+    # The reason says why, in words that hold from day to day (a date, not "40 days ago": a
+    # count would rewrite every stored suggestion daily); how overdue it is, every face
+    # says once beside it (from the due date).
+    reason = f"last talked on {_fmt(last, today)}; you planned every {_days(every)}"
     if today > due + timedelta(days=grace):
         priority = PRIORITY["check-in-overdue"]
     elif due <= today:
@@ -213,6 +256,36 @@ def cadence(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     else:
         priority = PRIORITY["check-in-soon"]
     yield Suggestion(snapshot.uid, "check-in", due, reason, priority, CADENCE)
+
+
+def _added(snapshot: ContactSnapshot, settings: Mapping[str, Any], today: date) -> date | None:
+    """The day the person was added, if known and not after ``today``."""
+    if snapshot.created_at is None:
+        return None
+    day = _local_date(snapshot.created_at, _zone(settings))
+    return day if day <= today else None
+
+
+def cadence_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`cadence` next answers differently: the day a check-in comes into the
+    lead window, is due, is overdue (or the day a snooze ends)."""
+    every = snapshot.cadence_days
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if not every or every <= 0:
+        return None
+    if inactive:
+        return wakes
+    settings = _settings(snapshot, CADENCE)
+    if snapshot.last_interaction_at is None:
+        # Due since the person was added; when that is not known, due today, every day.
+        return None if _added(snapshot, settings, today) else today + timedelta(days=1)
+    lead = _int(settings, "lead_days", 0)
+    grace = _int(settings, "grace_days", max(3, every // 5))
+    last = _local_date(snapshot.last_interaction_at, _zone(settings))
+    due = last + timedelta(days=every)
+    if due > today + timedelta(days=lead):
+        return due - timedelta(days=lead)
+    return _first_after(today, due, _plus(due, grace + 1), _fmt_changes(last, today))
 
 
 # --------------------------------------------------------------------------- occasions
@@ -311,6 +384,38 @@ def occasions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
             yield suggestion
 
 
+def occasions_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`occasions` next answers differently: an occasion coming into the lead
+    window or passing, a life event's step coming up, starting or being let go, the event
+    passing (a snooze ending). Early rather than late: every day any of it can move."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive:
+        return wakes
+    settings = _settings(snapshot, OCCASIONS)
+    lead = timedelta(days=_int(settings, "lead_days", 7))
+    recent = _int(settings, "recent_days", 30)
+    horizon = today + lead
+    days: list[date | None] = []
+    for when in (snapshot.birthday, snapshot.anniversary):
+        if when is None:
+            continue
+        on = when.next_on_or_after(today)
+        if on > horizon:
+            days.append(on - lead)
+        else:
+            days += [_plus(on, 1), _fmt_changes(on, today)]
+    for event in snapshot.life_events:
+        steps = SEQUENCES.get(event.kind)
+        if not steps:
+            continue
+        days += [event.on, _plus(event.on, 1), _fmt_changes(event.on, today)]
+        for offset, _kind in steps:
+            due = _plus(event.on, offset)
+            if due is not None:
+                days += [_plus(due, -lead.days), _plus(due, recent + 1)]
+    return _first_after(today, *days)
+
+
 def _life_event_step(
     snapshot: ContactSnapshot,
     event: LifeEvent,
@@ -395,6 +500,35 @@ def appreciation(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]
     yield Suggestion(snapshot.uid, "thank", due, reason, priority, APPRECIATION)
 
 
+def appreciation_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`appreciation` next answers differently: thanks becoming overdue, the
+    oldest help growing too old to bring up (a snooze ending)."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive or not snapshot.unthanked:
+        return wakes
+    settings = _settings(snapshot, APPRECIATION)
+    within = _int(settings, "within_days", 2)
+    max_age = _int(settings, "max_age_days", 180)
+    zone = _zone(settings)
+    thanked = snapshot.last_by_kind.get("thanks")
+    thanked_at = _aware(thanked) if thanked is not None else None
+    days = sorted(
+        _local_date(moment, zone)
+        for moment in snapshot.unthanked
+        if thanked_at is None or _aware(moment) > thanked_at
+    )
+    days = [d for d in days if (today - d).days <= max_age]
+    if not days:
+        return None
+    first = days[0]
+    return _first_after(
+        today,
+        _plus(first, max_age + 1),
+        _plus(first, within + 1),
+        _fmt_changes(first, today),
+    )
+
+
 # --------------------------------------------------------------------------- give-first
 
 GIVE_FIRST = "give-first"
@@ -437,18 +571,34 @@ def give_first(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     yield Suggestion(snapshot.uid, "offer-help", due, reason, PRIORITY["offer-help"], GIVE_FIRST)
 
 
+def give_first_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`give_first` next answers differently: its window opening or closing."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive:
+        return wakes
+    settings = _settings(snapshot, GIVE_FIRST)
+    ratio = _float(settings, "ratio", 2.0)
+    min_received = _int(settings, "min_received", 2, minimum=1, maximum=10**6)
+    quiet = _int(settings, "quiet_days", 90)
+    every = _int(settings, "every_days", 60, minimum=1)
+    show = max(1, min(_int(settings, "show_days", 7, minimum=1), every))
+    received, given = snapshot.received, snapshot.given
+    if received < min_received or received <= given * ratio:
+        return None
+    last_given = _latest(snapshot.last_by_kind.get(kind) for kind in GIVEN_KINDS)
+    if last_given is not None:
+        start = _local_date(last_given, _zone(settings)) + timedelta(days=quiet)
+    else:
+        start = date(2000, 1, 1) + timedelta(days=zlib.crc32(snapshot.uid.encode()) % every)
+    if today < start:
+        return start
+    phase = (today - start).days % every
+    return _plus(today, every - phase if phase >= show else show - phase)
+
+
 # --------------------------------------------------------------------------- introductions
 
 INTRODUCTIONS = "introductions"
-
-
-def _ago(day: date, today: date) -> str:
-    n = (today - day).days
-    if n <= 0:
-        return "today"
-    if n == 1:
-        return "yesterday"
-    return f"{n} days ago"
 
 
 def introductions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
@@ -475,19 +625,20 @@ def introductions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion
         if intro.status == "proposed" and intro.role == "to":
             kind, due = "intro-ask", since
             reason = (
-                f"you offered to introduce {intro.person} to {intro.to} {_ago(since, today)}; "
-                f"ask {intro.to}"
+                f"you offered to introduce {intro.person} to {intro.to} "
+                f"on {_fmt(since, today)}; ask {intro.to}"
             )
         elif intro.status == "asked" and intro.role == "to":
             kind, due = "intro-make", since + timedelta(days=make_days)
             reason = (
-                f"you asked {intro.to} about meeting {intro.person} {_ago(since, today)}; "
+                f"you asked {intro.to} about meeting {intro.person} on {_fmt(since, today)}; "
                 f"make the introduction (or mark it declined)"
             )
         elif intro.status == "made" and intro.role == "person":
             kind, due = "intro-how", since + timedelta(days=how_days)
             reason = (
-                f"you introduced {intro.person} to {intro.to} {_ago(since, today)}; ask how it went"
+                f"you introduced {intro.person} to {intro.to} on {_fmt(since, today)}; "
+                "ask how it went"
             )
         else:
             continue
@@ -510,6 +661,33 @@ def introductions(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion
         yield Suggestion(
             snapshot.uid, "introduce", match.week, reason, PRIORITY["introduce"], INTRODUCTIONS
         )
+
+
+def introductions_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`introductions` next answers differently: a step coming due, a date read
+    differently, the week's match moving on Monday (a snooze ending)."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive:
+        return wakes
+    settings = _settings(snapshot, INTRODUCTIONS)
+    make_days = _int(settings, "make_days", 3)
+    how_days = _int(settings, "how_days", 14)
+    zone = _zone(settings)
+    days: list[date | None] = []
+    for intro in snapshot.introductions:
+        since = _local_date(intro.since, zone)
+        if intro.status == "proposed" and intro.role == "to":
+            due: date | None = since
+        elif intro.status == "asked" and intro.role == "to":
+            due = _plus(since, make_days)
+        elif intro.status == "made" and intro.role == "person":
+            due = _plus(since, how_days)
+        else:
+            continue
+        days += [due, _fmt_changes(since, today)]
+    if snapshot.match is not None:
+        days += [snapshot.match.week, today + timedelta(days=7 - today.weekday())]
+    return _first_after(today, *days)
 
 
 # --------------------------------------------------------------------------- new people
@@ -541,7 +719,7 @@ def new_people(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     if age < 0 or age > sprint:
         return
     about = f" ({' '.join(capture.phrase.split())})" if capture.phrase.strip() else ""
-    where = f"met at {capture.event} {_ago(capture.on or met, today)}{about}"
+    where = f"met at {capture.event} on {_fmt(capture.on or met, today)}{about}"
     if age <= 1:
         yield Suggestion(
             snapshot.uid,
@@ -562,29 +740,67 @@ def new_people(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     )
 
 
+def new_people_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`new_people` next answers differently: the sprint starting, moving from
+    "nice to meet you" to a real follow-up, ending (a snooze ending)."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive or not snapshot.captures:
+        return wakes
+    settings = _settings(snapshot, NEW_PEOPLE)
+    within = _int(settings, "within_days", 7, minimum=1)
+    sprint = max(within, _int(settings, "sprint_days", 14, minimum=1))
+    zone = _zone(settings)
+    capture = max(snapshot.captures, key=lambda c: c.at)
+    last = snapshot.last_interaction_at
+    if last is not None and _aware(last) > _aware(capture.at):
+        return None
+    met = _local_date(capture.at, zone)
+    return _first_after(
+        today, met, _plus(met, 2), _plus(met, sprint + 1), _fmt_changes(capture.on or met, today)
+    )
+
+
 # --------------------------------------------------------------------------- registration
 
 
 def default_strategies() -> list[Strategy]:
     """The builtin strategies, in the order they are registered."""
     return [
-        Strategy(CADENCE, "Check in every N days (contact or tag cadence)", cadence),
+        Strategy(
+            CADENCE,
+            "Check in every N days (contact or tag cadence)",
+            cadence,
+            changes=cadence_changes,
+        ),
         Strategy(
             OCCASIONS,
             "Birthdays, anniversaries, and life events to congratulate or condole",
             occasions,
+            changes=occasions_changes,
         ),
-        Strategy(APPRECIATION, "Thank people for help, introductions and gifts", appreciation),
-        Strategy(GIVE_FIRST, "Offer help where you have mostly received", give_first),
+        Strategy(
+            APPRECIATION,
+            "Thank people for help, introductions and gifts",
+            appreciation,
+            changes=appreciation_changes,
+        ),
+        Strategy(
+            GIVE_FIRST,
+            "Offer help where you have mostly received",
+            give_first,
+            changes=give_first_changes,
+        ),
         Strategy(
             INTRODUCTIONS,
             "Next steps of introductions, and the week's match of needs and offers",
             introductions,
+            changes=introductions_changes,
         ),
         Strategy(
             NEW_PEOPLE,
             "Nice to meet you, then a real follow-up, for people captured at an event",
             new_people,
+            changes=new_people_changes,
         ),
     ]
 

@@ -1,19 +1,20 @@
 """Snapshots for the follow-up strategies, built in bulk with a few set-based queries.
 
 :func:`build` turns one chunk of contact ids into :class:`~kinship.records.ContactSnapshot`
-objects with ten queries in all, whatever the chunk size (never one query per contact):
+objects with nine queries in all, whatever the chunk size (never one query per contact):
 
 1. the contacts themselves;
 2. their tags (with each tag's cadence);
-3. the last interaction and the number of interactions per (contact, kind) — ``GROUP BY``;
-4. the dates of their last :data:`MAX_DATES` interactions (a window function), for rhythm;
-5. help, introductions and gifts received (for "unthanked", filtered after the last thanks);
-6. life events from :data:`LIFE_EVENT_DAYS` ago to :data:`LOOKAHEAD_DAYS` ahead;
-7. open manual follow-ups of kind ``promise``;
-8. open introductions either side of which is in the chunk (with both names);
-9. event captures of the last :data:`CAPTURE_DAYS` days (with the event's name);
-10. this week's match of needs and offers, when the ``introductions`` strategy is on
-    (:func:`kinship.services.matching.weekly_picks`: computed once, cached across chunks).
+3. every interaction of theirs, newest first, read once: the last one and the number per
+   kind, the dates of the last :data:`MAX_DATES` (for rhythm), and help, introductions and
+   gifts received (for "unthanked", filtered after the last thanks);
+4. life events from :data:`LIFE_EVENT_DAYS` ago to :data:`LOOKAHEAD_DAYS` ahead, and the
+   first one beyond (the day it comes into the window is a day the snapshot changes);
+5. open manual follow-ups of kind ``promise``;
+6. open introductions either side of which is in the chunk (with both names);
+7. event captures of the last :data:`CAPTURE_DAYS` days (with the event's name);
+8. this week's match of needs and offers, when the ``introductions`` strategy is on
+   (:func:`kinship.services.matching.weekly_picks`: computed once, cached across chunks).
 
 Callers work in chunks of :data:`CHUNK` contacts, so 100k contacts never sit in memory at once.
 Nothing here writes.
@@ -42,6 +43,7 @@ from kinship.records import (
     PartialDate,
 )
 from kinship.services import matching
+from kinship.store import dialect
 from kinship.store.models import (
     Capture,
     Contact,
@@ -86,12 +88,13 @@ MATCH_STRATEGY = "introductions"
 
 
 def id_filter(column: Any, ids: Sequence[int]) -> Any:
-    """``column IN ids`` — or, when the sorted ids are dense, ``column BETWEEN lo AND hi``
-    (building a 1000-parameter IN list costs more than the query; callers drop extra rows)."""
+    """``column IN ids`` — as ``column BETWEEN lo AND hi`` when the sorted ids are dense
+    (callers drop the extra rows), else with the ids bound as one value
+    (:func:`kinship.store.dialect.in_ids`)."""
     lo, hi = min(ids), max(ids)
     if hi - lo + 1 <= 2 * len(ids):
         return column.between(lo, hi)
-    return column.in_(list(ids))
+    return dialect.in_ids(column, ids)
 
 
 def _positive_int(value: Any) -> int | None:
@@ -168,6 +171,12 @@ class Config:
 
 def _dt(value: Any) -> datetime | None:
     """A stored naive-UTC value (or its text, from aggregates) → aware UTC."""
+    naive = _naive(value)
+    return naive.replace(tzinfo=UTC) if naive is not None else None
+
+
+def _naive(value: Any) -> datetime | None:
+    """A stored value (text on SQLite, a ``datetime`` on PostgreSQL) → naive UTC."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -177,9 +186,11 @@ def _dt(value: Any) -> datetime | None:
             unreadable("interaction date", value, "a date and time")
             return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+        return datetime.combine(value, time(0, 0))
     return None
 
 
@@ -192,6 +203,7 @@ class _LocalDates:
         self._offsets: dict[date, timedelta | None] = {}
 
     def date(self, moment: datetime) -> date:
+        """The local day of ``moment`` (aware, or naive UTC)."""
         day = moment.date()
         if day in self._offsets:
             offset = self._offsets[day]
@@ -202,7 +214,8 @@ class _LocalDates:
             offset = first if first == last else None
             self._offsets[day] = offset
         if offset is None:
-            return moment.astimezone().date()
+            aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            return aware.astimezone().date()
         return (moment + offset).date()
 
 
@@ -272,6 +285,10 @@ class Built:
     cadences: dict[int, int | None]
     #: contact id → case-folded tag names (for per-tag strategy choice).
     tags: dict[int, list[str]]
+    #: contact id → the first day after ``today`` on which the snapshot itself would differ
+    #: (a life event coming into its window or leaving it, a capture leaving it); absent:
+    #: only a change to the person changes it.
+    changes: dict[int, date] = field(default_factory=dict)
 
 
 def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> Built:
@@ -294,9 +311,11 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             Contact.archived,
             Contact.strategy,
             Contact.last_interaction_at,
+            Contact.created_at,
         )
         .where(id_filter(Contact.id, ids))
         .order_by(Contact.id)
+        .namedtuples()  # rows, not model instances: a tenth of the cost
     )
     wanted = set(ids)
     contacts = [c for c in contacts if c.id in wanted]
@@ -311,68 +330,71 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         tags[cid].append(name)
     cadences = _cadences_from({c.id: c.cadence_days for c in contacts}, tag_rows, config)
 
-    last_by_kind: dict[int, dict[str, datetime]] = defaultdict(dict)
-    given: dict[int, int] = defaultdict(int)
-    received: dict[int, int] = defaultdict(int)
-    counts: dict[int, int] = defaultdict(int)
-    for cid, kind, last, count in _raw(
-        Participant.select(
-            Participant.contact,
-            Interaction.kind,
-            fn.MAX(Interaction.occurred_at),
-            fn.COUNT(Interaction.id),
-        )
-        .join(Interaction)
-        .where(id_filter(Participant.contact, present))
-        .group_by(Participant.contact, Interaction.kind)
-    ):
-        moment = _dt(last)
-        if moment is not None:
-            last_by_kind[cid][kind] = moment
-        counts[cid] += count
-        if kind in GIVEN_KINDS:
-            given[cid] += count
-        elif kind in RECEIVED_KINDS:
-            received[cid] += count
-
-    ranked = (
-        Participant.select(
-            Participant.contact.alias("cid"),
-            Interaction.occurred_at.alias("at"),
-            fn.ROW_NUMBER()
-            .over(partition_by=[Participant.contact], order_by=[Interaction.occurred_at.desc()])
-            .alias("rn"),
-        )
-        .join(Interaction)
-        .where(id_filter(Participant.contact, present))
-    ).alias("ranked")
-    dates: dict[int, list[date]] = defaultdict(list)
+    # One pass over every interaction of the chunk, newest first per contact: the last one
+    # per kind and the counts, the dates of the last MAX_DATES, and what was received. (Three
+    # queries — a GROUP BY, a window function and the receipts — each joined every
+    # participant row to its interaction again: most of a full recompute's time.)
+    last_by_kind: dict[int, dict[str, datetime]] = {}
+    given: dict[int, int] = {}
+    received: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    dates: dict[int, list[date]] = {}
+    unthanked: dict[int, list[datetime]] = {}
     local = _LocalDates()
-    for cid, at in _raw(
-        Participant.select(ranked.c.cid, ranked.c.at)
-        .from_(ranked)
-        .where(ranked.c.rn <= MAX_DATES)
-        .order_by(ranked.c.cid, ranked.c.at)
-    ):
-        moment = _dt(at)
-        if moment is not None:
-            dates[cid].append(local.date(moment))
+    kinds: dict[str, datetime] = {}
+    recent: list[date] = []
+    receipts: list[datetime] = []
+    n = gave = got = 0
 
-    unthanked: dict[int, list[datetime]] = defaultdict(list)
-    for cid, at in _raw(
-        Participant.select(Participant.contact, Interaction.occurred_at)
+    def done(cid: int) -> None:
+        # Rows come newest first: the dates and receipts are put oldest first.
+        counts[cid], given[cid], received[cid] = n, gave, got
+        last_by_kind[cid] = kinds
+        recent.reverse()
+        dates[cid] = recent
+        thanked = kinds.get("thanks")
+        unthanked[cid] = [m for m in reversed(receipts) if thanked is None or m > thanked]
+
+    current_id: int | None = None
+    for cid, kind, at in _raw(
+        Participant.select(Participant.contact, Interaction.kind, Interaction.occurred_at)
         .join(Interaction)
-        .where(
-            id_filter(Participant.contact, present) & Interaction.kind.in_(sorted(RECEIVED_KINDS))
-        )
-        .order_by(Participant.contact, Interaction.occurred_at)
+        .where(id_filter(Participant.contact, present))
+        .order_by(Participant.contact, Interaction.occurred_at.desc())
     ):
-        moment = _dt(at)
-        thanked = last_by_kind[cid].get("thanks")
-        if moment is not None and (thanked is None or moment > thanked):
-            unthanked[cid].append(moment)
+        if cid != current_id:
+            if current_id is not None:
+                done(current_id)
+            current_id, kinds, recent, receipts = cid, {}, [], []
+            n = gave = got = 0
+        n += 1
+        receipt = kind in RECEIVED_KINDS
+        if receipt:
+            got += 1
+        elif kind in GIVEN_KINDS:
+            gave += 1
+        if kind in kinds and not receipt and len(recent) >= MAX_DATES:
+            continue  # past the first rows, most need nothing more
+        naive = _naive(at)
+        if naive is None:
+            continue
+        if len(recent) < MAX_DATES:
+            recent.append(local.date(naive))
+        if receipt or kind not in kinds:
+            stamped = naive.replace(tzinfo=UTC)
+            kinds.setdefault(kind, stamped)
+            if receipt:
+                receipts.append(stamped)
+    if current_id is not None:
+        done(current_id)
 
     life: dict[int, list[LifeEvent]] = defaultdict(list)
+    changes: dict[int, date] = {}
+
+    def changes_on(cid: int, day: date) -> None:
+        if day > today and (cid not in changes or day < changes[cid]):
+            changes[cid] = day
+
     start = datetime.combine(today - timedelta(days=LIFE_EVENT_DAYS), time(0, 0))
     end = datetime.combine(today + timedelta(days=LOOKAHEAD_DAYS + 1), time(0, 0))
     for cid, kind, at, all_day, summary in (
@@ -395,6 +417,21 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
         # All-day events are stored at midnight of their day; timed ones in UTC.
         on = moment.date() if all_day else moment.astimezone().date()
         life[cid].append(LifeEvent(kind, on, summary or ""))
+        changes_on(cid, moment.date() + timedelta(days=LIFE_EVENT_DAYS + 1))
+    for cid, first in (
+        EventPerson.select(EventPerson.contact, fn.MIN(Event.start))
+        .join(Event)
+        .where(
+            id_filter(EventPerson.contact, present)
+            & Event.kind.in_(list(LIFE_EVENT_KINDS))
+            & (Event.start >= end)
+        )
+        .group_by(EventPerson.contact)
+        .tuples()
+    ):
+        moment = _dt(first)
+        if moment is not None:
+            changes_on(cid, moment.date() - timedelta(days=LOOKAHEAD_DAYS))
 
     promises: dict[int, list[str]] = defaultdict(list)
     for cid, reason in (
@@ -412,6 +449,9 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
 
     intros = _introductions(present, wanted)
     captures = _captures(present, wanted, today)
+    for cid, steps in captures.items():
+        for step in steps:
+            changes_on(cid, step.at.date() + timedelta(days=CAPTURE_DAYS + 1))
     picks: dict[int, MatchHint] = {}
     if config.enabled(MATCH_STRATEGY):
         picks = matching.weekly_picks(today, config.strategies.get(MATCH_STRATEGY))
@@ -447,9 +487,10 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             introductions=intros.get(cid, []),
             captures=captures.get(cid, []),
             match=picks.get(cid),
+            created_at=_dt(c.created_at),
         )
     folded = {cid: [t.casefold() for t in names] for cid, names in tags.items()}
-    return Built(snaps, cadences, folded)
+    return Built(snaps, cadences, folded, {c: d for c, d in changes.items() if c in wanted})
 
 
 def _introductions(ids: Sequence[int], wanted: set[int]) -> dict[int, list[IntroductionStep]]:

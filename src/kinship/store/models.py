@@ -129,6 +129,11 @@ class Contact(BaseModel):
     version = IntegerField(default=1)
     last_interaction_at = DateTimeField(null=True, index=True)
     next_due_at = DateField(null=True, index=True)
+    #: The day the follow-up strategies may next answer differently about this person on
+    #: their own (a check-in coming due, a birthday coming up): the daily catch-up asks
+    #: again only about these. NULL: not known yet (ask at the next catch-up);
+    #: 9999-12-31: only a change to the person changes it.
+    recheck_on = DateField(null=True, index=True)
 
     class Meta:
         # The contact list filters archived and orders by name: SQLite walks this index for

@@ -4,7 +4,7 @@ A third-party follow-up strategy for kinship. It learns each person's rhythm fro
 past interactions (the median gap between days you were in touch) and suggests a check-in once
 the silence is clearly longer than usual::
 
-    you usually talk every ~21 days; it has been 40 (cooling)
+    you usually talk every ~21 days; last talked on Oct 7, 2026 (cooling)
 
 Like every kinship strategy it is a pure function of a :class:`kinship.records.ContactSnapshot`
 and ``today``: no database, no I/O. It imports only :data:`kinship.hookimpl` and
@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kinship import hookimpl
 from kinship.records import ContactSnapshot, Strategy, Suggestion
 
-__all__ = ["NAME", "PRIORITY", "kinship_register_followup_strategies", "suggest"]
-__version__ = "0.1.0"
+__all__ = ["NAME", "PRIORITY", "changes", "kinship_register_followup_strategies", "suggest"]
+__version__ = "0.2.0"
 
 NAME = "cadence-learner"
 #: Between a due check-in (40) and an offer of help (80) on kinship's priority scale.
@@ -66,37 +66,80 @@ def _local_last(snapshot: ContactSnapshot, settings: Mapping[str, Any]) -> date 
     return moment.astimezone(zone).date()
 
 
-def suggest(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
-    """Suggest a check-in when the silence is longer than ``factor`` × the usual gap."""
-    if snapshot.archived or (snapshot.snoozed_until is not None and snapshot.snoozed_until > today):
-        return
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _settings(snapshot: ContactSnapshot) -> Mapping[str, Any] | None:
+    """The plugin's settings, or None when it has nothing to say about this person."""
     raw = snapshot.settings.get(NAME) if snapshot.settings else None
     settings: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     if settings.get("skip_if_cadence", True) is not False and snapshot.cadence_days:
-        return
+        return None
+    return settings
+
+
+def _rhythm(
+    snapshot: ContactSnapshot, settings: Mapping[str, Any], today: date
+) -> tuple[float, date, date] | None:
+    """(the usual gap, the last day in touch, the day it is cooling from) as of ``today``."""
     factor = _number(settings, "factor", 1.5, minimum=1.0)
     needed = int(_number(settings, "min_interactions", 4, minimum=2))
-
     days = sorted({d for d in snapshot.interaction_dates if d <= today})
     if len(days) < needed:
-        return
+        return None
     gaps = [(later - earlier).days for earlier, later in itertools.pairwise(days)]
     usual = statistics.median(gaps)
     last = days[-1]
     local_last = _local_last(snapshot, settings)
     if local_last is not None and last < local_last <= today:
         last = local_last
-    silence = (today - last).days
-    threshold = factor * usual
-    if silence <= threshold:
+    return usual, last, last + timedelta(days=math.floor(factor * usual) + 1)
+
+
+def suggest(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
+    """Suggest a check-in when the silence is longer than ``factor`` × the usual gap."""
+    if snapshot.archived or (snapshot.snoozed_until is not None and snapshot.snoozed_until > today):
         return
-    due = last + timedelta(days=math.floor(threshold) + 1)
+    settings = _settings(snapshot)
+    found = _rhythm(snapshot, settings, today) if settings is not None else None
+    if found is None:
+        return
+    usual, last, due = found
+    if today < due:
+        return
     rhythm = "every day" if round(usual) <= 1 else f"every ~{round(usual)} days"
-    reason = f"you usually talk {rhythm}; it has been {silence} (cooling)"
+    # A date, not "it has been 40": a reason that counts days changes (is rewritten) daily.
+    when = f"{_MONTHS[last.month - 1]} {last.day}, {last.year}"
+    reason = f"you usually talk {rhythm}; last talked on {when} (cooling)"
     yield Suggestion(snapshot.uid, "check-in", due, reason, PRIORITY, NAME)
 
 
-STRATEGY = Strategy(NAME, "Notice when a relationship is cooling, from its own rhythm", suggest)
+def changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """The next day :func:`suggest` may answer differently: the day the silence turns into
+    cooling, a logged day still ahead coming round, a snooze ending."""
+    if snapshot.archived:
+        return None
+    if snapshot.snoozed_until is not None and snapshot.snoozed_until > today:
+        return snapshot.snoozed_until
+    settings = _settings(snapshot)
+    if settings is None:
+        return None
+    ahead = [d for d in snapshot.interaction_dates if d > today]
+    local_last = _local_last(snapshot, settings)
+    if local_last is not None and local_last > today:
+        ahead.append(local_last)
+    found = _rhythm(snapshot, settings, today)
+    if found is not None and found[2] > today:
+        ahead.append(found[2])
+    return min(ahead) if ahead else None
+
+
+STRATEGY = Strategy(
+    NAME,
+    "Notice when a relationship is cooling, from its own rhythm",
+    suggest,
+    changes=changes,
+)
 
 
 @hookimpl

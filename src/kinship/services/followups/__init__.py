@@ -14,7 +14,6 @@ Inside the package, modules import each other, never this one.
 
 from kinship.services.followups.actions import dismiss, snooze
 from kinship.services.followups.compute import (
-    FULL_AFTER_DAYS,
     SLICES,
     RefreshReport,
     recompute_all,
@@ -23,7 +22,7 @@ from kinship.services.followups.compute import (
     refresh_stale,
     update_next_due,
 )
-from kinship.services.followups.engine import MANUAL, Engine, engine, reset, use
+from kinship.services.followups.engine import MANUAL, NEVER, Engine, engine, reset, use
 from kinship.services.followups.reading import (
     TODAY_GROUPS,
     DueItem,
@@ -40,8 +39,8 @@ from kinship.services.followups.reading import (
 )
 
 __all__ = [
-    "FULL_AFTER_DAYS",
     "MANUAL",
+    "NEVER",
     "SLICES",
     "TODAY_GROUPS",
     "DueItem",

@@ -11,10 +11,14 @@ How it fits together (see ``docs/follow-ups.md``, "How kinship keeps the list cu
 - **Writes.** Every write that matters (log, done, snooze, dismiss, edits, tags, archive,
   merge, events) calls :func:`refresh_due`, which recomputes just those contacts in the same
   transaction — so the ``FollowUp`` rows a logged interaction satisfies are closed with it.
-- **Days passing.** A ``Meta`` row remembers the day the rows were last brought up to date.
-  :func:`refresh_stale` (run by ``kinship due``/``today`` and the Today view) does nothing on
-  the same day; on a later day it recomputes only the contacts time can have changed; after
-  a week, or when the strategies or their settings changed, everything.
+- **Days passing.** Each recompute also stores ``Contact.recheck_on``: the first day any of
+  the person's strategies may answer differently on its own (``Strategy.changes``: a
+  check-in coming due, a birthday coming up; a life event or capture entering or leaving
+  the snapshot's window). A ``Meta`` row remembers the day the rows were last brought up to
+  date. :func:`refresh_stale` (run by ``kinship due``/``today`` and the Today view) does
+  nothing on the same day; on a later day it recomputes only the people whose
+  ``recheck_on`` has come (an index lookup) and the week's match; when the strategies or
+  their settings changed, everything.
 
 ``next_due_at`` is the earliest of: the cadence date (last interaction, or creation, plus the
 contact's cadence or the shortest cadence of its tags) and the earliest open follow-up. A
@@ -34,23 +38,17 @@ from typing import Any
 
 from peewee import Case, fn
 
-from kinship.records import INTRO_OPEN, LIFE_EVENT_KINDS
 from kinship.services import matching, snapshots
-from kinship.services.followups.engine import MANUAL, Engine, engine
-from kinship.store import current, dialect
+from kinship.services.followups.engine import MANUAL, NEVER, Engine, engine
+from kinship.store import current
 from kinship.store.models import (
-    Capture,
     Contact,
-    Event,
-    EventPerson,
     FollowUp,
-    Introduction,
     Meta,
     utcnow,
 )
 
 __all__ = [
-    "FULL_AFTER_DAYS",
     "SLICES",
     "RefreshReport",
     "recompute_all",
@@ -61,11 +59,9 @@ __all__ = [
     "update_next_due",
 ]
 
-#: A catch-up older than this many days becomes a full recompute.
-FULL_AFTER_DAYS = 7
-#: Contacts fall into 7 slices (``id % 7``); each day's catch-up also recomputes that day's
-#: slice, so strategies whose output moves with the calendar on their own (give-first's
-#: windows, third-party rhythms) are seen at least weekly even without a cron job.
+#: Contacts fall into 7 slices (``id % 7``): a strategy that does not say when it changes
+#: (no ``Strategy.changes``) is asked again about the people it suggested nothing for on
+#: their slice's day, weekly, so not everyone on the same day.
 SLICES = 7
 _META_DAY = "followups.day"
 _META_FULL = "followups.full_day"
@@ -112,16 +108,24 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
         )
         .where(snapshots.id_filter(FollowUp.contact, ids) & (FollowUp.origin != MANUAL))
         .order_by(FollowUp.id)
+        .namedtuples()
     ):
         if row.status == "open":
-            open_rows[row.contact_id][row.kind].append(row)
+            open_rows[row.contact][row.kind].append(row)
         else:
-            closed[row.contact_id].add((row.kind, row.due))
+            closed[row.contact].add((row.kind, row.due))
 
     deletes: list[int] = []
     inserts: list[dict[str, Any]] = []
+    recheck: dict[int, date] = {}
     for cid, snap in built.snapshots.items():
-        winners = eng.suggest(snap, eng.for_contact(snap, built.tags.get(cid, [])), today)
+        mine_strategies = eng.for_contact(snap, built.tags.get(cid, []))
+        answered: set[str] = set()
+        winners = eng.suggest(snap, mine_strategies, today, answered)
+        recheck[cid] = min(
+            eng.next_check(snap, mine_strategies, today, answered, _weekly(cid, today)),
+            built.changes.get(cid, NEVER),
+        )
         # Rows of strategies that did not run here (not loaded now, or failed) are kept.
         authoritative = eng.names - eng.failed
         mine = open_rows.get(cid, {})
@@ -169,8 +173,14 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
         FollowUp.delete().where(FollowUp.id.in_(deletes[start : start + 500])).execute()
     for start in range(0, len(inserts), 200):
         FollowUp.insert_many(inserts[start : start + 200]).execute()
-    update_next_due(ids, built.cadences, today=today)
+    update_next_due(ids, built.cadences, today=today, recheck=recheck)
     return len(deletes) + len(inserts)
+
+
+def _weekly(cid: int, today: date) -> date:
+    """The day after ``today`` in this contact's slice (``id % 7``): when a strategy that
+    does not say when it changes is asked again about someone it suggested nothing for."""
+    return today + timedelta(days=(cid - today.toordinal() - 1) % SLICES + 1)
 
 
 # ------------------------------------------------------------------ days passing
@@ -249,74 +259,17 @@ def recompute_all(today: date | None = None, *, progress: Progress | None = None
     return RefreshReport("full", seen, changed, _time.perf_counter() - started)
 
 
-def _month_days(start: date, end: date) -> list[str]:
-    """``MM-DD`` of each day from ``start`` to ``end`` (Feb 29 rides along with Feb 28)."""
-    out: set[str] = set()
-    day = start
-    while day <= end and len(out) < 367:
-        out.add(day.strftime("%m-%d"))
-        if (day.month, day.day) == (2, 28):
-            out.add("02-29")
-        day += timedelta(days=1)
-    return sorted(out)
-
-
-def _stale_condition(last_day: date, today: date, eng: Engine) -> Any:
-    """Contacts whose suggestions time alone may have changed since ``last_day``."""
-    horizon = today + timedelta(days=eng.config.max_lead_days() + 1)
-    days = _month_days(today - timedelta(days=1), horizon)
-
-    def month_day(column: Any) -> Any:
-        return fn.SUBSTR(column, fn.LENGTH(column) - 4, 5).in_(days)
-
-    life = (
-        EventPerson.select(EventPerson.contact)
-        .join(Event)
-        .where(
-            Event.kind.in_(list(LIFE_EVENT_KINDS))
-            & (
-                Event.start
-                >= datetime.combine(
-                    today - timedelta(days=snapshots.LIFE_EVENT_DAYS), datetime.min.time()
-                )
-            )
-            & (Event.start < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
-        )
-    )
-    # Introductions and captures move with the calendar on their own (a step comes due
-    # days after the last change); the week's match moves on Mondays and as notes age.
-    intros_a = Introduction.select(Introduction.person).where(
-        Introduction.status.in_(sorted(INTRO_OPEN))
-    )
-    intros_b = Introduction.select(Introduction.to).where(
-        Introduction.status.in_(sorted(INTRO_OPEN))
-    )
-    captured = Capture.select(Capture.contact).where(
-        Capture.captured_at
-        >= datetime.combine(today - timedelta(days=snapshots.CAPTURE_DAYS), datetime.min.time())
-    )
-    picks: list[int] = []
+def _stale_condition(today: date, eng: Engine) -> Any:
+    """The contacts whose suggestions may have changed by ``today`` on their own: their
+    ``recheck_on`` has come (or is not known), or they are the week's match."""
+    due = Contact.recheck_on.is_null() | (Contact.recheck_on <= today)
     if snapshots.MATCH_STRATEGY in eng.names:
         picks = sorted(
             matching.weekly_picks(today, eng.config.strategies.get(snapshots.MATCH_STRATEGY))
         )
-    slices = sorted(
-        {
-            (last_day + timedelta(days=n)).toordinal() % SLICES
-            for n in range(1, (today - last_day).days + 1)
-        }
-    )
-    return (Contact.archived == False) & (  # noqa: E712 - peewee expression
-        (Contact.next_due_at <= horizon)
-        | month_day(Contact.birthday)
-        | month_day(Contact.anniversary)
-        | Contact.id.in_(life)
-        | Contact.id.in_(intros_a)
-        | Contact.id.in_(intros_b)
-        | Contact.id.in_(captured)
-        | Contact.id.in_(picks)
-        | dialect.modulo(Contact.id, SLICES).in_(slices)
-    )
+        if picks:
+            due = due | Contact.id.in_(picks)
+    return (Contact.archived == False) & due  # noqa: E712 - peewee expression
 
 
 def refresh_stale(
@@ -325,11 +278,10 @@ def refresh_stale(
     """Bring the follow-ups up to date for ``today``, doing as little as possible.
 
     - Same day as the last refresh, same strategies and settings: nothing (one query).
-    - A later day, less than a week on: a **catch-up** of the contacts time may have changed —
-      ``next_due_at`` within the lead window (a cadence coming due, an open suggestion whose
-      reason counts days, a snooze ending), a birthday or anniversary within the lead window,
-      a recent or upcoming life event, and the day's slice (``id % 7``) of everyone else.
-    - A week or more on, the strategies or their settings changed, or ``force``: everything.
+    - A later day: a **catch-up** of the people whose ``recheck_on`` has come (or is not
+      known yet), and of the week's match.
+    - The strategies or their settings changed, the clock went back, or ``force``:
+      everything.
 
     A read-only store is shown as it was last refreshed (mode ``"read-only"``).
     """
@@ -341,20 +293,12 @@ def refresh_stale(
     today = today or eng.today()
     raw = _get_meta(_META_DAY)
     last_day = date.fromisoformat(raw) if raw else None
-    if (
-        force
-        or last_day is None
-        or last_day > today
-        or (today - last_day).days >= FULL_AFTER_DAYS
-        or _get_meta(_META_SIGNATURE) != eng.signature
-    ):
+    if force or last_day is None or last_day > today or _get_meta(_META_SIGNATURE) != eng.signature:
         return recompute_all(today, progress=progress)
     if last_day == today:
         return RefreshReport("fresh")
     started = _time.perf_counter()
-    seen, changed = _run(
-        _stale_condition(last_day, today, eng), today, full=False, progress=progress
-    )
+    seen, changed = _run(_stale_condition(today, eng), today, full=False, progress=progress)
     _set_meta({_META_DAY: today.isoformat()})
     return RefreshReport("catch-up", seen, changed, _time.perf_counter() - started)
 
@@ -417,10 +361,13 @@ def update_next_due(
     cadences: Mapping[int, int | None] | None = None,
     *,
     today: date | None = None,
+    recheck: Mapping[int, date] | None = None,
 ) -> int:
     """Set ``next_due_at`` for ``ids`` (one chunk); return how many rows changed.
 
-    ``cadences`` are the effective cadences when the caller has them already.
+    ``cadences`` are the effective cadences when the caller has them already; ``recheck``
+    (after a recompute) the new ``recheck_on`` of each contact, written in the same
+    statements.
     """
     if not ids:
         return 0
@@ -441,11 +388,13 @@ def update_next_due(
         Contact.snoozed_until,
         Contact.archived,
         Contact.next_due_at,
+        Contact.recheck_on,
     ).where(snapshots.id_filter(Contact.id, ids))
     wanted = set(ids)
     changed: dict[date | None, list[int]] = {}
+    rechecks: list[tuple[int, date]] = []
     for c in rows.tuples():
-        cid, last, created, snoozed, archived, current = c
+        cid, last, created, snoozed, archived, current, stored_check = c
         if cid not in wanted:
             continue
         due: date | None = None
@@ -464,12 +413,20 @@ def update_next_due(
                 due = snoozed
         if due != _as_date(current):
             changed.setdefault(due, []).append(cid)
+        check = recheck.get(cid) if recheck is not None else None
+        if check is not None and check != _as_date(stored_check):
+            rechecks.append((cid, check))
     # One UPDATE … CASE per 250 changed contacts, not one per contact.
     pairs = [(cid, due) for due, group in changed.items() for cid in group]
     for start in range(0, len(pairs), 250):
         part = pairs[start : start + 250]
         Contact.update(next_due_at=Case(Contact.id, part, Contact.next_due_at)).where(
             Contact.id.in_([cid for cid, _ in part])
+        ).execute()
+    for start in range(0, len(rechecks), 250):
+        days = rechecks[start : start + 250]
+        Contact.update(recheck_on=Case(Contact.id, days, Contact.recheck_on)).where(
+            Contact.id.in_([cid for cid, _ in days])
         ).execute()
     return sum(len(g) for g in changed.values())
 

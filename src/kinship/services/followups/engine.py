@@ -19,7 +19,7 @@ import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from kinship import validation
@@ -27,13 +27,18 @@ from kinship.records import ContactSnapshot, Strategy, Suggestion
 from kinship.services import runtime
 from kinship.services.snapshots import Config
 
-__all__ = ["MANUAL", "Engine", "engine", "reset", "use"]
+__all__ = ["MANUAL", "NEVER", "Engine", "engine", "reset", "use"]
 
 #: Manual follow-ups (``origin = "manual"``) are never touched by the engine.
 MANUAL = "manual"
+#: ``contact.recheck_on`` of someone whose suggestions only a change to them can change.
+NEVER = date.max
 
 MAX_REASON = 500
 MAX_KIND = 40
+#: 2: reasons say dates, not day counts ("last talked on Oct 7"), and strategies say when
+#: they next change (``Strategy.changes``).
+BUILTINS_VERSION = 2
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Engine:
         self.active = list(seen.values())
         self.names = frozenset(seen)
         payload = {
+            # Bumped when the builtins' words or rules change, so stored rows are rewritten.
+            "builtins": BUILTINS_VERSION,
             "strategies": sorted(self.names),
             "settings": self.config.strategies,
             "tag_cadence": self.config.tag_cadence,
@@ -131,9 +138,15 @@ class Engine:
         return [s for s in self.active if s.name in wanted]
 
     def suggest(
-        self, snapshot: ContactSnapshot, strategies: Iterable[Strategy], today: date
+        self,
+        snapshot: ContactSnapshot,
+        strategies: Iterable[Strategy],
+        today: date,
+        answered: set[str] | None = None,
     ) -> dict[str, Suggestion]:
-        """One suggestion per kind (lowest priority, then earliest due); failures isolated."""
+        """One suggestion per kind (lowest priority, then earliest due); failures isolated.
+
+        The names of the strategies that suggested anything are added to ``answered``."""
         best: dict[str, Suggestion] = {}
         for strategy in strategies:
             if strategy.name in self.failed:
@@ -145,11 +158,49 @@ class Engine:
             except Exception as exc:
                 self.fail(strategy.name, _one_line(exc))
                 continue
+            if found and answered is not None:
+                answered.add(strategy.name)
             for s in found:
                 old = best.get(s.kind)
                 if old is None or (s.priority, s.due) < (old.priority, old.due):
                     best[s.kind] = s
         return best
+
+    def next_check(
+        self,
+        snapshot: ContactSnapshot,
+        strategies: Iterable[Strategy],
+        today: date,
+        answered: set[str],
+        weekly: date,
+    ) -> date:
+        """The first day after ``today`` on which any of ``strategies`` may answer
+        differently about ``snapshot`` (:data:`NEVER`: not on its own).
+
+        A strategy without ``changes`` is asked again tomorrow when it suggested something
+        (``answered``), else on ``weekly``; one whose ``changes`` raises or gives something
+        other than a date fails like a strategy whose ``suggest`` does."""
+        soonest = NEVER
+        tomorrow = today + timedelta(days=1)
+        for strategy in strategies:
+            if strategy.name in self.failed:
+                continue
+            changes = getattr(strategy, "changes", None)
+            if changes is None:
+                day = tomorrow if strategy.name in answered else weekly
+            else:
+                try:
+                    found = changes(snapshot, today)
+                    if found is not None and (
+                        not isinstance(found, date) or isinstance(found, datetime)
+                    ):
+                        raise TypeError(f"changes() gave {type(found).__name__}, not a date")
+                except Exception as exc:
+                    self.fail(strategy.name, _one_line(exc))
+                    continue
+                day = NEVER if found is None else max(found, tomorrow)
+            soonest = min(soonest, day)
+        return soonest
 
     def try_all(self) -> dict[str, str]:
         """Ask each active strategy about :func:`sample_snapshots` once; fail the ones that
@@ -212,6 +263,12 @@ def trial(
             for snapshot in samples:
                 for s in strategy.suggest(snapshot, today) or ():
                     _checked(s, snapshot, strategy.name)
+                changes = getattr(strategy, "changes", None)
+                found = changes(snapshot, today) if changes is not None else None
+                if found is not None and (
+                    not isinstance(found, date) or isinstance(found, datetime)
+                ):
+                    raise TypeError(f"changes() gave {type(found).__name__}, not a date")
         except Exception as exc:
             failed[strategy.name] = _one_line(exc)
     return failed

@@ -30,7 +30,7 @@ from kinship.store.models import ImportRun, ImportRunChange, utcnow
 #: The states a run can be in (see ImportRun).
 STATES = ("running", "complete", "failed", "interrupted", "undone")
 #: Columns a before-image leaves out: derived, recomputed after an undo.
-DERIVED = frozenset({"id", "last_interaction_at", "next_due_at"})
+DERIVED = frozenset({"id", "last_interaction_at", "next_due_at", "recheck_on"})
 
 
 def _host() -> str:
