@@ -460,30 +460,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _open_tui(ctx: Context) -> int:
-    _import_peewee(ctx)
     from kinship.tui import launch
 
     return launch(ctx)
-
-
-def _import_peewee(ctx: Context) -> None:
-    """Import peewee now, without psycopg unless the store is on a PostgreSQL server.
-
-    peewee imports every database driver it knows when it is imported, psycopg 3 among them
-    (30–60 ms of each start, before the first frame); a SQLite store needs none of it. Should
-    a PostgreSQL store be opened later in the same process, :mod:`kinship.store.postgres`
-    hands peewee the driver when it is imported.
-    """
-    if "peewee" in sys.modules or "psycopg" in sys.modules:
-        return
-    try:
-        target = "" if getattr(ctx.args, "demo", False) else ctx.wiring.target
-    except Exception:  # reported where the store is opened, as before
-        return
-    if target.startswith(("postgresql:", "postgres:")):
-        return
-    sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` fails
-    try:
-        import peewee  # noqa: F401
-    finally:
-        del sys.modules["psycopg"]

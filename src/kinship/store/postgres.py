@@ -31,9 +31,8 @@ def is_url(target: str) -> bool:
 
 
 def _give_peewee_psycopg() -> None:
-    """peewee may have been imported with psycopg hidden (the CLI does, to open the app on a
-    SQLite store quicker: peewee imports its drivers when it is imported): hand it psycopg 3
-    as its own import would have, before a PostgreSQL database is made."""
+    """peewee was imported with psycopg hidden (:mod:`kinship.store._drivers`): hand it
+    psycopg 3 as its own import would have, before a PostgreSQL database is made."""
     import peewee
 
     if peewee.psycopg is not None:
