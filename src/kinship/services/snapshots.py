@@ -383,6 +383,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
             continue  # past the first rows, most need nothing more
         # Inlined for the million rows of a full recompute: text (SQLite) parsed here, the
         # local day from the cached offset of its UTC day.
+        naive: datetime | None
         if at.__class__ is str:
             try:
                 naive = fromisoformat(at)
