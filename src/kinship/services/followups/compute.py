@@ -411,8 +411,9 @@ def update_next_due(
     wanted = set(ids)
     changed: dict[date | None, list[int]] = {}
     rechecks: list[tuple[int, date]] = []
-    for c in rows.tuples():
-        cid, last, created, snoozed, archived, current, stored_check = c
+    # Raw rows (text dates on SQLite): the conversions below take either.
+    for c in current().db.execute(rows):
+        cid, last, created, snoozed, archived, stored_due, stored_check = c
         if cid not in wanted:
             continue
         due: date | None = None
@@ -429,7 +430,7 @@ def update_next_due(
             snoozed = _as_date(snoozed)
             if snoozed is not None and snoozed >= today and (due is None or snoozed > due):
                 due = snoozed
-        if due != _as_date(current):
+        if due != _as_date(stored_due):
             changed.setdefault(due, []).append(cid)
         check = recheck.get(cid) if recheck is not None else None
         if check is not None and check != _as_date(stored_check):
@@ -456,4 +457,7 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:  # unreadable text: as the model's tolerant date field reads it
+        return None
