@@ -1,5 +1,6 @@
 """The store: Peewee models over SQLite or PostgreSQL. Only ``kinship.services`` writes it."""
 
+from kinship.store import _drivers  # noqa: F401  (first: peewee without psycopg)
 from kinship.store.db import (
     ReadOnlyStore,
     Store,

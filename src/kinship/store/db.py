@@ -132,6 +132,7 @@ def _make_sqlite(path: Path | None, *, read_only: str = "") -> SqliteDatabase:
 
 
 def _make_other(url: str, *, read_only: bool = False) -> Database:
+    # Imported for any server URL: it also hands peewee psycopg (see kinship.store._drivers).
     from kinship.store import postgres
 
     if postgres.is_url(url):

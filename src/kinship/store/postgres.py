@@ -30,6 +30,31 @@ def is_url(target: str) -> bool:
     return target.startswith(SCHEMES)
 
 
+def _give_peewee_psycopg() -> None:
+    """peewee was imported with psycopg hidden (:mod:`kinship.store._drivers`): hand it
+    psycopg 3 as its own import would have, before a PostgreSQL database is made."""
+    import peewee
+
+    if peewee.psycopg is not None:
+        return
+    try:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+    except ImportError:
+        return  # make_database says how to install it
+    peewee.psycopg = psycopg
+    peewee.TransactionStatus = TransactionStatus
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+
+
+_give_peewee_psycopg()
+
+
 class KinshipPostgresDatabase(ReconnectMixin, PostgresqlDatabase):
     """psycopg 3, UTC sessions, a lock timeout, and a reconnect after a dropped connection.
 

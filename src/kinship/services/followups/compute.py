@@ -214,7 +214,19 @@ def _set_meta(values: dict[str, str]) -> None:
             ).execute()
 
 
-def _run(where: Any, today: date, *, full: bool, progress: Progress | None) -> tuple[int, int]:
+#: Contacts per transaction of the daily catch-up: it runs beside the app's writes (in a
+#: worker), which wait for the write lock while a chunk is written: about 0.1 s at most.
+CATCH_UP_CHUNK = 250
+
+
+def _run(
+    where: Any,
+    today: date,
+    *,
+    full: bool,
+    progress: Progress | None,
+    chunk_size: int = snapshots.CHUNK,
+) -> tuple[int, int]:
     """Recompute the contacts matching ``where`` in id order, a chunk at a time."""
     eng = engine()
     base = Contact.select(Contact.id)
@@ -227,7 +239,7 @@ def _run(where: Any, today: date, *, full: bool, progress: Progress | None) -> t
             cid
             for (cid,) in base.where(Contact.id > last)
             .order_by(Contact.id)
-            .limit(snapshots.CHUNK)
+            .limit(chunk_size)
             .tuples()
         ]
         if not chunk:
@@ -298,7 +310,13 @@ def refresh_stale(
     if last_day == today:
         return RefreshReport("fresh")
     started = _time.perf_counter()
-    seen, changed = _run(_stale_condition(today, eng), today, full=False, progress=progress)
+    seen, changed = _run(
+        _stale_condition(today, eng),
+        today,
+        full=False,
+        progress=progress,
+        chunk_size=CATCH_UP_CHUNK,
+    )
     _set_meta({_META_DAY: today.isoformat()})
     return RefreshReport("catch-up", seen, changed, _time.perf_counter() - started)
 
@@ -393,8 +411,9 @@ def update_next_due(
     wanted = set(ids)
     changed: dict[date | None, list[int]] = {}
     rechecks: list[tuple[int, date]] = []
-    for c in rows.tuples():
-        cid, last, created, snoozed, archived, current, stored_check = c
+    # Raw rows (text dates on SQLite): the conversions below take either.
+    for c in current().db.execute(rows):
+        cid, last, created, snoozed, archived, stored_due, stored_check = c
         if cid not in wanted:
             continue
         due: date | None = None
@@ -411,7 +430,7 @@ def update_next_due(
             snoozed = _as_date(snoozed)
             if snoozed is not None and snoozed >= today and (due is None or snoozed > due):
                 due = snoozed
-        if due != _as_date(current):
+        if due != _as_date(stored_due):
             changed.setdefault(due, []).append(cid)
         check = recheck.get(cid) if recheck is not None else None
         if check is not None and check != _as_date(stored_check):
@@ -438,4 +457,7 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:  # unreadable text: as the model's tolerant date field reads it
+        return None

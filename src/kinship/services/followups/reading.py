@@ -168,7 +168,9 @@ def due_date_column(today: date | None = None, *, within: int | None = None) -> 
         inner.select(fn.MIN(inner.due))
         .where(
             (inner.contact == Contact.id)
-            & (inner.status == "open")
+            # Not indexed: SQLite took the (status, due, …) index and walked every open
+            # follow-up for each row; the person's own rows are a handful.
+            & (dialect.unindexed_value(inner.status) == "open")
             & (inner.due <= horizon)
             & _listed_origin(inner.origin)
             & _shown(today)

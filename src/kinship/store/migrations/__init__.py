@@ -28,7 +28,17 @@ _NAME = re.compile(r"^(\d{4})_\w+$")
 class Step:
     number: int
     name: str
-    module: ModuleType
+    #: The step's code when it was handed in; else imported on first use (:attr:`module`).
+    given: ModuleType | None = None
+
+    @property
+    def module(self) -> ModuleType:
+        """The step's code, imported when it is applied (or asked for): opening a store that
+        is up to date imports none of them (each imports ``playhouse.migrate``, which imports
+        peewee's every driver, psycopg among them: tens of ms before the app's first frame)."""
+        if self.given is not None:
+            return self.given
+        return importlib.import_module(f"{__name__}.{self.name}")
 
 
 def steps() -> list[Step]:
@@ -36,9 +46,7 @@ def steps() -> list[Step]:
     for info in pkgutil.iter_modules(__path__):
         m = _NAME.match(info.name)
         if m:
-            found.append(
-                Step(int(m.group(1)), info.name, importlib.import_module(f"{__name__}.{info.name}"))
-            )
+            found.append(Step(int(m.group(1)), info.name))
     found.sort(key=lambda s: s.number)
     return found
 

@@ -223,13 +223,19 @@ class MainScreen(Screen[None]):
         self.detail: views.ContactDetail | None = None
         self.undo_stack: list[Undo] = []
         self._search_gen = 0
+        #: The last search whose worker has finished (page, count): while it is behind
+        #: ``_search_gen`` the list is still settling and the panes wait.
+        self._settled_gen = 0
         self._detail_gen = 0
+        #: Whom the panes show: a contact id, None (everyone's upcoming) or STALE.
+        self._panes_for: object = STALE
         self._upcoming: list[views.TimelineItem] | None = None
         self.active_pane = "contacts"
         #: Keystroke → list updated, in ms (the search budget is measured on this).
         self.search_latencies: list[float] = []
         self._typed_at: float | None = None
         self._prefetched: Future[FirstPage] | None = None
+        self._panes_asked = False
 
     @property
     def kapp(self) -> AppContext:
@@ -282,6 +288,19 @@ class MainScreen(Screen[None]):
             self.reload()  # nobody to select (empty store): the events pane shows upcoming
         self.load_today_count()
 
+    def _build_panes(self) -> None:
+        """Once the first rows (or the first error) are on screen: the timeline and notes
+        panes' own rows, which would only slow the frame the list is drawn in."""
+        if not self._panes_asked:
+            self._panes_asked = True
+            self.call_after_refresh(self._build_panes_now)
+
+    @work(group="panes", exit_on_error=False)
+    async def _build_panes_now(self) -> None:
+        for pane in (self.query_one(EventsPane), self.query_one(NotesPane)):
+            await pane.build()
+        self.ensure_focus()
+
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width)
 
@@ -320,7 +339,9 @@ class MainScreen(Screen[None]):
         if self.active_pane == "contacts" and self.has_class("-empty"):
             for welcome in self.query(Welcome):
                 return welcome
-        return self.query_one(PANE_FOCUS[self.active_pane])
+        for target in self.query(PANE_FOCUS[self.active_pane]):
+            return target
+        return self.query_one(ContactList)  # the pane's rows are not built yet
 
     def ensure_focus(self) -> None:
         """The focus rule: after a modal closes, a resize or a layout switch, keys go to a
@@ -405,19 +426,35 @@ class MainScreen(Screen[None]):
         ``fetched``: the page is already fetched and shown (the first one, see ``on_mount``);
         ``pending``: it is being fetched.
         """
+        await self._search(listing, gen, select_uid, fetched, pending)
+        if gen == self._search_gen:
+            # The latest search has landed and no newer keystroke has come: now the panes
+            # follow the highlighted person (typing never waits for them).
+            self._settled_gen = gen
+            self._panes_due()
+
+    async def _search(
+        self,
+        listing: Listing,
+        gen: int,
+        select_uid: str | None,
+        fetched: FirstPage | None,
+        pending: Future[FirstPage] | None,
+    ) -> None:
         today = self.kapp.today
 
         def stale() -> bool:
             return gen != self._search_gen
 
         def first() -> FirstPage:
-            with views.cancellable(stale):
+            with views.cancellable(stale, every=CHECK_EVERY):
                 return first_page(listing, select_uid, today)
 
         def count() -> int:
-            with views.cancellable(stale):
+            with views.cancellable(stale, every=CHECK_EVERY):
                 return views.contact_count(listing.query, archived=listing.archived, today=today)
 
+        counting: asyncio.Future[int] | None = None
         if fetched is not None:
             rows, cursor, known, counted, empty = fetched
         else:
@@ -434,6 +471,16 @@ class MainScreen(Screen[None]):
                 return
             if stale():
                 return
+            if not counted:
+                # A count that lands within a frame is drawn with the list (one layout of
+                # the screen instead of two); a slower one follows it.
+                counting = asyncio.ensure_future(self.kapp.db(count))
+                counting.add_done_callback(_retrieved)
+                done, _ = await asyncio.wait({counting}, timeout=COUNT_WAIT)
+                if stale():
+                    return
+                if done and not counting.cancelled() and counting.exception() is None:
+                    known, counted = counting.result(), True
             self._show_page(listing, rows, cursor, known, counted)
         cl = self.query_one(ContactList)
         if empty and not self.query("#welcome"):
@@ -444,7 +491,7 @@ class MainScreen(Screen[None]):
         if counted:
             return
         try:
-            total = await self.kapp.db(count)
+            total = await (counting if counting is not None else self.kapp.db(count))
         except views.Cancelled:
             return
         except Exception as exc:
@@ -466,11 +513,13 @@ class MainScreen(Screen[None]):
             self.kapp.first_rows_ms = (time.perf_counter() - self.kapp.started_at) * 1000
             self.kapp.log.info(f"first contacts shown after {self.kapp.first_rows_ms:.0f} ms")
         self._status()
+        self._build_panes()
 
     def _status_error(self, exc: BaseException) -> None:
         from kinship.tui.errors import describe_error
 
-        self.query_one("#list-status", Static).update(describe_error(exc))
+        self._status_text(describe_error(exc))
+        self._build_panes()
 
     def _status(self) -> None:
         cl = self.query_one(ContactList)
@@ -482,7 +531,13 @@ class MainScreen(Screen[None]):
         parts.append(f"by {cl.listing.sort}")
         if cl.listing.archived:
             parts.append("incl. archived")
-        self.query_one("#list-status", Static).update(" · ".join(parts))
+        self._status_text(" · ".join(parts))
+
+    def _status_text(self, text: str) -> None:
+        status = self.query_one("#list-status", Static)
+        if str(status.content) != text:
+            # One line of a fixed size: redrawn without laying the screen out again.
+            status.update(text, layout=False)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -557,13 +612,24 @@ class MainScreen(Screen[None]):
     @on(ContactList.Highlighted)
     def _highlighted(self, event: ContactList.Highlighted) -> None:
         self.selected = event.row
+        self._panes_due()
+
+    def _panes_due(self) -> None:
+        """Bring the panes to the highlighted person, unless a search is still landing
+        (its worker calls this when it is done): a keystroke shows the list, and only the
+        last one's person is loaded into the panes. Nothing to do when they show them."""
+        if self._settled_gen != self._search_gen:
+            return
+        row = self.selected
+        if (row.id if row is not None else None) == self._panes_for:
+            return
         self._detail_gen += 1
-        if event.row is None:
+        if row is None:
             self.detail = None
             self.query_one(NotesPane).show(None, [], self.kapp.today)
             self.load_upcoming()
         else:
-            self.load_detail(event.row.id, self._detail_gen, self._search_gen)
+            self.load_detail(row.id, self._detail_gen, self._search_gen)
 
     @on(ContactList.Chosen)
     def _chosen(self) -> None:
@@ -573,19 +639,26 @@ class MainScreen(Screen[None]):
     async def load_detail(self, contact_id: int, gen: int, search_gen: int | None = None) -> None:
         today = self.kapp.today
 
+        def stale() -> bool:
+            # Superseded, or a newer search is running (it highlights a row of its own when
+            # it lands): the keystroke's page goes first, and this is skipped or stopped.
+            return gen != self._detail_gen or search_gen not in (None, self._search_gen)
+
         def job() -> views.ContactDetail | None:
-            # Skipped when superseded, or when a newer search is running (it highlights a row
-            # of its own when it lands): the keystroke's page goes first.
-            if gen != self._detail_gen or search_gen not in (None, self._search_gen):
+            try:
+                with views.cancellable(stale, every=CHECK_EVERY):
+                    return views.detail(contact_id, today)
+            except views.Cancelled:
                 return None
-            return views.detail(contact_id, today)
 
         detail = await self.kapp.db(job)
         if detail is None or gen != self._detail_gen:
             return
         self.detail = detail
-        self.query_one(EventsPane).show_contact(detail, today)
-        self.query_one(NotesPane).show(detail.name, detail.notes, today)
+        self._panes_for = contact_id
+        with self.app.batch_update():
+            self.query_one(EventsPane).show_contact(detail, today)
+            self.query_one(NotesPane).show(detail.name, detail.notes, today)
 
     @work(exclusive=True, group="upcoming", exit_on_error=False)
     async def load_upcoming(self) -> None:
@@ -598,7 +671,7 @@ class MainScreen(Screen[None]):
             gen, today = self._search_gen, self.kapp.today
 
             def job() -> list[views.TimelineItem]:
-                with views.cancellable(lambda: gen != self._search_gen):
+                with views.cancellable(lambda: gen != self._search_gen, every=CHECK_EVERY):
                     return views.upcoming(today)
 
             try:
@@ -607,6 +680,7 @@ class MainScreen(Screen[None]):
                 return
             self._upcoming = items
         if self.selected is None:
+            self._panes_for = None
             self.query_one(EventsPane).show_upcoming(items, self.kapp.today)
 
     @work(exclusive=True, group="today-count", exit_on_error=False)
@@ -621,10 +695,9 @@ class MainScreen(Screen[None]):
         """After a write: the list (keeping the selection), the panes, the Today count."""
         uid = select_uid or (self.selected.uid if self.selected else None)
         self._upcoming = None
+        # The panes load again once the list has (whoever is highlighted then).
+        self._panes_for = STALE
         self.reload(select_uid=uid)
-        if self.selected is not None and (select_uid is None or select_uid == self.selected.uid):
-            self._detail_gen += 1
-            self.load_detail(self.selected.id, self._detail_gen)
         self.load_today_count()
 
     # ----------------------------------------------------------------- actions
@@ -886,6 +959,25 @@ class MainScreen(Screen[None]):
         elif self._upcoming is not None:
             self.query_one(EventsPane).show_upcoming(self._upcoming, self.kapp.today)
 
+
+#: SQLite steps between two looks at whether a running query is stale (about a millisecond
+#: of work): each look takes the GIL, which the UI thread holds while it draws a frame, and at
+#: SQLite's default of 4,000 a 100-row page could wait on hundreds of them.
+CHECK_EVERY = 100_000
+
+#: How long a new search's first page waits for its count (about a frame), to be drawn
+#: with it; the list is shown without it after that.
+COUNT_WAIT = 0.016
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Mark a count's outcome as seen (its search may have been left behind meanwhile)."""
+    if not future.cancelled():
+        future.exception()
+
+
+#: The panes show nobody yet, or what they show is out of date (after a write).
+STALE = object()
 
 #: Actions that write; dimmed when the store is read-only (``Store.write`` refuses anyway).
 WRITE_ACTIONS = frozenset(

@@ -37,6 +37,7 @@ PAGE = views.PAGE
 KEEP_PAGES = 6
 #: A birthday this many days ahead shows in the row's badge.
 BIRTHDAY_SOON = 14
+_NOTHING = object()
 
 
 def badge(row: views.ContactRow, today: date, *, plain: bool = False) -> tuple[str, str]:
@@ -99,7 +100,7 @@ class ContactList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ContactList { height: 1fr; overflow-x: hidden; }
+    ContactList { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     ContactList > .contact-list--cursor { background: $accent 40%; text-style: bold; }
     ContactList:focus > .contact-list--cursor { background: $accent; color: $text; }
     ContactList > .contact-list--org { color: $text-muted; }
@@ -139,7 +140,9 @@ class ContactList(ScrollView, can_focus=True):
         self._pages: dict[int, list[views.ContactRow]] = {}
         self._pending: set[int] = set()
         self._generation = 0
-        self._last_highlight: int | None = -1
+        #: The row last announced (compared by value): a new result with the same person,
+        #: unchanged, under the cursor announces nothing (search typing keeps the panes).
+        self._last_highlight: object = _NOTHING
 
     @property
     def kapp(self) -> AppContext:
@@ -169,7 +172,6 @@ class ContactList(ScrollView, can_focus=True):
         self._pages = {page: rows}
         self._pending.clear()
         self.virtual_size = Size(0, total)
-        self._last_highlight = -1
         self.cursor = max(0, min(cursor, total - 1)) if total else 0
         self.refresh()
 
@@ -245,11 +247,10 @@ class ContactList(ScrollView, can_focus=True):
 
     def _announce(self) -> None:
         row = self.current
-        key = row.id if row else None
         if row is None and self.total:
             return  # page still loading; announced when it lands
-        if key != self._last_highlight:
-            self._last_highlight = key
+        if row != self._last_highlight:
+            self._last_highlight = row
             self.post_message(self.Highlighted(row))
 
     def refresh_line(self, index: int) -> None:

@@ -1,15 +1,21 @@
 """The Events and Empathy-notes panes. They show what the main screen hands them; all user
-text goes through :mod:`kinship.tui.safe` and into ``Content`` (never markup)."""
+text goes through :mod:`kinship.tui.safe` and into ``Content`` (never markup).
+
+Both are mounted empty and build their rows after the app's first frame (:meth:`build`): the
+first frame is the contact list's, and what a pane is handed before it is built is shown as
+soon as it is."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
@@ -67,6 +73,12 @@ def note_prompt(note: views.NoteItem, today: date, presenter: bool = False) -> C
     )
 
 
+def _set_data(spark: Sparkline, data: list[int]) -> None:
+    """A sparkline's data, left alone when it is the same (setting it redraws it)."""
+    if list(spark.data or ()) != data:
+        spark.data = data
+
+
 def _presenter(widget: object) -> bool:
     return bool(getattr(getattr(widget, "app", None), "presenter", False))
 
@@ -94,7 +106,38 @@ class PaneList(OptionList):
                 return
 
 
-class EventsPane(Vertical):
+class BuiltLater(Vertical):
+    """A pane mounted empty, whose rows :meth:`build` mounts (after the first frame)."""
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.built = False
+        self._building = False
+        #: What it was last asked to show before it was built.
+        self._pending: Callable[[], None] | None = None
+
+    def parts(self) -> list[Widget]:
+        raise NotImplementedError
+
+    async def build(self) -> None:
+        if self.built or self._building:
+            return
+        self._building = True
+        await self.mount_all(self.parts())
+        self.built = True
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending()
+
+    def later(self, show: Callable[[], None]) -> bool:
+        """Keep ``show`` for when the pane is built; whether it had to be kept."""
+        if self.built:
+            return False
+        self._pending = show
+        return True
+
+
+class EventsPane(BuiltLater):
     """Sparkline of interactions per month, then the timeline (or everyone's upcoming)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,7 +154,7 @@ class EventsPane(Vertical):
     EventsPane #events-title { height: 1; text-style: bold; padding: 0 1; }
     EventsPane Sparkline { height: 2; margin: 0 1; }
     EventsPane #spark-caption { height: 1; color: $text-muted; padding: 0 1; }
-    EventsPane OptionList { height: 1fr; border: none; }
+    EventsPane OptionList { height: 1fr; border: none; scrollbar-gutter: stable; }
     EventsPane.-nobody Sparkline, EventsPane.-nobody #spark-caption { display: none; }
     EventsPane .give-get { height: 1; padding: 0 1; }
     EventsPane .give-get Static { width: 14; color: $text-muted; }
@@ -124,31 +167,43 @@ class EventsPane(Vertical):
     """
 
     def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+        super().__init__(**kw)
         self.items: list[views.TimelineItem] = []
+        #: What the list holds now (rebuilding a list is what showing a person costs most).
+        self._shows: object = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="events-title", markup=False)
-        yield Sparkline([0], id="spark")
-        yield Static(id="spark-caption", markup=False)
-        # The ledger with this person: what you gave and what you received, per month.
-        with Horizontal(classes="give-get"):
-            yield Static(id="gave-label", markup=False)
-            yield Sparkline([0], id="spark-gave")
-        with Horizontal(classes="give-get"):
-            yield Static(id="got-label", markup=False)
-            yield Sparkline([0], id="spark-got")
-        yield PaneList(id="timeline")
+    def parts(self) -> list[Widget]:
+        return [
+            Static(id="events-title", markup=False),
+            Sparkline([0], id="spark"),
+            Static(id="spark-caption", markup=False),
+            # The ledger with this person: what you gave and what you received, per month.
+            Horizontal(
+                Static(id="gave-label", markup=False),
+                Sparkline([0], id="spark-gave"),
+                classes="give-get",
+            ),
+            Horizontal(
+                Static(id="got-label", markup=False),
+                Sparkline([0], id="spark-got"),
+                classes="give-get",
+            ),
+            PaneList(id="timeline"),
+        ]
 
     def show_contact(self, detail: views.ContactDetail, today: date) -> None:
+        if self.later(functools.partial(self.show_contact, detail, today)):
+            return
         self.remove_class("-nobody")
+        # One-line labels of a fixed size: redrawn, never a new layout of the screen.
         self.query_one("#events-title", Static).update(
-            Content.assemble("Timeline · ", shown(detail.name, _presenter(self)))
+            Content.assemble("Timeline · ", shown(detail.name, _presenter(self))), layout=False
         )
-        self.query_one("#spark", Sparkline).data = detail.monthly
+        _set_data(self.query_one("#spark", Sparkline), detail.monthly)
         total = sum(detail.monthly)
         self.query_one("#spark-caption", Static).update(
-            f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)"
+            f"{total} interaction{'s' if total != 1 else ''} in 24 months (per month)",
+            layout=False,
         )
         self._show_give_get(detail.give_get)
         self._fill(detail.timeline, today, "Nothing logged yet: press l to log an interaction.")
@@ -158,25 +213,33 @@ class EventsPane(Vertical):
         self.set_class(not shown_any, "-noledger")
         if g is None or not shown_any:
             return
-        self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}")
-        self.query_one("#got-label", Static).update(f"received {sum(g.received_monthly)}")
-        self.query_one("#spark-gave", Sparkline).data = list(g.gave_monthly)
-        self.query_one("#spark-got", Sparkline).data = list(g.received_monthly)
+        self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}", layout=False)
+        self.query_one("#got-label", Static).update(
+            f"received {sum(g.received_monthly)}", layout=False
+        )
+        _set_data(self.query_one("#spark-gave", Sparkline), list(g.gave_monthly))
+        _set_data(self.query_one("#spark-got", Sparkline), list(g.received_monthly))
 
     def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
+        if self.later(functools.partial(self.show_upcoming, items, today)):
+            return
         self.add_class("-nobody")
-        self.query_one("#events-title", Static).update("Upcoming · everyone")
+        self.query_one("#events-title", Static).update("Upcoming · everyone", layout=False)
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
     def _fill(self, items: list[views.TimelineItem], today: date, empty: str) -> None:
         self.items = items
         ol = self.query_one(PaneList)
+        presenter = _presenter(self)
+        shows = (tuple(items) or empty, today, presenter)
+        if shows == self._shows:
+            return  # the same rows (another person with the same empty timeline …)
+        self._shows = shows
         keep = ol.highlighted
         ol.clear_options()
         if not items:
             ol.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
             return
-        presenter = _presenter(self)
         ol.add_options([Option(timeline_prompt(i, today, presenter)) for i in items])
         if ol.has_focus:
             if keep is not None:
@@ -185,6 +248,8 @@ class EventsPane(Vertical):
 
     @property
     def highlighted(self) -> views.TimelineItem | None:
+        if not self.built:
+            return None
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None
@@ -192,7 +257,7 @@ class EventsPane(Vertical):
         return self.items[index] if index < len(self.items) else None
 
 
-class NotesPane(Vertical):
+class NotesPane(BuiltLater):
     """Empathy notes of the selected person: pinned first, by kind, with dates."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -221,27 +286,34 @@ class NotesPane(Vertical):
 
     DEFAULT_CSS = """
     NotesPane #notes-title { height: 1; text-style: bold; padding: 0 1; }
-    NotesPane OptionList { height: 1fr; border: none; }
+    NotesPane OptionList { height: 1fr; border: none; scrollbar-gutter: stable; }
     """
 
     def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+        super().__init__(**kw)
         self.items: list[views.NoteItem] = []
+        self._shows: object = None
 
-    def compose(self) -> ComposeResult:
-        yield Static("Empathy notes", id="notes-title", markup=False)
-        yield PaneList(id="notes-list")
+    def parts(self) -> list[Widget]:
+        return [Static("Empathy notes", id="notes-title", markup=False), PaneList(id="notes-list")]
 
     def show(self, name: str | None, notes: list[views.NoteItem], today: date) -> None:
+        if self.later(functools.partial(self.show, name, notes, today)):
+            return
         self.items = notes
         title = self.query_one("#notes-title", Static)
         presenter = _presenter(self)
         title.update(
             Content.assemble("Empathy notes · ", shown(name, presenter))
             if name
-            else "Empathy notes"
+            else "Empathy notes",
+            layout=False,
         )
         ol = self.query_one(PaneList)
+        shows = (name is None, tuple(notes), today, presenter)
+        if shows == self._shows:
+            return  # the same rows (most people have no notes: the same hint)
+        self._shows = shows
         keep = ol.highlighted
         ol.clear_options()
         if name is None:
@@ -271,6 +343,8 @@ class NotesPane(Vertical):
 
     @property
     def highlighted(self) -> views.NoteItem | None:
+        if not self.built:
+            return None
         ol = self.query_one(OptionList)
         if ol.highlighted is None or not self.items:
             return None
