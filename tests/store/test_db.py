@@ -30,6 +30,9 @@ def test_sqlite_pragmas(store: Store) -> None:
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    # The page cache bounds how much the app's memory grows with the store (issue 12's RSS
+    # budget: 100k contacts within 1.3× of 1k).
+    assert db.execute_sql("PRAGMA cache_size").fetchone()[0] == -12000
 
 
 @pytest.mark.sqlite_only("BEGIN IMMEDIATE; PostgreSQL: test_postgres.py")
