@@ -163,3 +163,22 @@ def test_one_definition_of_due_in_contacts_is_due_and_the_due_list(db: Path) -> 
     assert shown_due == listed
     (eve_json,) = json.loads(ok(db, "contacts", "Eve", "--json"))
     assert eve_json["next_due_at"] is None
+
+
+@pytest.mark.parametrize("command", [["due"], ["today", "--oneline"]])
+def test_a_command_catches_up_in_big_transactions_the_app_in_small_ones(
+    db: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command waits for its own catch-up (a fifth less work in chunks of 1,000); the app
+    runs it beside the person's writes, in chunks of 250 (the default)."""
+    chunks: list[int] = []
+    real = followups.refresh_stale
+
+    def spy(*args: object, **kw: object) -> followups.RefreshReport:
+        chunks.append(int(kw.get("chunk", followups.CATCH_UP_CHUNK)))  # type: ignore[call-overload]
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(followups, "refresh_stale", spy)
+    ok(db, *command)
+    assert chunks == [followups.COMMAND_CHUNK] and followups.COMMAND_CHUNK == 1000
+    assert followups.CATCH_UP_CHUNK == 250

@@ -140,7 +140,10 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     if args.dry_run and not args.notify:
         raise UsageError("--dry-run goes with --notify")
     eng = _engine(ctx)
-    followups.refresh_stale(progress=_progress(ctx), force=args.recompute)
+    # The command waits for its catch-up: bigger transactions (see COMMAND_CHUNK).
+    followups.refresh_stale(
+        progress=_progress(ctx), force=args.recompute, chunk=followups.COMMAND_CHUNK
+    )
     if args.notify:
         return _notify(args, ctx, eng)
     items = followups.iter_due(within=within, kind=args.kind, limit=args.limit or None)
@@ -212,7 +215,7 @@ def cmd_today(args: argparse.Namespace, ctx: Context) -> int:
 
     within = _within(args.within)
     eng = _engine(ctx)
-    followups.refresh_stale(progress=_progress(ctx))
+    followups.refresh_stale(progress=_progress(ctx), chunk=followups.COMMAND_CHUNK)
     if args.oneline and not args.json:
         ctx.print(followups.oneline(followups.due_counts(within=within)))
         _report_errors(ctx, eng)

@@ -14,6 +14,8 @@ Inside the package, modules import each other, never this one.
 
 from kinship.services.followups.actions import dismiss, snooze
 from kinship.services.followups.compute import (
+    CATCH_UP_CHUNK,
+    COMMAND_CHUNK,
     SLICES,
     RefreshReport,
     recompute_all,
@@ -39,6 +41,8 @@ from kinship.services.followups.reading import (
 )
 
 __all__ = [
+    "CATCH_UP_CHUNK",
+    "COMMAND_CHUNK",
     "MANUAL",
     "NEVER",
     "SLICES",
