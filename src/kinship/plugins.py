@@ -894,6 +894,9 @@ def _check_strategy(item: Strategy, name: str) -> None:
 
     if not callable(item.suggest):
         raise _Invalid(f"strategy {name!r}: suggest is not callable")
+    changes = getattr(item, "changes", None)
+    if changes is not None and not callable(changes):
+        raise _Invalid(f"strategy {name!r}: changes is not callable (or None)")
     group = getattr(item, "group", "")
     if not isinstance(group, str) or len(group) > 60 or "\n" in group:
         raise _Invalid(f"strategy {name!r}: group must be one line of text (at most 60)")

@@ -161,6 +161,21 @@ def test_done_as_must_name_an_interaction_kind(plugin_host: Any) -> None:
     assert "done_as['x'] = 'hug' is not an interaction kind" in (info.error or "")
 
 
+def test_changes_must_be_callable(plugin_host: Any) -> None:
+    class Bad:
+        __name__ = "bad_changes"
+
+        @hookimpl
+        def kinship_register_followup_strategies(self, register: Any) -> None:
+            register(Strategy("bad", "", suggest=reconnect, changes=date(2026, 1, 1)))  # type: ignore[arg-type]
+
+    host = plugin_host(Bad())
+    assert host.strategies() == []
+    [info] = host.infos()
+    assert info.status == "disabled"
+    assert "changes is not callable" in (info.error or "")
+
+
 def test_plugin_commands_are_in_kinship_help(
     register_plugin: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -190,11 +190,7 @@ class Engine:
                 day = tomorrow if strategy.name in answered else weekly
             else:
                 try:
-                    found = changes(snapshot, today)
-                    if found is not None and (
-                        not isinstance(found, date) or isinstance(found, datetime)
-                    ):
-                        raise TypeError(f"changes() gave {type(found).__name__}, not a date")
+                    found = _checked_day(changes(snapshot, today))
                 except Exception as exc:
                     self.fail(strategy.name, _one_line(exc))
                     continue
@@ -264,11 +260,8 @@ def trial(
                 for s in strategy.suggest(snapshot, today) or ():
                     _checked(s, snapshot, strategy.name)
                 changes = getattr(strategy, "changes", None)
-                found = changes(snapshot, today) if changes is not None else None
-                if found is not None and (
-                    not isinstance(found, date) or isinstance(found, datetime)
-                ):
-                    raise TypeError(f"changes() gave {type(found).__name__}, not a date")
+                if changes is not None:
+                    _checked_day(changes(snapshot, today))
         except Exception as exc:
             failed[strategy.name] = _one_line(exc)
     return failed
@@ -277,6 +270,13 @@ def trial(
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _checked_day(found: Any) -> date | None:
+    """What a strategy's ``changes`` gave, if it is a day (or None); else its error."""
+    if found is not None and (not isinstance(found, date) or isinstance(found, datetime)):
+        raise TypeError(f"changes() gave {type(found).__name__}, not a date")
+    return found
 
 
 def _checked(s: Any, snapshot: ContactSnapshot, name: str) -> Suggestion:
