@@ -39,7 +39,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kinship import hookimpl
-from kinship.records import GIVEN_KINDS, ContactSnapshot, LifeEvent, Strategy, Suggestion
+from kinship.records import (
+    GIVEN_KINDS,
+    CaptureStep,
+    ContactSnapshot,
+    LifeEvent,
+    Strategy,
+    Suggestion,
+)
 
 __all__ = [
     "PRIORITY",
@@ -476,18 +483,7 @@ def appreciation(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]
     """
     if _inactive(snapshot, today) or not snapshot.unthanked:
         return
-    settings = _settings(snapshot, APPRECIATION)
-    within = _int(settings, "within_days", 2)
-    max_age = _int(settings, "max_age_days", 180)
-    zone = _zone(settings)
-    thanked = snapshot.last_by_kind.get("thanks")
-    thanked_at = _aware(thanked) if thanked is not None else None
-    days = sorted(
-        _local_date(moment, zone)
-        for moment in snapshot.unthanked
-        if thanked_at is None or _aware(moment) > thanked_at
-    )
-    days = [d for d in days if (today - d).days <= max_age]
+    within, _max_age, days = _unthanked(snapshot, today)
     if not days:
         return
     first = days[0]
@@ -500,12 +496,9 @@ def appreciation(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]
     yield Suggestion(snapshot.uid, "thank", due, reason, priority, APPRECIATION)
 
 
-def appreciation_changes(snapshot: ContactSnapshot, today: date) -> date | None:
-    """When :func:`appreciation` next answers differently: thanks becoming overdue, the
-    oldest help growing too old to bring up (a snooze ending)."""
-    inactive, wakes = _inactive_changes(snapshot, today)
-    if inactive or not snapshot.unthanked:
-        return wakes
+def _unthanked(snapshot: ContactSnapshot, today: date) -> tuple[int, int, list[date]]:
+    """(``within_days``, ``max_age_days``, the days of help not yet thanked and not too old
+    to bring up, oldest first)."""
     settings = _settings(snapshot, APPRECIATION)
     within = _int(settings, "within_days", 2)
     max_age = _int(settings, "max_age_days", 180)
@@ -517,7 +510,16 @@ def appreciation_changes(snapshot: ContactSnapshot, today: date) -> date | None:
         for moment in snapshot.unthanked
         if thanked_at is None or _aware(moment) > thanked_at
     )
-    days = [d for d in days if (today - d).days <= max_age]
+    return within, max_age, [d for d in days if (today - d).days <= max_age]
+
+
+def appreciation_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`appreciation` next answers differently: thanks becoming overdue, the
+    oldest help growing too old to bring up (a snooze ending)."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive or not snapshot.unthanked:
+        return wakes
+    within, max_age, days = _unthanked(snapshot, today)
     if not days:
         return None
     first = days[0]
@@ -545,37 +547,25 @@ def give_first(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     """
     if _inactive(snapshot, today):
         return
-    settings = _settings(snapshot, GIVE_FIRST)
-    ratio = _float(settings, "ratio", 2.0)
-    min_received = _int(settings, "min_received", 2, minimum=1, maximum=10**6)
-    quiet = _int(settings, "quiet_days", 90)
-    every = _int(settings, "every_days", 60, minimum=1)
-    show = max(1, min(_int(settings, "show_days", 7, minimum=1), every))
-    received, given = snapshot.received, snapshot.given
-    if received < min_received or received <= given * ratio:
+    window = _give_window(snapshot)
+    if window is None:
         return
-
-    last_given = _latest(snapshot.last_by_kind.get(kind) for kind in GIVEN_KINDS)
-    if last_given is not None:
-        start = _local_date(last_given, _zone(settings)) + timedelta(days=quiet)
-    else:
-        start = date(2000, 1, 1) + timedelta(days=zlib.crc32(snapshot.uid.encode()) % every)
+    start, every, show = window
     if today < start:
         return
     phase = (today - start).days % every
     if phase >= show:
         return
+    received, given = snapshot.received, snapshot.given
     gave = f"gave {given}" if given else "gave nothing yet"
     reason = f"you received {received} times and {gave}; offer an intro, advice or a resource"
     due = today - timedelta(days=phase)
     yield Suggestion(snapshot.uid, "offer-help", due, reason, PRIORITY["offer-help"], GIVE_FIRST)
 
 
-def give_first_changes(snapshot: ContactSnapshot, today: date) -> date | None:
-    """When :func:`give_first` next answers differently: its window opening or closing."""
-    inactive, wakes = _inactive_changes(snapshot, today)
-    if inactive:
-        return wakes
+def _give_window(snapshot: ContactSnapshot) -> tuple[date, int, int] | None:
+    """(the day the cycle starts, ``every_days``, ``show_days``), or None when this person
+    gave about as much as they received."""
     settings = _settings(snapshot, GIVE_FIRST)
     ratio = _float(settings, "ratio", 2.0)
     min_received = _int(settings, "min_received", 2, minimum=1, maximum=10**6)
@@ -590,6 +580,18 @@ def give_first_changes(snapshot: ContactSnapshot, today: date) -> date | None:
         start = _local_date(last_given, _zone(settings)) + timedelta(days=quiet)
     else:
         start = date(2000, 1, 1) + timedelta(days=zlib.crc32(snapshot.uid.encode()) % every)
+    return start, every, show
+
+
+def give_first_changes(snapshot: ContactSnapshot, today: date) -> date | None:
+    """When :func:`give_first` next answers differently: its window opening or closing."""
+    inactive, wakes = _inactive_changes(snapshot, today)
+    if inactive:
+        return wakes
+    window = _give_window(snapshot)
+    if window is None:
+        return None
+    start, every, show = window
     if today < start:
         return start
     phase = (today - start).days % every
@@ -706,15 +708,10 @@ def new_people(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     """
     if _inactive(snapshot, today) or not snapshot.captures:
         return
-    settings = _settings(snapshot, NEW_PEOPLE)
-    within = _int(settings, "within_days", 7, minimum=1)
-    sprint = max(within, _int(settings, "sprint_days", 14, minimum=1))
-    zone = _zone(settings)
-    capture = max(snapshot.captures, key=lambda c: c.at)
-    last = snapshot.last_interaction_at
-    if last is not None and _aware(last) > _aware(capture.at):
+    sprint_of = _sprint(snapshot)
+    if sprint_of is None:
         return
-    met = _local_date(capture.at, zone)
+    capture, met, within, sprint = sprint_of
     age = (today - met).days
     if age < 0 or age > sprint:
         return
@@ -740,21 +737,29 @@ def new_people(snapshot: ContactSnapshot, today: date) -> Iterator[Suggestion]:
     )
 
 
+def _sprint(snapshot: ContactSnapshot) -> tuple[CaptureStep, date, int, int] | None:
+    """(the latest capture, the day met, ``within_days``, ``sprint_days``), or None when an
+    interaction logged since the capture ended the sprint."""
+    settings = _settings(snapshot, NEW_PEOPLE)
+    within = _int(settings, "within_days", 7, minimum=1)
+    sprint = max(within, _int(settings, "sprint_days", 14, minimum=1))
+    capture = max(snapshot.captures, key=lambda c: c.at)
+    last = snapshot.last_interaction_at
+    if last is not None and _aware(last) > _aware(capture.at):
+        return None
+    return capture, _local_date(capture.at, _zone(settings)), within, sprint
+
+
 def new_people_changes(snapshot: ContactSnapshot, today: date) -> date | None:
     """When :func:`new_people` next answers differently: the sprint starting, moving from
     "nice to meet you" to a real follow-up, ending (a snooze ending)."""
     inactive, wakes = _inactive_changes(snapshot, today)
     if inactive or not snapshot.captures:
         return wakes
-    settings = _settings(snapshot, NEW_PEOPLE)
-    within = _int(settings, "within_days", 7, minimum=1)
-    sprint = max(within, _int(settings, "sprint_days", 14, minimum=1))
-    zone = _zone(settings)
-    capture = max(snapshot.captures, key=lambda c: c.at)
-    last = snapshot.last_interaction_at
-    if last is not None and _aware(last) > _aware(capture.at):
+    sprint_of = _sprint(snapshot)
+    if sprint_of is None:
         return None
-    met = _local_date(capture.at, zone)
+    capture, met, _within, sprint = sprint_of
     return _first_after(
         today, met, _plus(met, 2), _plus(met, sprint + 1), _fmt_changes(capture.on or met, today)
     )
