@@ -173,6 +173,23 @@ def test_stale_matches_are_not_picked(net_store: Any) -> None:
     assert pairs(matching.matches()) == [("Ada", "Charles")]  # still listed by `matches`
 
 
+def test_a_match_that_goes_stale_mid_week_leaves_today_that_day(net_store: Any) -> None:
+    """The daily catch-up asks again about whoever holds the week's match, not only about
+    the people whose own day came: a pick moves as its notes age, not only on Mondays."""
+    monday = MONDAY + timedelta(days=7)
+    use(monday)
+    person("Ada", ("need", "a React mentor"))
+    person("Charles", ("offer", "React mentoring"))
+    # Written so that the pair is fresh on Monday and Tuesday and stale from Wednesday.
+    written = monday - timedelta(days=matching.FRESH_DAYS - 1)
+    EmpathyNote.update(updated_at=ago((TODAY - written).days).replace(tzinfo=None)).execute()
+    followups.recompute_all(monday)
+    assert [k for _, k, _ in due(monday)] == ["introduce"]
+    wednesday = monday + timedelta(days=2)
+    use(wednesday)
+    assert [k for _, k, _ in due(wednesday)] == []
+
+
 def test_pick_settings(net_store: Any) -> None:
     person("Ada", ("need", "a React mentor"))
     person("Bo", ("need", "a Rust mentor"))

@@ -303,14 +303,16 @@ def recompute_all(today: date | None = None, *, progress: Progress | None = None
 
 def _stale_condition(today: date, eng: Engine) -> Any:
     """The contacts whose suggestions may have changed by ``today`` on their own: their
-    ``recheck_on`` has come (or is not known), or they are the week's match."""
+    ``recheck_on`` has come (or is not known), or they are (or hold) the week's match, which
+    moves as notes age as well as on Mondays."""
     due = Contact.recheck_on.is_null() | (Contact.recheck_on <= today)
     if snapshots.MATCH_STRATEGY in eng.names:
-        picks = sorted(
+        picks = set(
             matching.weekly_picks(today, eng.config.strategies.get(snapshots.MATCH_STRATEGY))
         )
+        picks |= set(matching.holders())
         if picks:
-            due = due | Contact.id.in_(picks)
+            due = due | Contact.id.in_(sorted(picks))
     return (Contact.archived == False) & due  # noqa: E712 - peewee expression
 
 
