@@ -22,8 +22,36 @@ if TYPE_CHECKING:
     from textual.pilot import Pilot
 
     from kinship.tui.app import KinshipApp
+    from kinship.tui.screens.today import TodayScreen
 
 TODAY = date(2025, 3, 14)
+
+#: The terminal sizes every screen is checked at: roomy, the classic, and a small SSH window.
+SIZES = [(120, 40), (80, 24), (50, 20)]
+#: ``@size_ids``: a test run at each of :data:`SIZES`, named ``120x40`` …
+size_ids = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+
+#: Every modal the main screen opens, with the key that opens it.
+MODALS = {
+    "a": "ContactForm",
+    "e": "ContactForm",
+    "l": "LogForm",
+    "n": "NoteForm",
+    "v": "EventForm",
+    "r": "RelateForm",
+    "m": "MergeForm",
+    "b": "BriefScreen",
+    "i": "ImportScreen",
+    "question_mark": "HelpScreen",
+    "t": "TodayScreen",
+    "c": "CaptureForm",
+    "o": "IntroduceForm",
+    "h": "PathForm",
+    "I": "IntroductionsScreen",
+    "exclamation_mark": "PluginsScreen",
+}
+#: The forms among them.
+FORMS = {key: name for key, name in MODALS.items() if name.endswith("Form")}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -193,6 +221,17 @@ async def until(pilot: Pilot[Any], ready: Callable[[], bool], *, within: float =
     while not ready():
         assert time.monotonic() < deadline, f"not ready after {within} s"
         await pilot.pause(0.005)  # let the worker thread run
+
+
+async def open_today(pilot: Pilot[Any], app: App[Any]) -> TodayScreen:
+    """Press t on the main screen: the Today screen, shown."""
+    from kinship.tui.screens.today import TodayScreen
+
+    await pilot.press("t")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, TodayScreen)
+    return screen
 
 
 def screen_text(app: App[Any]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -14,10 +13,7 @@ from kinship.store import Store
 from kinship.tui.app import KinshipApp
 from kinship.tui.widgets.contact_list import ContactList
 
-from .conftest import make_app, screen_text, settle
-
-SIZES = [(120, 40), (80, 24), (50, 20)]
-size_ids = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+from .conftest import MODALS, make_app, screen_text, settle, size_ids
 
 
 def footer_line(app: KinshipApp) -> str:
@@ -167,27 +163,6 @@ async def test_notes_pane_highlights_a_row_when_focused(tui_store: Store) -> Non
         assert notes.for_contact(ada)[0].pinned
         assert notes_list.highlighted == 0
         assert_focus_visible(app)
-
-
-#: Every modal the main screen opens, with the key that opens it.
-MODALS = {
-    "a": "ContactForm",
-    "e": "ContactForm",
-    "l": "LogForm",
-    "n": "NoteForm",
-    "v": "EventForm",
-    "r": "RelateForm",
-    "m": "MergeForm",
-    "b": "BriefScreen",
-    "i": "ImportScreen",
-    "question_mark": "HelpScreen",
-    "t": "TodayScreen",
-    "c": "CaptureForm",
-    "o": "IntroduceForm",
-    "h": "PathForm",
-    "I": "IntroductionsScreen",
-    "exclamation_mark": "PluginsScreen",
-}
 
 
 @size_ids

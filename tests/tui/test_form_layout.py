@@ -13,24 +13,7 @@ from kinship.tui.app import KinshipApp
 from kinship.tui.dialogs.base import HINT
 from kinship.tui.dialogs.path import PathForm
 
-from .conftest import make_app, screen_text, settle
-
-SIZES = [(120, 40), (80, 24), (50, 20)]
-size_ids = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-
-#: The key that opens each form from the main screen.
-FORMS = {
-    "a": "ContactForm",
-    "e": "ContactForm",
-    "l": "LogForm",
-    "n": "NoteForm",
-    "v": "EventForm",
-    "r": "RelateForm",
-    "m": "MergeForm",
-    "c": "CaptureForm",
-    "o": "IntroduceForm",
-    "h": "PathForm",
-}
+from .conftest import FORMS, make_app, screen_text, settle, size_ids
 
 
 def region_text(app: KinshipApp, region: Region) -> str:

@@ -20,7 +20,7 @@ from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.introductions import IntroductionsScreen
 from kinship.tui.screens.today import TodayScreen
 
-from .conftest import TODAY, make_app, screen_text, settle
+from .conftest import TODAY, make_app, open_today, screen_text, settle
 from .test_forms import fill, save
 
 if TYPE_CHECKING:
@@ -134,14 +134,6 @@ async def done_on_today(pilot: Pilot[Any], app: KinshipApp) -> None:
     await pilot.press("enter")
     await settle(pilot, app)
     assert isinstance(app.screen, TodayScreen)
-
-
-async def open_today(pilot: Pilot[Any], app: KinshipApp) -> TodayScreen:
-    await pilot.press("t")
-    await settle(pilot, app)
-    screen = app.screen
-    assert isinstance(screen, TodayScreen)
-    return screen
 
 
 async def test_introduction_follow_ups_show_on_today_and_go_away_when_done(

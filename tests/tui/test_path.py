@@ -14,10 +14,12 @@ from kinship.store import Store
 from kinship.tui.dialogs.path import PathForm
 from kinship.tui.screens.main import MainScreen
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, screen_text, settle, size_ids
 from .test_forms import fill, save
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from kinship.tui.app import KinshipApp
 
 HOSTILE = "[@click=app.quit]Zoë[/]"
@@ -40,25 +42,31 @@ def flat(app: KinshipApp) -> str:
     return " ".join(screen_text(app).split())
 
 
+async def open_path(pilot: Pilot[None], app: KinshipApp, uid: str) -> PathForm:
+    """Go to ``uid`` in the list and press h: the open form."""
+    await settle(pilot, app)
+    app.main.jump_to(uid)
+    await settle(pilot, app)
+    await pilot.press("h")
+    await settle(pilot, app)
+    form = app.screen
+    assert isinstance(form, PathForm)
+    return form
+
+
 def visible_focus(app: KinshipApp) -> None:
     focused = app.focused
     assert focused is not None and focused.display and focused.region.area > 0
 
 
-@pytest.mark.parametrize("size", [(120, 40), (80, 24), (50, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+@size_ids
 async def test_path_shows_the_chain_and_enter_goes_to_a_person(
     tui_store: Store, size: tuple[int, int]
 ) -> None:
     uids = network()
     app = make_app(tui_store)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, app)
-        app.main.jump_to(uids["ada"])
-        await settle(pilot, app)
-        await pilot.press("h")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, PathForm)
+        form = await open_path(pilot, app, uids["ada"])
         assert isinstance(app.focused, Input) and app.focused.id == "f-to"
         await fill(pilot, app, to="zo")  # a prefix, as the list's search takes it
         await pilot.press("enter")
@@ -96,13 +104,7 @@ async def test_no_chain_says_so_and_keeps_the_field(
     uids = network()
     app = make_app(tui_store)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, app)
-        app.main.jump_to(uids["ada"])
-        await settle(pilot, app)
-        await pilot.press("h")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, PathForm)
+        form = await open_path(pilot, app, uids["ada"])
         await fill(pilot, app, to="Grace")
         await save(pilot, app)
         assert isinstance(app.screen, PathForm)
@@ -137,11 +139,7 @@ async def test_going_to_someone_archived_on_the_way_shows_archived_contacts(
     contacts.set_archived(uids["charles"])
     app = make_app(tui_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        app.main.jump_to(uids["ada"])
-        await settle(pilot, app)
-        await pilot.press("h")
-        await settle(pilot, app)
+        await open_path(pilot, app, uids["ada"])
         await fill(pilot, app, to="zo")
         await pilot.press("enter")
         await settle(pilot, app)

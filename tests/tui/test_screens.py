@@ -18,7 +18,7 @@ from kinship.tui.screens.importing import ImportScreen
 from kinship.tui.screens.today import TodayScreen
 from kinship.tui.widgets.contact_list import ContactList
 
-from .conftest import TODAY, make_app, screen_text, settle
+from .conftest import TODAY, make_app, open_today, screen_text, settle
 
 
 def _ada_with_history() -> Contact:
@@ -79,10 +79,7 @@ async def test_today_groups_done_snooze_dismiss_jump(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
+        today = await open_today(pilot, app)
         text = screen_text(app)
         assert "Check in" in text and "Ada Lovelace" in text
         assert "Thank" in text
@@ -302,10 +299,7 @@ async def test_today_items_are_one_line_with_full_reason_below(tui_store: Store)
     app = make_app(tui_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
+        today = await open_today(pilot, app)
         first = today.current
         assert first is not None and len(first.reason) > 50
         lines = screen_text(app).splitlines()

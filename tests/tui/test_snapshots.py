@@ -14,9 +14,8 @@ from textual.widgets import Input
 
 from kinship.store import Store
 
-from .conftest import SnapCompare, make_app, settle
+from .conftest import SIZES, SnapCompare, make_app, settle
 
-SIZES = [(120, 40), (80, 24), (50, 20)]
 VIEWS = {
     "main": (),
     "today": ("t",),

@@ -11,9 +11,8 @@ from kinship.services import contacts, interactions
 from kinship.store import Store
 from kinship.store.models import FollowUp, Interaction
 from kinship.tui.dialogs.kind import KindPicker
-from kinship.tui.screens.today import TodayScreen
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, open_today, screen_text, settle
 
 
 def due_people() -> None:
@@ -31,10 +30,7 @@ async def test_done_asks_the_kind_prefilled_and_enter_accepts(
     app = make_app(tui_store)
     async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
+        today = await open_today(pilot, app)
         first = today.current
         assert first is not None and first.kind == "check-in"
         before = Interaction.select().count()
@@ -63,10 +59,7 @@ async def test_a_key_picks_the_kind_esc_logs_nothing_and_u_takes_it_back(
     app = make_app(tui_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        today = app.screen
-        assert isinstance(today, TodayScreen)
+        today = await open_today(pilot, app)
         first = today.current
         assert first is not None
         before = Interaction.select().count()
