@@ -113,6 +113,25 @@ def test_usage_errors_exit_2(cli: CLI) -> None:
     assert cli("frobnicate", db=False).code == 2
 
 
+def test_each_run_parses_afresh(cli: CLI) -> None:
+    # The parser is built once per process: nothing one run was given, or did with its
+    # arguments, is the next run's.
+    from kinship.cli import _builtin_parser, _parse
+
+    parser = _builtin_parser(commands=True)
+    assert _builtin_parser(commands=True) is parser
+    first = _parse(parser, ["add", "Ada", "--tag", "work"])
+    first.email.append("leaked@example.org")
+    first.tag.append("leaked")
+    second = _parse(parser, ["add", "Bob"])
+    assert (second.email, second.tag) == ([], [])
+
+    assert cli("add", "Ada Lovelace", "--email", "ada@example.org", "--tag", "work").code == 0
+    assert cli("add", "Bob Bobson").code == 0
+    bob = cli("show", "Bob Bobson", "--json").json()
+    assert (bob["emails"], bob["tags"]) == ([], [])
+
+
 def test_edit_and_conflict(cli: CLI) -> None:
     cli("add", "Ada")
     v = cli("show", "Ada", "--json").json()["version"]

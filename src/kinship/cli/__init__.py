@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -246,6 +247,26 @@ def build_parser(host: Any = None, *, commands: bool = True) -> argparse.Argumen
     return parser
 
 
+@functools.cache
+def _builtin_parser(commands: bool) -> argparse.ArgumentParser:
+    """:func:`build_parser` without plugin commands, built once per process. A process
+    that runs many commands in turn (the tests, a script calling :func:`main`) would spend
+    most of a small command's time building it again; parsing leaves it as it was (the
+    list defaults that parsing hands out are copied, see :func:`_parse`). Plugin commands
+    come from a host that can differ between calls: that parser is built each time."""
+    return build_parser(commands=commands)
+
+
+def _parse(parser: argparse.ArgumentParser, args_list: list[str]) -> argparse.Namespace:
+    args = parser.parse_args(args_list)
+    # An option not given gets its default as is: a list default (``--email`` appends) is the
+    # parser's own object, and a command that extended it would change the next run's.
+    for name, value in vars(args).items():
+        if isinstance(value, list):
+            setattr(args, name, list(value))
+    return args
+
+
 def _wants_plugins(argv: list[str]) -> bool:
     """Plugin commands are only needed when the command is not a builtin one."""
     return "--no-plugins" not in argv and not os.environ.get("KINSHIP_NO_PLUGINS")
@@ -272,9 +293,9 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
     host = None
     try:
         if _opens_app(args_list):
-            parser = build_parser(commands=False)
+            parser = _builtin_parser(commands=False)
         else:
-            parser = build_parser()
+            parser = _builtin_parser(commands=True)
             known = _first_command(args_list)
             builtin_names = _builtin_names(parser)
             asks_help = known is None and bool({"-h", "--help"} & set(args_list))
@@ -286,7 +307,7 @@ def _main(args_list: list[str], out: TextIO, err: TextIO) -> int:
 
                 host = load_host(no_plugins=False, err=err)
                 parser = build_parser(host)
-        args = parser.parse_args(args_list)
+        args = _parse(parser, args_list)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     except KinshipError as exc:
