@@ -23,6 +23,16 @@ KHAL_CONF = (PEER_CONFIGS / "khal.conf").read_text(encoding="utf-8")
 
 
 @pytest.fixture
+def khard() -> str:
+    return tool("khard")
+
+
+@pytest.fixture
+def khal() -> str:
+    return tool("khal")
+
+
+@pytest.fixture
 def people(kinship: Callable[..., Any]) -> dict[str, str]:
     """A small store made with the CLI; returns name → UID."""
     uids = {}
@@ -64,9 +74,12 @@ def people(kinship: Callable[..., Any]) -> dict[str, str]:
 
 
 def test_khard_reads_kinship_export(
-    tmp_path: Path, kinship: Callable[..., Any], people: dict[str, str]
+    # The tool first: without it the test is skipped before the store is made.
+    khard: str,
+    tmp_path: Path,
+    kinship: Callable[..., Any],
+    people: dict[str, str],
 ) -> None:
-    khard = tool("khard")
     out = kinship("export", "--format", "vdir", "-o", str(tmp_path / "contacts" / "friends"))
     assert out.startswith("exported 3 contacts")
     (tmp_path / "khard.conf").write_text(KHARD_CONF.format(root=tmp_path))
@@ -97,9 +110,8 @@ def test_khard_reads_kinship_export(
 
 
 def test_khal_reads_kinship_export(
-    tmp_path: Path, kinship: Callable[..., Any], people: dict[str, str]
+    khal: str, tmp_path: Path, kinship: Callable[..., Any], people: dict[str, str]
 ) -> None:
-    khal = tool("khal")
     (tmp_path / "calendars" / "home").mkdir(parents=True)
     (tmp_path / "data").mkdir()
     kinship("export", "--format", "vdir", "-o", str(tmp_path / "contacts" / "friends"))
