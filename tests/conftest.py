@@ -39,12 +39,29 @@ def pytest_report_header() -> str:
     return f"kinship store backend: {BACKEND}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+#: A test that asks for none of these reaches no PostgreSQL store: the store under test is
+#: chosen through ``db_path`` only.
+_ON_THE_BACKEND = frozenset({"db_path", "pg_server", "backend"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not ON_POSTGRES:
         for item in items:
             if item.get_closest_marker("postgres_only"):
                 item.add_marker(pytest.mark.skip(reason="needs KINSHIP_TEST_BACKEND=postgresql"))
         return
+    # On PostgreSQL, a test that never reaches the backend would run as it ran on SQLite (in
+    # the py env): it is left out, not run twice.
+    same = [
+        item
+        for item in items
+        if not _ON_THE_BACKEND & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("postgres_only")
+    ]
+    if same:
+        config.hook.pytest_deselected(items=same)
+        left_out = set(same)
+        items[:] = [item for item in items if item not in left_out]
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
         if marker:
