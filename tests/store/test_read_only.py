@@ -9,6 +9,7 @@ kernel checks the bits as for anyone else.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import stat
 import subprocess
@@ -34,13 +35,28 @@ def _drop_root_powers() -> None:
             os._exit(97)  # cannot drop them here: the test is skipped
 
 
+#: The child: drop root's powers (when root), then run each command of the JSON list on
+#: stdin through kinship's ``main`` in turn; print each one's status, stdout and stderr.
+_CHILD = """
+import io, json, sys
+from kinship.cli import main
+results = []
+for args in json.load(sys.stdin):
+    out, err = io.StringIO(), io.StringIO()
+    results.append((main(args, out=out, err=err), out.getvalue(), err.getvalue()))
+json.dump(results, sys.stdout)
+"""
+
+
 @pytest.fixture
-def unprivileged(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``kinship ARGS`` where permission bits apply, even when the tests run as root."""
+def unprivileged(tmp_path: Path) -> Callable[..., list[subprocess.CompletedProcess[str]]]:
+    """Run ``kinship ARGS`` for each ARGS where permission bits apply, even when the tests
+    run as root: one child process, each command opening and closing the store as a run of
+    its own would (a process per command cost most of the test's time)."""
     if sys.platform != "linux" and os.geteuid() == 0:
         pytest.skip("dropping root's capabilities needs Linux")
 
-    def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    def run(*commands: tuple[str, ...], db: Path) -> list[subprocess.CompletedProcess[str]]:
         env = {
             **os.environ,
             "KINSHIP_DB": str(db),
@@ -49,17 +65,21 @@ def unprivileged(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[st
             "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
         }
         proc = subprocess.run(
-            [sys.executable, "-m", "kinship", *args],
+            [sys.executable, "-c", _CHILD],
+            input=json.dumps([list(args) for args in commands]),
             capture_output=True,
             text=True,
             env=env,
             timeout=60,
-            stdin=subprocess.DEVNULL,
             preexec_fn=_drop_root_powers if os.geteuid() == 0 else None,
         )
         if proc.returncode == 97:
             pytest.skip("cannot drop root's capabilities here")
-        return proc
+        assert proc.returncode == 0, proc.stderr
+        return [
+            subprocess.CompletedProcess(args, code, out, err)
+            for args, (code, out, err) in zip(commands, json.loads(proc.stdout), strict=True)
+        ]
 
     return run
 
@@ -88,18 +108,19 @@ def test_a_store_we_may_not_write(tmp_path: Path, unprivileged: Any, lock: str) 
         os.chmod(db, 0o400)
     else:
         os.chmod(folder, 0o500)
+    backup = tmp_path / "copy.db"
     try:
-        for args in READS:
-            r = unprivileged(*args, db=db)
-            assert r.returncode == 0, (args, r.stderr)
-            assert r.stderr == "", args
-        assert "Ada Lovelace" in unprivileged("contacts", db=db).stdout
-        r = unprivileged("add", "Grace Hopper", db=db)
-        assert r.returncode == 1
+        *reads, contacts, add, copy = unprivileged(
+            *READS, ("contacts",), ("add", "Grace Hopper"), ("backup", str(backup)), db=db
+        )
+        for r in reads:
+            assert r.returncode == 0, (r.args, r.stderr)
+            assert r.stderr == "", r.args
+        assert "Ada Lovelace" in contacts.stdout
+        assert add.returncode == 1
         why = "the file is not writable" if lock == "file" else "its folder is not writable"
-        assert r.stderr == f"kinship: {db} is read-only ({why}): nothing was changed\n"
-        backup = tmp_path / "copy.db"
-        assert unprivileged("backup", str(backup), db=db).returncode == 0
+        assert add.stderr == f"kinship: {db} is read-only ({why}): nothing was changed\n"
+        assert copy.returncode == 0, copy.stderr
         assert backup.exists()
         backup.unlink()
     finally:
@@ -107,7 +128,7 @@ def test_a_store_we_may_not_write(tmp_path: Path, unprivileged: Any, lock: str) 
         os.chmod(folder, 0o700)
     # Nothing left behind (a read-only -shm would stop the owner's next write).
     assert sorted(p.name for p in folder.iterdir()) == before
-    r = unprivileged("add", "Grace Hopper", db=db)
+    [r] = unprivileged(("add", "Grace Hopper"), db=db)
     assert r.returncode == 0, r.stderr
 
 
