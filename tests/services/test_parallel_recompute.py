@@ -208,6 +208,18 @@ def test_a_plan_made_before_a_failure_elsewhere_is_made_again_here(
     assert state() == alone
 
 
+def test_a_strategy_failed_before_stays_failed_in_the_workers(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite_only()
+    eng = use([Strategy("picky", "", picky)])
+    eng.fail("picky", "RuntimeError: earlier")
+    here = here_count(monkeypatch)
+    followups.recompute_all(TODAY, workers=2)
+    assert here == []  # the workers' plans agree on what runs
+    assert not FollowUp.select().where(FollowUp.origin == "picky").exists()
+
+
 def test_postgresql_and_small_stores_stay_in_one_process(
     store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,7 +68,13 @@ _worker: tuple[Planner, Engine, date, bool] | None = None
 
 
 def _start(
-    planner: Planner, target: str, strategies: bytes, config: Any, today: date, full: bool
+    planner: Planner,
+    target: str,
+    strategies: bytes,
+    config: Any,
+    failed: dict[str, str],
+    today: date,
+    full: bool,
 ) -> None:
     import pickle
     import signal
@@ -79,8 +85,12 @@ def _start(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = open_store(target, read_only=True)
     store.for_bulk_reads()
+    eng = Engine(pickle.loads(strategies), config, fixed_today=today)
+    # What already failed here stays failed there (and is not reported again).
+    eng.failed.update(failed)
+    eng.errors.update(failed)
     global _worker
-    _worker = (planner, Engine(pickle.loads(strategies), config, fixed_today=today), today, full)
+    _worker = (planner, eng, today, full)
 
 
 def _plan(ids: list[int]) -> Any:
@@ -140,15 +150,17 @@ def run(
 
     from concurrent.futures import Future
 
-    pool = _pool(workers, (plan, str(store.path), strategies, eng.config, today, full))
+    failed = {name: eng.errors.get(name, "") for name in eng.failed}
+    pool = _pool(workers, (plan, str(store.path), strategies, eng.config, failed, today, full))
     changed = 0
     try:
-        futures: list[Future[Any]] | None = [pool.submit(_plan, c) for c in chunks]
+        futures: list[Future[Any] | None] | None = [pool.submit(_plan, c) for c in chunks]
         for i, chunk in enumerate(chunks):
             planned: Any = None
             if futures is not None:
+                future, futures[i] = futures[i], None  # its plan is not kept once written
                 try:
-                    planned = futures[i].result()
+                    planned = future.result() if future is not None else None
                 except Exception:  # a worker that could not start, died or raised
                     planned = None
             applied = False
