@@ -68,6 +68,8 @@ class AppContext(Protocol):
     followups_ready: asyncio.Event
     started_at: float
     first_rows_ms: float | None
+    #: The app's first frame is on the terminal (the panes are built after it).
+    first_frame_drawn: bool
     #: Presenter mode: contact details and note bodies masked on every screen.
     presenter: bool
 

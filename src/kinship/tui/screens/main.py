@@ -236,6 +236,7 @@ class MainScreen(Screen[None]):
         self._typed_at: float | None = None
         self._prefetched: Future[FirstPage] | None = None
         self._panes_asked = False
+        self._panes_wanted = False
 
     @property
     def kapp(self) -> AppContext:
@@ -291,9 +292,17 @@ class MainScreen(Screen[None]):
     def _build_panes(self) -> None:
         """Once the first rows (or the first error) are on screen: the timeline and notes
         panes' own rows, which would only slow the frame the list is drawn in."""
-        if not self._panes_asked:
+        self._panes_wanted = True
+        # At start, "after a refresh" inside Textual's start-up batch is at once (the batch
+        # draws nothing): the app says when its first frame is drawn.
+        if not self._panes_asked and self.kapp.first_frame_drawn:
             self._panes_asked = True
             self.call_after_refresh(self._build_panes_now)
+
+    def first_frame_drawn(self) -> None:
+        """The app's first frame is on the terminal: build the panes if the rows are in."""
+        if self._panes_wanted:
+            self._build_panes()
 
     @work(group="panes", exit_on_error=False)
     async def _build_panes_now(self) -> None:
@@ -621,6 +630,8 @@ class MainScreen(Screen[None]):
         if self._settled_gen != self._search_gen:
             return
         row = self.selected
+        if row is None and self.query_one(ContactList).current is not None:
+            return  # a row is highlighted and its message is on its way (the first page)
         if (row.id if row is not None else None) == self._panes_for:
             return
         self._detail_gen += 1
