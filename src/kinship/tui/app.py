@@ -181,7 +181,10 @@ class KinshipApp(App[None]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        from kinship.tui.startup import resume_gc
+
         self.first_frame_drawn = True
+        resume_gc()
         # The plugin host and the builtin strategies import a lot (zoneinfo alone pulls in
         # sysconfig), and a thread importing next to a frame slows it down through the GIL.
         self.load_plugins()
