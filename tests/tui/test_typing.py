@@ -283,6 +283,33 @@ async def test_what_is_not_in_the_first_frame_waits_until_it_is_drawn(
         assert app.main.detail is not None
 
 
+async def test_the_first_count_waits_for_the_first_frame(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first page that is full is counted after the first frame (which says
+    "counting…"), not next to it: at 100k the count walks every contact."""
+    from kinship.sample import dataset
+    from kinship.tui.app import KinshipApp
+
+    dataset.generate(150, 0, seed=2)
+    contacts.add("Zenobia Quux")
+    apps: list[KinshipApp] = []
+    drawn: list[bool] = []
+    real_count = views.contact_count
+
+    def counting(*args: Any, **kwargs: Any) -> int:
+        drawn.append(apps[0].first_frame_drawn)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(views, "contact_count", counting)
+    app = make_app(tui_store)
+    apps.append(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert drawn == [True]
+        assert "151 contacts · by name" in screen_text(app)
+
+
 async def test_a_pane_shows_what_it_was_handed_before_it_was_built() -> None:
     """What a pane is handed before its rows exist is kept (the last of it) and shown."""
     from datetime import date

@@ -112,8 +112,8 @@ class KinshipApp(App[None]):
         self.plugin_commands: list[PaletteCommand] = []
         self.startup_ms: float | None = None
         self.first_rows_ms: float | None = None
-        #: The first frame is on the terminal (what is not in it waits for this).
-        self.first_frame_drawn = False
+        #: Set once the first frame is on the terminal (what is not in it waits for it).
+        self.first_frame = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinship-db")
         #: Set once the plugin host is loaded and follow-ups are up to date for today.
         self.followups_ready = asyncio.Event()
@@ -127,6 +127,10 @@ class KinshipApp(App[None]):
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def first_frame_drawn(self) -> bool:
+        return self.first_frame.is_set()
 
     @property
     def read_only(self) -> bool:
@@ -183,14 +187,14 @@ class KinshipApp(App[None]):
     def _after_first_frame(self) -> None:
         from kinship.tui.startup import resume_gc
 
-        self.first_frame_drawn = True
+        self.first_frame.set()
         resume_gc()
         # The plugin host and the builtin strategies import a lot (zoneinfo alone pulls in
         # sysconfig), and a thread importing next to a frame slows it down through the GIL.
         self.load_plugins()
         main = self.main
         if main is not None:
-            main.first_frame_drawn()
+            main.after_first_frame()
         self.call_after_refresh(self._build_today)
 
     def get_driver_class(self) -> Any:

@@ -299,7 +299,7 @@ class MainScreen(Screen[None]):
             self._panes_asked = True
             self.call_after_refresh(self._build_panes_now)
 
-    def first_frame_drawn(self) -> None:
+    def after_first_frame(self) -> None:
         """The app's first frame is on the terminal: build the panes if the rows are in."""
         if self._panes_wanted:
             self._build_panes()
@@ -499,6 +499,10 @@ class MainScreen(Screen[None]):
         self._status()
         if counted:
             return
+        if counting is None and not self.kapp.first_frame_drawn:
+            # The first page's count walks every contact (100k at a time): it would run
+            # next to the first frame, which shows "counting…" until it lands.
+            await self.kapp.first_frame.wait()
         try:
             total = await (counting if counting is not None else self.kapp.db(count))
         except views.Cancelled:
