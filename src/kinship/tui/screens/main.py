@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Input, OptionList, Static, Tab, Tabs
+from textual.widgets import Header, Input, OptionList, Static
 
 from kinship.errors import KinshipError
 from kinship.services import views
@@ -38,6 +38,8 @@ from kinship.tui.widgets.footer import KinshipFooter
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
     from kinship.tui.context import AppContext
 
 NARROW = 100
@@ -370,6 +372,9 @@ class MainScreen(Screen[None]):
 
     def _apply_size(self, width: int) -> None:
         if width < NARROW and not self.query("#pane-tabs"):
+            # Imported here: a wide terminal never shows the tab bar.
+            from textual.widgets import Tab, Tabs
+
             self.mount(
                 Tabs(
                     Tab("1 Contacts", id="tab-contacts"),
@@ -391,7 +396,8 @@ class MainScreen(Screen[None]):
         self.active_pane = name
         for pane in PANES:
             self.query_one(f"#{pane}").set_class(pane == name, "-active")
-        for tabs in self.query(Tabs):
+        for node in self.query("#pane-tabs"):
+            tabs = cast("Tabs", node)
             if tabs.active != f"tab-{name}":
                 tabs.active = f"tab-{name}"
         if focus:
@@ -399,8 +405,7 @@ class MainScreen(Screen[None]):
         else:
             self.ensure_focus()
 
-    @on(Tabs.TabActivated)
-    def _tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             name = event.tab.id.removeprefix("tab-")
             if name != self.active_pane:
