@@ -4,7 +4,9 @@
 
 Generates the store first when it does not exist (see ``generate.py``). Reports:
 
-- full recompute (``kinship due --recompute`` work, in process), as of yesterday;
+- full recompute (``kinship due --recompute`` work, in process), as of yesterday, in one
+  process and on :func:`~kinship.services.followups.auto_workers` worker processes, and
+  ``kinship due --recompute`` as a command;
 - the first ``kinship due`` of a new day (today: a catch-up of the people whose day came),
   as a command;
 - ``kinship due`` / ``--json`` / ``--limit 20`` / ``today --oneline`` on an up-to-date store
@@ -78,6 +80,12 @@ def main() -> None:
     report = followups.recompute_all(yesterday)
     cpu = time.process_time() - started
     print(f"full recompute, nothing changed: {report.seconds:.2f} s ({cpu:.2f} s of CPU)")
+    workers = followups.auto_workers()
+    report = followups.recompute_all(yesterday, workers=workers)
+    print(
+        f"full recompute on {workers} worker processes, nothing changed: {report.seconds:.2f} s "
+        f"({report.changed} rows changed)"
+    )
     print(f"open follow-ups: {FollowUp.select().where(FollowUp.status == 'open').count()}")
     close_store()
 
@@ -94,6 +102,8 @@ def main() -> None:
     ):
         took, lines = _cmd(args.db, *cmd, runs=args.runs)
         print(f"{label}: {took * 1000:.0f} ms (median of {args.runs}), {lines} lines")
+    took, _ = _cmd(args.db, "due", "--recompute", "--limit", "1", runs=1)
+    print(f"`kinship due --recompute --limit 1` (all workers, as a command): {took:.2f} s")
 
     # And the next day's, in process.
     open_store(args.db)

@@ -140,9 +140,13 @@ def cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     if args.dry_run and not args.notify:
         raise UsageError("--dry-run goes with --notify")
     eng = _engine(ctx)
-    # The command waits for its catch-up: bigger transactions (see COMMAND_CHUNK).
+    # The command waits for its catch-up: bigger transactions (see COMMAND_CHUNK), and a
+    # full recompute on every core.
     followups.refresh_stale(
-        progress=_progress(ctx), force=args.recompute, chunk=followups.COMMAND_CHUNK
+        progress=_progress(ctx),
+        force=args.recompute,
+        chunk=followups.COMMAND_CHUNK,
+        workers=followups.auto_workers(),
     )
     if args.notify:
         return _notify(args, ctx, eng)
@@ -215,7 +219,9 @@ def cmd_today(args: argparse.Namespace, ctx: Context) -> int:
 
     within = _within(args.within)
     eng = _engine(ctx)
-    followups.refresh_stale(progress=_progress(ctx), chunk=followups.COMMAND_CHUNK)
+    followups.refresh_stale(
+        progress=_progress(ctx), chunk=followups.COMMAND_CHUNK, workers=followups.auto_workers()
+    )
     if args.oneline and not args.json:
         ctx.print(followups.oneline(followups.due_counts(within=within)))
         _report_errors(ctx, eng)

@@ -22,6 +22,8 @@ Nothing here writes.
 
 from __future__ import annotations
 
+import os
+import time as _time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -202,7 +204,9 @@ class _LocalDates:
     per UTC day (when it is the same at both ends of the day, which is every day but the
     two a year when the clocks change) instead of a zone conversion per moment."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: Any = None) -> None:
+        #: The local zone these offsets are of (:func:`_local_dates`).
+        self.zone = zone
         #: UTC day → the local zone's offset all that day (None: it changes that day).
         self.offsets: dict[date, timedelta | None] = {}
 
@@ -221,6 +225,19 @@ class _LocalDates:
             aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
             return aware.astimezone().date()
         return (moment + offset).date()
+
+
+_local: _LocalDates = _LocalDates()
+
+
+def _local_dates() -> _LocalDates:
+    """The offsets of the local zone, kept across chunks and runs (a 100k recompute looks up
+    ~1,000 UTC days per chunk, the same ones each time) until the zone changes (``TZ``)."""
+    global _local
+    zone = (os.environ.get("TZ"), _time.tzname, _time.timezone, _time.altzone)
+    if _local.zone != zone:
+        _local = _LocalDates(zone)
+    return _local
 
 
 class _ContactRow(NamedTuple):
@@ -360,7 +377,7 @@ def build(ids: Sequence[int], *, today: date, config: Config | None = None) -> B
     counts: dict[int, int] = {}
     dates: dict[int, list[date]] = {}
     unthanked: dict[int, list[datetime]] = {}
-    local = _LocalDates()
+    local = _local_dates()
     offsets = local.offsets
     fromisoformat = datetime.fromisoformat
     kinds: dict[str, datetime] = {}

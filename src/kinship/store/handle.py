@@ -25,6 +25,9 @@ from kinship.errors import KinshipError, StoreError
 from kinship.fileperms import private_dir, touch_private
 
 BUSY_TIMEOUT_S = 10.0
+#: How much of the file :meth:`Store.for_bulk_reads` maps (SQLite reads up to this much of
+#: it through the map; past it, as usual).
+BULK_MMAP_BYTES = 1 << 30
 
 
 class ReadOnlyStore(StoreError):
@@ -95,6 +98,26 @@ class Store:
         if self.is_postgres:
             return self.db.atomic(write=True)
         return self.db.atomic()
+
+    def commit_counter(self) -> int | None:
+        """A number that changes whenever *another* connection commits to this store (its
+        own commits leave it alone): SQLite's ``data_version``, on a store whose readers
+        elsewhere see each commit whole (a WAL file). None where there is no such number
+        (PostgreSQL, ``:memory:``, a rollback journal)."""
+        if not self.is_sqlite or self.path is None:
+            return None
+        mode = self.db.execute_sql("PRAGMA journal_mode").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            return None
+        row = self.db.execute_sql("PRAGMA data_version").fetchone()
+        return int(row[0]) if row else None
+
+    def for_bulk_reads(self) -> None:
+        """This connection is about to read most of the store once (a worker process of a
+        full recompute): map the file instead of reading it page by page into the small
+        page cache, which scattered reads of 1M interactions keep missing."""
+        if self.is_sqlite:
+            self.db.execute_sql(f"PRAGMA mmap_size = {BULK_MMAP_BYTES}")
 
     def snapshot(self) -> Any:
         """A read transaction that sees one consistent state of the store throughout

@@ -5,6 +5,7 @@
 - :mod:`~kinship.services.followups.compute`: snapshots → strategies → ``FollowUp`` rows and
   ``Contact.next_due_at``, after each write and as days pass;
 - :mod:`~kinship.services.followups.reading`: the due list, its counts, the Today groups;
+- :mod:`~kinship.services.followups.parallel`: a full recompute spread over processes;
 - :mod:`~kinship.services.followups.actions`: dismiss, snooze (done, which logs an
   interaction, is :mod:`kinship.services.checkin`).
 
@@ -25,6 +26,7 @@ from kinship.services.followups.compute import (
     update_next_due,
 )
 from kinship.services.followups.engine import MANUAL, NEVER, Engine, engine, reset, use
+from kinship.services.followups.parallel import auto_workers
 from kinship.services.followups.reading import (
     TODAY_GROUPS,
     DueItem,
@@ -51,6 +53,7 @@ __all__ = [
     "Engine",
     "RefreshReport",
     "TodayGroup",
+    "auto_workers",
     "current_day",
     "dismiss",
     "due_condition",

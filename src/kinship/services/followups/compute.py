@@ -32,7 +32,7 @@ from __future__ import annotations
 import time as _time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -91,6 +91,29 @@ def recompute_ids(ids: Sequence[int], *, today: date | None = None, full: bool =
 
 
 def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> int:
+    return apply_plan(plan_chunk(ids, eng, today, full))
+
+
+@dataclass
+class Plan:
+    """What recomputing one chunk writes, worked out from what it read: the rows to delete
+    and insert, and the ``next_due_at``/``recheck_on`` values that change. Plain values
+    (it is sent between processes: :mod:`~kinship.services.followups.parallel`)."""
+
+    ids: list[int]
+    deletes: list[int]
+    inserts: list[tuple[Any, ...]]
+    next_due: list[tuple[Any, int]]
+    recheck: list[tuple[Any, int]]
+    #: The strategies whose answers it holds (``names - failed`` when it was computed).
+    alive: frozenset[str]
+    #: Strategies that failed while it was computed: name → error.
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def plan_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> Plan:
+    """Read one chunk and work out what recomputing it changes (nothing is written)."""
+    failed_before = set(eng.failed)
     built = snapshots.build(ids, today=today, config=eng.config)
     open_rows: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     closed: dict[int, set[tuple[str, date]]] = defaultdict(set)
@@ -169,11 +192,51 @@ def _recompute_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> in
                     "created_at": keep.created_at if keep is not None else utcnow(),
                 }
             )
-    if deletes:
-        FollowUp.delete().where(dialect.in_ids(FollowUp.id, deletes)).execute()
-    _insert_followups(inserts)
-    update_next_due(ids, built.cadences, today=today, recheck=recheck)
-    return len(deletes) + len(inserts)
+    # What ``next_due_at`` becomes once these rows are written: the open rows' earliest due
+    # date, less the deleted ones, with the inserted ones.
+    gone = set(deletes)
+    open_due: dict[int, date] = {}
+    for cid, kinds in open_rows.items():
+        for rows in kinds.values():
+            for r in rows:
+                if r.id not in gone:
+                    _earliest(open_due, cid, r.due)
+    for row in inserts:
+        _earliest(open_due, row["contact"], row["due"])
+    manual = FollowUp.select(FollowUp.contact, fn.MIN(FollowUp.due)).where(
+        snapshots.id_filter(FollowUp.contact, ids)
+        & (FollowUp.origin == MANUAL)
+        & (FollowUp.status == "open")
+    )
+    for cid, due in manual.group_by(FollowUp.contact).tuples():
+        _earliest(open_due, cid, due)
+    next_due, rechecks = _next_due_plan(ids, built.cadences, today, open_due, recheck)
+    return Plan(
+        ids=ids,
+        deletes=deletes,
+        inserts=[tuple(f.db_value(row[f.name]) for f in _INSERTED) for row in inserts],
+        next_due=next_due,
+        recheck=rechecks,
+        alive=frozenset(eng.names - eng.failed),
+        failed={n: eng.errors.get(n, "") for n in eng.failed - failed_before},
+    )
+
+
+def _earliest(found: dict[int, date], cid: int, due: object) -> None:
+    day = _as_date(due)
+    if day is not None and (cid not in found or day < found[cid]):
+        found[cid] = day
+
+
+def apply_plan(plan: Plan) -> int:
+    """Write what :func:`plan_chunk` worked out (in the caller's transaction); return how
+    many rows changed."""
+    if plan.deletes:
+        FollowUp.delete().where(dialect.in_ids(FollowUp.id, plan.deletes)).execute()
+    if plan.inserts:
+        _executemany(FollowUp.insert_many(plan.inserts[:1], fields=list(_INSERTED)), plan.inserts)
+    _write_next_due(plan.next_due, plan.recheck)
+    return len(plan.deletes) + len(plan.inserts)
 
 
 _INSERTED = (
@@ -187,15 +250,6 @@ _INSERTED = (
     FollowUp.uid,
     FollowUp.created_at,
 )
-
-
-def _insert_followups(rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` with one prepared statement run for each (``executemany``): peewee
-    building a multi-row INSERT's SQL, value by value, cost more than running it."""
-    if not rows:
-        return
-    values = [tuple(f.db_value(row[f.name]) for f in _INSERTED) for row in rows]
-    _executemany(FollowUp.insert_many(values[:1], fields=list(_INSERTED)), values)
 
 
 def _executemany(first: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -283,14 +337,24 @@ def _run(
     return seen, changed
 
 
-def recompute_all(today: date | None = None, *, progress: Progress | None = None) -> RefreshReport:
-    """Recompute every contact (``kinship due --recompute``), one transaction per chunk."""
+def recompute_all(
+    today: date | None = None, *, progress: Progress | None = None, workers: int = 1
+) -> RefreshReport:
+    """Recompute every contact (``kinship due --recompute``), one transaction per chunk.
+
+    ``workers`` > 1 spreads the work over that many processes where it pays
+    (:mod:`~kinship.services.followups.parallel`: a big SQLite store); a command that
+    waits for it passes :func:`~kinship.services.followups.parallel.auto_workers`."""
     eng = engine()
     if not eng.bound:
         return RefreshReport("unbound")
     today = today or eng.today()
     started = _time.perf_counter()
-    seen, changed = _run(None, today, full=True, progress=progress)
+    done = _run_parallel(today, progress, workers) if workers > 1 else None
+    if done is not None:
+        seen, changed = done
+    else:
+        seen, changed = _run(None, today, full=True, progress=progress)
     _set_meta(
         {
             _META_DAY: today.isoformat(),
@@ -299,6 +363,38 @@ def recompute_all(today: date | None = None, *, progress: Progress | None = None
         }
     )
     return RefreshReport("full", seen, changed, _time.perf_counter() - started)
+
+
+def _run_parallel(today: date, progress: Progress | None, workers: int) -> tuple[int, int] | None:
+    from kinship.services.followups import parallel
+
+    ids = [cid for (cid,) in Contact.select(Contact.id).order_by(Contact.id).tuples()]
+    eng = engine()
+    chunks = [ids[i : i + snapshots.CHUNK] for i in range(0, len(ids), snapshots.CHUNK)]
+    seen = 0
+
+    def step(n: int) -> None:
+        nonlocal seen
+        seen += n
+        if progress is not None:
+            progress(seen, len(ids))
+
+    def here(chunk: list[int]) -> int:
+        with current().write():
+            return _recompute_chunk(chunk, eng, today, True)
+
+    changed = parallel.run(
+        chunks,
+        eng,
+        today,
+        full=True,
+        workers=workers,
+        plan=plan_chunk,
+        apply=apply_plan,
+        fallback=here,
+        progress=step,
+    )
+    return None if changed is None else (seen, changed)
 
 
 def _stale_condition(today: date, eng: Engine) -> Any:
@@ -322,6 +418,7 @@ def refresh_stale(
     progress: Progress | None = None,
     force: bool = False,
     chunk: int = CATCH_UP_CHUNK,
+    workers: int = 1,
 ) -> RefreshReport:
     """Bring the follow-ups up to date for ``today``, doing as little as possible.
 
@@ -334,6 +431,8 @@ def refresh_stale(
     The catch-up writes ``chunk`` people per transaction (others' writes wait for the lock
     meanwhile): small beside the app, :data:`COMMAND_CHUNK` for a command that waits for it.
 
+    ``workers``: as for :func:`recompute_all`, when everything is recomputed.
+
     A read-only store is shown as it was last refreshed (mode ``"read-only"``).
     """
     eng = engine()
@@ -345,7 +444,7 @@ def refresh_stale(
     raw = _get_meta(_META_DAY)
     last_day = date.fromisoformat(raw) if raw else None
     if force or last_day is None or last_day > today or _get_meta(_META_SIGNATURE) != eng.signature:
-        return recompute_all(today, progress=progress)
+        return recompute_all(today, progress=progress, workers=workers)
     if last_day == today:
         return RefreshReport("fresh")
     started = _time.perf_counter()
@@ -418,14 +517,9 @@ def update_next_due(
     cadences: Mapping[int, int | None] | None = None,
     *,
     today: date | None = None,
-    recheck: Mapping[int, date] | None = None,
 ) -> int:
-    """Set ``next_due_at`` for ``ids`` (one chunk); return how many rows changed.
-
-    ``cadences`` are the effective cadences when the caller has them already; ``recheck``
-    (after a recompute) the new ``recheck_on`` of each contact, written in the same
-    statements.
-    """
+    """Set ``next_due_at`` for ``ids`` (one chunk) from the rows there; return how many
+    rows changed. ``cadences`` are the effective cadences when the caller has them."""
     if not ids:
         return 0
     if today is None:
@@ -438,6 +532,21 @@ def update_next_due(
         .group_by(FollowUp.contact)
         .tuples()
     )
+    pairs, _ = _next_due_plan(ids, cadences, today, open_due, None)
+    _write_next_due(pairs, [])
+    return len(pairs)
+
+
+def _next_due_plan(
+    ids: list[int],
+    cadences: Mapping[int, int | None],
+    today: date,
+    open_due: Mapping[int, object],
+    recheck: Mapping[int, date] | None,
+) -> tuple[list[tuple[Any, int]], list[tuple[Any, int]]]:
+    """The ``(next_due_at, id)`` and ``(recheck_on, id)`` values of ``ids`` that change,
+    as stored values: ``open_due`` is each contact's earliest open follow-up, ``recheck``
+    (after a recompute) each one's new ``recheck_on``."""
     rows = Contact.select(
         Contact.id,
         Contact.last_interaction_at,
@@ -448,8 +557,8 @@ def update_next_due(
         Contact.recheck_on,
     ).where(snapshots.id_filter(Contact.id, ids))
     wanted = set(ids)
-    changed: dict[date | None, list[int]] = {}
-    rechecks: list[tuple[int, date]] = []
+    pairs: list[tuple[Any, int]] = []
+    days: list[tuple[Any, int]] = []
     # Raw rows (text dates on SQLite): the conversions below take either.
     for c in current().db.execute(rows):
         cid, last, created, snoozed, archived, stored_due, stored_check = c
@@ -470,20 +579,19 @@ def update_next_due(
             if snoozed is not None and snoozed >= today and (due is None or snoozed > due):
                 due = snoozed
         if due != _as_date(stored_due):
-            changed.setdefault(due, []).append(cid)
+            pairs.append((Contact.next_due_at.db_value(due), cid))
         check = recheck.get(cid) if recheck is not None else None
         if check is not None and check != _as_date(stored_check):
-            rechecks.append((cid, check))
+            days.append((Contact.recheck_on.db_value(check), cid))
+    return pairs, days
+
+
+def _write_next_due(pairs: list[tuple[Any, int]], days: list[tuple[Any, int]]) -> None:
     # One prepared UPDATE run per changed contact (executemany): no SQL to build per row.
-    pairs = [
-        (Contact.next_due_at.db_value(due), cid) for due, group in changed.items() for cid in group
-    ]
     if pairs:
         _executemany(Contact.update(next_due_at=pairs[0][0]).where(Contact.id == 0), pairs)
-    days = [(Contact.recheck_on.db_value(day), cid) for cid, day in rechecks]
     if days:
         _executemany(Contact.update(recheck_on=days[0][0]).where(Contact.id == 0), days)
-    return sum(len(g) for g in changed.values())
 
 
 def _as_date(value: object) -> date | None:
