@@ -154,19 +154,23 @@ class KinshipApp(App[None]):
         self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def get_default_screen(self) -> Screen[Any]:
+        """The main screen is the app's first screen. (Pushed over Textual's default one
+        from ``on_mount``, it is laid out and rendered inside Textual's start-up batch,
+        where nothing is drawn, and rendered again after it.)"""
         from kinship.tui.screens.main import MainScreen
 
-        main = MainScreen()
-        main.prefetch(self._executor.submit)
-        return main
-
-    def on_mount(self) -> None:
+        # Before the first page is fetched (below), not in on_mount, which comes after.
         # The services' warnings (a stored value kinship cannot read …) become messages.
         self._previous_warn = self.wiring.warn
         self.wiring.warn = self.warn_from_any_thread
         if not self.wiring.bound:
             # The services compute with our strategies and notify our plugins while we run.
             self._bound = self.wiring.bind()
+        main = MainScreen()
+        main.prefetch(self._executor.submit)
+        return main
+
+    def on_mount(self) -> None:
         if self.plain:
             self.add_class("-plain")
         self._show_presenter()
