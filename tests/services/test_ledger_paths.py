@@ -10,7 +10,7 @@ from playhouse.test_utils import count_queries
 
 from kinship.errors import NotFound, ValidationError
 from kinship.services import contacts, events, interactions, views
-from kinship.services.views.ledger import DEFAULT_MONTHS
+from kinship.services.views.ledger import DEFAULT_MONTHS, give_get
 from kinship.store.models import Contact
 
 from .network_helpers import TODAY, ago
@@ -67,6 +67,26 @@ def test_thanks_before_the_help_does_not_count(net_store: Any) -> None:
     log("thanks", 9, ada)
     [row] = views.ledger(today=TODAY).rows
     assert row.unthanked == 0
+
+
+def test_one_persons_give_and_get_agrees_with_everyones_ledger(net_store: Any) -> None:
+    """The panes' give-and-get reads one person's last thanks only; the help they still
+    owe thanks for is what the whole ledger says (thanks shared with someone else too)."""
+    ada, bob, cy = (contacts.add(n) for n in ("Ada", "Bob", "Cy"))
+    log("help-received", 30, ada, bob)
+    log("thanks", 25, bob)
+    log("help-received", 20, ada)
+    log("thanks", 15, ada, cy)
+    log("help-received", 10, bob, cy)
+    log("help-received", 5, cy)
+    rows = {r.uid: r for r in views.ledger(today=TODAY).rows}
+    for who in (ada, bob, cy):
+        one = views.ledger(who.uid, today=TODAY).person
+        assert one is not None
+        gg = give_get(who.id, TODAY)
+        assert gg is not None
+        assert gg.unthanked == one.unthanked == rows[who.uid].unthanked
+    assert [rows[c.uid].unthanked for c in (ada, bob, cy)] == [0, 1, 2]
 
 
 def test_since_and_one_person(net_store: Any) -> None:

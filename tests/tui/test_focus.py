@@ -97,6 +97,25 @@ async def test_search_hidden_by_a_layout_switch_gives_the_keys_back(demo_store: 
         assert_focus_visible(app)
 
 
+async def test_the_tab_bar_switches_panes_and_follows_the_keys(demo_store: Store) -> None:
+    """Narrow: a click on a tab shows its pane; 1 / 2 / 3 move the tab bar with them (the
+    bar is only mounted, and its module only imported, when the terminal is narrow)."""
+    from textual.widgets import Tabs
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        tabs = app.main.query_one("#pane-tabs", Tabs)
+        await pilot.click("#tab-notes")
+        await settle(pilot, app)
+        assert app.main.active_pane == "notes" and tabs.active == "tab-notes"
+        assert_focus_visible(app, "after a click on the Notes tab")
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert app.main.active_pane == "events" and tabs.active == "tab-events"
+        assert_focus_visible(app, "after 2")
+
+
 @size_ids
 async def test_selected_row_stays_visible_after_resize(
     demo_store: Store, size: tuple[int, int]

@@ -358,6 +358,27 @@ async def test_first_page_is_fetched_while_the_screen_is_built(
         assert app.first_rows_ms is not None
 
 
+async def test_the_services_are_bound_before_the_first_page_is_fetched(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page (its due badges) is read with the app's strategies and settings: the
+    app binds them before it starts fetching it, while the screen is built."""
+    from kinship.tui.screens import main
+
+    bound: list[bool] = []
+    real = main.first_page
+
+    def fetching(*args: Any) -> Any:
+        bound.append(app.wiring.bound)
+        return real(*args)
+
+    monkeypatch.setattr(main, "first_page", fetching)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert bound == [True]
+
+
 async def test_a_first_page_still_in_flight_is_awaited_not_fetched_again(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

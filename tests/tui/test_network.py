@@ -303,6 +303,36 @@ async def test_brief_and_events_pane_show_the_give_and_get(tui_store: Store) -> 
         assert "2 helps received since your last thanks: thank them" in text
 
 
+async def test_the_pair_follows_the_person_on_top(tui_store: Store) -> None:
+    """Shown for someone with a give and get, hidden for someone without and for nobody
+    (everyone's upcoming), shown again for the first: each row's own display."""
+    ada = contacts.add("Ada Lovelace")
+    bob = contacts.add("Bob Nobody")
+    at = datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
+    interactions.log("Reviewed her talk", [ada.uid], kind="help-given", occurred_at=at)
+    app = make_app(tui_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def rows_after(step: Any) -> list[bool]:
+            step()
+            await settle(pilot, app)
+            return [row.display for row in app.main.query(".give-get")]
+
+        await settle(pilot, app)
+        assert await rows_after(lambda: app.main.jump_to(ada.uid)) == [True, True]
+        assert "gave 1" in screen_text(app)
+        assert await rows_after(lambda: app.main.jump_to(bob.uid)) == [False, False]
+        assert "gave" not in screen_text(app)
+
+        def nobody() -> None:
+            app.main.query_one("#search").value = "zzzz"
+
+        assert await rows_after(nobody) == [False, False]
+        assert "Upcoming · everyone" in screen_text(app)
+        assert await rows_after(lambda: app.main.jump_to(ada.uid)) == [True, True]
+        assert "gave 1" in screen_text(app)
+
+
 async def test_no_give_and_get_hides_the_pair(tui_store: Store) -> None:
     ada = contacts.add("Ada Lovelace")
     app = make_app(tui_store)
@@ -310,8 +340,8 @@ async def test_no_give_and_get_hides_the_pair(tui_store: Store) -> None:
         await settle(pilot, app)
         app.main.jump_to(ada.uid)
         await settle(pilot, app)
-        pane = app.main.query_one("EventsPane")
-        assert pane.has_class("-noledger")
+        assert [row.display for row in app.main.query(".give-get")] == [False, False]
+        assert "gave 0" not in screen_text(app) and "received 0" not in screen_text(app)
         detail = views.detail(ada.id, TODAY)
         assert detail is not None and detail.give_get is not None
         assert detail.give_get.gave == 0

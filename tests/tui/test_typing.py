@@ -231,6 +231,85 @@ async def test_the_panes_are_built_once_the_first_rows_are_shown(
         assert f"Empathy notes · {first_name}" in screen_text(app)
 
 
+async def test_what_is_not_in_the_first_frame_waits_until_it_is_drawn(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual is ready (and runs "after a refresh" at once) inside its start-up batch,
+    before the first frame is drawn: the panes, the plugins' thread and Today wait for the
+    app's first frame instead of slowing it down. Nobody's "upcoming" is queried at start
+    either: the first row is highlighted, so the panes show that person."""
+    from kinship.tui.app import KinshipApp
+    from kinship.tui.screens.today import TodayScreen
+    from kinship.tui.widgets.panes import BuiltLater
+
+    seen: list[tuple[str, bool]] = []
+    build, load_plugins = BuiltLater.build, KinshipApp.load_plugins
+    compose_today = TodayScreen.compose
+
+    async def building(self: BuiltLater) -> None:
+        seen.append((type(self).__name__, self.app.first_frame_drawn))  # type: ignore[attr-defined]
+        await build(self)
+
+    def loading(self: KinshipApp) -> Any:
+        seen.append(("plugins", self.first_frame_drawn))
+        return load_plugins(self)
+
+    def composing(self: TodayScreen) -> Any:
+        seen.append(("Today", self.app.first_frame_drawn))  # type: ignore[attr-defined]
+        return compose_today(self)
+
+    upcoming: list[object] = []
+    real_upcoming = views.upcoming
+
+    def counting(*args: Any) -> list[views.TimelineItem]:
+        upcoming.append(args)
+        return real_upcoming(*args)
+
+    monkeypatch.setattr(BuiltLater, "build", building)
+    monkeypatch.setattr(KinshipApp, "load_plugins", loading)
+    monkeypatch.setattr(TodayScreen, "compose", composing)
+    monkeypatch.setattr(views, "upcoming", counting)
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert sorted(seen) == [
+            ("EventsPane", True),
+            ("NotesPane", True),
+            ("Today", True),
+            ("plugins", True),
+        ]
+        assert app.screen_stack == [app.main]  # the main screen is the first one
+        assert upcoming == []
+        assert app.main.detail is not None
+
+
+async def test_the_first_count_waits_for_the_first_frame(
+    tui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first page that is full is counted after the first frame (which says
+    "counting…"), not next to it: at 100k the count walks every contact."""
+    from kinship.sample import dataset
+    from kinship.tui.app import KinshipApp
+
+    dataset.generate(150, 0, seed=2)
+    contacts.add("Zenobia Quux")
+    apps: list[KinshipApp] = []
+    drawn: list[bool] = []
+    real_count = views.contact_count
+
+    def counting(*args: Any, **kwargs: Any) -> int:
+        drawn.append(apps[0].first_frame_drawn)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(views, "contact_count", counting)
+    app = make_app(tui_store)
+    apps.append(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert drawn == [True]
+        assert "151 contacts · by name" in screen_text(app)
+
+
 async def test_a_pane_shows_what_it_was_handed_before_it_was_built() -> None:
     """What a pane is handed before its rows exist is kept (the last of it) and shown."""
     from datetime import date

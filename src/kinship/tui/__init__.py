@@ -6,6 +6,12 @@ from typing import Any
 
 
 def launch(ctx: Any) -> int:
-    from kinship.tui.app import run_app
+    from kinship.tui.startup import pause_gc, resume_gc
 
-    return run_app(ctx)
+    pause_gc()  # until the first frame is drawn
+    try:
+        from kinship.tui.app import run_app
+
+        return run_app(ctx)
+    finally:
+        resume_gc()

@@ -29,6 +29,7 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from kinship import failpoints
 from kinship.records import PaletteCommand
@@ -111,6 +112,8 @@ class KinshipApp(App[None]):
         self.plugin_commands: list[PaletteCommand] = []
         self.startup_ms: float | None = None
         self.first_rows_ms: float | None = None
+        #: Set once the first frame is on the terminal (what is not in it waits for it).
+        self.first_frame = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinship-db")
         #: Set once the plugin host is loaded and follow-ups are up to date for today.
         self.followups_ready = asyncio.Event()
@@ -124,6 +127,10 @@ class KinshipApp(App[None]):
     @property
     def today(self) -> date:
         return self._fixed_today or date.today()
+
+    @property
+    def first_frame_drawn(self) -> bool:
+        return self.first_frame.is_set()
 
     @property
     def read_only(self) -> bool:
@@ -146,21 +153,27 @@ class KinshipApp(App[None]):
 
         self.notify(clean(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The main screen is the app's first screen. (Pushed over Textual's default one
+        from ``on_mount``, it is laid out and rendered inside Textual's start-up batch,
+        where nothing is drawn, and rendered again after it.)"""
         from kinship.tui.screens.main import MainScreen
 
+        # Before the first page is fetched (below), not in on_mount, which comes after.
         # The services' warnings (a stored value kinship cannot read …) become messages.
         self._previous_warn = self.wiring.warn
         self.wiring.warn = self.warn_from_any_thread
         if not self.wiring.bound:
             # The services compute with our strategies and notify our plugins while we run.
             self._bound = self.wiring.bind()
+        main = MainScreen()
+        main.prefetch(self._executor.submit)
+        return main
+
+    def on_mount(self) -> None:
         if self.plain:
             self.add_class("-plain")
         self._show_presenter()
-        main = MainScreen()
-        main.prefetch(self._executor.submit)
-        self.push_screen(main)
         if self.lifeline is not None and self.lifeline.leaving.is_set():
             self.exit()  # a signal came while the app was starting
         if not self.is_headless and self.lifeline is None:
@@ -170,10 +183,22 @@ class KinshipApp(App[None]):
     def on_ready(self) -> None:
         self.startup_ms = (time.perf_counter() - self.started_at) * 1000
         self.log.info(f"kinship started in {self.startup_ms:.0f} ms")
-        # After the first frame: the plugin host and the builtin strategies import a lot
-        # (zoneinfo alone pulls in sysconfig), and a thread importing next to the first
-        # paint slows it down through the GIL.
+        # Textual is ready once the first screen is laid out, but at start that is inside
+        # its start-up batch, where the frame is not drawn: the first frame goes out after
+        # this. What would compete with drawing it waits until it has.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        from kinship.tui.startup import resume_gc
+
+        self.first_frame.set()
+        resume_gc()
+        # The plugin host and the builtin strategies import a lot (zoneinfo alone pulls in
+        # sysconfig), and a thread importing next to a frame slows it down through the GIL.
         self.load_plugins()
+        main = self.main
+        if main is not None:
+            main.after_first_frame()
         self.call_after_refresh(self._build_today)
 
     def get_driver_class(self) -> Any:

@@ -64,7 +64,7 @@ class KinshipCommandsProvider(Provider):
             return
         if owner is not self.app and self.app.screen is not owner:
             # Actions belong to the main screen: go back there first (e.g. from Today).
-            while self.app.screen is not owner and len(self.app.screen_stack) > 2:
+            while self.app.screen is not owner and len(self.app.screen_stack) > 1:
                 self.app.pop_screen()
         self.app.call_later(owner.run_action, action)
 

@@ -68,11 +68,17 @@ class AppContext(Protocol):
     followups_ready: asyncio.Event
     started_at: float
     first_rows_ms: float | None
+    #: Set once the app's first frame is on the terminal (the panes, the first count and
+    #: the plugins wait for it).
+    first_frame: asyncio.Event
     #: Presenter mode: contact details and note bodies masked on every screen.
     presenter: bool
 
     @property
     def today(self) -> date: ...
+
+    @property
+    def first_frame_drawn(self) -> bool: ...
 
     @property
     def read_only(self) -> bool:

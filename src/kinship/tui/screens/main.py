@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +27,7 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Input, OptionList, Static, Tab, Tabs
+from textual.widgets import Header, Input, OptionList, Static
 
 from kinship.errors import KinshipError
 from kinship.services import views
@@ -38,6 +38,8 @@ from kinship.tui.widgets.footer import KinshipFooter
 from kinship.tui.widgets.panes import EventsPane, NotesPane
 
 if TYPE_CHECKING:
+    from textual.widgets import Tabs
+
     from kinship.tui.context import AppContext
 
 NARROW = 100
@@ -236,6 +238,7 @@ class MainScreen(Screen[None]):
         self._typed_at: float | None = None
         self._prefetched: Future[FirstPage] | None = None
         self._panes_asked = False
+        self._panes_wanted = False
 
     @property
     def kapp(self) -> AppContext:
@@ -291,9 +294,17 @@ class MainScreen(Screen[None]):
     def _build_panes(self) -> None:
         """Once the first rows (or the first error) are on screen: the timeline and notes
         panes' own rows, which would only slow the frame the list is drawn in."""
-        if not self._panes_asked:
+        self._panes_wanted = True
+        # At start, "after a refresh" inside Textual's start-up batch is at once (the batch
+        # draws nothing): the app says when its first frame is drawn.
+        if not self._panes_asked and self.kapp.first_frame_drawn:
             self._panes_asked = True
             self.call_after_refresh(self._build_panes_now)
+
+    def after_first_frame(self) -> None:
+        """The app's first frame is on the terminal: build the panes if the rows are in."""
+        if self._panes_wanted:
+            self._build_panes()
 
     @work(group="panes", exit_on_error=False)
     async def _build_panes_now(self) -> None:
@@ -361,6 +372,9 @@ class MainScreen(Screen[None]):
 
     def _apply_size(self, width: int) -> None:
         if width < NARROW and not self.query("#pane-tabs"):
+            # Imported here: a wide terminal never shows the tab bar.
+            from textual.widgets import Tab, Tabs
+
             self.mount(
                 Tabs(
                     Tab("1 Contacts", id="tab-contacts"),
@@ -382,7 +396,8 @@ class MainScreen(Screen[None]):
         self.active_pane = name
         for pane in PANES:
             self.query_one(f"#{pane}").set_class(pane == name, "-active")
-        for tabs in self.query(Tabs):
+        for node in self.query("#pane-tabs"):
+            tabs = cast("Tabs", node)
             if tabs.active != f"tab-{name}":
                 tabs.active = f"tab-{name}"
         if focus:
@@ -390,8 +405,7 @@ class MainScreen(Screen[None]):
         else:
             self.ensure_focus()
 
-    @on(Tabs.TabActivated)
-    def _tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
             name = event.tab.id.removeprefix("tab-")
             if name != self.active_pane:
@@ -490,6 +504,10 @@ class MainScreen(Screen[None]):
         self._status()
         if counted:
             return
+        if counting is None and not self.kapp.first_frame_drawn:
+            # The first page's count walks every contact (100k at a time): it would run
+            # next to the first frame, which shows "counting…" until it lands.
+            await self.kapp.first_frame.wait()
         try:
             total = await (counting if counting is not None else self.kapp.db(count))
         except views.Cancelled:
@@ -621,6 +639,8 @@ class MainScreen(Screen[None]):
         if self._settled_gen != self._search_gen:
             return
         row = self.selected
+        if row is None and self.query_one(ContactList).current is not None:
+            return  # a row is highlighted and its message is on its way (the first page)
         if (row.id if row is not None else None) == self._panes_for:
             return
         self._detail_gen += 1

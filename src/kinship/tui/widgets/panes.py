@@ -163,7 +163,6 @@ class EventsPane(BuiltLater):
     EventsPane #spark-gave > .sparkline--min-color { color: $success 30%; }
     EventsPane #spark-got > .sparkline--max-color { color: $warning; }
     EventsPane #spark-got > .sparkline--min-color { color: $warning 30%; }
-    EventsPane.-nobody .give-get, EventsPane.-noledger .give-get { display: none; }
     """
 
     def __init__(self, **kw: object) -> None:
@@ -210,7 +209,7 @@ class EventsPane(BuiltLater):
 
     def _show_give_get(self, g: views.GiveGet | None) -> None:
         shown_any = g is not None and (sum(g.gave_monthly) + sum(g.received_monthly)) > 0
-        self.set_class(not shown_any, "-noledger")
+        self._give_get_shown(shown_any)
         if g is None or not shown_any:
             return
         self.query_one("#gave-label", Static).update(f"gave {sum(g.gave_monthly)}", layout=False)
@@ -220,10 +219,18 @@ class EventsPane(BuiltLater):
         _set_data(self.query_one("#spark-gave", Sparkline), list(g.gave_monthly))
         _set_data(self.query_one("#spark-got", Sparkline), list(g.received_monthly))
 
+    def _give_get_shown(self, shown: bool) -> None:
+        # Each row's own display, not a class on the pane: a class restyles the pane and
+        # everything in it (10 ms, each time the next person on top has a ledger and the
+        # last had none, or the other way round).
+        for row in self.query(".give-get"):
+            row.display = shown
+
     def show_upcoming(self, items: list[views.TimelineItem], today: date) -> None:
         if self.later(functools.partial(self.show_upcoming, items, today)):
             return
         self.add_class("-nobody")
+        self._give_get_shown(False)
         self.query_one("#events-title", Static).update("Upcoming · everyone", layout=False)
         self._fill(items, today, "Nothing coming up in the next 60 days.")
 
