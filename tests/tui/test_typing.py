@@ -235,8 +235,8 @@ async def test_what_is_not_in_the_first_frame_waits_until_it_is_drawn(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Textual is ready (and runs "after a refresh" at once) inside its start-up batch,
-    before the first frame is drawn: the panes, the plugins' thread and Today wait for the
-    app's first frame instead of slowing it down. Nobody's "upcoming" is queried at start
+    before the first frame is drawn: the panes (and the person's query), the footer's keys,
+    the plugins' thread and Today wait for the app's first frame instead of slowing it down. Nobody's "upcoming" is queried at start
     either: the first row is highlighted, so the panes show that person."""
     from kinship.tui.app import KinshipApp
     from kinship.tui.screens.today import TodayScreen
@@ -265,22 +265,62 @@ async def test_what_is_not_in_the_first_frame_waits_until_it_is_drawn(
         upcoming.append(args)
         return real_upcoming(*args)
 
+    from textual.widgets._footer import FooterKey
+
+    from kinship.tui.widgets.footer import KinshipFooter
+
+    compose_footer, real_detail = KinshipFooter.compose, views.detail
+
+    def footer_keys(self: KinshipFooter) -> Any:
+        widgets = list(compose_footer(self))
+        if any(isinstance(w, FooterKey) for w in widgets) and self.screen is app.main:
+            seen.append(("footer keys", self.app.first_frame_drawn))  # type: ignore[attr-defined]
+        return iter(widgets)
+
+    def detail(*args: Any) -> Any:
+        seen.append(("the person's panes", app.first_frame_drawn))
+        return real_detail(*args)
+
     monkeypatch.setattr(BuiltLater, "build", building)
     monkeypatch.setattr(KinshipApp, "load_plugins", loading)
     monkeypatch.setattr(TodayScreen, "compose", composing)
+    monkeypatch.setattr(KinshipFooter, "compose", footer_keys)
     monkeypatch.setattr(views, "upcoming", counting)
+    monkeypatch.setattr(views, "detail", detail)
     app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
+        # The footer's keys are built once, after the first frame (focus settling at
+        # start-up changes the bindings twice).
         assert sorted(seen) == [
             ("EventsPane", True),
             ("NotesPane", True),
             ("Today", True),
+            ("footer keys", True),
             ("plugins", True),
+            ("the person's panes", True),
         ]
         assert app.screen_stack == [app.main]  # the main screen is the first one
         assert upcoming == []
         assert app.main.detail is not None
+
+
+async def test_the_person_on_top_waits_for_the_first_frame(demo_store: Store) -> None:
+    """The person's panes query (and the import of its modules) would share the GIL with
+    the first frame: a person highlighted before it is loaded once it is drawn."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        first = app.main.detail
+        assert first is not None
+        app.first_frame.clear()  # as before the first frame
+        await pilot.press("down")
+        await settle(pilot, app)
+        assert app.main.detail is first  # nobody else loaded yet
+        app.first_frame.set()
+        app.main.after_first_frame()
+        await settle(pilot, app)
+        assert app.main.detail is not None and app.main.detail.name != first.name
 
 
 async def test_the_first_count_waits_for_the_first_frame(

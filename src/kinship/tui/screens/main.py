@@ -302,9 +302,16 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._build_panes_now)
 
     def after_first_frame(self) -> None:
-        """The app's first frame is on the terminal: build the panes if the rows are in."""
+        """The app's first frame is on the terminal: build the footer's keys, and the panes
+        if the rows are in."""
+        from kinship.tui.widgets.footer import KinshipFooter
+
+        for footer in self.query(KinshipFooter):
+            # In the footer's own context: its rebuild binds data to it.
+            footer.call_later(footer.bindings_changed, self)
         if self._panes_wanted:
             self._build_panes()
+        self._panes_due()
 
     @work(group="panes", exit_on_error=False)
     async def _build_panes_now(self) -> None:
@@ -637,6 +644,10 @@ class MainScreen(Screen[None]):
         (its worker calls this when it is done): a keystroke shows the list, and only the
         last one's person is loaded into the panes. Nothing to do when they show them."""
         if self._settled_gen != self._search_gen:
+            return
+        if not self.kapp.first_frame_drawn:
+            # The person's panes (and the import of their queries) would share the GIL with
+            # drawing the first rows: asked for once they are on the terminal.
             return
         row = self.selected
         if row is None and self.query_one(ContactList).current is not None:

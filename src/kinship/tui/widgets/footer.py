@@ -66,9 +66,26 @@ class KinshipFooter(Footer):
             and self._keys() == self._shown
         ):
             return
+        first = getattr(self.app, "first_frame", None)
+        if first is not None and not first.is_set() and screen is self.screen:
+            # The keys are built once the first frame (the rows) is on the terminal: the
+            # app's first paint does not wait for a dozen more widgets
+            # (MainScreen.after_first_frame asks again).
+            self._bindings_ready = True
+            return
+        if self._rebuild_pending and screen is self.screen:
+            # Focus settling at start-up changes the bindings twice before the first frame:
+            # the rebuild already asked for reads them when it runs (one rebuild, ~10 ms).
+            self._bindings_ready = True
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._rebuild_pending = True
         super().bindings_changed(screen)
 
+    _rebuild_pending = False
+
     def compose(self) -> ComposeResult:
+        self._rebuild_pending = False
         if self._bindings_ready:
             self._shown = self._keys()
         widgets = list(super().compose())
