@@ -236,8 +236,9 @@ async def test_what_is_not_in_the_first_frame_waits_until_it_is_drawn(
 ) -> None:
     """Textual is ready (and runs "after a refresh" at once) inside its start-up batch,
     before the first frame is drawn: the panes (and the person's query), the footer's keys,
-    the plugins' thread and Today wait for the app's first frame instead of slowing it down. Nobody's "upcoming" is queried at start
-    either: the first row is highlighted, so the panes show that person."""
+    the plugins' thread and Today wait for the app's first frame instead of slowing it
+    down. Nobody's "upcoming" is queried at start either: the first row is highlighted, so
+    the panes show that person."""
     from kinship.tui.app import KinshipApp
     from kinship.tui.screens.today import TodayScreen
     from kinship.tui.widgets.panes import BuiltLater
