@@ -93,17 +93,21 @@ def test_closing_on_a_terminal_that_stopped_reading_returns(driver: Any) -> None
     assert time.monotonic() - started < 2
     assert writer.is_alive()  # still blocked in its write: left behind, a daemon
     assert writer.daemon
-    # Let it go (read what it wrote) so the test leaves no thread behind.
-    stop = threading.Event()
 
+    # Let it go (read what it wrote) so the test leaves no thread behind. The reader stops
+    # at the end of the pipe, once the writer is done and its end closed, and only then is
+    # the read end closed: closing it under a read in progress failed that read (EBADF).
     def drain() -> None:
-        while not stop.is_set() and writer.is_alive():
-            os.read(read_end, 1 << 20)
+        while os.read(read_end, 1 << 20):
+            pass
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     writer.join(10)
-    stop.set()
+    assert not writer.is_alive()
+    writer._file.close()
+    reader.join(10)
+    assert not reader.is_alive()
     os.close(read_end)
 
 
