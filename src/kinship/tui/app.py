@@ -193,6 +193,13 @@ class KinshipApp(App[None]):
 
         self.first_frame.set()
         resume_gc()
+        from kinship.tui.widgets.footer import KinshipFooter
+
+        for screen in self.screen_stack:
+            for footer in screen.query(KinshipFooter):
+                # Its keys waited for this frame. In the footer's own context: its rebuild
+                # binds data to it.
+                footer.call_later(footer.bindings_changed, screen)
         # The plugin host and the builtin strategies import a lot (zoneinfo alone pulls in
         # sysconfig), and a thread importing next to a frame slows it down through the GIL.
         self.load_plugins()

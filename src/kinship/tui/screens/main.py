@@ -302,13 +302,8 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._build_panes_now)
 
     def after_first_frame(self) -> None:
-        """The app's first frame is on the terminal: build the footer's keys, and the panes
-        if the rows are in."""
-        from kinship.tui.widgets.footer import KinshipFooter
-
-        for footer in self.query(KinshipFooter):
-            # In the footer's own context: its rebuild binds data to it.
-            footer.call_later(footer.bindings_changed, self)
+        """The app's first frame is on the terminal: build the panes if the rows are in, and
+        load the person on top."""
         if self._panes_wanted:
             self._build_panes()
         self._panes_due()

@@ -69,8 +69,8 @@ class KinshipFooter(Footer):
         first = getattr(self.app, "first_frame", None)
         if first is not None and not first.is_set() and screen is self.screen:
             # The keys are built once the first frame (the rows) is on the terminal: the
-            # app's first paint does not wait for a dozen more widgets
-            # (MainScreen.after_first_frame asks again).
+            # app's first paint does not wait for a dozen more widgets (the app asks again
+            # then, KinshipApp._after_first_frame).
             self._bindings_ready = True
             return
         if self._rebuild_pending and screen is self.screen:
