@@ -100,7 +100,6 @@ class Plan:
     and insert, and the ``next_due_at``/``recheck_on`` values that change. Plain values
     (it is sent between processes: :mod:`~kinship.services.followups.parallel`)."""
 
-    ids: list[int]
     deletes: list[int]
     inserts: list[tuple[Any, ...]]
     next_due: list[tuple[Any, int]]
@@ -212,7 +211,6 @@ def plan_chunk(ids: list[int], eng: Engine, today: date, full: bool) -> Plan:
         _earliest(open_due, cid, due)
     next_due, rechecks = _next_due_plan(ids, built.cadences, today, open_due, recheck)
     return Plan(
-        ids=ids,
         deletes=deletes,
         inserts=[tuple(f.db_value(row[f.name]) for f in _INSERTED) for row in inserts],
         next_due=next_due,
