@@ -318,10 +318,38 @@ async def test_the_person_on_top_waits_for_the_first_frame(demo_store: Store) ->
         await pilot.press("down")
         await settle(pilot, app)
         assert app.main.detail is first  # nobody else loaded yet
-        app.first_frame.set()
-        app.main.after_first_frame()
+        app.first_frame_is_drawn()
         await settle(pilot, app)
         assert app.main.detail is not None and app.main.detail.name != first.name
+
+
+async def test_the_panes_rows_wait_for_the_first_frame(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked for before the first frame (the first rows came in first), the panes build
+    their rows once it is drawn, once however often they were asked."""
+    from kinship.tui.widgets.panes import BuiltLater
+
+    built: list[str] = []
+    build = BuiltLater.build
+
+    async def building(self: BuiltLater) -> None:
+        built.append(type(self).__name__)
+        await build(self)
+
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        monkeypatch.setattr(BuiltLater, "build", building)
+        app.first_frame.clear()  # as before the first frame, the panes not built yet
+        app.main._panes_asked = False
+        app.main._build_panes()
+        app.main._build_panes()
+        await settle(pilot, app)
+        assert built == []
+        app.first_frame_is_drawn()
+        await settle(pilot, app)
+        assert sorted(built) == ["EventsPane", "NotesPane"]
 
 
 async def test_the_first_count_waits_for_the_first_frame(

@@ -114,6 +114,8 @@ class KinshipApp(App[None]):
         self.first_rows_ms: float | None = None
         #: Set once the first frame is on the terminal (what is not in it waits for it).
         self.first_frame = asyncio.Event()
+        #: What waits for the first frame (:meth:`when_drawn`), in the order it asked.
+        self._when_drawn: list[Callable[[], Any]] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinship-db")
         #: Set once the plugin host is loaded and follow-ups are up to date for today.
         self.followups_ready = asyncio.Event()
@@ -131,6 +133,21 @@ class KinshipApp(App[None]):
     @property
     def first_frame_drawn(self) -> bool:
         return self.first_frame.is_set()
+
+    def when_drawn(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` once the first frame is on the terminal: now if it is, else
+        then (once, however often it was asked)."""
+        if self.first_frame.is_set():
+            callback()
+        elif callback not in self._when_drawn:
+            self._when_drawn.append(callback)
+
+    def first_frame_is_drawn(self) -> None:
+        """The first frame is on the terminal: run what waited for it."""
+        self.first_frame.set()
+        waiting, self._when_drawn = self._when_drawn, []
+        for callback in waiting:
+            callback()
 
     @property
     def read_only(self) -> bool:
@@ -191,21 +208,11 @@ class KinshipApp(App[None]):
     def _after_first_frame(self) -> None:
         from kinship.tui.startup import resume_gc
 
-        self.first_frame.set()
         resume_gc()
-        from kinship.tui.widgets.footer import KinshipFooter
-
-        for screen in self.screen_stack:
-            for footer in screen.query(KinshipFooter):
-                # Its keys waited for this frame. In the footer's own context: its rebuild
-                # binds data to it.
-                footer.call_later(footer.bindings_changed, screen)
+        self.first_frame_is_drawn()
         # The plugin host and the builtin strategies import a lot (zoneinfo alone pulls in
         # sysconfig), and a thread importing next to a frame slows it down through the GIL.
         self.load_plugins()
-        main = self.main
-        if main is not None:
-            main.after_first_frame()
         self.call_after_refresh(self._build_today)
 
     def get_driver_class(self) -> Any:

@@ -80,6 +80,9 @@ class AppContext(Protocol):
     @property
     def first_frame_drawn(self) -> bool: ...
 
+    def when_drawn(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` once the first frame is on the terminal (now if it is)."""
+
     @property
     def read_only(self) -> bool:
         """The store is read-only (the banner is shown, the writing keys dimmed)."""

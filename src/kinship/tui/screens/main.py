@@ -238,7 +238,6 @@ class MainScreen(Screen[None]):
         self._typed_at: float | None = None
         self._prefetched: Future[FirstPage] | None = None
         self._panes_asked = False
-        self._panes_wanted = False
 
     @property
     def kapp(self) -> AppContext:
@@ -293,20 +292,15 @@ class MainScreen(Screen[None]):
 
     def _build_panes(self) -> None:
         """Once the first rows (or the first error) are on screen: the timeline and notes
-        panes' own rows, which would only slow the frame the list is drawn in."""
-        self._panes_wanted = True
-        # At start, "after a refresh" inside Textual's start-up batch is at once (the batch
-        # draws nothing): the app says when its first frame is drawn.
-        if not self._panes_asked and self.kapp.first_frame_drawn:
+        panes' own rows, which would only slow the frame the list is drawn in. At start,
+        "after a refresh" inside Textual's start-up batch is at once (the batch draws
+        nothing): they wait for the app's first frame."""
+        self.kapp.when_drawn(self._ask_for_panes)
+
+    def _ask_for_panes(self) -> None:
+        if not self._panes_asked:
             self._panes_asked = True
             self.call_after_refresh(self._build_panes_now)
-
-    def after_first_frame(self) -> None:
-        """The app's first frame is on the terminal: build the panes if the rows are in, and
-        load the person on top."""
-        if self._panes_wanted:
-            self._build_panes()
-        self._panes_due()
 
     @work(group="panes", exit_on_error=False)
     async def _build_panes_now(self) -> None:
@@ -643,6 +637,7 @@ class MainScreen(Screen[None]):
         if not self.kapp.first_frame_drawn:
             # The person's panes (and the import of their queries) would share the GIL with
             # drawing the first rows: asked for once they are on the terminal.
+            self.kapp.when_drawn(self._panes_due)
             return
         row = self.selected
         if row is None and self.query_one(ContactList).current is not None:

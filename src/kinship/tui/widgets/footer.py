@@ -66,12 +66,13 @@ class KinshipFooter(Footer):
             and self._keys() == self._shown
         ):
             return
-        first = getattr(self.app, "first_frame", None)
-        if first is not None and not first.is_set() and screen is self.screen:
+        when_drawn = getattr(self.app, "when_drawn", None)
+        drawn = getattr(self.app, "first_frame_drawn", True)
+        if when_drawn is not None and not drawn and screen is self.screen:
             # The keys are built once the first frame (the rows) is on the terminal: the
-            # app's first paint does not wait for a dozen more widgets (the app asks again
-            # then, KinshipApp._after_first_frame).
+            # app's first paint does not wait for a dozen more widgets.
             self._bindings_ready = True
+            when_drawn(self._keys_after_first_frame)
             return
         if self._rebuild_pending and screen is self.screen:
             # Focus settling at start-up changes the bindings twice before the first frame:
@@ -83,6 +84,10 @@ class KinshipFooter(Footer):
         super().bindings_changed(screen)
 
     _rebuild_pending = False
+
+    def _keys_after_first_frame(self) -> None:
+        # In the footer's own context: its rebuild binds data to it.
+        self.call_later(self.bindings_changed, self.screen)
 
     def compose(self) -> ComposeResult:
         self._rebuild_pending = False
