@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pytest
 from textual.worker import WorkerCancelled
@@ -223,15 +223,23 @@ async def until(pilot: Pilot[Any], ready: Callable[[], bool], *, within: float =
         await pilot.pause(0.005)  # let the worker thread run
 
 
+S = TypeVar("S")
+
+
+async def press_for(pilot: Pilot[Any], app: App[Any], key: str, kind: type[S]) -> S:
+    """Press ``key`` and wait: the screen it opens, which must be a ``kind``."""
+    await pilot.press(key)
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, kind), f"{key} opened {screen!r}, not a {kind.__name__}"
+    return screen
+
+
 async def open_today(pilot: Pilot[Any], app: App[Any]) -> TodayScreen:
     """Press t on the main screen: the Today screen, shown."""
     from kinship.tui.screens.today import TodayScreen
 
-    await pilot.press("t")
-    await settle(pilot, app)
-    screen = app.screen
-    assert isinstance(screen, TodayScreen)
-    return screen
+    return await press_for(pilot, app, "t", TodayScreen)
 
 
 def screen_text(app: App[Any]) -> str:

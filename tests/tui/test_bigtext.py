@@ -18,7 +18,7 @@ from kinship.store.models import Contact, EmpathyNote
 from kinship.tui import bigtext
 from kinship.tui.dialogs.contact import ContactForm
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, press_for, screen_text, settle
 
 BIG = ("all work and no play makes a long note\n") * 270_000  # ~10 MB
 
@@ -75,11 +75,7 @@ def no_terminal_handover(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def open_edit(pilot: Any, app: Any) -> ContactForm:
     await settle(pilot, app)
-    await pilot.press("e")
-    await settle(pilot, app)
-    form = app.screen
-    assert isinstance(form, ContactForm)
-    return form
+    return await press_for(pilot, app, "e", ContactForm)
 
 
 async def test_a_huge_contact_note_is_a_read_only_preview_and_saved_untouched(

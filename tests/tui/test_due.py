@@ -11,7 +11,7 @@ from kinship.store import Store
 from kinship.tui.screens.today import TodayScreen
 from kinship.tui.widgets.contact_list import ContactList, badge
 
-from .conftest import TODAY, make_app, screen_text, settle
+from .conftest import TODAY, make_app, press_for, screen_text, settle
 
 
 async def test_header_count_is_what_is_due_finds_and_today_lists(demo_store: Store) -> None:
@@ -36,9 +36,7 @@ async def test_header_count_is_what_is_due_finds_and_today_lists(demo_store: Sto
         await pilot.press("slash", *"is:due", "enter")
         await settle(pilot, app)
         assert f"{count} contacts" in screen_text(app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        assert isinstance(app.screen, TodayScreen)
+        await press_for(pilot, app, "t", TodayScreen)
         assert f"{count} to reach out to" in screen_text(app)
 
 

@@ -22,7 +22,7 @@ from kinship.tui.dialogs.merge import MergeForm
 from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.widgets.contact_list import ContactList
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, press_for, screen_text, settle
 
 
 async def fill(pilot: Pilot[Any], app: KinshipApp, **values: str | bool) -> None:
@@ -50,9 +50,7 @@ async def test_add_contact_with_validation(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("a")
-        await settle(pilot, app)
-        assert isinstance(app.screen, ContactForm)
+        await press_for(pilot, app, "a", ContactForm)
         await fill(
             pilot,
             app,
@@ -95,10 +93,8 @@ async def test_edit_contact_and_conflict(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("e")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, ContactForm) and form.initial["version"] == ada.version
+        form = await press_for(pilot, app, "e", ContactForm)
+        assert form.initial["version"] == ada.version
         assert form.query_one("#f-organization", Input).value == "Engines"
         await fill(pilot, app, title="Countess")
         await save(pilot, app)
@@ -146,9 +142,7 @@ async def test_log_interaction_with_several_people(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("l")
-        await settle(pilot, app)
-        assert isinstance(app.screen, LogForm)
+        await press_for(pilot, app, "l", LogForm)
         assert app.screen.query_one("#f-people", Input).value == "Ada Lovelace"
         await fill(pilot, app, summary="", when="someday")
         await save(pilot, app)
@@ -245,9 +239,7 @@ async def test_merge_side_by_side(tui_store: Store) -> None:
         await settle(pilot, app)
         app.main.jump_to(keep.uid)
         await settle(pilot, app)
-        await pilot.press("m")
-        await settle(pilot, app)
-        assert isinstance(app.screen, MergeForm)
+        await press_for(pilot, app, "m", MergeForm)
         await fill(pilot, app, other="Ada King")
         await save(pilot, app)  # first save compares
         form = app.screen
@@ -308,10 +300,7 @@ async def test_edit_note_prefilled_with_e_and_enter(tui_store: Store) -> None:
         notes_list = app.main.query_one("#notes-list")
         notes_list.focus()
         notes_list.highlighted = 0
-        await pilot.press("e")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, NoteForm)
+        form = await press_for(pilot, app, "e", NoteForm)
         assert form.value("body") == "Likes poetry" and form.value("kind") == "interest"
         assert "Edit the note about Ada Lovelace" in screen_text(app)
         await fill(pilot, app, body="Loves poetry (Byron's, not so much)", kind="preference")
@@ -323,10 +312,8 @@ async def test_edit_note_prefilled_with_e_and_enter(tui_store: Store) -> None:
         # Enter on a note opens the same form.
         notes_list.focus()
         notes_list.highlighted = 0
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert isinstance(app.screen, NoteForm)
-        assert app.screen.value("kind") == "preference"
+        form = await press_for(pilot, app, "enter", NoteForm)
+        assert form.value("kind") == "preference"
 
 
 async def test_delete_interaction_from_timeline_and_undo(tui_store: Store) -> None:

@@ -16,7 +16,7 @@ from kinship.text import strip_controls
 from kinship.tui.app import KinshipApp
 from kinship.tui.screens.brief import BriefScreen
 
-from .conftest import make_app, settle
+from .conftest import make_app, press_for, settle
 
 CORPUS = json.loads(
     (Path(__file__).parents[1] / "data" / "hostile_names.json").read_text(encoding="utf-8")
@@ -84,9 +84,7 @@ async def test_hostile_names_in_list_detail_and_brief(tui_store: Store) -> None:
         for uid in ("h00", "h11"):
             app.main.jump_to(uid)
             await settle(pilot, app)
-            await pilot.press("b")
-            await settle(pilot, app)
-            assert isinstance(app.screen, BriefScreen)
+            await press_for(pilot, app, "b", BriefScreen)
             check_cells(app, width)
             await pilot.press("escape")
             await settle(pilot, app)

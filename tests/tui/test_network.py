@@ -20,7 +20,7 @@ from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.introductions import IntroductionsScreen
 from kinship.tui.screens.today import TodayScreen
 
-from .conftest import TODAY, make_app, open_today, screen_text, settle
+from .conftest import TODAY, make_app, open_today, press_for, screen_text, settle
 from .test_forms import fill, save
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ async def test_capture_checks_every_line_then_writes_all_and_starts_the_sprint(
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("c")
-        await settle(pilot, app)
-        assert isinstance(app.screen, CaptureForm)
+        await press_for(pilot, app, "c", CaptureForm)
         await fill(
             pilot,
             app,
@@ -60,9 +58,7 @@ async def test_capture_checks_every_line_then_writes_all_and_starts_the_sprint(
         assert not isinstance(app.screen, CaptureForm)
         assert Capture.select().count() == 2
         assert Contact.select().count() == 2  # Ada was found by her email
-        await pilot.press("t")
-        await settle(pilot, app)
-        assert isinstance(app.screen, TodayScreen)
+        await press_for(pilot, app, "t", TodayScreen)
         text = screen_text(app)
         assert "New people (2)" in text
         assert "met at PyCon 2025 on Mar 14 (kernels); say nice to meet you" in text
@@ -78,9 +74,7 @@ async def test_introduce_then_move_it_along_on_the_introductions_screen(
         await settle(pilot, app)
         app.main.jump_to(ada.uid)
         await settle(pilot, app)
-        await pilot.press("o")
-        await settle(pilot, app)
-        assert isinstance(app.screen, IntroduceForm)
+        await press_for(pilot, app, "o", IntroduceForm)
         await fill(pilot, app, to="Nobody Here", why="engines")
         await save(pilot, app)
         assert isinstance(app.screen, IntroduceForm)
@@ -128,12 +122,8 @@ def highlight(screen: TodayScreen | IntroductionsScreen, name: str) -> None:
 
 async def done_on_today(pilot: Pilot[Any], app: KinshipApp) -> None:
     """Today's d: the kind picker, prefilled from the item; Enter takes it."""
-    await pilot.press("d")
-    await settle(pilot, app)
-    assert isinstance(app.screen, KindPicker)
-    await pilot.press("enter")
-    await settle(pilot, app)
-    assert isinstance(app.screen, TodayScreen)
+    await press_for(pilot, app, "d", KindPicker)
+    await press_for(pilot, app, "enter", TodayScreen)
 
 
 async def test_introduction_follow_ups_show_on_today_and_go_away_when_done(
@@ -206,9 +196,7 @@ async def test_captured_people_show_on_today_and_go_away_when_followed_up(
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("c")
-        await settle(pilot, app)
-        assert isinstance(app.screen, CaptureForm)
+        await press_for(pilot, app, "c", CaptureForm)
         await fill(
             pilot, app, event="PyCon 2025", people="Linus Torvalds, kernels\nGrace Hopper, COBOL\n"
         )
@@ -230,9 +218,7 @@ async def test_captured_people_show_on_today_and_go_away_when_followed_up(
         assert [p.contact.uid for i in said for p in i.participants] == [linus.uid]
         # Grace: any interaction logged with her ends her sprint.
         highlight(today, "Grace Hopper")
-        await pilot.press("l")
-        await settle(pilot, app)
-        assert isinstance(app.screen, LogForm)
+        await press_for(pilot, app, "l", LogForm)
         await fill(pilot, app, summary="Sent her the COBOL talk")
         await save(pilot, app)
         assert app.screen is today
@@ -260,10 +246,7 @@ async def test_a_match_opens_the_introduce_form_filled_in(tui_store: Store) -> N
         assert isinstance(screen, IntroductionsScreen)
         assert "Matches of needs and offers (1)" in screen_text(app)
         assert screen.current_key == "match-0"
-        await pilot.press("enter")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, IntroduceForm)
+        form = await press_for(pilot, app, "enter", IntroduceForm)
         assert form.value("to") == "Charles Babbage"
         assert "React mentoring" in form.value("why")
         await save(pilot, app)
@@ -294,9 +277,7 @@ async def test_brief_and_events_pane_show_the_give_and_get(tui_store: Store) -> 
         assert gave.display and got.display
         text = screen_text(app)
         assert "gave 1" in text and "received 2" in text
-        await pilot.press("b")
-        await settle(pilot, app)
-        assert isinstance(app.screen, BriefScreen)
+        await press_for(pilot, app, "b", BriefScreen)
         text = screen_text(app)
         assert "Give and get" in text
         assert "gave 1  ·  received 2  ·  thanks 0" in text

@@ -14,7 +14,7 @@ from kinship.store import Store
 from kinship.tui.dialogs.path import PathForm
 from kinship.tui.screens.main import MainScreen
 
-from .conftest import make_app, screen_text, settle, size_ids
+from .conftest import make_app, press_for, screen_text, settle, size_ids
 from .test_forms import fill, save
 
 if TYPE_CHECKING:
@@ -47,11 +47,7 @@ async def open_path(pilot: Pilot[None], app: KinshipApp, uid: str) -> PathForm:
     await settle(pilot, app)
     app.main.jump_to(uid)
     await settle(pilot, app)
-    await pilot.press("h")
-    await settle(pilot, app)
-    form = app.screen
-    assert isinstance(form, PathForm)
-    return form
+    return await press_for(pilot, app, "h", PathForm)
 
 
 def visible_focus(app: KinshipApp) -> None:

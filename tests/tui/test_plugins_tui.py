@@ -14,7 +14,7 @@ from kinship import hookimpl
 from kinship.records import ContactSnapshot, PaletteCommand, Strategy, Suggestion
 from kinship.services import contacts
 
-from .conftest import TODAY, screen_text, settle
+from .conftest import TODAY, press_for, screen_text, settle
 
 
 def messages(app: Any) -> list[str]:
@@ -128,9 +128,7 @@ async def test_disabled_plugins_are_messages_and_on_the_plugins_screen(tui_store
             if m.startswith("plugin broken_plugin disabled: kinship_register_importers raised")
         ]
         assert len(said) == 1, messages(app)
-        await pilot.press("exclamation_mark")
-        await settle(pilot, app)
-        assert isinstance(app.screen, PluginsScreen)
+        await press_for(pilot, app, "exclamation_mark", PluginsScreen)
         table = app.screen.query_one(DataTable)
         cells = {
             str(table.get_row_at(n)[0]): [str(c) for c in table.get_row_at(n)]
@@ -162,9 +160,7 @@ async def test_the_plugins_screen_is_in_the_palette_and_the_help(tui_store: Any)
         await pilot.press("ctrl+p")
         await pilot.press(*"plugins")
         await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
-        assert isinstance(app.screen, PluginsScreen)
+        await press_for(pilot, app, "enter", PluginsScreen)
 
 
 async def test_a_palette_worker_that_raises_leaves_the_app_running(tui_store: Any) -> None:

@@ -19,7 +19,7 @@ from kinship.tui.screens.main import MainScreen
 from kinship.tui.screens.today import TodayScreen
 from kinship.tui.widgets.masking import FieldMask
 
-from .conftest import TODAY, make_app, screen_text, settle
+from .conftest import TODAY, make_app, press_for, screen_text, settle
 
 SECRETS = ("ada@example.org", "+44 20 7946 0958", "Secret plan", "free secret notes", "grace@")
 
@@ -67,16 +67,12 @@ async def test_presenter_mode_masks_every_screen_until_turned_off(tui_store: Sto
         assert "••• hidden" in text  # the note's body
         assert "presenter mode" in app.title
 
-        await pilot.press("b")
-        await settle(pilot, app)
-        assert isinstance(app.screen, BriefScreen)
+        await press_for(pilot, app, "b", BriefScreen)
         assert leaks(app) == []
         assert "goal: ••• hidden" in screen_text(app)
         await pilot.press("escape")
 
-        await pilot.press("t")
-        await settle(pilot, app)
-        assert isinstance(app.screen, TodayScreen)
+        await press_for(pilot, app, "t", TodayScreen)
         assert "•••" in screen_text(app)  # the contact named by an email address
         assert leaks(app) == []
         await pilot.press("escape")
@@ -106,10 +102,7 @@ async def test_forms_mask_private_fields_until_focused(tui_store: Store) -> None
         app.main.jump_to(ada.uid)
         await settle(pilot, app)
         assert leaks(app) == []  # masked from the first paint (kinship --presenter)
-        await pilot.press("e")
-        await settle(pilot, app)
-        form = app.screen
-        assert isinstance(form, ContactForm)
+        form = await press_for(pilot, app, "e", ContactForm)
         assert leaks(app) == []
         emails = form.query_one("#f-emails", Input)
         assert emails.password and form.focused is form.query_one("#f-display_name")
@@ -129,9 +122,7 @@ async def test_forms_mask_private_fields_until_focused(tui_store: Store) -> None
         assert "free secret notes" in screen_text(app)
         # Saving changes nothing that was only masked.
         form.query_one("#f-title").focus()
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
-        assert isinstance(app.screen, MainScreen)
+        await press_for(pilot, app, "ctrl+s", MainScreen)
     c = contacts.resolve(ada.uid)
     assert c.notes == "free secret notes"
     from kinship.store import queries
@@ -147,9 +138,7 @@ async def test_note_form_in_presenter_mode_starts_on_a_public_field(tui_store: S
         await settle(pilot, app)
         app.main.jump_to(ada.uid)
         await settle(pilot, app)
-        await pilot.press("n")
-        await settle(pilot, app)
-        assert isinstance(app.screen, NoteForm)
+        await press_for(pilot, app, "n", NoteForm)
         assert app.screen.focused is not None and app.screen.focused.id == "f-kind"
         # Turned off from inside the form (the palette; P would be typed into a field).
         await app.run_action("toggle_presenter")
@@ -189,9 +178,7 @@ async def test_read_only_store_banner_and_no_writes(tmp_path: Path) -> None:
                 await pilot.press(key)
                 await settle(pilot, app)
                 assert isinstance(app.screen, MainScreen), key
-            await pilot.press("t")
-            await settle(pilot, app)
-            assert isinstance(app.screen, TodayScreen)
+            await press_for(pilot, app, "t", TodayScreen)
             assert "Ada Lovelace" in screen_text(app)
     finally:
         close_store()

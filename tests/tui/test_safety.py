@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.widgets import Input
+
 from kinship.services import contacts, interactions, notes
 from kinship.store import Store
 from kinship.tui.dialogs.contact import ContactForm
@@ -12,7 +14,7 @@ from kinship.tui.dialogs.note import NoteForm
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.today import TodayScreen
 
-from .conftest import make_app, screen_text, settle
+from .conftest import make_app, press_for, screen_text, settle
 
 EVIL = "Anna [Work] \x1b[2J[@click=app.quit]x[/]"
 SHOWN = "Anna [Work] [2J[@click=app.quit]x[/]"  # the ESC is stripped, nothing else changes
@@ -49,9 +51,7 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store: Stor
         await pilot.press("escape")
         await settle(pilot, app)
 
-        await pilot.press("b")
-        await settle(pilot, app)
-        assert isinstance(app.screen, BriefScreen)
+        await press_for(pilot, app, "b", BriefScreen)
         text = screen_text(app)
         assert SHOWN in text and "foo[/]" in text and "[@click=app.quit]Coffee[/]" in text
         await pilot.click("#brief-body", offset=(20, 0))
@@ -59,19 +59,15 @@ async def test_markup_in_user_text_is_shown_literally_everywhere(tui_store: Stor
         await pilot.press("escape")
 
         main.query_one("#contact-list").focus()  # (e in the notes pane edits the note)
-        await pilot.press("e")
-        await settle(pilot, app)
-        assert isinstance(app.screen, ContactForm)
-        assert app.screen.query_one("#f-display_name").value == SHOWN
+        form = await press_for(pilot, app, "e", ContactForm)
+        assert form.query_one("#f-display_name", Input).value == SHOWN
         assert SHOWN in screen_text(app)  # the form heading
         await pilot.click("#form-title", offset=(12, 0))
         assert app.is_running
         await pilot.press("escape")
         await settle(pilot, app)
 
-        await pilot.press("t")
-        await settle(pilot, app)
-        assert isinstance(app.screen, TodayScreen)
+        await press_for(pilot, app, "t", TodayScreen)
         assert SHOWN in screen_text(app)
         await pilot.click("#today-list", offset=(5, 1))
         assert app.is_running

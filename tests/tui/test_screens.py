@@ -18,7 +18,7 @@ from kinship.tui.screens.importing import ImportScreen
 from kinship.tui.screens.today import TodayScreen
 from kinship.tui.widgets.contact_list import ContactList
 
-from .conftest import TODAY, make_app, open_today, screen_text, settle
+from .conftest import TODAY, make_app, open_today, press_for, screen_text, settle
 
 
 def _ada_with_history() -> Contact:
@@ -48,9 +48,7 @@ async def test_brief_before_you_meet(tui_store: Store) -> None:
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("b")
-        await settle(pilot, app)
-        assert isinstance(app.screen, BriefScreen)
+        await press_for(pilot, app, "b", BriefScreen)
         text = screen_text(app)
         assert "Before you meet Ada Lovelace" in text
         assert "goal: Wants to publish" in text  # pinned
@@ -173,9 +171,7 @@ async def test_help_lists_every_binding_with_keymap(tui_store: Store) -> None:
         await settle(pilot, app)
         assert app.screen.__class__.__name__ == "LogForm"
         await pilot.press("escape")
-        await pilot.press("question_mark")
-        await settle(pilot, app)
-        assert isinstance(app.screen, HelpScreen)
+        await press_for(pilot, app, "question_mark", HelpScreen)
         rows = {
             str(row.query_one(".help-text", Static).render()): str(
                 row.query_one(".help-key", Static).render()
@@ -256,10 +252,8 @@ async def test_import_preview_then_import(tui_store: Store, tmp_path: Path) -> N
     app = make_app(tui_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("i")
-        await settle(pilot, app)
-        assert isinstance(app.screen, ImportScreen)
-        app.screen.query_one("#path", Input).value = str(tmp_path / "missing.vcf")
+        screen = await press_for(pilot, app, "i", ImportScreen)
+        screen.query_one("#path", Input).value = str(tmp_path / "missing.vcf")
         await pilot.press("enter")
         await settle(pilot, app)
         assert "no such file" in screen_text(app)
@@ -271,7 +265,7 @@ async def test_import_preview_then_import(tui_store: Store, tmp_path: Path) -> N
         await pilot.click("#import")
         await settle(pilot, app)
         assert Contact.select().count() == 2
-        assert app.screen.imported
+        assert app.screen is screen and screen.imported
         # The import ran in batches under run 1; the bar ends full.
         assert "2 created, 0 updated, 0 unchanged, 0 skipped (run 1)" in screen_text(app)
         bar = app.screen.query_one("#progress", ProgressBar)

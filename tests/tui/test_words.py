@@ -10,7 +10,7 @@ from kinship.store import Store
 from kinship.tui.screens.brief import BriefScreen
 from kinship.tui.screens.today import TodayScreen
 
-from .conftest import TODAY, make_app, screen_text, settle
+from .conftest import TODAY, make_app, press_for, screen_text, settle
 
 
 def people() -> None:
@@ -46,9 +46,7 @@ async def test_today_wishes_well_before_an_illness_and_condoles_only_a_loss(
     app = make_app(tui_store)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        assert isinstance(app.screen, TodayScreen)
+        await press_for(pilot, app, "t", TodayScreen)
         lines = screen_text(app).splitlines()
         (grace,) = [ln for ln in lines if "Grace Hopper" in ln and "Surgery" in ln]
         assert "faces an illness on Mar 20 (Surgery and recovery); wish them well" in grace
